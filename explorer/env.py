@@ -35,7 +35,7 @@ def env_int(name: str, default: int, minimum: int | None = None, maximum: int | 
         value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r}: expected a whole number") from None
-    if minimum is not None and value < minimum or maximum is not None and value > maximum:
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise ImproperlyConfigured(f"{name}={value}: expected a number in [{minimum}, {maximum}]")
     return value
 

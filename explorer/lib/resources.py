@@ -93,11 +93,24 @@ RESOURCES: tuple[Resource, ...] = (
     _r("ClusterRoleBinding", "clusterrolebindings", "rbac.authorization.k8s.io", "v1", False),
     _r("NetworkPolicy", "networkpolicies", "networking.k8s.io", "v1", True, ["netpol"]),
     _r("Ingress", "ingresses", "networking.k8s.io", "v1", True, ["ing"]),
-    _r("HorizontalPodAutoscaler", "horizontalpodautoscalers", "autoscaling", "v2", True, ["hpa"],
-       ALL),
+    _r(
+        "HorizontalPodAutoscaler",
+        "horizontalpodautoscalers",
+        "autoscaling",
+        "v2",
+        True,
+        ["hpa"],
+        ALL,
+    ),
     _r("PodDisruptionBudget", "poddisruptionbudgets", "policy", "v1", True, ["pdb"]),
-    _r("CustomResourceDefinition", "customresourcedefinitions", "apiextensions.k8s.io", "v1",
-       False, ["crd", "crds"]),
+    _r(
+        "CustomResourceDefinition",
+        "customresourcedefinitions",
+        "apiextensions.k8s.io",
+        "v1",
+        False,
+        ["crd", "crds"],
+    ),
 )
 
 BY_KIND: dict[str, Resource] = {r.kind: r for r in RESOURCES}

@@ -111,7 +111,11 @@ class ClusterState:
             current = parent
 
     def pods_on_node(self, node: str) -> list[dict]:
-        return [pod for key in sorted(self._pods_by_node.get(node, ())) if (pod := self.get("Pod", *key))]
+        return [
+            pod
+            for key in sorted(self._pods_by_node.get(node, ()))
+            if (pod := self.get("Pod", *key))
+        ]
 
     def endpoint_slices_for_service(self, namespace: str, name: str) -> list[dict]:
         names = sorted(self._slices_by_service.get((namespace, name), ()))
@@ -175,7 +179,9 @@ class ClusterState:
     def delete(self, kind: str, namespace: str, name: str) -> Change | None:
         return self._remove(kind, (namespace or "", name))
 
-    def replace(self, kind: str, objects: Iterable[dict], resource_version: str = "") -> list[Change]:
+    def replace(
+        self, kind: str, objects: Iterable[dict], resource_version: str = ""
+    ) -> list[Change]:
         """Make `kind` hold exactly `objects` (a fresh list); return the differences."""
         changes: list[Change] = []
         seen: set[Key] = set()
