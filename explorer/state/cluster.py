@@ -7,6 +7,7 @@ takes a fresh list (a relist) and says what changed against what was held.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -16,9 +17,12 @@ from explorer.lib.resources import BY_KIND
 
 from .redact import redact
 
+log = logging.getLogger(__name__)
+
 ADDED = "ADDED"
 MODIFIED = "MODIFIED"
 DELETED = "DELETED"
+BOOKMARK = "BOOKMARK"
 
 Key = tuple[str, str]  # (namespace or "", name)
 Ref = tuple[str, str, str]  # (kind, namespace or "", name)
@@ -58,6 +62,7 @@ class ClusterState:
         self._pods_by_node: dict[str, set[Key]] = defaultdict(set)
         self._slices_by_service: dict[Key, set[str]] = defaultdict(set)
         self._by_namespace: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        self._volume_by_claim: dict[Key, str] = {}  # from PersistentVolume spec.claimRef
         # node name -> {fact name (e.g. "iptables-save", "cgroups", "resolv.conf") -> value}
         self.node_facts: dict[str, dict[str, Any]] = {}
         # kind -> resourceVersion of the last list or event seen, for watchers and bundles
@@ -77,8 +82,11 @@ class ClusterState:
         objs = self._objects.get(kind, {})
         if namespace is None:
             yield from objs.values()
+        elif not namespace:  # cluster-scoped objects are not in the namespace index
+            yield from (obj for (ns, _), obj in objs.items() if not ns)
         else:
-            yield from (obj for (ns, _), obj in objs.items() if ns == namespace)
+            names = sorted(n for k, n in self._by_namespace.get(namespace, ()) if k == kind)
+            yield from (obj for n in names if (obj := objs.get((namespace, n))) is not None)
 
     def count(self, kind: str) -> int:
         return len(self._objects.get(kind, {}))
@@ -138,16 +146,19 @@ class ClusterState:
         volume_name = ((claim or {}).get("spec") or {}).get("volumeName")
         if volume_name:
             return self.get("PersistentVolume", "", volume_name)
-        for pv in self.list("PersistentVolume"):
-            ref = (pv.get("spec") or {}).get("claimRef") or {}
-            if ref.get("namespace") == namespace and ref.get("name") == name:
-                return pv
-        return None
+        bound = self._volume_by_claim.get((namespace, name))
+        return self.get("PersistentVolume", "", bound) if bound else None
 
     def claim_for_volume(self, name: str) -> dict | None:
         pv = self.get("PersistentVolume", "", name)
         ref = ((pv or {}).get("spec") or {}).get("claimRef") or {}
         return self.get("PersistentVolumeClaim", ref.get("namespace", ""), ref.get("name", ""))
+
+    def storage_class_for_volume(self, name: str) -> dict | None:
+        """The StorageClass a PersistentVolume names (None if it names none, or one not held)."""
+        pv = self.get("PersistentVolume", "", name)
+        class_name = ((pv or {}).get("spec") or {}).get("storageClassName")
+        return self.get("StorageClass", "", class_name) if class_name else None
 
     def namespace_objects(self, namespace: str) -> list[dict]:
         refs = sorted(self._by_namespace.get(namespace, ()))
@@ -158,20 +169,25 @@ class ClusterState:
     def apply(self, event: dict, kind: str | None = None) -> Change | None:
         """Apply one watch event (`{"type": ..., "object": ...}`); return what changed.
 
-        BOOKMARK and ERROR events change nothing and return None; so does a MODIFIED that carries
-        the same resourceVersion as the object held.
+        BOOKMARK and ERROR events change nothing and return None; so does an event whose object
+        equals the one held. The resourceVersion of every event (BOOKMARK included) is recorded
+        in `resource_versions`, as a reflector does. The object is taken over (redacted in place).
         """
         etype = event.get("type")
         obj = event.get("object")
-        if etype not in (ADDED, MODIFIED, DELETED) or not isinstance(obj, dict):
+        if not isinstance(obj, dict) or etype not in (ADDED, MODIFIED, DELETED, BOOKMARK):
             return None
         kind = kind or obj.get("kind")
         if not kind:
             raise ValueError("event object has no kind and none was given")
-        obj.setdefault("kind", kind)
+        version = (obj.get("metadata") or {}).get("resourceVersion")
+        if version:
+            self.resource_versions[kind] = str(version)
+        if etype == BOOKMARK or not _take(kind, obj):
+            return None
         if etype == DELETED:
             return self._remove(kind, key_of(obj))
-        return self._put(kind, redact(obj))
+        return self._put(kind, obj)
 
     def upsert(self, obj: dict, kind: str | None = None) -> Change | None:
         return self.apply({"type": MODIFIED, "object": obj}, kind)
@@ -186,9 +202,10 @@ class ClusterState:
         changes: list[Change] = []
         seen: set[Key] = set()
         for obj in objects:
-            obj.setdefault("kind", kind)
+            if not _take(kind, obj):
+                continue
             seen.add(key_of(obj))
-            change = self._put(kind, redact(obj))
+            change = self._put(kind, obj)
             if change is not None:
                 changes.append(change)
         for key in [k for k in self._objects.get(kind, {}) if k not in seen]:
@@ -209,9 +226,7 @@ class ClusterState:
         objs = self._objects[kind]
         old = objs.get(key)
         if old is not None:
-            old_rv = (old.get("metadata") or {}).get("resourceVersion")
-            new_rv = (obj.get("metadata") or {}).get("resourceVersion")
-            if old_rv and old_rv == new_rv and old == obj:
+            if old == obj:
                 return None
             self._unindex(kind, key, old)
         objs[key] = obj
@@ -238,6 +253,10 @@ class ClusterState:
             node = (obj.get("spec") or {}).get("nodeName")
             if node:
                 self._pods_by_node[node].add(key)
+        elif kind == "PersistentVolume":
+            claim = _claim_key(obj)
+            if claim:
+                self._volume_by_claim[claim] = key[1]
         elif kind == "EndpointSlice":
             service = ((obj.get("metadata") or {}).get("labels") or {}).get(
                 "kubernetes.io/service-name"
@@ -256,6 +275,10 @@ class ClusterState:
             _discard(self._by_namespace, key[0], (kind, key[1]))
         if kind == "Pod":
             _discard(self._pods_by_node, (obj.get("spec") or {}).get("nodeName") or "", key)
+        elif kind == "PersistentVolume":
+            claim = _claim_key(obj)
+            if claim and self._volume_by_claim.get(claim) == key[1]:
+                del self._volume_by_claim[claim]
         elif kind == "EndpointSlice":
             service = ((obj.get("metadata") or {}).get("labels") or {}).get(
                 "kubernetes.io/service-name"
@@ -269,6 +292,37 @@ def _discard(index: dict, bucket: Any, item: Any) -> None:
         members.discard(item)
         if not members:
             del index[bucket]
+
+
+def _take(kind: str, obj: dict) -> bool:
+    """Make an incoming object fit to hold as `kind`, in place; False if it cannot be held.
+
+    Redacts it, names its kind (a Secret watched as PartialObjectMetadata is held as a Secret),
+    and files it where a reader looks: a namespaced kind without a namespace lands in "default"
+    as kubectl would put it, a cluster-scoped kind never has one.
+    """
+    redact(obj, kind)
+    metadata = obj.get("metadata")
+    if not isinstance(metadata, dict) or not metadata.get("name"):
+        log.warning("ignoring a %s without metadata.name", kind)
+        return False
+    resource = BY_KIND.get(kind)
+    if obj.get("kind") == "PartialObjectMetadata":
+        obj.pop("apiVersion", None)
+        obj["kind"] = kind
+    obj.setdefault("kind", kind)
+    if resource is not None:
+        obj.setdefault("apiVersion", resource.api_version)
+        if resource.namespaced and not metadata.get("namespace"):
+            metadata["namespace"] = "default"
+        elif not resource.namespaced:
+            metadata.pop("namespace", None)
+    return True
+
+
+def _claim_key(pv: dict) -> Key | None:
+    ref = (pv.get("spec") or {}).get("claimRef") or {}
+    return (ref.get("namespace") or "", ref["name"]) if ref.get("name") else None
 
 
 def _controller_ref(obj: dict) -> dict | None:
