@@ -1,0 +1,27 @@
+"""Where watched objects go: a small protocol, so kube/ need not know the state it feeds."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+# What a reflector is doing for one kind, reported through WatchSink.status().
+LISTING = "listing"
+WATCHING = "watching"
+BACKOFF = "backoff"
+NOT_VISIBLE = "not visible"
+ERROR = "error"
+
+
+class WatchSink(Protocol):
+    """Receives what a ClusterWatcher sees; called from the watcher's threads (one per kind)."""
+
+    def replace(
+        self, cluster: str, kind: str, objects: list[dict[str, Any]], resource_version: str
+    ) -> None:
+        """A complete fresh list of `kind` (first list or relist): hold exactly these."""
+
+    def event(self, cluster: str, kind: str, event: dict[str, Any]) -> None:
+        """One watch event `{"type": ADDED|MODIFIED|DELETED, "object": {...}}`."""
+
+    def status(self, cluster: str, kind: str, status: str, reason: str = "") -> None:
+        """LISTING, WATCHING, BACKOFF, NOT_VISIBLE or ERROR, with a one-line reason."""
