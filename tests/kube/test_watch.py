@@ -1,0 +1,161 @@
+"""ClusterWatcher against the project's own API server: it converges to the server's exact state
+after every fault, while objects are created, changed and deleted during the fault."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from explorer.kube.reflector import WatchTiming
+from explorer.kube.sink import NOT_VISIBLE, WATCHING
+from explorer.kube.watch import ClusterWatcher
+from explorer.lib.resources import BY_KIND
+
+from .recording_sink import RecordingSink, eventually
+from .served import AVAILABLE, MISSING, ApiServer, ApiStore, Churn, Policy, connect, small_cluster
+from .served import store_refs as served_refs
+
+pytestmark = pytest.mark.skipif(not AVAILABLE, reason=MISSING)
+
+KINDS = ("Namespace", "ConfigMap", "Secret")
+FAST = WatchTiming(
+    timeout_seconds=(20, 30),
+    read_margin=5,
+    page_size=7,  # several pages even for this small cluster
+    recheck_not_visible=0.3,
+    backoff_initial=0.05,
+    backoff_cap=0.5,
+)
+
+
+@pytest.fixture
+def store() -> Any:
+    return ApiStore(small_cluster())
+
+
+@pytest.fixture
+def server(store: Any) -> Iterator[Any]:
+    server = ApiServer(store, port=0)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def watched(tmp_path: Path, server: Any) -> Iterator[tuple[ClusterWatcher, RecordingSink]]:
+    cluster = connect(tmp_path, server.url, context="kind-served")
+    sink = RecordingSink()
+    watcher = ClusterWatcher(
+        cluster.api_client, cluster.name, sink, [BY_KIND[k] for k in KINDS], FAST
+    ).start()
+    assert watcher.wait_synced(10)
+    yield watcher, sink
+    watcher.stop()
+
+
+def converged(sink: RecordingSink, store: Any) -> bool:
+    return eventually(lambda: sink.refs() == served_refs(store, KINDS))
+
+
+def hold_watcher(sink: RecordingSink, churn: Churn) -> None:
+    """Leave the ConfigMap watcher stuck inside an event, so it reads nothing more for now."""
+    sink.gate.clear()
+    churn(1)
+    assert sink.held.wait(5), "the watcher never delivered the event it was to be held in"
+
+
+def test_first_list_holds_exactly_what_the_server_holds(watched, store) -> None:
+    watcher, sink = watched
+    assert sink.refs() == served_refs(store, KINDS)
+    assert sink.replaces["ConfigMap"] == 1
+    assert sink.clusters == {"kind-served"}
+    assert watcher.resource_versions()["ConfigMap"]
+
+
+def test_changes_arrive_as_events_without_a_relist(watched, store) -> None:
+    _, sink = watched
+    Churn(store)(10)
+    assert converged(sink, store)
+    assert sink.replaces["ConfigMap"] == 1
+    assert sink.last_status("ConfigMap") == (WATCHING, "")
+
+
+def test_secrets_arrive_as_metadata_only(watched) -> None:
+    _, sink = watched
+    secrets = list(sink.objects["Secret"].values())
+    assert len(secrets) == 2
+    for secret in secrets:
+        # A PartialObjectMetadata: no data and no type, only what identifies the Secret.
+        assert set(secret) == {"kind", "apiVersion", "metadata"}
+        assert secret["kind"] == "Secret"
+
+
+def test_dropped_watches_resume_from_the_last_version_seen(watched, store, server) -> None:
+    _, sink = watched
+    churn = Churn(store)
+    hold_watcher(sink, churn)
+    server.drop_watches()
+    churn(5)  # happens while no watch is open
+    sink.gate.set()
+    assert converged(sink, store)
+    assert sink.replaces["ConfigMap"] == 1  # resumed from history, not relisted
+
+
+def test_a_compacted_version_gets_410_and_the_watcher_relists(watched, store, server) -> None:
+    _, sink = watched
+    churn = Churn(store)
+    hold_watcher(sink, churn)
+    server.drop_watches()
+    churn(5)
+    store.compact()  # the version the watcher holds is now older than any history
+    churn(3)
+    sink.gate.set()
+    assert converged(sink, store)
+    assert sink.replaces["ConfigMap"] == 2
+
+
+def test_a_restarted_server_with_compacted_history_is_caught_up(watched, store, server) -> None:
+    _, sink = watched
+    churn = Churn(store)
+    hold_watcher(sink, churn)
+    server.restart()
+    churn(5)
+    store.compact()
+    churn(3)
+    sink.gate.set()
+    assert converged(sink, store)
+    assert sink.replaces["ConfigMap"] == 2
+
+
+def test_stop_returns_promptly_while_watches_are_open(tmp_path, server) -> None:
+    cluster = connect(tmp_path, server.url)
+    watcher = ClusterWatcher(cluster.api_client, cluster.name, RecordingSink()).start()
+    assert watcher.wait_synced(10)
+    started = time.monotonic()
+    watcher.stop(timeout=5)
+    assert time.monotonic() - started < 2
+    alive = [t.name for t in threading.enumerate() if t.name.startswith("watch served/")]
+    assert alive == []
+
+
+def test_a_forbidden_resource_is_not_visible_and_the_rest_is_watched(tmp_path) -> None:
+    store = ApiStore(small_cluster())
+    server = ApiServer(store, port=0, policy=Policy(forbidden={"secrets"}))
+    server.start()
+    try:
+        cluster = connect(tmp_path, server.url)
+        sink = RecordingSink()
+        resources = [BY_KIND["ConfigMap"], BY_KIND["Secret"]]
+        with ClusterWatcher(cluster.api_client, cluster.name, sink, resources, FAST) as watcher:
+            assert watcher.wait_synced(10)
+            assert sink.last_status("Secret") == (NOT_VISIBLE, "forbidden: cannot list secrets")
+            assert sink.objects["Secret"] == {}
+            Churn(store)(3)
+            assert eventually(lambda: sink.refs() == served_refs(store, ("ConfigMap",)), timeout=10)
+    finally:
+        server.stop()
