@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Iterable
 
-from kubernetes.client import ApiClient
+from kubernetes.client import ApiClient, Configuration
 
 from explorer.lib.resources import RESOURCES, Resource
 
@@ -91,6 +91,16 @@ def _sized_for(api_client: ApiClient, connections: int) -> ApiClient:
     configuration.connection_pool_maxsize = max(
         connections, api_client.configuration.connection_pool_maxsize or 0
     )
+    refresh = configuration.refresh_api_key_hook
+    if refresh is not None:
+        # One exec-plugin run when a token expires, not one per watching thread.
+        lock = threading.Lock()
+
+        def refresh_once(config: Configuration) -> None:
+            with lock:
+                refresh(config)
+
+        configuration.refresh_api_key_hook = refresh_once
     client = ApiClient(configuration)
     client.default_headers.update(api_client.default_headers)
     return client
