@@ -75,6 +75,7 @@ class Reflector:
         self._lock = threading.Lock()
         self._reported: tuple[str, str] | None = None
         self._verb = "list"
+        self._fresh_list = False  # no event since the last list
 
     @property
     def kind(self) -> str:
@@ -112,6 +113,8 @@ class Reflector:
             self._pause(self._backoff.next_delay())
             return ""
         if error.gone:
+            if self._fresh_list:  # even the version just listed is gone: do not spin
+                self._pause(self._backoff.next_delay())
             return ""
         if error.forbidden or error.not_found:
             self._report(NOT_VISIBLE, self._why_not_visible(error))
@@ -163,6 +166,7 @@ class Reflector:
         self.resource_version = rv
         self.synced.set()
         self._backoff.reset()
+        self._fresh_list = True
         return rv
 
     def _get_page(self, query: dict[str, str | int]) -> dict[str, Any]:
@@ -213,6 +217,7 @@ class Reflector:
                 events += 1
                 if events == 1:
                     self._backoff.reset()
+                    self._fresh_list = False
             completed = True
         finally:
             self._forget(response)
