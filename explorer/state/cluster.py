@@ -245,8 +245,8 @@ class ClusterState:
         uid = uid_of(obj)
         if uid:
             self._by_uid[uid] = ref
-        for owner in (obj.get("metadata") or {}).get("ownerReferences") or ():
-            self._children[owner.get("uid", "")].add(ref)
+        for owner_uid in _owner_uids(obj):
+            self._children[owner_uid].add(ref)
         if key[0]:
             self._by_namespace[key[0]].add((kind, key[1]))
         if kind == "Pod":
@@ -269,8 +269,8 @@ class ClusterState:
         uid = uid_of(obj)
         if uid and self._by_uid.get(uid) == ref:
             del self._by_uid[uid]
-        for owner in (obj.get("metadata") or {}).get("ownerReferences") or ():
-            _discard(self._children, owner.get("uid", ""), ref)
+        for owner_uid in _owner_uids(obj):
+            _discard(self._children, owner_uid, ref)
         if key[0]:
             _discard(self._by_namespace, key[0], (kind, key[1]))
         if kind == "Pod":
@@ -323,6 +323,11 @@ def _take(kind: str, obj: dict) -> bool:
 def _claim_key(pv: dict) -> Key | None:
     ref = (pv.get("spec") or {}).get("claimRef") or {}
     return (ref.get("namespace") or "", ref["name"]) if ref.get("name") else None
+
+
+def _owner_uids(obj: dict) -> list[str]:
+    refs = (obj.get("metadata") or {}).get("ownerReferences") or ()
+    return [ref["uid"] for ref in refs if isinstance(ref, dict) and ref.get("uid")]
 
 
 def _controller_ref(obj: dict) -> dict | None:

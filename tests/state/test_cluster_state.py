@@ -275,3 +275,9 @@ def test_uid_index_follows_an_object_recreated_with_a_new_uid():
     assert state.by_uid("uid-new")["metadata"]["name"] == "web-1"
     state.delete("Pod", "shop", "web-1")
     assert state.by_uid("uid-new") is None
+
+
+def test_owner_reference_without_uid_makes_no_children_of_the_empty_uid():
+    state = ClusterState()
+    state.upsert(obj("Pod", "orphan", metadata={"ownerReferences": [{"kind": "ReplicaSet"}]}))
+    assert state.children("") == []
