@@ -90,15 +90,15 @@ def parse_objects(data: bytes | str, source: str = "<input>") -> list[dict]:
     except UnicodeDecodeError:
         raise LoadError(f"{source}: not UTF-8 text, so not a JSON/YAML object file") from None
     objects: list[dict] = []
-    for position, document in enumerate(_documents(text, source), 1):
+    for position, document in enumerate(_documents(data, text, source), 1):
         objects.extend(_objects_of(document, position, source, text))
     return objects
 
 
-def _documents(text: str, source: str) -> list:
+def _documents(data: bytes | str, text: str, source: str) -> list:
     if text.lstrip()[:1] in ("{", "["):
         try:
-            return [orjson.loads(text)]
+            return [orjson.loads(data)]  # bytes parse without a second copy of the text
         except orjson.JSONDecodeError as error:
             _refuse_kubectl_text(text, source)
             raise LoadError(
