@@ -1,0 +1,239 @@
+"""Rows of networking, storage, scheduling, coordination and RBAC kinds."""
+
+from __future__ import annotations
+
+from .common import (
+    AGE,
+    NAME,
+    Cells,
+    Printer,
+    col,
+    created,
+    format_label_selector,
+    list_with_more,
+    meta,
+    name,
+    spec,
+    status,
+)
+
+_DEFAULT_CLASS = (
+    "storageclass.kubernetes.io/is-default-class",
+    "storageclass.beta.kubernetes.io/is-default-class",
+)
+
+
+def storage_class_cells(obj: dict, now: float) -> Cells:
+    annotations = meta(obj).get("annotations") or {}
+    default = any(annotations.get(a) == "true" for a in _DEFAULT_CLASS)
+    return [
+        name(obj) + (" (default)" if default else ""),
+        obj.get("provisioner", ""),
+        obj.get("reclaimPolicy") or "Delete",
+        obj.get("volumeBindingMode") or "Immediate",
+        bool(obj.get("allowVolumeExpansion")),
+        created(obj, now),
+    ]
+
+
+STORAGE_CLASS = Printer(
+    (
+        NAME,
+        col("Provisioner", doc="provisioner indicates the type of the provisioner."),
+        col("ReclaimPolicy", doc="reclaimPolicy of dynamically provisioned volumes."),
+        col("VolumeBindingMode", doc="volumeBindingMode of PersistentVolumeClaims."),
+        col(
+            "AllowVolumeExpansion",
+            doc="allowVolumeExpansion shows whether the class allows expansion.",
+        ),
+        AGE,
+    ),
+    storage_class_cells,
+)
+
+LEASE = Printer(
+    (NAME, col("Holder", doc="holderIdentity contains the identity of the holder."), AGE),
+    lambda obj, now: [name(obj), spec(obj).get("holderIdentity") or "", created(obj, now)],
+)
+
+PRIORITY_CLASS = Printer(
+    (
+        NAME,
+        col("Value", "integer", doc="The value of this priority class."),
+        col("Global-Default", "boolean", doc="Whether this is the default priority class."),
+        AGE,
+        col("PreemptionPolicy", doc="The policy for preempting pods with lower priority."),
+    ),
+    lambda obj, now: [
+        name(obj),
+        obj.get("value", 0),
+        bool(obj.get("globalDefault")),
+        created(obj, now),
+        obj.get("preemptionPolicy", ""),
+    ],
+)
+
+
+def _subjects(obj: dict) -> tuple[str, str, str]:
+    users, groups, accounts = [], [], []
+    for subject in obj.get("subjects") or ():
+        kind = subject.get("kind")
+        if kind == "User":
+            users.append(subject.get("name", ""))
+        elif kind == "Group":
+            groups.append(subject.get("name", ""))
+        elif kind == "ServiceAccount":
+            accounts.append(f"{subject.get('namespace', '')}/{subject.get('name', '')}")
+    return ", ".join(users), ", ".join(groups), ", ".join(accounts)
+
+
+def binding_cells(obj: dict, now: float) -> Cells:
+    ref = obj.get("roleRef") or {}
+    return [
+        name(obj),
+        f"{ref.get('kind', '')}/{ref.get('name', '')}",
+        created(obj, now),
+        *_subjects(obj),
+    ]
+
+
+BINDING = Printer(
+    (
+        NAME,
+        col("Role", doc="RoleRef can reference a Role or a ClusterRole."),
+        AGE,
+        col("Users", priority=1, doc="Users in the binding"),
+        col("Groups", priority=1, doc="Groups in the binding"),
+        col("ServiceAccounts", priority=1, doc="ServiceAccounts in the binding"),
+    ),
+    binding_cells,
+)
+
+
+def _ingress_hosts(rules: list[dict]) -> str:
+    hosts = [r["host"] for r in rules if r.get("host")]
+    if not hosts:
+        return "*"
+    if len(rules) > 3:
+        return f"{','.join(hosts[:3])} + {len(rules) - 3} more..."
+    return ",".join(hosts)
+
+
+def ingress_cells(obj: dict, now: float) -> Cells:
+    ing_spec = spec(obj)
+    addresses: list[str] = []
+    for ingress in (status(obj).get("loadBalancer") or {}).get("ingress") or ():
+        value = ingress.get("ip") or ingress.get("hostname")
+        if value and value not in addresses:
+            addresses.append(value)
+    return [
+        name(obj),
+        ing_spec.get("ingressClassName") or "<none>",
+        _ingress_hosts(ing_spec.get("rules") or []),
+        ",".join(addresses),
+        "80, 443" if ing_spec.get("tls") else "80",
+        created(obj, now),
+    ]
+
+
+INGRESS = Printer(
+    (
+        NAME,
+        col("Class", doc="The name of the IngressClass resource"),
+        col("Hosts", doc="Hosts that incoming requests are matched against"),
+        col("Address", doc="Address is a list containing ingress points for the load-balancer"),
+        col("Ports", doc="Ports of TLS configurations that open"),
+        AGE,
+    ),
+    ingress_cells,
+)
+
+NETWORK_POLICY = Printer(
+    (NAME, col("Pod-Selector", doc="Selects the pods to which this policy applies."), AGE),
+    lambda obj, now: [
+        name(obj),
+        format_label_selector(spec(obj).get("podSelector") or {}),
+        created(obj, now),
+    ],
+)
+
+
+def endpoint_slice_cells(obj: dict, now: float) -> Cells:
+    ports = obj.get("ports") or []
+    port_texts = [
+        str(p["port"]) if p.get("port") is not None else (p.get("name") or "*") for p in ports
+    ]
+    addresses = [a for e in obj.get("endpoints") or () for a in e.get("addresses") or ()]
+    return [
+        name(obj),
+        obj.get("addressType", ""),
+        list_with_more(port_texts, len(port_texts)),
+        list_with_more(addresses, len(addresses)),
+        created(obj, now),
+    ]
+
+
+ENDPOINT_SLICE = Printer(
+    (
+        NAME,
+        col("AddressType", doc="addressType specifies the type of address carried by this slice."),
+        col("Ports", doc="ports specifies the list of network ports exposed."),
+        col("Endpoints", doc="endpoints is a list of unique endpoints in this slice."),
+        AGE,
+    ),
+    endpoint_slice_cells,
+)
+
+CSI_NODE = Printer(
+    (NAME, col("Drivers", "integer", doc="Number of CSI drivers registered on the node"), AGE),
+    lambda obj, now: [name(obj), len(spec(obj).get("drivers") or ()), created(obj, now)],
+)
+
+
+def csi_driver_cells(obj: dict, now: float) -> Cells:
+    drv = spec(obj)
+    requests = drv.get("tokenRequests")
+    return [
+        name(obj),
+        drv.get("attachRequired", True),
+        bool(drv.get("podInfoOnMount")),
+        bool(drv.get("storageCapacity")),
+        "<unset>" if requests is None else ",".join(t.get("audience", "") for t in requests),
+        bool(drv.get("requiresRepublish")),
+        ",".join(drv.get("volumeLifecycleModes") or ()) or "<none>",
+        created(obj, now),
+    ]
+
+
+CSI_DRIVER = Printer(
+    (
+        NAME,
+        col("AttachRequired", "boolean", doc="attachRequired of the driver."),
+        col("PodInfoOnMount", "boolean", doc="podInfoOnMount of the driver."),
+        col("StorageCapacity", "boolean", doc="storageCapacity of the driver."),
+        col("TokenRequests", doc="tokenRequests of the driver."),
+        col("RequiresRepublish", "boolean", doc="requiresRepublish of the driver."),
+        col("Modes", doc="volumeLifecycleModes of the driver."),
+        AGE,
+    ),
+    csi_driver_cells,
+)
+
+VOLUME_ATTACHMENT = Printer(
+    (
+        NAME,
+        col("Attacher", fmt="name", doc="Attacher indicates the name of the volume driver."),
+        col("PV", doc="Name of the persistent volume to attach."),
+        col("Node", doc="The node that the volume should be attached to."),
+        col("Attached", "boolean", doc="Indicates the volume is successfully attached."),
+        AGE,
+    ),
+    lambda obj, now: [
+        name(obj),
+        spec(obj).get("attacher", ""),
+        (spec(obj).get("source") or {}).get("persistentVolumeName") or "",
+        spec(obj).get("nodeName", ""),
+        bool(status(obj).get("attached")),
+        created(obj, now),
+    ],
+)

@@ -1,0 +1,303 @@
+"""ApiStore: a ClusterState served as kube-apiserver serves etcd.
+
+One global resourceVersion counter (as etcd's revision), a bounded history for watches and
+consistent pages, keys kept sorted as etcd returns them, and a fan-out to open watches. Writers may
+be any thread; every read and write holds one lock. Objects handed out are never mutated
+afterwards (a change stores a new dict), so readers may serialise them after releasing the lock.
+"""
+
+from __future__ import annotations
+
+import heapq
+import threading
+import uuid
+from bisect import bisect_left, bisect_right, insort
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from explorer.lib.resources import BY_KIND, RESOURCES
+from explorer.state.cluster import ADDED, DELETED, MODIFIED, ClusterState
+from explorer.state.redact import redact
+
+from .duration import now_rfc3339
+from .history import History, Record
+from .selectors import Matcher, match_all
+from .status import too_large_resource_version, too_old_resource_version
+
+DEFAULT_HISTORY = 20_000
+_KIND_ORDER = {r.kind: i for i, r in enumerate(RESOURCES)}
+
+
+class Subscriber(Protocol):
+    def deliver(self, record: Record) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: list[dict]
+    resource_version: int
+    last_key: str | None  # set when more items follow
+    remaining: int | None  # items after this page, when cheaply known
+
+
+def key_of(obj: dict) -> str:
+    """The object's place in the key space (`ns/name`, or `name` when cluster scoped)."""
+    meta = obj.get("metadata") or {}
+    namespace = meta.get("namespace") or ""
+    return f"{namespace}/{meta.get('name', '')}" if namespace else meta.get("name", "")
+
+
+def split_key(key: str) -> tuple[str, str]:
+    namespace, _, name = key.rpartition("/")
+    return namespace, name
+
+
+class ApiStore:
+    def __init__(self, state: ClusterState | None = None, history_limit: int = DEFAULT_HISTORY):
+        self.state = state if state is not None else ClusterState()
+        self._lock = threading.RLock()
+        self._history = History(history_limit)
+        self._rv = 0
+        self._keys: dict[str, list[str]] = {}
+        self._subscribers: dict[str, set[Subscriber]] = defaultdict(set)
+        self._adopt()
+
+    # ---- writing -------------------------------------------------------------------------
+
+    @property
+    def resource_version(self) -> int:
+        with self._lock:
+            return self._rv
+
+    def apply(self, event: dict) -> Record | None:
+        """Apply one `{"type", "object"}` event; return the record served to watchers, or None
+        when nothing changed (a DELETED of a missing object, an update that changes nothing)."""
+        etype = event.get("type")
+        obj = event.get("object")
+        if etype not in (ADDED, MODIFIED, DELETED) or not isinstance(obj, dict):
+            return None
+        kind = obj.get("kind")
+        if not kind:
+            raise ValueError("event object has no kind")
+        key = key_of(obj)
+        namespace, name = split_key(key)
+        with self._lock:
+            old = self.state.get(kind, namespace, name)
+            if etype == DELETED:
+                if old is None:
+                    return None
+                rv = self._next_rv()
+                self.state.delete(kind, namespace, name)
+                keys = self._keys.get(kind, [])
+                index = bisect_left(keys, key)
+                if index < len(keys) and keys[index] == key:
+                    del keys[index]
+                return self._record(Record(rv, kind, DELETED, key, _restamp(old, rv), old))
+            new = _complete(kind, obj, old)
+            if old is not None and _same_apart_from_version(new, old):
+                return None
+            rv = self._next_rv()
+            new["metadata"]["resourceVersion"] = str(rv)
+            self.state.apply({"type": MODIFIED, "object": new}, kind)
+            if old is None:
+                insort(self._keys.setdefault(kind, []), key)
+            return self._record(Record(rv, kind, MODIFIED if old else ADDED, key, new, old))
+
+    def apply_many(self, events: Iterable[dict]) -> list[Record]:
+        with self._lock:
+            return [r for event in events if (r := self.apply(event)) is not None]
+
+    def set_node_facts(self, node: str, facts: dict[str, Any]) -> None:
+        with self._lock:
+            self.state.set_node_facts(node, facts)
+
+    def node_fact(self, node: str, fact: str) -> Any:
+        with self._lock:
+            return (self.state.node_facts.get(node) or {}).get(fact)
+
+    def compact(self) -> None:
+        """Forget the history: any version older than the current one now gets 410 Gone."""
+        with self._lock:
+            self._history.compact(self._rv)
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def get(self, kind: str, namespace: str, name: str) -> dict | None:
+        with self._lock:
+            return self.state.get(kind, namespace, name)
+
+    def check_version(self, rv: int) -> None:
+        """Raise 504 for a version the store has not reached (a real server waits, then does)."""
+        with self._lock:
+            if rv > self._rv:
+                raise too_large_resource_version(rv, self._rv)
+
+    def page(
+        self,
+        kind: str,
+        namespace: str | None,
+        matcher: Matcher = match_all,
+        limit: int = 0,
+        start_after: str = "",
+        at_rv: int | None = None,
+    ) -> Page:
+        """Up to `limit` (0: all) matching objects in key order after `start_after`, as they
+        were at `at_rv` (None: now). 410 Gone when `at_rv` is older than the history."""
+        with self._lock:
+            overlay: dict[str, dict | None] = {}
+            if at_rv is None or at_rv == self._rv:
+                read_rv = self._rv
+            else:
+                if at_rv > self._rv:
+                    raise too_large_resource_version(at_rv, self._rv)
+                if not self._history.retains(at_rv):
+                    raise too_old_resource_version(at_rv, self._history.compacted_rv + 1)
+                read_rv = at_rv
+                overlay = self._overlay(kind, at_rv)
+            keys = self._keys.get(kind, [])
+            prefix = f"{namespace}/" if namespace else ""
+            low = bisect_left(keys, prefix)
+            if start_after:
+                low = max(low, bisect_right(keys, start_after))
+            high = bisect_left(keys, prefix[:-1] + "0") if prefix else len(keys)  # "/"+1 is "0"
+            items: list[dict] = []
+            last_key = items_last_key = None
+            for key in self._merged_keys(keys, low, high, overlay, prefix, start_after):
+                obj = overlay[key] if key in overlay else self.state.get(kind, *split_key(key))
+                if obj is None or not matcher(obj):
+                    continue
+                if limit and len(items) == limit:
+                    last_key = items_last_key
+                    break
+                items.append(obj)
+                items_last_key = key
+            remaining = None
+            if last_key is not None and not overlay and matcher is match_all:
+                remaining = high - bisect_right(keys, last_key)
+            return Page(items, read_rv, last_key, remaining)
+
+    @staticmethod
+    def _merged_keys(
+        keys: list[str],
+        low: int,
+        high: int,
+        overlay: dict[str, dict | None],
+        prefix: str,
+        start_after: str,
+    ) -> Iterator[str]:
+        current = (keys[i] for i in range(low, high))
+        if not overlay:
+            yield from current
+            return
+        extra = sorted(
+            k for k in overlay if k.startswith(prefix) and (not start_after or k > start_after)
+        )
+        previous = None
+        for key in heapq.merge(current, extra):
+            if key != previous:
+                yield key
+            previous = key
+
+    def _overlay(self, kind: str, at_rv: int) -> dict[str, dict | None]:
+        """What differs between now and `at_rv`: key -> the object then (None: absent then)."""
+        then: dict[str, dict | None] = {}
+        for record in self._history.since(at_rv, kind):
+            then.setdefault(record.key, record.old)
+        return then
+
+    # ---- watching ------------------------------------------------------------------------
+
+    def watch_since(self, kind: str, rv: int, subscriber: Subscriber) -> list[Record]:
+        """Subscribe, and return the records of `kind` after `rv` (410 Gone if forgotten)."""
+        with self._lock:
+            if rv > self._rv:
+                raise too_large_resource_version(rv, self._rv)
+            if not self._history.retains(rv):
+                raise too_old_resource_version(rv, self._history.compacted_rv + 1)
+            self._subscribers[kind].add(subscriber)
+            return self._history.since(rv, kind)
+
+    def watch_now(self, kind: str, namespace: str | None, subscriber: Subscriber) -> Page:
+        """Subscribe, and return every object of `kind` now (the initial events of a watch)."""
+        with self._lock:
+            self._subscribers[kind].add(subscriber)
+            return self.page(kind, namespace)
+
+    def unsubscribe(self, kind: str, subscriber: Subscriber) -> None:
+        with self._lock:
+            self._subscribers[kind].discard(subscriber)
+
+    def watcher_count(self) -> int:
+        with self._lock:
+            return sum(len(s) for s in self._subscribers.values())
+
+    # ---- internals -----------------------------------------------------------------------
+
+    def _next_rv(self) -> int:
+        self._rv += 1
+        return self._rv
+
+    def _record(self, record: Record) -> Record:
+        self._history.append(record)
+        for subscriber in tuple(self._subscribers.get(record.kind, ())):
+            subscriber.deliver(record)
+        return record
+
+    def _adopt(self) -> None:
+        """Give every object of the wrapped state a version, uid, creationTimestamp and
+        apiVersion; objects already carrying a numeric version keep it."""
+        held = [(kind, obj) for kind in self.state.kinds() for obj in self.state.list(kind)]
+        held.sort(key=lambda item: (_KIND_ORDER.get(item[0], len(_KIND_ORDER)), key_of(item[1])))
+        self._rv = max((_numeric_rv(obj) for _, obj in held), default=0)
+        for kind, obj in held:
+            complete = _complete(kind, obj, None)
+            if _numeric_rv(obj):
+                complete["metadata"]["resourceVersion"] = str(_numeric_rv(obj))
+            else:
+                complete["metadata"]["resourceVersion"] = str(self._next_rv())
+            if complete != obj:
+                self.state.apply({"type": MODIFIED, "object": complete}, kind)
+            self._keys.setdefault(kind, []).append(key_of(obj))
+        for keys in self._keys.values():
+            keys.sort()
+        self._history.compact(self._rv)
+
+
+def _numeric_rv(obj: dict) -> int:
+    rv = (obj.get("metadata") or {}).get("resourceVersion")
+    return int(rv) if isinstance(rv, str) and rv.isdigit() else 0
+
+
+def _complete(kind: str, obj: dict, old: dict | None) -> dict:
+    """A copy of `obj` with what a served object always carries, and no Secret value."""
+    new = dict(obj)
+    meta = new["metadata"] = dict(obj.get("metadata") or {})
+    if isinstance(meta.get("annotations"), dict):
+        meta["annotations"] = dict(meta["annotations"])
+    new["kind"] = kind
+    resource = BY_KIND.get(kind)
+    if resource is not None:
+        new.setdefault("apiVersion", resource.api_version)
+    old_meta = (old or {}).get("metadata") or {}
+    if not meta.get("uid"):
+        meta["uid"] = old_meta.get("uid") or str(uuid.uuid4())
+    if not meta.get("creationTimestamp"):
+        meta["creationTimestamp"] = old_meta.get("creationTimestamp") or now_rfc3339()
+    return redact(new)
+
+
+def _restamp(obj: dict, rv: int) -> dict:
+    gone = dict(obj)
+    gone["metadata"] = {**obj.get("metadata", {}), "resourceVersion": str(rv)}
+    return gone
+
+
+def _same_apart_from_version(new: dict, old: dict) -> bool:
+    meta = new["metadata"]
+    mine = meta.get("resourceVersion")
+    meta["resourceVersion"] = (old.get("metadata") or {}).get("resourceVersion")
+    same = new == old
+    meta["resourceVersion"] = mine
+    return same
