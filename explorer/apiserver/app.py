@@ -12,6 +12,7 @@ from .context import CONTEXT_KEY, ServerContext, json_response
 from .logs import serve_log
 from .negotiation import DISCOVERY, OBJECT, Wanted, negotiate
 from .params import flag
+from .protowire import decode_review
 from .reads import get_object, list_objects
 from .reviews import access_review, rules_review
 from .routing import resolve
@@ -47,10 +48,14 @@ def _discovery_response(wanted: Wanted, legacy: bool) -> web.Response:
 
 
 async def _review(request: web.Request, ctx: ServerContext, plural: str) -> web.Response:
-    try:
-        review = orjson.loads(await request.read())
-    except orjson.JSONDecodeError as err:
-        raise bad_request(f"the request body is not JSON: {err}") from None
+    body = await request.read()
+    if request.content_type == "application/vnd.kubernetes.protobuf":
+        review = decode_review(body)
+    else:
+        try:
+            review = orjson.loads(body)
+        except orjson.JSONDecodeError as err:
+            raise bad_request(f"the request body is not JSON: {err}") from None
     answer = access_review if plural == "selfsubjectaccessreviews" else rules_review
     return json_response(answer(ctx.policy, review if isinstance(review, dict) else {}), 201)
 
