@@ -1,0 +1,95 @@
+"""Object skeletons: apiVersion, kind and metadata as the API server returns them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from explorer.lib.resources import for_kind
+
+from .clock import ts
+
+
+def new_object(
+    kind: str,
+    name: str,
+    uid: str,
+    created: datetime,
+    namespace: str | None = None,
+    labels: dict | None = None,
+    annotations: dict | None = None,
+    owners: list[dict] | None = None,
+    generate_name: str | None = None,
+    api_version: str | None = None,
+    **body,
+) -> dict:
+    metadata: dict = {"creationTimestamp": ts(created)}
+    if generate_name:
+        metadata["generateName"] = generate_name
+    if labels:
+        metadata["labels"] = labels
+    if annotations:
+        metadata["annotations"] = annotations
+    metadata["name"] = name
+    if namespace is not None:
+        metadata["namespace"] = namespace
+    if owners:
+        metadata["ownerReferences"] = owners
+    metadata["uid"] = uid
+    obj = {
+        "apiVersion": api_version or for_kind(kind).api_version,
+        "kind": kind,
+        "metadata": metadata,
+    }
+    obj.update(body)
+    return obj
+
+
+def owner_ref(owner: dict, controller: bool = True, block: bool = True) -> dict:
+    ref = {
+        "apiVersion": owner["apiVersion"],
+        "kind": owner["kind"],
+        "name": owner["metadata"]["name"],
+        "uid": owner["metadata"]["uid"],
+    }
+    if controller:
+        ref["controller"] = True
+    if block:
+        ref["blockOwnerDeletion"] = True
+    return ref
+
+
+def name_of(obj: dict) -> str:
+    return obj["metadata"]["name"]
+
+
+def namespace_of(obj: dict) -> str:
+    return obj["metadata"].get("namespace") or ""
+
+
+def uid_of(obj: dict) -> str:
+    return obj["metadata"]["uid"]
+
+
+def labels_of(obj: dict) -> dict:
+    return obj["metadata"].get("labels") or {}
+
+
+def selector_matches(selector: dict | None, labels: dict) -> bool:
+    """matchLabels / matchExpressions (or a Service's plain map) against labels."""
+    if not selector:
+        return False
+    if "matchLabels" not in selector and "matchExpressions" not in selector:
+        return all(labels.get(k) == v for k, v in selector.items())
+    if any(labels.get(k) != v for k, v in (selector.get("matchLabels") or {}).items()):
+        return False
+    for expr in selector.get("matchExpressions") or ():
+        key, op, values = expr["key"], expr["operator"], expr.get("values") or []
+        if op == "In" and labels.get(key) not in values:
+            return False
+        if op == "NotIn" and labels.get(key) in values:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+    return True
