@@ -6,13 +6,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from explorer.kube.reflector import WatchTiming
-from explorer.kube.sink import NOT_VISIBLE, WATCHING
+from explorer.kube.sink import BACKOFF, NOT_VISIBLE, WATCHING
 from explorer.kube.watch import ClusterWatcher
 from explorer.lib.resources import BY_KIND
 
@@ -119,17 +120,48 @@ def test_a_compacted_version_gets_410_and_the_watcher_relists(watched, store, se
     assert sink.replaces["ConfigMap"] == 2
 
 
-def test_a_restarted_server_with_compacted_history_is_caught_up(watched, store, server) -> None:
+def test_a_server_down_then_back_with_compacted_history_is_caught_up(
+    watched, store, server
+) -> None:
+    _, sink = watched
+    churn = Churn(store)
+    hold_watcher(sink, churn)
+    server.stop()
+    sink.gate.set()
+    assert eventually(lambda: sink.last_status("ConfigMap")[0] == BACKOFF)
+    churn(5)  # while the server is down
+    store.compact()
+    server.start()  # same port, history gone: the watcher's version gets 410
+    churn(3)
+    assert converged(sink, store)
+    assert sink.replaces["ConfigMap"] == 2
+    assert sink.last_status("ConfigMap") == (WATCHING, "")
+
+
+def test_a_restart_forgetting_history_is_caught_up(watched, store, server) -> None:
     _, sink = watched
     churn = Churn(store)
     hold_watcher(sink, churn)
     server.restart()
-    churn(5)
-    store.compact()
-    churn(3)
+    churn(4)
     sink.gate.set()
     assert converged(sink, store)
     assert sink.replaces["ConfigMap"] == 2
+
+
+def test_watches_the_server_ends_are_resumed_without_a_relist(tmp_path, server, store) -> None:
+    cluster = connect(tmp_path, server.url)
+    sink = RecordingSink()
+    timing = replace(FAST, timeout_seconds=(1, 1))  # the server closes each watch after 1 s
+    resources = [BY_KIND["ConfigMap"]]
+    with ClusterWatcher(cluster.api_client, cluster.name, sink, resources, timing) as watcher:
+        assert watcher.wait_synced(10)
+        churn = Churn(store)
+        for _ in range(5):
+            churn(2)
+            time.sleep(0.6)
+        assert eventually(lambda: sink.refs() == served_refs(store, ("ConfigMap",)))
+    assert sink.replaces["ConfigMap"] == 1
 
 
 def test_stop_returns_promptly_while_watches_are_open(tmp_path, server) -> None:
