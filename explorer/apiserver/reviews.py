@@ -52,12 +52,12 @@ def rules_review(policy: Policy, review: dict) -> dict:
     namespace = spec.get("namespace", "")
     grouped: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for resource in RESOURCES:
-        plurals = [resource.plural] + [
-            f"{resource.plural}/{s}" for s, _ in SUBRESOURCES.get(resource.plural, ())
-        ]
-        for plural in plurals:
+        subresources = [f"{resource.plural}/{s}" for s, _ in SUBRESOURCES.get(resource.plural, ())]
+        for plural, verbs_served in [(resource.plural, READ_VERBS)] + [
+            (s, ("get",)) for s in subresources
+        ]:
             verbs = tuple(
-                v for v in READ_VERBS if policy.allows(v, resource.group, plural, namespace)
+                v for v in verbs_served if policy.allows(v, resource.group, plural, namespace)
             )
             if verbs:
                 grouped.setdefault((resource.group, verbs), []).append(plural)

@@ -7,11 +7,11 @@ from typing import Any
 
 from explorer.state.cluster import ClusterState
 
-NOW = datetime.now(UTC)
-
 
 def ago(**delta: float) -> str:
-    return (NOW - timedelta(**delta)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """A time that long ago. Tests use ages of ten minutes or more, which kubectl prints
+    without seconds, so a slow run does not change what is printed."""
+    return (datetime.now(UTC) - timedelta(**delta)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def node(name: str, ip: str, role: str | None = None, ready: bool = True) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def pod(
             "state": state,
         }
         if restarts:
-            status["lastState"] = {"terminated": {"exitCode": 1, "finishedAt": ago(minutes=5)}}
+            status["lastState"] = {"terminated": {"exitCode": 1, "finishedAt": ago(minutes=15)}}
         statuses.append(status)
     spec: dict[str, Any] = {
         "containers": [{"name": c, "image": f"registry.local/{c}:1"} for c in containers]
@@ -113,14 +113,14 @@ def event(
     return {
         "kind": "Event",
         "apiVersion": "v1",
-        "metadata": {"name": name, "namespace": namespace, "creationTimestamp": ago(minutes=10)},
+        "metadata": {"name": name, "namespace": namespace, "creationTimestamp": ago(minutes=20)},
         "involvedObject": involved,
         "reason": reason,
         "message": message,
         "type": kind,
         "count": 2,
-        "firstTimestamp": ago(minutes=10),
-        "lastTimestamp": ago(minutes=4),
+        "firstTimestamp": ago(minutes=20),
+        "lastTimestamp": ago(minutes=14),
         "source": {"component": "kubelet", "host": involved.get("host", "")},
     }
 

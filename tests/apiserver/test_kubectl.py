@@ -26,7 +26,7 @@ def test_get_pods_all_namespaces_prints_real_headers_and_status(kubectl: Kubectl
     assert rows[("default", "web-1")][2:4] == ["1/1", "Running"]
     assert rows[("default", "pending-1")][2:4] == ["0/1", "Pending"]
     coredns = " ".join(rows[("kube-system", "coredns-1")])
-    assert "0/1 CrashLoopBackOff 4 (5m ago)" in coredns
+    assert "0/1 CrashLoopBackOff 4 (15m ago)" in coredns
 
 
 def test_get_nodes_wide_prints_roles_addresses_and_runtime(kubectl: Kubectl) -> None:
@@ -59,7 +59,7 @@ def test_get_events_all_namespaces(kubectl: Kubectl) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["NAMESPACE", "LAST", "SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
     assert any(
-        line.split()[:5] == ["kube-system", "4m", "Warning", "BackOff", "pod/coredns-1"]
+        line.split()[:5] == ["kube-system", "14m", "Warning", "BackOff", "pod/coredns-1"]
         and line.endswith("Back-off restarting failed container")
         for line in lines[1:]
     )
