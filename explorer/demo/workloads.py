@@ -12,7 +12,7 @@ from .events import pod_start_events, recorded_event
 from .ids import template_hash
 from .meta import new_object, owner_ref
 from .nodes import NodeSlot
-from .pods import bind_pod, copy
+from .pods import bind_pod, clone_pod, copy
 
 DAEMONSET_TOLERATIONS = [
     {"effect": "NoExecute", "key": "node.kubernetes.io/not-ready", "operator": "Exists"},
@@ -96,14 +96,16 @@ def deployment(
     )
     deploy["metadata"]["generation"] = 1
     rs = replicaset(b, deploy, template, replicas, created + seconds(1), revision=1)
-    pods = []
+    pods: list[dict] = []
+    host_network = template["spec"].get("hostNetwork", False)
     for index in range(replicas):
         slot = nodes[index % len(nodes)] if nodes else None
-        pods.append(
-            replicaset_pod(
-                b, rs, slot, created + seconds(1), phase="Running" if slot else "Pending"
-            )
-        )
+        if pods and slot is not None and pods[0]["spec"].get("nodeName"):
+            name = f"{rs['metadata']['name']}-{b.ids.suffix()}"
+            pods.append(clone_pod(pods[0], b.ids, name, b.placement(slot, host_network)))
+            continue
+        phase = "Running" if slot else "Pending"
+        pods.append(replicaset_pod(b, rs, slot, created + seconds(1), phase=phase))
     set_replicaset_status(rs, pods)
     set_deployment_status(deploy, rs, created + seconds(12))
     b.add(deploy, rs, *pods)

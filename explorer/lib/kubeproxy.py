@@ -12,7 +12,6 @@ numbers (`parse_probability`), never as text.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 
 SERVICE = "KUBE-SVC-"
@@ -32,8 +31,14 @@ def service_port_name(namespace: str, name: str, port_name: str = "") -> str:
     return f"{namespace}/{name}:{port_name}" if port_name else f"{namespace}/{name}"
 
 
+_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
 def _hash16(text: str) -> str:
-    return base64.b32encode(hashlib.sha256(text.encode()).digest()).decode()[:16]
+    # The first 16 base32 characters encode exactly the first 10 bytes (80 bits) of the digest;
+    # this equals base64.b32encode(digest)[:16], several times faster.
+    bits = int.from_bytes(hashlib.sha256(text.encode()).digest()[:10], "big")
+    return "".join(_BASE32[(bits >> shift) & 31] for shift in range(75, -1, -5))
 
 
 def port_proto_hash(service_port: str, protocol: str) -> str:
