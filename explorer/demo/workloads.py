@@ -210,14 +210,14 @@ def set_replicaset_status(rs: dict, pods: list[dict]) -> None:
 
 
 def set_deployment_status(
-    deploy: dict, new_rs: dict, when: datetime, old_replicas: int = 0
+    deploy: dict, new_rs: dict, when: datetime, old_replicas: int = 0, old_ready: int = 0
 ) -> None:
     rs_status = new_rs.get("status") or {}
-    ready = rs_status.get("readyReplicas", 0)
+    ready = rs_status.get("readyReplicas", 0) + old_ready
     replicas = rs_status.get("replicas", 0) + old_replicas
     wanted = deploy["spec"]["replicas"]
     available = ready >= wanted - max(0, wanted * 25 // 100)
-    done = ready == wanted and not old_replicas
+    done = rs_status.get("readyReplicas", 0) == wanted and not old_replicas
     rs_name = new_rs["metadata"]["name"]
     deploy["status"] = {
         "availableReplicas": ready,

@@ -1,0 +1,582 @@
+"""DemoChurn: one step at a time, what a live cluster's controllers would write.
+
+`step()` returns watch events (ADDED/MODIFIED/DELETED with whole objects) without touching the
+state; the caller applies them (through the API server's store) before the next step. Steps
+rotate among: scale the `shop/web` Deployment up, restart one of its containers (failed liveness
+probe), scale it down, roll out a new ReplicaSet (`kubectl rollout restart`), and run the
+`shop/report` CronJob. Work started in one step finishes in the next ones (ContainerCreating →
+Running, terminating → deleted, Job → Complete), with EndpointSlices, Endpoints, ReplicaSet and
+Deployment status, Events and node Lease renewals as the controllers and kubelets write them.
+Deterministic for a seed; timestamps come from `clock` (default: the wall clock).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+from collections.abc import Callable
+from datetime import datetime
+
+from explorer.state.cluster import ClusterState
+
+from .batch import job_for, job_name, job_ref, set_job_status
+from .clock import micro_ts, parse_ts, seconds, ts, utcnow
+from .events import kubelet_event, pod_start_events, recorded_event
+from .ids import Ids, image_id, template_hash
+from .meta import owner_ref, selector_matches
+from .network import endpoint_slices, legacy_endpoints
+from .pods import Placement, bind_pod, copy, pod_status
+from .workloads import is_ready, set_deployment_status, set_replicaset_status, stored_template
+
+NAMESPACE, DEPLOYMENT, CRONJOB = "shop", "web", "report"
+MIN_REPLICAS = 3
+LEASES_PER_STEP = 20
+Key = tuple[str, str, str]
+
+
+class DemoChurn:
+    ACTIONS = ("scale_up", "restart", "scale_down", "rollout", "cronjob")
+
+    def __init__(
+        self, state: ClusterState, seed: int = 0, clock: Callable[[], datetime] | None = None
+    ) -> None:
+        self.state = state
+        self.rng = random.Random(seed)
+        self.ids = Ids(seed * 7919 + 17)
+        self.clock = clock or utcnow
+        self.count = 0
+        self.tasks: list[tuple[int, Callable[..., None], tuple]] = []
+        self.reserved: set[str] = set()
+        self.lease_cursor = 0
+        self.last_cron: datetime | None = None
+        self._overlay: dict[Key, dict | None] = {}
+        self._events: list[dict] = []
+        self.now = self.clock()
+
+    # ---- the step ------------------------------------------------------------------------
+
+    def step(self) -> list[dict]:
+        self.now = self.clock()
+        self._overlay, self._events = {}, []
+        due = [task for task in self.tasks if task[0] <= self.count]
+        self.tasks = [task for task in self.tasks if task[0] > self.count]
+        for _, action, args in due:
+            action(*args)
+        getattr(self, "_" + self.ACTIONS[self.count % len(self.ACTIONS)])()
+        self._sync_web()
+        self._renew_leases()
+        self.count += 1
+        return self._events
+
+    def _later(self, steps: int, action: Callable[..., None], *args) -> None:
+        self.tasks.append((self.count + steps, action, args))
+
+    # ---- reading through this step's changes -----------------------------------------------
+
+    def _get(self, kind: str, namespace: str, name: str) -> dict | None:
+        key = (kind, namespace, name)
+        if key in self._overlay:
+            return self._overlay[key]
+        return self.state.get(kind, namespace, name)
+
+    def _list(self, kind: str, namespace: str) -> list[dict]:
+        found = {o["metadata"]["name"]: o for o in self.state.list(kind, namespace)}
+        for (k, ns, name), obj in self._overlay.items():
+            if k == kind and ns == namespace:
+                if obj is None:
+                    found.pop(name, None)
+                else:
+                    found[name] = obj
+        return list(found.values())
+
+    def _copy(self, obj: dict) -> dict:
+        data = copy(obj)
+        data["metadata"].pop("resourceVersion", None)
+        return data
+
+    def _emit(self, kind: str, obj: dict, deleted: bool = False) -> None:
+        key = (kind, obj["metadata"].get("namespace", ""), obj["metadata"]["name"])
+        existed = self._get(*key) is not None
+        self._overlay[key] = None if deleted else obj
+        etype = "DELETED" if deleted else "MODIFIED" if existed else "ADDED"
+        self._events.append({"type": etype, "object": obj})
+
+    def _event(self, event: dict) -> None:
+        self._emit("Event", event)
+
+    # ---- the web Deployment ----------------------------------------------------------------
+
+    def _deployment(self) -> dict:
+        return self._get("Deployment", NAMESPACE, DEPLOYMENT)
+
+    def _replicasets(self) -> list[dict]:
+        uid = self._deployment()["metadata"]["uid"]
+        return [
+            rs
+            for rs in self._list("ReplicaSet", NAMESPACE)
+            if any(o.get("uid") == uid for o in rs["metadata"].get("ownerReferences") or ())
+        ]
+
+    def _current_rs(self) -> dict:
+        return max(
+            self._replicasets(),
+            key=lambda rs: int(
+                rs["metadata"]["annotations"].get("deployment.kubernetes.io/revision", "0")
+            ),
+        )
+
+    def _pods_of(self, rs: dict) -> list[dict]:
+        uid = rs["metadata"]["uid"]
+        return [
+            p
+            for p in self._list("Pod", NAMESPACE)
+            if any(o.get("uid") == uid for o in p["metadata"].get("ownerReferences") or ())
+        ]
+
+    def _scale(self, rs: dict, replicas: int, deploy: dict | None = None) -> dict:
+        rs = self._copy(rs)
+        before = rs["spec"]["replicas"]
+        rs["spec"]["replicas"] = replicas
+        rs["metadata"]["generation"] = rs["metadata"].get("generation", 1) + 1
+        rs["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] = str(
+            (deploy or self._deployment())["spec"]["replicas"]
+        )
+        self._emit("ReplicaSet", rs)
+        word = "up" if replicas > before else "down"
+        self._event(
+            recorded_event(
+                self.ids,
+                deploy or self._deployment(),
+                "deployment-controller",
+                "ScalingReplicaSet",
+                f"Scaled {word} replica set {rs['metadata']['name']} from {before} to {replicas}",
+                self.now,
+            )
+        )
+        return rs
+
+    def _set_replicas(self, delta: int) -> dict:
+        deploy = self._copy(self._deployment())
+        deploy["spec"]["replicas"] += delta
+        deploy["metadata"]["generation"] = deploy["metadata"].get("generation", 1) + 1
+        self._emit("Deployment", deploy)
+        return deploy
+
+    def _scale_up(self) -> None:
+        deploy = self._set_replicas(+1)
+        rs = self._scale(self._current_rs(), deploy["spec"]["replicas"], deploy)
+        self._create_pod(rs)
+
+    def _scale_down(self) -> None:
+        rs = self._current_rs()
+        live = [p for p in self._pods_of(rs) if not p["metadata"].get("deletionTimestamp")]
+        if len(live) <= MIN_REPLICAS:
+            return
+        deploy = self._set_replicas(-1)
+        self._scale(rs, deploy["spec"]["replicas"], deploy)
+        victim = max(
+            live, key=lambda p: (p["metadata"]["creationTimestamp"], p["metadata"]["name"])
+        )
+        self._terminate(victim, rs)
+
+    def _rollout(self) -> None:
+        deploy = self._copy(self._deployment())
+        old = self._current_rs()
+        template = copy(deploy["spec"]["template"])
+        template["metadata"].pop("creationTimestamp", None)
+        template["metadata"].setdefault("annotations", {})["kubectl.kubernetes.io/restartedAt"] = (
+            self.now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        )
+        revision = int(deploy["metadata"]["annotations"]["deployment.kubernetes.io/revision"]) + 1
+        deploy["spec"]["template"] = stored_template(template)
+        deploy["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = str(revision)
+        deploy["metadata"]["generation"] = deploy["metadata"].get("generation", 1) + 1
+        self._emit("Deployment", deploy)
+        pod_hash = template_hash(template)
+        new = self._copy(old)
+        labels = {**template["metadata"]["labels"], "pod-template-hash": pod_hash}
+        new["metadata"].update(
+            {
+                "name": f"{DEPLOYMENT}-{pod_hash}",
+                "uid": self.ids.uid(),
+                "creationTimestamp": ts(self.now),
+                "labels": labels,
+                "generation": 1,
+            }
+        )
+        new["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = str(revision)
+        new["spec"]["selector"] = {"matchLabels": dict(labels)}
+        new["spec"]["template"] = stored_template(template)
+        new["spec"]["template"]["metadata"]["labels"] = dict(labels)
+        new["spec"]["replicas"] = 0
+        new["status"] = {"observedGeneration": 1, "replicas": 0}
+        self._emit("ReplicaSet", new)
+        new = self._scale(new, deploy["spec"]["replicas"], deploy)
+        for _ in range(deploy["spec"]["replicas"]):
+            self._create_pod(new)
+        self._later(2, self._retire, old["metadata"]["name"])
+
+    def _retire(self, rs_name: str) -> None:
+        old = self._get("ReplicaSet", NAMESPACE, rs_name)
+        if old is None:
+            return
+        old = self._scale(old, 0)
+        for pod in self._pods_of(old):
+            if not pod["metadata"].get("deletionTimestamp"):
+                self._terminate(pod, old)
+
+    def _restart(self) -> None:
+        running = [
+            p
+            for p in self._pods_of(self._current_rs())
+            if is_ready(p) and not p["metadata"].get("deletionTimestamp")
+        ]
+        if not running:
+            return
+        pod = self._copy(self.rng.choice(sorted(running, key=lambda p: p["metadata"]["name"])))
+        item = pod["status"]["containerStatuses"][0]
+        started = item["state"]["running"]["startedAt"]
+        item["lastState"] = {
+            "terminated": {
+                "containerID": item["containerID"],
+                "exitCode": 137,
+                "finishedAt": ts(self.now - seconds(2)),
+                "reason": "Error",
+                "startedAt": started,
+            }
+        }
+        item["containerID"] = f"containerd://{self.ids.container_id()}"
+        item["restartCount"] += 1
+        item["state"] = {"running": {"startedAt": ts(self.now)}}
+        self._emit("Pod", pod)
+        name = item["name"]
+        self._event(
+            kubelet_event(
+                self.ids,
+                pod,
+                name,
+                "Unhealthy",
+                "Liveness probe failed: HTTP probe failed with statuscode: 503",
+                self.now - seconds(5),
+                warning=True,
+                count=3,
+                first=self.now - seconds(25),
+            )
+        )
+        self._event(
+            kubelet_event(
+                self.ids,
+                pod,
+                name,
+                "Killing",
+                f"Container {name} failed liveness probe, will be restarted",
+                self.now - seconds(5),
+            )
+        )
+        for event in pod_start_events(self.ids, pod, self.now - seconds(2), "")[1:]:
+            self._event(event)
+
+    # ---- pods ------------------------------------------------------------------------------
+
+    def _placement(self) -> Placement:
+        nodes = sorted(
+            (n for n in self.state.list("Node") if not (n.get("spec") or {}).get("taints")),
+            key=lambda n: n["metadata"]["name"],
+        )
+        node = nodes[self.count % len(nodes)]
+        name = node["metadata"]["name"]
+        used = {(p.get("status") or {}).get("podIP") for p in self.state.pods_on_node(name)}
+        used |= {
+            (p.get("status") or {}).get("podIP")
+            for (k, _, _), p in self._overlay.items()
+            if k == "Pod" and p
+        }
+        host_ip = next(
+            a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP"
+        )
+        for address in list(ipaddress.ip_network(node["spec"]["podCIDR"]).hosts())[1:]:
+            text = str(address)
+            if text not in used and text not in self.reserved:
+                self.reserved.add(text)
+                return Placement(name, host_ip, text)
+        raise RuntimeError(f"node {name} has no free pod IP")
+
+    def _create_pod(self, rs: dict) -> None:
+        placement = self._placement()
+        template = copy(rs["spec"]["template"])
+        template["metadata"].pop("creationTimestamp", None)
+        name = f"{rs['metadata']['name']}-{self.ids.suffix()}"
+        pod = bind_pod(
+            template,
+            self.ids,
+            name=name,
+            generate_name=f"{rs['metadata']['name']}-",
+            namespace=NAMESPACE,
+            created=self.now,
+            owners=[owner_ref(rs)],
+            placement=placement,
+            phase="Pending",
+            started=self.now,
+        )
+        self._emit("Pod", pod)
+        self._event(
+            recorded_event(
+                self.ids,
+                rs,
+                "replicaset-controller",
+                "SuccessfulCreate",
+                f"Created pod: {name}",
+                self.now,
+            )
+        )
+        self._event(pod_start_events(self.ids, pod, self.now, self._scheduler_host())[0])
+        self._later(1, self._start_pod, name, placement)
+
+    def _start_pod(self, name: str, placement: Placement) -> None:
+        pod = self._get("Pod", NAMESPACE, name)
+        if pod is None or pod["metadata"].get("deletionTimestamp"):
+            return
+        pod = self._copy(pod)
+        started = parse_ts(pod["metadata"]["creationTimestamp"])
+        pod["status"] = pod_status(pod, self.ids, "Running", placement, started)
+        self.reserved.discard(placement.pod_ip)
+        self._emit("Pod", pod)
+        for event in pod_start_events(self.ids, pod, self.now - seconds(3), "")[1:]:
+            self._event(event)
+
+    def _terminate(self, pod: dict, rs: dict) -> None:
+        pod = self._copy(pod)
+        grace = pod["spec"].get("terminationGracePeriodSeconds", 30)
+        pod["metadata"]["deletionTimestamp"] = ts(self.now + seconds(grace))
+        pod["metadata"]["deletionGracePeriodSeconds"] = grace
+        self._emit("Pod", pod)
+        self._event(
+            recorded_event(
+                self.ids,
+                rs,
+                "replicaset-controller",
+                "SuccessfulDelete",
+                f"Deleted pod: {pod['metadata']['name']}",
+                self.now,
+            )
+        )
+        for item in pod["spec"]["containers"]:
+            self._event(
+                kubelet_event(
+                    self.ids,
+                    pod,
+                    item["name"],
+                    "Killing",
+                    f"Stopping container {item['name']}",
+                    self.now,
+                )
+            )
+        self._later(1, self._delete_pod, pod["metadata"]["name"])
+
+    def _delete_pod(self, name: str) -> None:
+        pod = self._get("Pod", NAMESPACE, name)
+        if pod is not None:
+            self._emit("Pod", self._copy(pod), deleted=True)
+
+    def _scheduler_host(self) -> str:
+        for node in self.state.list("Node"):
+            if "node-role.kubernetes.io/control-plane" in node["metadata"].get("labels", {}):
+                return node["metadata"]["name"]
+        return ""
+
+    # ---- the report CronJob ------------------------------------------------------------------
+
+    def _cronjob(self) -> None:
+        cron = self._get("CronJob", NAMESPACE, CRONJOB)
+        if cron is None:
+            return
+        cron = self._copy(cron)
+        scheduled = self.now.replace(second=0, microsecond=0)
+        while self._get("Job", NAMESPACE, job_name(cron, scheduled)) is not None or (
+            self.last_cron is not None and scheduled <= self.last_cron
+        ):
+            scheduled += seconds(60)
+        self.last_cron = scheduled
+        job, pod = job_for(self.ids, cron, scheduled, self._placement(), done=False)
+        self.reserved.discard(pod["status"].get("podIP", ""))
+        cron["status"] = {
+            **cron.get("status", {}),
+            "active": [job_ref(job)],
+            "lastScheduleTime": ts(scheduled),
+        }
+        self._emit("Job", job)
+        self._emit("Pod", pod)
+        self._emit("CronJob", cron)
+        self._event(
+            recorded_event(
+                self.ids,
+                cron,
+                "cronjob-controller",
+                "SuccessfulCreate",
+                f"Created job {job['metadata']['name']}",
+                self.now,
+            )
+        )
+        self._event(
+            recorded_event(
+                self.ids,
+                job,
+                "job-controller",
+                "SuccessfulCreate",
+                f"Created pod: {pod['metadata']['name']}",
+                self.now,
+            )
+        )
+        for event in pod_start_events(self.ids, pod, self.now, self._scheduler_host()):
+            self._event(event)
+        self._later(1, self._finish_job, job["metadata"]["name"], pod["metadata"]["name"])
+
+    def _finish_job(self, job_name_: str, pod_name: str) -> None:
+        job, pod = self._get("Job", NAMESPACE, job_name_), self._get("Pod", NAMESPACE, pod_name)
+        cron = self._get("CronJob", NAMESPACE, CRONJOB)
+        if job is None or pod is None or cron is None:
+            return
+        pod, job, cron = self._copy(pod), self._copy(job), self._copy(cron)
+        pod["metadata"].pop("finalizers", None)
+        _complete(pod, self.now)
+        set_job_status(job, parse_ts(job["metadata"]["creationTimestamp"]), done=True)
+        cron["status"] = {k: v for k, v in cron.get("status", {}).items() if k != "active"}
+        cron["status"]["lastSuccessfulTime"] = job["status"]["completionTime"]
+        self._emit("Pod", pod)
+        self._emit("Job", job)
+        self._emit("CronJob", cron)
+        self._event(
+            recorded_event(self.ids, job, "job-controller", "Completed", "Job completed", self.now)
+        )
+        self._event(
+            recorded_event(
+                self.ids,
+                cron,
+                "cronjob-controller",
+                "SawCompletedJob",
+                f"Saw completed job: {job_name_}, condition: Complete",
+                self.now,
+            )
+        )
+        uid = cron["metadata"]["uid"]
+        finished = sorted(
+            (
+                j
+                for j in self._list("Job", NAMESPACE)
+                if any(o.get("uid") == uid for o in j["metadata"].get("ownerReferences") or ())
+                and j.get("status", {}).get("completionTime")
+            ),
+            key=lambda j: j["metadata"]["creationTimestamp"],
+        )
+        limit = cron["spec"].get("successfulJobsHistoryLimit", 3)
+        for old in finished[: max(0, len(finished) - limit)]:
+            self._emit("Job", self._copy(old), deleted=True)
+            for owned in self._list("Pod", NAMESPACE):
+                if any(
+                    o.get("uid") == old["metadata"]["uid"]
+                    for o in owned["metadata"].get("ownerReferences") or ()
+                ):
+                    self._emit("Pod", self._copy(owned), deleted=True)
+            self._event(
+                recorded_event(
+                    self.ids,
+                    cron,
+                    "cronjob-controller",
+                    "SuccessfulDelete",
+                    f"Deleted job {old['metadata']['name']}",
+                    self.now,
+                )
+            )
+
+    # ---- what controllers derive -------------------------------------------------------------
+
+    def _sync_web(self) -> None:
+        """ReplicaSet and Deployment status, EndpointSlices and Endpoints for changed pods."""
+        changed = [
+            obj for (kind, ns, _), obj in self._overlay.items() if kind == "Pod" and ns == NAMESPACE
+        ]
+        deleted = [
+            name
+            for (kind, ns, name), obj in self._overlay.items()
+            if kind == "Pod" and ns == NAMESPACE and obj is None
+        ]
+        if not changed and not deleted:
+            return
+        current = self._current_rs()
+        old_replicas = old_ready = 0
+        for rs in self._replicasets():
+            pods = self._pods_of(rs)
+            updated = self._copy(rs)
+            set_replicaset_status(updated, pods)
+            if updated.get("status") != rs.get("status"):
+                self._emit("ReplicaSet", updated)
+            if rs["metadata"]["name"] != current["metadata"]["name"]:
+                old_replicas += updated["status"].get("replicas", 0)
+                old_ready += updated["status"].get("readyReplicas", 0)
+        deploy = self._copy(self._deployment())
+        set_deployment_status(
+            deploy,
+            self._get("ReplicaSet", NAMESPACE, current["metadata"]["name"]),
+            self.now,
+            old_replicas,
+        )
+        if deploy.get("status") != self._deployment().get("status"):
+            self._emit("Deployment", deploy)
+        pods = self._list("Pod", NAMESPACE)
+        for svc in self._list("Service", NAMESPACE):
+            selector = svc["spec"].get("selector")
+            if not selector:
+                continue
+            chosen = [
+                p for p in pods if selector_matches(selector, p["metadata"].get("labels") or {})
+            ]
+            existing = [
+                s
+                for s in self._list("EndpointSlice", NAMESPACE)
+                if s["metadata"].get("labels", {}).get("kubernetes.io/service-name")
+                == svc["metadata"]["name"]
+            ]
+            for eps in endpoint_slices(self.ids, svc, chosen, self.now, existing):
+                if not any(eps is old for old in existing):
+                    self._emit("EndpointSlice", eps)
+            previous = self._get("Endpoints", NAMESPACE, svc["metadata"]["name"])
+            legacy = legacy_endpoints(self.ids, svc, chosen, self.now, previous)
+            if previous is None or legacy.get("subsets") != previous.get("subsets"):
+                self._emit("Endpoints", legacy)
+
+    def _renew_leases(self) -> None:
+        leases = sorted(
+            self.state.list("Lease", "kube-node-lease"), key=lambda lease: lease["metadata"]["name"]
+        )
+        for _ in range(min(LEASES_PER_STEP, len(leases))):
+            lease = self._copy(leases[self.lease_cursor % len(leases)])
+            self.lease_cursor += 1
+            lease["spec"]["renewTime"] = micro_ts(self.now)
+            self._emit("Lease", lease)
+
+
+def _complete(pod: dict, now: datetime) -> None:
+    """The kubelet's status once every container exited 0 (IDs kept, pod not Ready)."""
+    status = pod["status"]
+    status["phase"] = "Succeeded"
+    for item in status.get("containerStatuses") or ():
+        started = (item.get("state") or {}).get("running", {}).get("startedAt", ts(now))
+        item["ready"] = False
+        item["started"] = False
+        item["imageID"] = item.get("imageID") or image_id(item["image"])
+        item["state"] = {
+            "terminated": {
+                "containerID": item.get("containerID", ""),
+                "exitCode": 0,
+                "finishedAt": ts(now),
+                "reason": "Completed",
+                "startedAt": started,
+            }
+        }
+    for cond in status.get("conditions") or ():
+        if cond["type"] in ("Ready", "ContainersReady"):
+            cond.update(
+                {"lastTransitionTime": ts(now), "reason": "PodCompleted", "status": "False"}
+            )
+        if cond["type"] == "PodReadyToStartContainers":
+            cond.update({"lastTransitionTime": ts(now), "status": "False"})
