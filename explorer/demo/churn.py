@@ -519,6 +519,7 @@ class DemoChurn:
             self._get("ReplicaSet", NAMESPACE, current["metadata"]["name"]),
             self.now,
             old_replicas,
+            old_ready,
         )
         if deploy.get("status") != self._deployment().get("status"):
             self._emit("Deployment", deploy)
