@@ -53,10 +53,11 @@ def _rules(text: str) -> list[str]:
     return sorted(line for line in text.splitlines() if line.startswith("-A "))
 
 
+@pytest.mark.parametrize("variant", BACKENDS)
 @pytest.mark.parametrize("node", ["demo-control-plane", "demo-worker", "demo-gpu-worker"])
-def test_node_dump_loads_and_reads_back_rule_for_rule(demo, netns, node):
+def test_node_dump_loads_and_reads_back_rule_for_rule(demo, netns, node, variant):
     text = demo.node_facts[node]["iptables-save"]
-    saved = _restore_and_save(netns, text)
+    saved = _restore_and_save(netns, text, variant)
     assert _rules(saved) == _rules(text)
     chains = set(re.findall(r"^:(KUBE-SVC-\w+) ", saved, flags=re.M))
     assert kubeproxy.service_chain("default/kubernetes:https", "tcp") in chains
