@@ -30,9 +30,22 @@ def netns():
         subprocess.run(["ip", "netns", "delete", name], check=False)
 
 
-def _restore_and_save(netns: str, text: str) -> str:
+# Debian's default iptables is the nft backend; the legacy one is what older nodes run.
+BACKENDS = [
+    pytest.param(
+        variant,
+        marks=pytest.mark.skipif(
+            shutil.which(f"iptables{variant}-restore") is None,
+            reason=f"iptables{variant}-restore not installed",
+        ),
+    )
+    for variant in ("", "-legacy")
+]
+
+
+def _restore_and_save(netns: str, text: str, variant: str) -> str:
     restored = subprocess.run(
-        ["ip", "netns", "exec", netns, "iptables-restore"],
+        ["ip", "netns", "exec", netns, f"iptables{variant}-restore"],
         input=text,
         capture_output=True,
         text=True,
@@ -40,7 +53,7 @@ def _restore_and_save(netns: str, text: str) -> str:
     )
     assert restored.returncode == 0, restored.stderr
     saved = subprocess.run(
-        ["ip", "netns", "exec", netns, "iptables-save"],
+        ["ip", "netns", "exec", netns, f"iptables{variant}-save"],
         capture_output=True,
         text=True,
         check=True,
