@@ -121,8 +121,21 @@ async def _serve_resource(
     return list_objects(request, ctx, target, wanted)
 
 
+# kube-apiserver names the API Priority and Fairness flow schema and priority level that handled
+# each request; clients that see these headers leave throttling to the server.
+_FLOW_CONTROL_HEADERS = {
+    "X-Kubernetes-Pf-Flowschema-Uid": "00000000-0000-0000-0000-00000000e001",
+    "X-Kubernetes-Pf-Prioritylevel-Uid": "00000000-0000-0000-0000-00000000e002",
+}
+
+
+async def _flow_control_headers(_request: web.Request, response: web.StreamResponse) -> None:
+    response.headers.update(_FLOW_CONTROL_HEADERS)
+
+
 def build_app(ctx: ServerContext) -> web.Application:
     app = web.Application(middlewares=[_statuses], client_max_size=1024**2)
+    app.on_response_prepare.append(_flow_control_headers)
     app[CONTEXT_KEY] = ctx
     app.router.add_route("*", "/{tail:.*}", dispatch)
     return app
