@@ -1,0 +1,145 @@
+"""Benchmark: time from start to a complete ClusterState, against `kubectl get pods -A -o json`.
+
+Serves a demo of N nodes x M pods through the project's API server (its own process), then, in
+the same run and against the same server, times and measures the peak memory of:
+  - peer:     `kubectl get pods -A -o json > /dev/null`
+  - explorer: a fresh process that lists and watches every catalogue resource into a ClusterState
+              (start of the process to the last list applied).
+Prints both, and the ratio explorer/peer (goal: ≤ 1.0). Each side runs --repeat times; the
+median is reported. Usage: python bench/cluster_state_load.py [--nodes 1000] [--pods-per-node 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+KUBECTL = str(Path(sys.executable).with_name("kubectl"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/version", timeout=2):  # noqa: S310 (loopback)
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"the API server at {url} did not answer within {timeout:.0f}s")
+
+
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one child process run to completion."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{argv[0]} failed with exit code {proc.returncode}")
+    return elapsed, usage.ru_maxrss * 1024
+
+
+def kubeconfig_for(url: str, directory: str) -> str:
+    path = os.path.join(directory, "kubeconfig")
+    Path(path).write_text(
+        "apiVersion: v1\nkind: Config\ncurrent-context: bench\n"
+        f"clusters: [{{name: bench, cluster: {{server: '{url}'}}}}]\n"
+        "users: [{name: bench, user: {token: bench}}]\n"
+        "contexts: [{name: bench, context: {cluster: bench, user: bench}}]\n"
+    )
+    return path
+
+
+def load_state(kubeconfig: str) -> None:
+    """The explorer side, run in its own process: list everything into a ClusterState."""
+    sys.path.insert(0, str(ROOT))
+    from explorer.kube.config import load_kubeconfig
+    from explorer.kube.watch import ClusterWatcher
+    from explorer.streaming.sink import StateSink
+
+    cluster = load_kubeconfig(kubeconfig).connect()
+    sink = StateSink()
+    watcher = ClusterWatcher(cluster.api_client, cluster.name, sink).start()
+    if not watcher.wait_synced(timeout=600):
+        raise SystemExit("the watcher did not sync within 600s")
+    pods = sink.state(cluster.name).count("Pod")
+    watcher.stop(timeout=1)
+    print(f"pods={pods}", file=sys.stderr)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=1000)
+    parser.add_argument("--pods-per-node", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--load-state", metavar="KUBECONFIG", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.load_state:
+        load_state(args.load_state)
+        return
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "manage.py",
+            "apiserver",
+            "--demo",
+            "--port",
+            str(port),
+            "--nodes",
+            str(args.nodes),
+            "--pods-per-node",
+            str(args.pods_per_node),
+            "--churn-interval",
+            "0",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(url, timeout=600)
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**os.environ, "KUBECONFIG": kubeconfig_for(url, tmp)}
+            peer_argv = [KUBECTL, "get", "pods", "-A", "-o", "json"]
+            ours_argv = [PYTHON, __file__, "--load-state", env["KUBECONFIG"]]
+            peer, ours = [], []
+            for _ in range(args.repeat):
+                peer.append(timed(peer_argv, env))
+                ours.append(timed(ours_argv, env))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    def summary(runs: list[tuple[float, int]]) -> tuple[float, float]:
+        return statistics.median(t for t, _ in runs), max(m for _, m in runs) / 2**20
+
+    peer_s, peer_mb = summary(peer)
+    ours_s, ours_mb = summary(ours)
+    pods = args.nodes * args.pods_per_node
+    print(f"demo: {args.nodes} nodes x {args.pods_per_node} pods/node (~{pods} app pods)")
+    print(f"kubectl get pods -A -o json : {peer_s:6.2f} s  peak {peer_mb:7.0f} MiB")
+    print(f"explorer full ClusterState  : {ours_s:6.2f} s  peak {ours_mb:7.0f} MiB")
+    print(f"ratio explorer/kubectl      : {ours_s / peer_s:6.2f}  (goal <= 1.0)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,11 @@
+"""The Celery app. Without REDIS_URL tasks run in-process (eager); with it, Redis is the broker."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "explorer.settings")
+
+app = Celery("explorer")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["explorer.jobs"])
