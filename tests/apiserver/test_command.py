@@ -1,0 +1,60 @@
+"""`manage.py apiserver`: one line saying where it listens, then a working API."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import orjson
+import pytest
+
+from explorer.jobs.management.commands.apiserver import _touched_nodes
+
+from .objects import node, pod, small_cluster
+
+MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
+
+
+def _serve(*args: str) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen(
+        [sys.executable, str(MANAGE), "apiserver", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    line = process.stdout.readline()
+    url = next((word for word in line.split() if word.startswith("http://")), "")
+    return process, url.rstrip(")")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.communicate(timeout=10)
+
+
+def test_serving_a_bundle_prints_where_it_listens(tmp_path: Path) -> None:
+    bundle = pytest.importorskip("explorer.state.bundle")
+    path = bundle.write_bundle(small_cluster(), tmp_path / "snapshot.bundle")
+    process, url = _serve("--bundle", str(path), "--forbid", "secrets")
+    try:
+        assert url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(url + "/api/v1/nodes") as response:  # noqa: S310 (loopback)
+            nodes = orjson.loads(response.read())
+        assert sorted(n["metadata"]["name"] for n in nodes["items"]) == ["cp-1", "worker-1"]
+        with pytest.raises(urllib.error.HTTPError) as denied:
+            urllib.request.urlopen(url + "/api/v1/secrets")  # noqa: S310
+        assert denied.value.code == 403
+    finally:
+        _stop(process)
+
+
+def test_churn_refreshes_the_facts_of_the_nodes_it_touched() -> None:
+    events = [
+        {"type": "MODIFIED", "object": pod("default", "a", "worker-1")},
+        {"type": "ADDED", "object": pod("default", "b", None)},
+        {"type": "MODIFIED", "object": node("worker-2", "10.0.0.12")},
+        {"type": "ADDED", "object": {"kind": "ConfigMap", "metadata": {"name": "c"}}},
+    ]
+    assert _touched_nodes(events) == {"worker-1", "worker-2"}
