@@ -85,6 +85,14 @@ def api_group(group: str) -> dict | None:
     }
 
 
+def _with_aliases(entry: dict, resource: Resource) -> dict:
+    if resource.short_names:
+        entry["shortNames"] = list(resource.short_names)
+    if resource.categories:
+        entry["categories"] = list(resource.categories)
+    return entry
+
+
 def _resource_entry(resource: Resource) -> dict:
     entry = {
         "name": resource.plural,
@@ -93,11 +101,7 @@ def _resource_entry(resource: Resource) -> dict:
         "kind": resource.kind,
         "verbs": READ_VERBS,
     }
-    if resource.short_names:
-        entry["shortNames"] = list(resource.short_names)
-    if resource.categories:
-        entry["categories"] = list(resource.categories)
-    return entry
+    return _with_aliases(entry, resource)
 
 
 def _served(group: str, version: str) -> list[Resource]:
@@ -149,10 +153,7 @@ def _discovered_resource(resource: Resource) -> dict:
         "singularResource": resource.singular,
         "verbs": READ_VERBS,
     }
-    if resource.short_names:
-        entry["shortNames"] = list(resource.short_names)
-    if resource.categories:
-        entry["categories"] = list(resource.categories)
+    _with_aliases(entry, resource)
     subresources = [
         {
             "subresource": sub,
