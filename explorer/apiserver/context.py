@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import orjson
@@ -19,16 +19,16 @@ DEFAULT_WATCH_TIMEOUT = 1800.0  # kube-apiserver's --min-request-timeout
 class Stream:
     """One open streaming response; `cut()` ends it at once, without a final chunk."""
 
-    def __init__(self, request: web.BaseRequest) -> None:
+    def __init__(self, request: web.BaseRequest, on_cut: Callable[[], None] = lambda: None) -> None:
         self.transport = request.transport
-        self.wake = asyncio.Event()
+        self.on_cut = on_cut  # wakes the handler so that it ends now, not at its next poll
         self.cut_off = False
 
     def cut(self) -> None:
         self.cut_off = True
         if self.transport is not None:
             self.transport.abort()
-        self.wake.set()
+        self.on_cut()
 
     @property
     def gone(self) -> bool:

@@ -38,6 +38,9 @@ class _Bookmark:
     last: bool = False
 
 
+_CUT = _Bookmark(0, last=True)  # queued when the stream is cut: the pump ends at once
+
+
 class WatchFeed:
     """The store's subscriber for one watch: hands records to the watch's event loop."""
 
@@ -146,7 +149,7 @@ async def serve_watch(
     )
     response.enable_chunked_encoding()
     await response.prepare(request)
-    stream = Stream(request)
+    stream = Stream(request, on_cut=lambda: feed.queue.put_nowait(_CUT))
     ctx.streams.add(stream)
     try:
         if failure is not None:
@@ -200,6 +203,8 @@ async def _pump(
         chunks = []
         last = False
         while True:
+            if item is _CUT:
+                return
             if isinstance(item, _Bookmark):
                 chunks.append(encoder.bookmark(item))
                 last = item.last
