@@ -68,11 +68,11 @@ def test_get_events_all_namespaces(kubectl: Kubectl) -> None:
 def test_get_pods_watch_prints_a_line_for_a_change_applied_through_the_store(
     kubectl: Kubectl, store: ApiStore
 ) -> None:
-    watcher = kubectl.start("get", "pods", "-n", "default", "--watch", "--request-timeout=20s")
+    watcher = kubectl.start("get", "pods", "-A", "--watch", "--request-timeout=20s")
     try:
         first = watcher.stdout.readline()
-        assert first.split()[:3] == ["NAME", "READY", "STATUS"]
-        for _ in range(3):  # the three listed pods
+        assert first.split()[:4] == ["NAMESPACE", "NAME", "READY", "STATUS"]
+        for _ in range(4):  # the four listed pods
             watcher.stdout.readline()
         time.sleep(0.3)  # let the watch request reach the server
         crashed = copy.deepcopy(store.get("Pod", "default", "web-2"))
@@ -82,7 +82,7 @@ def test_get_pods_watch_prints_a_line_for_a_change_applied_through_the_store(
         crashed["status"]["containerStatuses"][0]["ready"] = False
         store.apply({"type": "MODIFIED", "object": crashed})
         line = watcher.stdout.readline()
-        assert line.split()[:3] == ["web-2", "0/1", "ImagePullBackOff"]
+        assert line.split()[:4] == ["default", "web-2", "0/1", "ImagePullBackOff"]
     finally:
         watcher.kill()
         watcher.communicate()

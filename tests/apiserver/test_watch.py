@@ -11,7 +11,7 @@ import pytest
 
 from explorer.apiserver import ApiServer, ApiStore
 
-from .conftest import TABLE_ACCEPT, read_events
+from .conftest import METADATA_ACCEPT, TABLE_ACCEPT, read_events
 from .objects import pod
 
 PODS = "/api/v1/pods"
@@ -275,3 +275,29 @@ async def test_events_applied_from_many_threads_reach_the_watch_in_version_order
         events = await read_events(response, count=150)
     versions = [_rv(e["object"]) for e in events]
     assert versions == list(range(rv + 1, rv + 151))
+
+
+async def test_metadata_watch_sends_partial_object_metadata(
+    http: aiohttp.ClientSession, server: ApiServer, store: ApiStore
+) -> None:
+    rv = store.resource_version
+    store.apply(
+        {
+            "type": "ADDED",
+            "object": {
+                "kind": "Secret",
+                "metadata": {"name": "s2", "namespace": "default"},
+                "data": {"k": "dg=="},
+            },
+        }
+    )
+    params = {"watch": "true", "resourceVersion": str(rv), "timeoutSeconds": "1"}
+    accept = {"Accept": METADATA_ACCEPT.replace("List", "")}
+    async with http.get(server.url + "/api/v1/secrets", params=params, headers=accept) as response:
+        (event,) = await read_events(response, count=1)
+    assert event["type"] == "ADDED"
+    assert set(event["object"]) == {"kind", "apiVersion", "metadata"}
+    assert (event["object"]["kind"], event["object"]["metadata"]["name"]) == (
+        "PartialObjectMetadata",
+        "s2",
+    )
