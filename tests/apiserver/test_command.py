@@ -10,9 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from explorer.jobs.management.commands.apiserver import _touched_nodes
-
-from .objects import node, pod, small_cluster
+from .objects import small_cluster
 
 MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
 
@@ -48,13 +46,3 @@ def test_serving_a_bundle_prints_where_it_listens(tmp_path: Path) -> None:
         assert denied.value.code == 403
     finally:
         _stop(process)
-
-
-def test_churn_refreshes_the_facts_of_the_nodes_it_touched() -> None:
-    events = [
-        {"type": "MODIFIED", "object": pod("default", "a", "worker-1")},
-        {"type": "ADDED", "object": pod("default", "b", None)},
-        {"type": "MODIFIED", "object": node("worker-2", "10.0.0.12")},
-        {"type": "ADDED", "object": {"kind": "ConfigMap", "metadata": {"name": "c"}}},
-    ]
-    assert _touched_nodes(events) == {"worker-1", "worker-2"}

@@ -9,13 +9,12 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from explorer.apiserver import ApiServer, ApiStore, Policy
+from explorer.jobs.demo_cluster import churn_forever, demo_state
 from explorer.state.cluster import ClusterState
 
 
 def _demo_state(options: dict) -> ClusterState:
-    from explorer.demo import build_demo  # the demo is only needed when asked for
-
-    return build_demo(
+    return demo_state(
         nodes=options["nodes"],
         pods_per_node=options["pods_per_node"],
         services=options["services"],
@@ -29,38 +28,12 @@ def _bundle_state(path: str) -> ClusterState:
     return read_bundle(path)
 
 
-def _touched_nodes(events: list[dict]) -> set[str]:
-    nodes = set()
-    for event in events:
-        obj = event.get("object") or {}
-        if obj.get("kind") == "Pod":
-            node = (obj.get("spec") or {}).get("nodeName")
-            if node:
-                nodes.add(node)
-        elif obj.get("kind") == "Node":
-            nodes.add((obj.get("metadata") or {}).get("name", ""))
-    return nodes - {""}
-
-
 def _demo_churn(store: ApiStore, seed: int):
     try:
         from explorer.demo.churn import DemoChurn
     except ImportError as err:
         raise CommandError(f"--churn-interval needs the demo churn: {err}") from err
     return DemoChurn(store.state, seed=seed)
-
-
-def churn_forever(store: ApiStore, churn, interval: float, stop: threading.Event) -> None:
-    """Apply the demo churn every `interval` seconds and refresh the facts of touched nodes."""
-    from explorer.demo.facts import node_facts
-
-    while not stop.wait(interval):
-        events = churn.step()
-        store.apply_many(events)
-        touched = _touched_nodes(events)
-        if touched:
-            for node, facts in node_facts(store.state, touched).items():
-                store.set_node_facts(node, facts)
 
 
 class Command(BaseCommand):
