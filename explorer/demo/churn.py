@@ -396,6 +396,8 @@ class DemoChurn:
             self.last_cron is not None and scheduled <= self.last_cron
         ):
             scheduled += seconds(60)
+        if scheduled > self.now:
+            return  # the controller creates a Job only once its scheduled time has come
         self.last_cron = scheduled
         job, pod = job_for(self.ids, cron, scheduled, self._placement(), done=False)
         self.reserved.discard(pod["status"].get("podIP", ""))
@@ -427,7 +429,10 @@ class DemoChurn:
                 self.now,
             )
         )
-        for event in pod_start_events(self.ids, pod, self.now, self._scheduler_host()):
+        # The kubelet's events follow the scheduling by a second per container (Started one more).
+        containers = len(pod["spec"]["containers"]) + len(pod["spec"].get("initContainers") or ())
+        started = self.now - seconds(containers + 1)
+        for event in pod_start_events(self.ids, pod, started, self._scheduler_host()):
             self._event(event)
         self._later(1, self._finish_job, job["metadata"]["name"], pod["metadata"]["name"])
 

@@ -110,3 +110,26 @@ def test_restarted_container_counts_the_restart_and_keeps_the_old_container_id()
     status = pod["status"]["containerStatuses"][0]
     assert status["restartCount"] == 1
     assert status["lastState"]["terminated"]["containerID"] != status["containerID"]
+
+
+def test_churn_never_creates_objects_in_the_future_even_when_stepped_every_few_seconds():
+    state = build_demo(now=NOW)
+    moments = iter(NOW + timedelta(seconds=3 * n) for n in range(1, 10_000))
+    current = {}
+
+    def clock():
+        current["now"] = next(moments)
+        return current["now"]
+
+    churn = DemoChurn(state, seed=0, clock=clock)
+    created_jobs = 0
+    for _ in range(60):
+        events = churn.step()
+        for event in events:
+            obj = event["object"]
+            stamp = obj["metadata"].get("creationTimestamp")
+            if event["type"] == "ADDED" and stamp:
+                assert stamp <= current["now"].strftime("%Y-%m-%dT%H:%M:%SZ"), obj
+            created_jobs += event["type"] == "ADDED" and obj["kind"] == "Job"
+            state.apply(orjson.loads(orjson.dumps(event)))
+    assert created_jobs >= 1
