@@ -23,6 +23,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("EXPLORER_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 EXPLORER_PORT = env_int("EXPLORER_PORT", 8000, minimum=1, maximum=65535)
 EXPLORER_DEMO = env_bool("EXPLORER_DEMO", False)
+EXPLORER_DEMO_CHURN_SECONDS = env_int("EXPLORER_DEMO_CHURN_SECONDS", 3, minimum=0, maximum=3600)
 KUBECONFIG = env_str("KUBECONFIG")
 REDIS_URL = env_str("REDIS_URL")
 
@@ -35,14 +36,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "explorer.jobs",
+    "explorer.web",
 ]
 
 MIDDLEWARE = [
+    "explorer.web.security.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "explorer.web.access.LoginEverywhereMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -61,6 +65,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "explorer.web.context.header",
             ],
         },
     },
@@ -100,6 +105,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+
+# Every page needs a login (explorer.web.access); JSON endpoints answer 401/403 as JSON.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "overview"
+LOGOUT_REDIRECT_URL = "login"
+CSRF_FAILURE_VIEW = "explorer.web.pages.csrf_failure"
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,13 @@
-from django.http import JsonResponse
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-
-def healthz(request):
-    return JsonResponse({"ok": True})
-
+from explorer.web import pages
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    path("", pages.overview, name="overview"),
+    path("healthz", pages.healthz, name="healthz"),
+    path("api/clusters", pages.clusters_api, name="api-clusters"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/once/<str:token>", pages.login_once, name="login-once"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

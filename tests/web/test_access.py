@@ -1,0 +1,86 @@
+"""Without login: pages redirect to the login form, JSON endpoints answer JSON 401/403."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import include, path
+
+from .conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def forbidden(request):
+    raise PermissionDenied("only operators may do this")
+
+
+urlpatterns = [path("api/forbidden", forbidden), path("", include("explorer.urls"))]
+
+
+def test_overview_redirects_to_the_login_form_when_not_logged_in(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login/?next=/"
+
+
+def test_json_endpoint_answers_401_as_json_when_not_logged_in(client):
+    response = client.get("/api/clusters")
+    assert response.status_code == 401
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json()["error"] == "not_authenticated"
+    assert "WWW-Authenticate" in response.headers
+
+
+@pytest.mark.urls(__name__)
+def test_json_endpoint_answers_403_as_json_when_permission_is_denied(logged_in):
+    response = logged_in.get("/api/forbidden")
+    assert response.status_code == 403
+    assert response.json() == {"error": "forbidden", "message": "only operators may do this"}
+
+
+def test_json_post_without_csrf_token_answers_403_as_json(user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = client.post("/api/clusters")
+    assert response.status_code == 403
+    assert response.json()["error"] == "csrf_failed"
+
+
+def test_healthz_answers_without_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"ok": True}
+
+
+def test_login_form_logs_in_and_goes_back_to_the_page_asked_for(client, user):
+    form = client.get("/login/?next=/")
+    assert form.status_code == 200
+    assert b'name="password"' in form.content
+    response = client.post("/login/", {"username": "ada", "password": PASSWORD, "next": "/"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_login_form_with_a_wrong_password_says_so_and_logs_nobody_in(client, user):
+    response = client.post("/login/", {"username": "ada", "password": "wrong"})
+    assert response.status_code == 200
+    assert b"did not match" in response.content
+    assert client.get("/").status_code == 302
+
+
+def test_login_form_refuses_an_offsite_next(client, user):
+    response = client.post(
+        "/login/", {"username": "ada", "password": PASSWORD, "next": "https://evil.example/"}
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_logout_takes_a_post_and_ends_the_session(logged_in):
+    assert logged_in.get("/logout/").status_code == 405
+    response = logged_in.post("/logout/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login/"
+    assert logged_in.get("/").status_code == 302
