@@ -7,7 +7,6 @@ from asgiref.testing import ApplicationCommunicator
 from django.core.asgi import get_asgi_application
 
 from explorer.web.security import CONTENT_SECURITY_POLICY
-from explorer.web.static_files import with_static_files
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +34,7 @@ def test_security_headers_on_every_kind_of_response(client, path):
 
 
 async def _get(path: str) -> dict:
-    """GET through the wrapped ASGI app; a streamed body may end with a message without `body`."""
+    """GET through the ASGI app, as daphne would."""
     scope = {
         "type": "http",
         "method": "GET",
@@ -43,7 +42,7 @@ async def _get(path: str) -> dict:
         "query_string": b"",
         "headers": [(b"host", b"localhost")],
     }
-    communicator = ApplicationCommunicator(with_static_files(get_asgi_application()), scope)
+    communicator = ApplicationCommunicator(get_asgi_application(), scope)
     await communicator.send_input({"type": "http.request", "body": b""})
     start = await communicator.receive_output(10)
     body = b""
@@ -69,6 +68,17 @@ async def test_static_files_are_served_without_debug_and_carry_the_headers(setti
     assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     assert headers["x-content-type-options"] == "nosniff"
     assert response["body"].startswith(b"/**\n* plotly.js (strict - minified)")
+    assert headers["cache-control"] == "public, max-age=300"
+    assert "last-modified" in headers
+
+
+def test_unchanged_static_file_answers_304(client):
+    first = client.get("/static/css/explorer.css")
+    assert first.status_code == 200
+    again = client.get(
+        "/static/css/explorer.css", HTTP_IF_MODIFIED_SINCE=first.headers["Last-Modified"]
+    )
+    assert again.status_code == 304
 
 
 async def test_missing_static_file_is_a_404_not_a_page_of_the_app():
@@ -77,7 +87,7 @@ async def test_missing_static_file_is_a_404_not_a_page_of_the_app():
     assert _headers(response)["content-security-policy"] == CONTENT_SECURITY_POLICY
 
 
-async def test_other_paths_go_to_the_wrapped_application():
-    response = await _get("/healthz")
-    assert response["status"] == 200
-    assert response["body"] == b'{"ok": true}'
+async def test_static_paths_cannot_climb_out_of_the_static_directories():
+    response = await _get("/static/../explorer/settings.py")
+    assert response["status"] in (400, 404)
+    assert b"SECRET_KEY" not in response["body"]
