@@ -1,0 +1,134 @@
+"""What a pod looks like at a glance: its state (as `kubectl get pods` words it), readiness,
+restarts and QoS class. Shared by the views that draw pods."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from explorer.lib.qos import pod_qos_class
+
+RUNNING, PENDING, SUCCEEDED, FAILED, UNKNOWN = (
+    "Running",
+    "Pending",
+    "Succeeded",
+    "Failed",
+    "Unknown",
+)
+NOT_READY = "Running, not ready"
+TERMINATING = "Terminating"
+MAX_LABELS = 6
+
+# State -> colour, worst first: a folded group of pods takes the colour of its worst member.
+STATE_COLOURS: dict[str, str] = {
+    FAILED: "#d62728",
+    TERMINATING: "#9467bd",
+    NOT_READY: "#ff7f0e",
+    PENDING: "#f2c12e",
+    UNKNOWN: "#7f7f7f",
+    RUNNING: "#2ca02c",
+    SUCCEEDED: "#9ecae1",
+}
+_SEVERITY = {state: rank for rank, state in enumerate(STATE_COLOURS)}
+
+
+@dataclass(frozen=True, slots=True)
+class PodSummary:
+    namespace: str
+    name: str
+    node: str  # "" while not scheduled
+    phase: str
+    state: str  # one of STATE_COLOURS
+    reason: str  # the waiting/terminated reason kubectl would show, if any
+    ready: int
+    containers: int
+    restarts: int
+    qos: str
+    owner: str  # "Kind/name" of the controlling owner, "" for a bare pod
+    labels: str  # "key=value, ..." (the first MAX_LABELS)
+
+    @property
+    def readiness(self) -> str:
+        return f"{self.ready}/{self.containers}"
+
+
+def summarise(pod: dict) -> PodSummary:
+    meta = pod.get("metadata") or {}
+    spec = pod.get("spec") or {}
+    status = pod.get("status") or {}
+    statuses = [s for s in status.get("containerStatuses") or () if isinstance(s, dict)]
+    init_statuses = [s for s in status.get("initContainerStatuses") or () if isinstance(s, dict)]
+    phase = status.get("phase") or UNKNOWN
+    ready = sum(1 for s in statuses if s.get("ready"))
+    containers = len(spec.get("containers") or ()) or len(statuses)
+    return PodSummary(
+        namespace=meta.get("namespace") or "",
+        name=meta.get("name") or "",
+        node=spec.get("nodeName") or "",
+        phase=phase,
+        state=_state(phase, bool(meta.get("deletionTimestamp")), ready, containers),
+        reason=_reason(statuses) or _reason(init_statuses) or status.get("reason") or "",
+        ready=ready,
+        containers=containers,
+        restarts=sum(int(s.get("restartCount") or 0) for s in statuses + init_statuses),
+        qos=status.get("qosClass") or pod_qos_class(pod),
+        owner=_owner(meta),
+        labels=_labels(meta),
+    )
+
+
+class Summaries:
+    """Summaries of the pods a view saw last time, reused while the state holds the same object.
+
+    The state replaces a pod's dict on every change and never edits one it holds, so the
+    object's identity says whether its summary is still right. Each `of()` round keeps only
+    the pods it was asked about, so the cache never outgrows the cluster.
+    """
+
+    def __init__(self) -> None:
+        self._held: dict[int, tuple[dict, PodSummary]] = {}
+
+    def of(self, pods: Iterable[dict]) -> list[PodSummary]:
+        held, fresh = self._held, {}
+        summaries = []
+        for pod in pods:
+            entry = held.get(id(pod))
+            if entry is None or entry[0] is not pod:
+                entry = (pod, summarise(pod))
+            fresh[id(pod)] = entry
+            summaries.append(entry[1])
+        self._held = fresh
+        return summaries
+
+
+def worst(states: list[str]) -> str:
+    return min(states, key=lambda state: _SEVERITY.get(state, len(_SEVERITY)))
+
+
+def _state(phase: str, deleting: bool, ready: int, containers: int) -> str:
+    if deleting and phase not in (SUCCEEDED, FAILED):
+        return TERMINATING
+    if phase == RUNNING and ready < containers:
+        return NOT_READY
+    return phase if phase in STATE_COLOURS else UNKNOWN
+
+
+def _reason(statuses: list[dict]) -> str:
+    for container in statuses:
+        for key in ("waiting", "terminated"):
+            reason = ((container.get("state") or {}).get(key) or {}).get("reason")
+            if reason and reason != "Completed":
+                return str(reason)
+    return ""
+
+
+def _labels(meta: dict) -> str:
+    labels = meta.get("labels") or {}
+    shown = [f"{key}={value}" for key, value in sorted(labels.items())[:MAX_LABELS]]
+    return ", ".join(shown) + (", …" if len(labels) > MAX_LABELS else "")
+
+
+def _owner(meta: dict) -> str:
+    refs = [ref for ref in meta.get("ownerReferences") or () if isinstance(ref, dict)]
+    controller = next((ref for ref in refs if ref.get("controller")), refs[0] if refs else None)
+    return f"{controller.get('kind', '')}/{controller.get('name', '')}" if controller else ""

@@ -1,0 +1,72 @@
+"""The views by name, and the checking of the parameters a browser sends for one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from explorer.state.cluster import ClusterState
+
+Params = dict[str, str]
+MAX_PARAM_LENGTH = 253  # a DNS subdomain, the longest Kubernetes name
+
+
+class ViewError(ValueError):
+    """A view name or parameters a browser may not ask for; str() is safe to show it."""
+
+
+def _no_memo() -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class View:
+    """`build(state, params, memo)` makes the model; `memo()` makes a cache the caller keeps
+    between builds of one subscription (None when the view needs none)."""
+
+    name: str
+    build: Callable[[ClusterState, Params, Any], dict[str, Any]]
+    kinds: frozenset[str]  # changes to other kinds cannot change the model
+    params: tuple[str, ...] = ("cluster",)  # every one required, no others accepted
+    memo: Callable[[], Any] = _no_memo
+
+
+def _registry() -> dict[str, View]:
+    from . import overview  # views import the registry's types, so load them lazily
+
+    return {view.name: view for view in (overview.VIEW,)}
+
+
+_VIEWS: dict[str, View] | None = None
+
+
+def get_view(name: str) -> View:
+    global _VIEWS
+    if _VIEWS is None:
+        _VIEWS = _registry()
+    view = _VIEWS.get(name) if isinstance(name, str) else None
+    if view is None:
+        raise ViewError(f"no such view: {str(name)[:40]!r}")
+    return view
+
+
+def view_names() -> list[str]:
+    get_view("overview")
+    return sorted(_VIEWS or ())
+
+
+def params_of(view: View, raw: object) -> Params:
+    """The parameters of a subscription, checked: exactly the view's names, short strings."""
+    if not isinstance(raw, Mapping):
+        raise ViewError("params must be an object")
+    unknown = sorted(str(key)[:40] for key in raw if key not in view.params)
+    if unknown:
+        raise ViewError(f"view {view.name} takes no parameter {', '.join(unknown)}")
+    params: Params = {}
+    for name in view.params:
+        value = raw.get(name)
+        if not isinstance(value, str) or not value or len(value) > MAX_PARAM_LENGTH:
+            raise ViewError(f"view {view.name} needs {name} as a non-empty short string")
+        params[name] = value
+    return params
