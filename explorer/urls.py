@@ -2,7 +2,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from explorer.web import pages
-from explorer.web.static_files import static_urlpatterns
 
 urlpatterns = [
     path("", pages.overview, name="overview"),
@@ -11,5 +10,4 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("login/once/<str:token>", pages.login_once, name="login-once"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    *static_urlpatterns(),
 ]

@@ -1,54 +1,33 @@
-"""Static files served by the app itself, with or without DEBUG: daphne has no static handler.
+"""Static files for the ASGI app, with or without DEBUG (daphne has no static handler).
 
-A URL route rather than an ASGI wrapper, so that static files pass through the middleware (the
-security headers) and work with whatever ASGI entry point runs the app. Files are found through
-Django's staticfiles finders, so `collectstatic` is optional. They need no login.
+Django's ASGIStaticFilesHandler (what runserver uses), answering STATIC_URL requests before the
+Django app sees them: files are found through the staticfiles finders (so `collectstatic` is
+optional), need no login, and get the same security headers as pages. explorer/asgi.py wraps its
+HTTP application with `with_static_files`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import mimetypes
-import posixpath
-from pathlib import Path
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+from django.core.exceptions import SuspiciousOperation
+from django.http import HttpResponseBadRequest
 
-from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
-from django.contrib.staticfiles import finders
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
-from django.urls import URLPattern, re_path
-from django.utils.http import http_date
-from django.views.decorators.http import require_safe
-from django.views.static import was_modified_since
+from .security import add_security_headers
 
 CACHE_CONTROL = "public, max-age=300"
 
 
-def _find(path: str) -> Path:
-    relative = posixpath.normpath(path).lstrip("/")
-    found = finders.find(relative) if relative not in ("", ".") else None
-    if not found or not Path(found).is_file():
-        raise Http404("no such static file")
-    return Path(found)
+class _StaticFilesWithHeaders(ASGIStaticFilesHandler):
+    async def get_response_async(self, request):
+        try:
+            response = await super().get_response_async(request)
+        except SuspiciousOperation:  # a path that climbs out of the static directories
+            response = HttpResponseBadRequest("bad static file path", content_type="text/plain")
+        if response.status_code == 200:
+            response.headers.setdefault("Cache-Control", CACHE_CONTROL)
+        return add_security_headers(response)
 
 
-@login_not_required
-@require_safe
-async def static_file(request: HttpRequest, path: str) -> HttpResponse:
-    found = _find(path)
-    modified = found.stat().st_mtime
-    if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), modified):
-        return HttpResponseNotModified()
-    content_type, encoding = mimetypes.guess_type(found.name)
-    body = await asyncio.to_thread(found.read_bytes)
-    response = HttpResponse(body, content_type=content_type or "application/octet-stream")
-    response.headers["Last-Modified"] = http_date(modified)
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    if encoding:
-        response.headers["Content-Encoding"] = encoding
-    return response
-
-
-def static_urlpatterns() -> list[URLPattern]:
-    prefix = settings.STATIC_URL.lstrip("/")
-    return [re_path(rf"^{prefix}(?P<path>.+)$", static_file, name="static-file")]
+def with_static_files(application):
+    """An ASGI app that answers STATIC_URL requests itself and hands the rest to `application`."""
+    return _StaticFilesWithHeaders(application)

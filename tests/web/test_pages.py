@@ -78,6 +78,7 @@ def test_header_names_the_only_cluster_without_a_switcher(logged_in, watched):
     watched.append({"name": "demo", "status": "live", "not_visible": ["Secret"]})
     html = logged_in.get("/").content.decode()
     assert '<strong id="cluster-name">demo</strong>' in html
+    assert '<span id="connection-state" data-state="live" title="">live</span>' in html
     assert 'data-cluster="demo"' in html
     assert 'id="cluster-switcher"' not in html
     assert '<span id="not-visible">Secret</span>' in html

@@ -7,6 +7,7 @@ from asgiref.testing import ApplicationCommunicator
 from django.core.asgi import get_asgi_application
 
 from explorer.web.security import CONTENT_SECURITY_POLICY
+from explorer.web.static_files import with_static_files
 
 pytestmark = pytest.mark.django_db
 
@@ -33,16 +34,16 @@ def test_security_headers_on_every_kind_of_response(client, path):
         assert response.headers[name] == value
 
 
-async def _get(path: str) -> dict:
-    """GET through the ASGI app, as daphne would."""
+async def _get(path: str, headers: tuple = ()) -> dict:
+    """GET through the HTTP app that explorer/asgi.py builds, as daphne would."""
     scope = {
         "type": "http",
         "method": "GET",
         "path": path,
         "query_string": b"",
-        "headers": [(b"host", b"localhost")],
+        "headers": [(b"host", b"localhost"), *headers],
     }
-    communicator = ApplicationCommunicator(get_asgi_application(), scope)
+    communicator = ApplicationCommunicator(with_static_files(get_asgi_application()), scope)
     await communicator.send_input({"type": "http.request", "body": b""})
     start = await communicator.receive_output(10)
     body = b""
@@ -72,13 +73,12 @@ async def test_static_files_are_served_without_debug_and_carry_the_headers(setti
     assert "last-modified" in headers
 
 
-def test_unchanged_static_file_answers_304(client):
-    first = client.get("/static/css/explorer.css")
-    assert first.status_code == 200
-    again = client.get(
-        "/static/css/explorer.css", HTTP_IF_MODIFIED_SINCE=first.headers["Last-Modified"]
-    )
-    assert again.status_code == 304
+async def test_unchanged_static_file_answers_304():
+    first = await _get("/static/css/explorer.css")
+    assert first["status"] == 200
+    since = _headers(first)["last-modified"].encode()
+    again = await _get("/static/css/explorer.css", ((b"if-modified-since", since),))
+    assert again["status"] == 304
 
 
 async def test_missing_static_file_is_a_404_not_a_page_of_the_app():
@@ -87,7 +87,13 @@ async def test_missing_static_file_is_a_404_not_a_page_of_the_app():
     assert _headers(response)["content-security-policy"] == CONTENT_SECURITY_POLICY
 
 
+async def test_other_paths_go_to_the_django_app():
+    response = await _get("/healthz")
+    assert response["status"] == 200
+    assert response["body"] == b'{"ok": true}'
+
+
 async def test_static_paths_cannot_climb_out_of_the_static_directories():
     response = await _get("/static/../explorer/settings.py")
-    assert response["status"] in (400, 404)
+    assert response["status"] == 400
     assert b"SECRET_KEY" not in response["body"]

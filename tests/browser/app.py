@@ -1,0 +1,159 @@
+"""The real app for browser tests: the demo cluster behind the project's API server (in this
+process, so tests can add objects and stop/start the server), and the web app in a subprocess
+serving it through daphne, with its own SQLite database."""
+
+from __future__ import annotations
+
+import copy
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from explorer.jobs.demo_cluster import DemoCluster
+
+REPO = Path(__file__).resolve().parents[2]
+MANAGE = str(REPO / "manage.py")
+USERNAME, PASSWORD = "tester", secrets.token_urlsafe(12)
+HOSTILE = "<img src=x onerror=alert(1)>"
+PROBE_POD = "xss-probe"
+
+# The lead's `manage.py serve` runs watcher + daphne; it needs the streaming runtime.
+HAS_SERVE = (REPO / "explorer" / "streaming" / "runtime.py").exists()
+HAS_LIVE_SCRIPTS = (REPO / "static" / "js" / "overview.js").exists()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def add_probe_pod(demo: DemoCluster) -> dict:
+    """A running pod whose label value is an HTML injection attempt."""
+    template = next(
+        p
+        for p in demo.store.state.list("Pod")
+        if (p.get("status") or {}).get("phase") == "Running" and p["spec"].get("nodeName")
+    )
+    pod = copy.deepcopy(template)
+    meta = pod["metadata"]
+    meta.update(name=PROBE_POD, namespace="default", uid=str(uuid.uuid4()))
+    meta["labels"] = {"app": PROBE_POD, "note": HOSTILE}
+    meta["annotations"] = {"description": HOSTILE}
+    for key in ("ownerReferences", "generateName", "resourceVersion"):
+        meta.pop(key, None)
+    demo.store.apply({"type": "ADDED", "object": pod})
+    return pod
+
+
+def pod_names(demo: DemoCluster) -> set[str]:
+    return {p["metadata"]["name"] for p in demo.store.state.list("Pod")}
+
+
+@dataclass
+class LiveApp:
+    url: str
+    env: dict[str, str]
+    process: subprocess.Popen
+    log: Path
+
+    def manage(self, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, MANAGE, *args],
+            env=self.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return done.stdout
+
+    def login_link(self) -> str:
+        out = self.manage("loginlink", "--user", USERNAME, "--base-url", self.url)
+        return out.strip().removeprefix("Login: ")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+def app_env(workdir: Path, kubeconfig: Path, port: int) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"REDIS_URL", "DATABASE_URL", "KUBECONFIG", "EXPLORER_DEMO"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="explorer.settings",
+        DATABASE_URL=f"sqlite:///{workdir / 'app.sqlite3'}",
+        SECRET_KEY=secrets.token_urlsafe(40),
+        KUBECONFIG=str(kubeconfig),
+        EXPLORER_PORT=str(port),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def start_app(workdir: Path, kubeconfig: Path, log: Path) -> LiveApp:
+    port = free_port()
+    env = app_env(workdir, kubeconfig, port)
+    url = f"http://127.0.0.1:{port}"
+    run = {"env": env, "cwd": REPO, "check": True, "capture_output": True, "timeout": 120}
+    subprocess.run([sys.executable, MANAGE, "migrate", "--noinput"], **run)
+    create_user = ["createsuperuser", "--noinput", "--username", USERNAME, "--email", "t@x.invalid"]
+    subprocess.run(
+        [sys.executable, MANAGE, *create_user],
+        **{**run, "env": {**env, "DJANGO_SUPERUSER_PASSWORD": PASSWORD}},
+    )
+    if HAS_SERVE:
+        argv = [sys.executable, MANAGE, "serve", "--port", str(port)]
+    else:
+        argv = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
+        argv.append("explorer.asgi:application")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        process = subprocess.Popen(argv, env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+    app = LiveApp(url, env, process, log)
+    try:
+        wait_until_healthy(app)
+    except BaseException:
+        app.stop()
+        raise
+    return app
+
+
+def wait_until_healthy(app: LiveApp, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if app.process.poll() is not None:
+            raise RuntimeError(f"the app exited with {app.process.returncode}:\n{tail(app.log)}")
+        try:
+            with urllib.request.urlopen(app.url + "/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the app did not answer /healthz in {timeout} s:\n{tail(app.log)}")
+
+
+def tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"

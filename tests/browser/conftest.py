@@ -1,0 +1,124 @@
+"""Headless Debian Chromium driven by Playwright against the real app (never `playwright install`).
+
+Chromium-needing tests skip, with a reason, only when /usr/bin/chromium is missing; in CI
+scripts/test-deps installs it, and a skip there fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from explorer.jobs.demo_cluster import DemoCluster, start_demo_cluster
+
+from .app import REPO, USERNAME, LiveApp, add_probe_pod, start_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = REPO / "test-artifacts" / "browser"
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def demo() -> Iterator[DemoCluster]:
+    """The demo cluster, churning every second, with a pod whose label is an injection attempt."""
+    cluster = start_demo_cluster(churn_interval=1.0)
+    add_probe_pod(cluster)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def live_app(demo, tmp_path_factory, artifacts) -> Iterator[LiveApp]:
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} is missing (scripts/test-deps installs it)")
+    app = start_app(tmp_path_factory.mktemp("app"), demo.kubeconfig, artifacts / "app.log")
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} is missing (scripts/test-deps installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class PageProblems:
+    """What a page reports that a reader would never see: console errors, CSP violations,
+    uncaught exceptions, dialogs (an injected `alert`), failed static requests."""
+
+    def __init__(self, page) -> None:
+        self.console_errors: list[str] = []
+        self.exceptions: list[str] = []
+        self.dialogs: list[str] = []
+        self.failed_requests: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.exceptions.append(str(error)))
+        page.on("dialog", self._dialog)
+        page.on("requestfailed", lambda request: self.failed_requests.append(request.url))
+        page.on("response", self._response)
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def _response(self, response) -> None:
+        if "/static/" in response.url and response.status >= 400:
+            self.failed_requests.append(f"{response.status} {response.url}")
+
+
+@pytest.fixture
+def context(browser, live_app):
+    ctx = browser.new_context(base_url=live_app.url, viewport={"width": 1400, "height": 900})
+    ctx.set_default_timeout(15_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    page.problems = PageProblems(page)
+    return page
+
+
+def log_in(page, password: str) -> None:
+    page.goto("/login/")
+    page.fill("#id_username", USERNAME)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+
+
+@pytest.fixture
+def logged_in_page(page):
+    from .app import PASSWORD
+
+    log_in(page, PASSWORD)
+    return page
