@@ -75,7 +75,7 @@ class Command(BaseCommand):
         except KubeConfigError as error:
             raise CommandError(str(error)) from None
         clusters = []
-        for context in kubeconfig.contexts():
+        for context in kubeconfig.contexts:
             try:
                 clusters.append(kubeconfig.connect(context))
             except KubeConfigError as error:
