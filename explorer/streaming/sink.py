@@ -15,6 +15,8 @@ from explorer.state.cluster import Change, ClusterState
 log = logging.getLogger(__name__)
 
 ChangeListener = Callable[[str, list[Change]], None]
+# (cluster, kind, status, reason), called after a watcher reports a new status for a kind.
+StatusListener = Callable[[str, str, str, str], None]
 
 NOT_VISIBLE = "not visible"
 
@@ -22,11 +24,16 @@ NOT_VISIBLE = "not visible"
 class StateSink:
     """A `kube` WatchSink that applies lists and events to one ClusterState per cluster."""
 
-    def __init__(self, listener: ChangeListener | None = None) -> None:
+    def __init__(
+        self,
+        listener: ChangeListener | None = None,
+        status_listener: StatusListener | None = None,
+    ) -> None:
         self.lock = threading.RLock()
         self.states: dict[str, ClusterState] = {}
         self.statuses: dict[str, dict[str, tuple[str, str]]] = {}
         self._listener = listener
+        self._status_listener = status_listener
 
     def state(self, cluster: str) -> ClusterState:
         with self.lock:
@@ -59,6 +66,8 @@ class StateSink:
             else:
                 state.not_visible.pop(kind, None)
         log.debug("cluster %s: %s %s %s", cluster, kind, status, reason)
+        if self._status_listener is not None:
+            self._status_listener(cluster, kind, status, reason)
 
     def _notify(self, cluster: str, changes: list[Change]) -> None:
         if changes and self._listener is not None:

@@ -1,0 +1,272 @@
+"""The websocket at /ws/: one per browser tab, carrying every live view the tab shows.
+
+Protocol (JSON text frames). Browser → server:
+  {"type": "subscribe", "id": "s1", "view": "overview", "params": {"cluster": "demo"}}
+  {"type": "unsubscribe", "id": "s1"}
+  {"type": "resync", "id": "s1"}          a delta's version was not the next one: send it whole
+  {"type": "ack", "seq": 17}              every message up to seq 17 has been handled
+  {"type": "follow", "task": "<task id>"} show this long task's progress
+Server → browser (each with a "seq" the browser acknowledges; at most WINDOW unacknowledged):
+  {"type": "full", "id": "s1", "model": {...}, "version": N}
+  {"type": "delta", "id": "s1", "ops": [...], "version": N}   ops: see streaming/delta.py;
+      apply when N is the model's version + 1, else send resync
+  {"type": "status", "cluster": "demo", "state": "live"|"connecting"|"reconnecting"|"error",
+      "reason": "...", "not_visible": {"Secret": "forbidden: ..."}}   the watcher's connection
+  {"type": "progress", "task": "<id>", "done": 3, "total": 10, "message": "..."}
+  {"type": "error", "id": "s1" or null, "message": "..."}
+Only a logged-in user may connect (the handshake is refused otherwise); asgi.py checks Origin.
+
+How it works: a subscription joins the group of its (view, params) and asks the publisher of the
+cluster for the whole model; deltas then reach every member of the group. A delta that does not
+follow the last version sent (lost on a full channel, or a publisher restart) makes the consumer
+ask for the whole model again. A tab that does not read gets no more than its Outbox holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from explorer.views import ViewError, get_view, params_of
+
+from .names import publisher_channel, status_group, task_group, view_group
+from .outbox import CAPACITY, WINDOW, Outbox
+
+log = logging.getLogger(__name__)
+
+MAX_SUBSCRIPTIONS = 16
+MAX_ID = 64
+KEEPALIVE = 30.0  # seconds between renewals of groups and publications
+ANSWER_TIMEOUT = 10.0  # a full model asked for and not come by then: tell the page
+CLOSE_UNAUTHENTICATED = 4401
+
+
+@dataclass
+class _Subscription:
+    id: str
+    view: str
+    params: dict[str, str]
+    group: str
+    version: int | None = None  # of the last full or delta queued for the page
+    asked_at: float | None = field(default_factory=time.monotonic)  # waiting for a full since
+    warned: bool = False
+
+    @property
+    def cluster(self) -> str:
+        return self.params["cluster"]
+
+
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    def __init__(
+        self, *args: Any, window: int = WINDOW, capacity: int = CAPACITY, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.outbox = Outbox(window, capacity)
+        self.subscriptions: dict[str, _Subscription] = {}
+        self.followed: set[str] = set()
+        self._keepalive: asyncio.Task | None = None
+        self._renewed = time.monotonic()
+
+    # ---- connection ----------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(CLOSE_UNAUTHENTICATED)  # before accept: the handshake is refused
+            return
+        await self.accept()
+        self._keepalive = asyncio.ensure_future(self._renew_forever())
+
+    async def disconnect(self, code: int) -> None:
+        if self._keepalive is not None:
+            self._keepalive.cancel()
+        for group in self._groups():
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    @classmethod
+    async def decode_json(cls, text_data: str) -> Any:
+        return orjson.loads(text_data)
+
+    @classmethod
+    async def encode_json(cls, content: Any) -> str:
+        return orjson.dumps(content).decode()
+
+    # ---- from the browser ----------------------------------------------------------------
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        handler = {
+            "subscribe": self._subscribe,
+            "unsubscribe": self._unsubscribe,
+            "resync": self._resync,
+            "ack": self._ack,
+            "follow": self._follow,
+        }.get(kind)  # type: ignore[arg-type]
+        if handler is None:
+            await self._error(None, "unknown message type")
+            return
+        await handler(content)
+
+    async def _subscribe(self, content: dict[str, Any]) -> None:
+        sub_id = _id(content)
+        if sub_id is None:
+            await self._error(None, f"subscribe needs an id (a string of 1 to {MAX_ID})")
+            return
+        try:
+            view = get_view(content.get("view"))  # type: ignore[arg-type]
+            params = params_of(view, content.get("params", {}))
+        except ViewError as error:
+            await self._error(sub_id, str(error))
+            return
+        if sub_id in self.subscriptions:
+            await self._drop(sub_id)
+        elif len(self.subscriptions) >= MAX_SUBSCRIPTIONS:
+            await self._error(sub_id, f"at most {MAX_SUBSCRIPTIONS} subscriptions per page")
+            return
+        group = view_group(view.name, params)
+        sub = _Subscription(sub_id, view.name, params, group)
+        self.subscriptions[sub_id] = sub
+        await self.channel_layer.group_add(group, self.channel_name)
+        await self.channel_layer.group_add(status_group(sub.cluster), self.channel_name)
+        await self._ask(sub, full=True)
+
+    async def _unsubscribe(self, content: dict[str, Any]) -> None:
+        sub_id = _id(content)
+        if sub_id in self.subscriptions:
+            await self._drop(sub_id)
+
+    async def _resync(self, content: dict[str, Any]) -> None:
+        sub = self.subscriptions.get(_id(content) or "")
+        if sub is not None:
+            await self._ask(sub, full=True)
+
+    async def _ack(self, content: dict[str, Any]) -> None:
+        seq = content.get("seq")
+        if isinstance(seq, int):
+            self.outbox.ack(seq)
+            await self._flush()
+
+    async def _follow(self, content: dict[str, Any]) -> None:
+        task = content.get("task")
+        if not isinstance(task, str) or not 0 < len(task) <= MAX_ID:
+            await self._error(None, "follow needs a task id")
+            return
+        if len(self.followed) >= MAX_SUBSCRIPTIONS:
+            await self._error(None, f"at most {MAX_SUBSCRIPTIONS} tasks followed per page")
+            return
+        self.followed.add(task)
+        await self.channel_layer.group_add(task_group(task), self.channel_name)
+
+    # ---- from the publisher (channel layer) ----------------------------------------------
+
+    async def view_full(self, event: dict[str, Any]) -> None:
+        for sub in self._members(event["group"]):
+            sub.version, sub.asked_at, sub.warned = event["version"], None, False
+            message = {"type": "full", "id": sub.id, "model": event["model"]}
+            await self._queue(("full", sub.id), {**message, "version": event["version"]})
+
+    async def view_delta(self, event: dict[str, Any]) -> None:
+        version = event["version"]
+        for sub in self._members(event["group"]):
+            if sub.asked_at is not None:
+                continue  # a full model is on its way and covers this
+            if sub.version is None or version != sub.version + 1:
+                await self._ask(sub, full=True)
+                continue
+            sub.version = version
+            message = {"type": "delta", "id": sub.id, "ops": event["ops"], "version": version}
+            await self._queue(("delta", sub.id, str(version)), message)
+
+    async def view_error(self, event: dict[str, Any]) -> None:
+        subs = self._members(event.get("group", ""))
+        for sub in subs or [None]:
+            await self._error(sub.id if sub else None, event["message"])
+
+    async def cluster_status(self, event: dict[str, Any]) -> None:
+        if any(sub.cluster == event["cluster"] for sub in self.subscriptions.values()):
+            message = {k: event[k] for k in ("cluster", "state", "reason", "not_visible")}
+            await self._queue(("status", event["cluster"]), {"type": "status", **message})
+
+    async def task_progress(self, event: dict[str, Any]) -> None:
+        if event.get("task") in self.followed:
+            message = {k: v for k, v in event.items() if k != "type"}
+            await self._queue(("progress", event["task"]), {"type": "progress", **message})
+
+    # ---- plumbing ------------------------------------------------------------------------
+
+    async def _queue(self, slot: tuple[str, ...], message: dict[str, Any]) -> None:
+        owed = self.outbox.put(slot, message)
+        for sub_id in owed:
+            sub = self.subscriptions.get(sub_id)
+            if sub is not None:
+                await self._ask(sub, full=True)
+        await self._flush()
+
+    async def _flush(self) -> None:
+        for message in self.outbox.take():
+            await self.send_json(message)
+
+    async def _ask(self, sub: _Subscription, full: bool) -> None:
+        """Ask the publisher for the whole model (`full`) or only to keep publishing it."""
+        if full:
+            sub.asked_at = time.monotonic()
+            self.outbox.forget(sub.id)
+        request: dict[str, Any] = {"view": sub.view, "params": sub.params}
+        if full:
+            request.update(type="publisher.full", reply=self.channel_name)
+        else:
+            request["type"] = "publisher.want"
+        try:
+            await self.channel_layer.send(publisher_channel(sub.cluster), request)
+        except Exception as error:  # a full request channel: no publisher is reading it
+            log.warning("asking the publisher of %s failed: %s", sub.cluster, error)
+
+    async def _drop(self, sub_id: str) -> None:
+        gone = self.subscriptions.pop(sub_id)
+        self.outbox.forget(sub_id)
+        if gone.group not in self._groups():
+            await self.channel_layer.group_discard(gone.group, self.channel_name)
+        if status_group(gone.cluster) not in self._groups():
+            await self.channel_layer.group_discard(status_group(gone.cluster), self.channel_name)
+
+    async def _error(self, sub_id: str | None, message: str) -> None:
+        # One slot: a page that sends nonsense without reading gets only the latest complaint.
+        await self._queue(("error",), {"type": "error", "id": sub_id, "message": message})
+
+    async def _renew_forever(self) -> None:
+        """Keep group memberships (they expire in Redis) and publications alive; tell the page
+        when a full model asked for has not come."""
+        while True:
+            await asyncio.sleep(min(KEEPALIVE, ANSWER_TIMEOUT / 2))
+            now = time.monotonic()
+            renew = now - self._renewed >= KEEPALIVE
+            for sub in list(self.subscriptions.values()):
+                late = sub.asked_at is not None and now - sub.asked_at > ANSWER_TIMEOUT
+                if late and not sub.warned:
+                    sub.warned = True
+                    await self._error(sub.id, f"no watcher answers for cluster {sub.cluster!r}")
+                if late or renew:
+                    await self._ask(sub, full=late)
+            if renew:
+                self._renewed = now
+                for group in self._groups():
+                    await self.channel_layer.group_add(group, self.channel_name)
+
+    def _members(self, group: str) -> list[_Subscription]:
+        return [sub for sub in self.subscriptions.values() if sub.group == group]
+
+    def _groups(self) -> set[str]:
+        groups = {sub.group for sub in self.subscriptions.values()}
+        groups |= {status_group(sub.cluster) for sub in self.subscriptions.values()}
+        return groups | {task_group(task) for task in self.followed}
+
+
+def _id(content: dict[str, Any]) -> str | None:
+    value = content.get("id")
+    return value if isinstance(value, str) and 0 < len(value) <= MAX_ID else None

@@ -1,0 +1,306 @@
+"""The publisher: the watcher side's view models, computed once and pushed to every subscriber.
+
+It owns the StateSink the cluster watchers feed (the only holder of cluster state), and keeps one
+publication per subscribed (view, parameters): the last model sent and its version. Consumers
+(web side, possibly other processes) talk to it over the channel layer only:
+- requests come on `publisher_channel(cluster)`: `publisher.full` (send the whole model to
+  `reply`) and `publisher.want` (keep the publication alive; a consumer repeats it while it
+  stays subscribed, and a publication nobody wants for WANT_LEASE seconds is forgotten);
+- models go out as `view.full` to the asking consumer, `view.delta` to the view's group, and the
+  cluster's connection state as `cluster.status` to its status group.
+
+Coalescing: the first change after a quiet spell is published at once; changes arriving within
+`window` seconds of the last publication are merged into one delta sent when the window ends.
+
+Work happens on the publisher's own thread (building models may take tens of milliseconds on a
+big cluster, and must not stall a web server's event loop); only the channel-layer calls run on
+`loop` — its own, or the ASGI server's when the layer is the in-memory one, which is bound to
+the loop its consumers run on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from channels.exceptions import ChannelFull
+
+from explorer.state.cluster import Change
+from explorer.views import View, ViewError, get_view, params_of
+
+from .delta import diff
+from .names import publisher_channel, status_group, view_group
+from .sink import StateSink
+from .status import ClusterStatus, summarise
+
+log = logging.getLogger(__name__)
+
+COALESCE_WINDOW = 0.1
+WANT_LEASE = 300.0
+MAX_OUTGOING = 1000  # layer calls waiting on the loop; beyond, deltas are dropped (clients resync)
+_STATUS = ""  # the dirty mark for "the connection state may have changed"
+
+
+@dataclass
+class _Publication:
+    view: View
+    params: dict[str, str]
+    group: str
+    memo: Any
+    model: dict[str, Any]
+    # Versions start from the clock, so a publication made again (after a lease ran out or in a
+    # restarted process) never reuses numbers a client has seen: it sees a gap and resyncs.
+    version: int = field(default_factory=lambda: time.time_ns() // 1_000_000)
+    wanted_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def cluster(self) -> str:
+        return self.params["cluster"]
+
+
+class Publisher:
+    def __init__(
+        self,
+        layer: Any,
+        loop: asyncio.AbstractEventLoop | None = None,
+        window: float = COALESCE_WINDOW,
+    ) -> None:
+        self.layer = layer
+        self.window = window
+        self.sink = StateSink(self._changed, self._status_changed)
+        self._cond = threading.Condition()
+        self._dirty: dict[str, set[str]] = {}
+        self._due: dict[str, float] = {}
+        self._last_flush: dict[str, float] = {}
+        self._requests: list[dict[str, Any]] = []
+        self._publications: dict[str, _Publication] = {}
+        self._kinds: dict[str, frozenset[str]] = {}  # cluster -> kinds its publications read
+        self._statuses: dict[str, ClusterStatus] = {}
+        self._clusters: list[str] = []
+        self._stopping = False
+        self._own_loop = loop is None
+        self._loop = loop or asyncio.new_event_loop()
+        self._outgoing: asyncio.Queue[tuple[str, str, dict]] = asyncio.Queue()
+        self._tasks: list[asyncio.Task] = []
+        self._threads: list[threading.Thread] = []
+
+    # ---- life ----------------------------------------------------------------------------
+
+    def start(self, clusters: list[str]) -> Publisher:
+        self._clusters = list(clusters)
+        for cluster in clusters:
+            self.sink.state(cluster)
+        if self._own_loop:
+            self._spawn(self._loop.run_forever, "publisher loop")
+        self._loop.call_soon_threadsafe(self._begin)
+        self._spawn(self._run, "publisher")
+        return self
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        with contextlib.suppress(RuntimeError):  # the loop may be closed already
+            self._loop.call_soon_threadsafe(self._end)
+        for thread in self._threads:
+            thread.join(5)
+
+    def clusters(self) -> list[ClusterStatus]:
+        """The connection state of every cluster this publisher serves."""
+        return [self._status_of(cluster) for cluster in self._clusters]
+
+    def _spawn(self, target: Any, name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _begin(self) -> None:
+        self._tasks = [asyncio.ensure_future(self._send_forever())]
+        self._tasks += [asyncio.ensure_future(self._listen(c)) for c in self._clusters]
+
+    def _end(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        if self._own_loop:
+            self._loop.call_later(0.05, self._loop.stop)
+
+    # ---- the loop side: requests in, layer calls out --------------------------------------
+
+    async def _listen(self, cluster: str) -> None:
+        channel = publisher_channel(cluster)
+        while True:
+            try:
+                message = await self.layer.receive(channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("reading %s failed; retrying", channel)
+                await asyncio.sleep(1)
+                continue
+            with self._cond:
+                self._requests.append(message)
+                self._cond.notify()
+
+    async def _send_forever(self) -> None:
+        while True:
+            method, target, message = await self._outgoing.get()
+            try:
+                await getattr(self.layer, method)(target, message)
+            except ChannelFull:
+                log.info("dropped a %s for %s: its channel is full", message["type"], target)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("channel layer %s to %s failed", method, target)
+
+    def _post(self, method: str, target: str, message: dict[str, Any]) -> None:
+        if self._outgoing.qsize() >= MAX_OUTGOING and message["type"] == "view.delta":
+            log.warning("channel layer behind: dropped a delta for %s", target)
+            return
+        with contextlib.suppress(RuntimeError):  # the loop is closed: we are stopping
+            self._loop.call_soon_threadsafe(self._outgoing.put_nowait, (method, target, message))
+
+    # ---- the watcher side: changes in ----------------------------------------------------
+
+    def _changed(self, cluster: str, changes: list[Change]) -> None:
+        kinds = {change.kind for change in changes} & self._kinds.get(cluster, frozenset())
+        if kinds:
+            self._mark(cluster, kinds)
+
+    def _status_changed(self, cluster: str, kind: str, status: str, reason: str) -> None:
+        self._mark(cluster, {_STATUS})
+
+    def _mark(self, cluster: str, kinds: set[str]) -> None:
+        with self._cond:
+            self._dirty.setdefault(cluster, set()).update(kinds)
+            if cluster not in self._due:
+                now = time.monotonic()
+                self._due[cluster] = max(now, self._last_flush.get(cluster, now) + self.window)
+                self._cond.notify()
+
+    # ---- the publisher thread ------------------------------------------------------------
+
+    def _run(self) -> None:
+        next_sweep = time.monotonic() + WANT_LEASE / 10
+        while True:
+            with self._cond:
+                requests, due = self._wait()
+                if self._stopping:
+                    return
+            for request in requests:
+                self._answer(request)
+            for cluster, kinds in due.items():
+                self._flush(cluster, kinds)
+            if time.monotonic() >= next_sweep:
+                self._forget_unwanted()
+                next_sweep = time.monotonic() + WANT_LEASE / 10
+
+    def _wait(self) -> tuple[list[dict[str, Any]], dict[str, set[str]]]:
+        """Under the lock: wait for requests or a due flush; take them."""
+        while not self._stopping:
+            now = time.monotonic()
+            if self._requests or any(at <= now for at in self._due.values()):
+                break
+            timeout = min(self._due.values()) - now if self._due else WANT_LEASE / 10
+            self._cond.wait(timeout)
+        now = time.monotonic()
+        requests, self._requests = self._requests, []
+        due = {}
+        for cluster in [c for c, at in self._due.items() if at <= now]:
+            del self._due[cluster]
+            self._last_flush[cluster] = now
+            due[cluster] = self._dirty.pop(cluster, set())
+        return requests, due
+
+    def _answer(self, request: dict[str, Any]) -> None:
+        reply = request.get("reply") if request.get("type") == "publisher.full" else None
+        try:
+            view = get_view(request.get("view"))  # type: ignore[arg-type]
+            params = params_of(view, request.get("params"))
+        except ViewError as error:
+            if reply:
+                self._post("send", reply, {"type": "view.error", "message": str(error)})
+            return
+        group = view_group(view.name, params)
+        publication = self._publications.get(group) or self._publish(view, params, group)
+        if publication is None:
+            if reply:
+                message = f"cluster {params['cluster']!r} is not watched here"
+                self._post(
+                    "send", reply, {"type": "view.error", "group": group, "message": message}
+                )
+            return
+        publication.wanted_at = time.monotonic()
+        if reply:
+            full = {"type": "view.full", "group": group, "model": publication.model}
+            self._post("send", reply, {**full, "version": publication.version})
+            status = self._statuses.get(publication.cluster) or self._status_of(publication.cluster)
+            self._post("send", reply, {"type": "cluster.status", **status})
+
+    def _publish(self, view: View, params: dict[str, str], group: str) -> _Publication | None:
+        if params["cluster"] not in self._clusters:
+            return None
+        cluster = params["cluster"]
+        # Listen for its kinds before building, so no change falls between the build and them.
+        self._kinds[cluster] = self._kinds.get(cluster, frozenset()) | view.kinds
+        memo = view.memo()
+        model = self._build(view, params, memo)
+        if model is None:
+            return None
+        publication = _Publication(view, params, group, memo, model)
+        self._publications[group] = publication
+        self._index_kinds()
+        return publication
+
+    def _build(self, view: View, params: dict[str, str], memo: Any) -> dict[str, Any] | None:
+        try:
+            with self.sink.lock:
+                return view.build(self.sink.state(params["cluster"]), params, memo)
+        except Exception:
+            log.exception("view %s failed for %s", view.name, params)
+            return None
+
+    def _flush(self, cluster: str, kinds: set[str]) -> None:
+        if _STATUS in kinds:
+            status = self._status_of(cluster)
+            if status != self._statuses.get(cluster):
+                self._statuses[cluster] = status
+                self._post(
+                    "group_send", status_group(cluster), {"type": "cluster.status", **status}
+                )
+        for publication in [p for p in self._publications.values() if p.cluster == cluster]:
+            if _STATUS not in kinds and not kinds & publication.view.kinds:
+                continue
+            model = self._build(publication.view, publication.params, publication.memo)
+            if model is None:
+                continue
+            ops = diff(publication.model, model)
+            if not ops:
+                continue
+            publication.model = model
+            publication.version += 1
+            delta = {"type": "view.delta", "group": publication.group, "ops": ops}
+            self._post("group_send", publication.group, {**delta, "version": publication.version})
+
+    def _status_of(self, cluster: str) -> ClusterStatus:
+        with self.sink.lock:
+            kinds = dict(self.sink.statuses.get(cluster, {}))
+            not_visible = dict(self.sink.state(cluster).not_visible)
+        return summarise(cluster, kinds, not_visible)
+
+    def _forget_unwanted(self) -> None:
+        limit = time.monotonic() - WANT_LEASE
+        for group in [g for g, p in self._publications.items() if p.wanted_at < limit]:
+            del self._publications[group]
+        self._index_kinds()
+
+    def _index_kinds(self) -> None:
+        kinds: dict[str, set[str]] = {}
+        for publication in self._publications.values():
+            kinds.setdefault(publication.cluster, set()).update(publication.view.kinds)
+        self._kinds = {cluster: frozenset(k) for cluster, k in kinds.items()}

@@ -1,0 +1,103 @@
+"""The watcher side of a running install: cluster watchers feeding a Publisher.
+
+`start_embedded(clusters)` is what `manage.py serve` (make run) uses: with the in-memory channel
+layer the publisher's layer calls run on daphne's event loop, where the consumers live. The team
+install runs `manage.py watch`, which calls `start(clusters)`: the publisher gets its own loop
+and publishes through the Redis layer to web processes elsewhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TypedDict
+
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+
+from explorer.kube.config import Cluster
+from explorer.kube.reflector import WatchTiming
+from explorer.kube.watch import ClusterWatcher
+from explorer.lib.resources import RESOURCES, Resource
+
+from .publisher import COALESCE_WINDOW, Publisher
+from .status import ClusterStatus
+
+_current: Runtime | None = None
+_current_lock = threading.Lock()
+
+
+@dataclass
+class Runtime:
+    publisher: Publisher
+    watchers: list[ClusterWatcher]
+
+    def wait_synced(self, timeout: float | None = None) -> bool:
+        return all(watcher.wait_synced(timeout) for watcher in self.watchers)
+
+    def stop(self) -> None:
+        global _current
+        for watcher in self.watchers:
+            watcher.stop()
+        self.publisher.stop()
+        with _current_lock:
+            if _current is self:
+                _current = None
+
+
+def start(
+    clusters: list[Cluster],
+    *,
+    layer: object | None = None,
+    loop: asyncio.AbstractEventLoop | None = None,
+    window: float = COALESCE_WINDOW,
+    resources: Iterable[Resource] = RESOURCES,
+    timing: WatchTiming | None = None,
+) -> Runtime:
+    """Watch `clusters` and publish their views through `layer` (default: the configured one)."""
+    global _current
+    publisher = Publisher(layer or get_channel_layer(), loop, window)
+    publisher.start([cluster.name for cluster in clusters])
+    resources = tuple(resources)
+    watchers = [
+        ClusterWatcher(c.api_client, c.name, publisher.sink, resources, timing).start()
+        for c in clusters
+    ]
+    runtime = Runtime(publisher, watchers)
+    with _current_lock:
+        _current = runtime
+    return runtime
+
+
+def start_embedded(clusters: list[Cluster]) -> Runtime:
+    """For one process serving everything: the web server must be daphne, started afterwards
+    in this process (its loop is the one the in-memory layer's consumers run on)."""
+    layer = get_channel_layer()
+    loop = None
+    if isinstance(layer, InMemoryChannelLayer):
+        from daphne.server import twisted_loop  # installs the asyncio reactor daphne runs on
+
+        loop = twisted_loop
+    return start(clusters, layer=layer, loop=loop)
+
+
+class ClusterInfo(TypedDict):
+    name: str
+    status: str  # live, connecting, reconnecting or error
+    reason: str
+    not_visible: dict[str, str]  # kind -> why
+
+
+def clusters() -> list[ClusterInfo]:
+    """The clusters watched in this process with their connection state (none in a web
+    process of the team install, where the watcher runs elsewhere)."""
+    with _current_lock:
+        runtime = _current
+    statuses: list[ClusterStatus] = runtime.publisher.clusters() if runtime else []
+    return [
+        ClusterInfo(
+            name=s["cluster"], status=s["state"], reason=s["reason"], not_visible=s["not_visible"]
+        )
+        for s in statuses
+    ]

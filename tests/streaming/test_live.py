@@ -1,0 +1,151 @@
+"""The live websocket end to end: the real ASGI app (auth, Origin check, routing, consumer), the
+publisher, and a ClusterWatcher on the demo cluster served by the project's API server — with
+the in-memory channel layer and with Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import time
+from typing import Any, ClassVar
+
+import pytest
+from channels.auth import AuthMiddlewareStack
+from channels.routing import URLRouter
+from django.urls import path
+
+from explorer.apiserver import ApiStore
+from explorer.streaming.consumers import LiveConsumer
+from explorer.streaming.publisher import Publisher
+
+from ..views.objects import node, pod
+from .tabs import Tab
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def new_pod(store: ApiStore, name: str) -> dict[str, Any]:
+    """A copy of one of the shop's pods under a new name, as a ReplicaSet would create it."""
+    template = next(p for p in store.state.list("Pod", "shop") if p["spec"].get("nodeName"))
+    created = copy.deepcopy(template)
+    meta = created["metadata"]
+    meta["name"], meta["uid"] = name, f"uid-{name}"
+    meta.pop("resourceVersion", None)
+    return created
+
+
+def pod_ids(model: dict[str, Any]) -> set[str]:
+    return {sid for sid, s in model["sectors"].items() if s["kind"] == "pod"}
+
+
+async def test_a_tab_gets_the_overview_then_the_delta_for_a_pod_made_in_the_api_server(
+    runtime: Any, tab: Tab, store: ApiStore
+) -> None:
+    model = await tab.subscribe()
+    assert model["header"]["counts"]["pods"] == store.state.count("Pod")
+    assert len(pod_ids(model)) == store.state.count("Pod")
+    status = await tab.until(lambda m: m["type"] == "status")
+    assert (status["cluster"], status["state"]) == ("demo", "live")
+
+    store.apply({"type": "ADDED", "object": new_pod(store, "web-live-1")})
+    delta = await tab.until(lambda m: m["type"] == "delta")
+    assert ["sectors", "pod/shop/web-live-1"] in [op["path"][:2] for op in delta["ops"]]
+    assert "pod/shop/web-live-1" in tab.models["s1"]["sectors"]
+    assert tab.models["s1"]["header"]["counts"]["pods"] == store.state.count("Pod")
+
+
+async def test_a_tab_that_asks_for_a_resync_gets_the_whole_model_again(
+    runtime: Any, tab: Tab, store: ApiStore
+) -> None:
+    first = await tab.subscribe()
+    await tab.send({"type": "resync", "id": "s1"})
+    again = await tab.until(lambda m: m["type"] == "full")
+    assert again["model"] == first
+
+
+async def test_a_view_or_cluster_nobody_serves_is_an_error_for_that_subscription(
+    runtime: Any, tab: Tab
+) -> None:
+    await tab.send({"type": "subscribe", "id": "bad", "view": "nope", "params": {}})
+    error = await tab.until(lambda m: m["type"] == "error")
+    assert (error["id"], error["message"]) == ("bad", "no such view: 'nope'")
+
+
+async def test_without_a_login_the_websocket_is_refused() -> None:
+    connected, _ = await Tab.communicator(None).connect(timeout=5)
+    assert not connected
+
+
+async def test_a_page_from_another_origin_is_refused_even_with_the_cookie(
+    session_cookie: str,
+) -> None:
+    communicator = Tab.communicator(session_cookie, origin=b"https://evil.example")
+    connected, _ = await communicator.connect(timeout=5)
+    assert not connected
+
+
+@pytest.fixture
+async def fed(layer: Any) -> Any:
+    """A publisher whose sink the test feeds directly (no API server), cluster "fed"."""
+    publisher = Publisher(layer, asyncio.get_running_loop(), window=0.1).start(["fed"])
+    publisher.sink.replace("fed", "Node", [node("n1")], "1")
+    publisher.sink.status("fed", "Pod", "watching")
+    yield publisher
+    await asyncio.to_thread(publisher.stop)
+
+
+def add_pods(publisher: Publisher, names: list[str], pause: float) -> None:
+    for name in names:
+        publisher.sink.event("fed", "Pod", {"type": "ADDED", "object": pod("burst", name)})
+        time.sleep(pause)
+
+
+async def test_a_burst_of_50_changes_goes_out_as_few_deltas_the_first_at_once(
+    fed: Publisher, tab: Tab
+) -> None:
+    await tab.subscribe(cluster="fed")
+    started = time.monotonic()
+    burst = asyncio.ensure_future(
+        asyncio.to_thread(add_pods, fed, [f"p{i:02d}" for i in range(50)], 0.0015)
+    )
+    messages = await tab.drain(0.8)
+    await burst
+    deltas = [m for m in messages if m["type"] == "delta"]
+    assert 1 <= len(deltas) <= 3, [len(d["ops"]) for d in deltas]
+    assert deltas[0]["received_at"] - started < 0.08  # not held back for the window
+    assert len(pod_ids(tab.models["s1"])) == 50
+
+
+class Recording(LiveConsumer):
+    instances: ClassVar[list[LiveConsumer]] = []
+
+    async def connect(self) -> None:
+        Recording.instances.append(self)
+        await super().connect()
+
+
+async def test_a_tab_that_never_reads_stays_bounded_blocks_no_one_and_then_gets_a_full_model(
+    fed: Publisher, session_cookie: str
+) -> None:
+    fed.window = 0.005
+    app = AuthMiddlewareStack(URLRouter([path("ws/", Recording.as_asgi(window=2, capacity=4))]))
+    stuck = await Tab.open(session_cookie, application=app, ack=False)
+    lively = await Tab.open(session_cookie, application=app)
+    try:
+        await stuck.subscribe(cluster="fed")
+        await lively.subscribe(cluster="fed")
+        names = [f"p{i:02d}" for i in range(40)]
+        await asyncio.to_thread(add_pods, fed, names, 0.01)
+        await lively.until(lambda m: len(pod_ids(lively.models["s1"])) == 40, timeout=5)
+
+        consumer = Recording.instances[0]
+        assert stuck.communicator.output_queue.qsize() <= 2  # never more than the window
+        assert len(consumer.outbox) <= 4 + 2  # capacity, plus a status and an error slot
+        stuck.ack = True
+        await stuck.send({"type": "ack", "seq": consumer.outbox.sent})
+        full = await stuck.until(lambda m: m["type"] == "full")
+        assert len(pod_ids(full["model"])) == 40
+    finally:
+        Recording.instances.clear()
+        await stuck.close()
+        await lively.close()
