@@ -1,0 +1,218 @@
+/*
+ * The browser side of /ws/ (protocol: explorer/streaming/consumers.py).
+ *
+ * One websocket per tab, reconnected with jittered exponential backoff; subscriptions survive
+ * reconnects. Each subscription keeps its model: a "full" message replaces it, a "delta" is
+ * applied when its version is the next one, otherwise the page asks for a resync. Every message
+ * is acknowledged (the server sends no more than a few unacknowledged ones).
+ *
+ * window.ExplorerLive.connection() returns the tab's connection:
+ *   conn.subscribe(view, params, {onModel(model, info), onError(message)}) -> {unsubscribe()}
+ *   conn.onState(cluster, callback({state, reason, notVisible}))  state: connecting, live,
+ *       reconnecting or error; it covers both the websocket and the cluster's watcher
+ *   conn.follow(taskId, callback(progress))
+ * No inline script anywhere: this file is loaded with <script src>.
+ */
+(function () {
+  "use strict";
+
+  const FORBIDDEN_KEYS = new Set(["__proto__", "prototype", "constructor"]);
+  const BACKOFF_FIRST_MS = 500;
+  const BACKOFF_CAP_MS = 15000;
+
+  function applyOps(model, ops) {
+    for (const op of ops) {
+      const path = op.path;
+      if (!Array.isArray(path) || path.length === 0 || path.some((k) => FORBIDDEN_KEYS.has(k))) {
+        continue;
+      }
+      let target = model;
+      for (const key of path.slice(0, -1)) {
+        if (!Object.prototype.hasOwnProperty.call(target, key) || typeof target[key] !== "object" || target[key] === null) {
+          target[key] = {};
+        }
+        target = target[key];
+      }
+      const last = path[path.length - 1];
+      if (op.op === "del") {
+        delete target[last];
+      } else {
+        target[last] = op.value;
+      }
+    }
+    return model;
+  }
+
+  function describe(status) {
+    if (status.state === "error" || status.state === "reconnecting") {
+      return status.reason ? status.state + ": " + status.reason : status.state;
+    }
+    return status.state;
+  }
+
+  class LiveConnection {
+    constructor(url) {
+      this.url = url;
+      this.ws = null;
+      this.opened = false; // has the socket ever been open
+      this.socketOpen = false;
+      this.socketReason = "";
+      this.retries = 0;
+      this.nextId = 1;
+      this.subs = new Map();
+      this.clusterStatus = new Map();
+      this.stateListeners = [];
+      this.tasks = new Map();
+    }
+
+    start() {
+      this.open();
+      return this;
+    }
+
+    open() {
+      let ws;
+      try {
+        ws = new WebSocket(this.url);
+      } catch (error) {
+        this.lost(String(error));
+        return;
+      }
+      this.ws = ws;
+      ws.addEventListener("open", () => {
+        if (this.ws !== ws) return;
+        this.opened = true;
+        this.socketOpen = true;
+        this.socketReason = "";
+        for (const sub of this.subs.values()) this.sendSubscribe(sub);
+        for (const task of this.tasks.keys()) this.send({ type: "follow", task: task });
+        this.notifyAll();
+      });
+      ws.addEventListener("message", (event) => {
+        if (this.ws !== ws) return;
+        this.retries = 0;
+        let message;
+        try {
+          message = JSON.parse(event.data);
+        } catch (error) {
+          return;
+        }
+        try {
+          this.handle(message);
+        } finally {
+          if (typeof message.seq === "number") this.send({ type: "ack", seq: message.seq });
+        }
+      });
+      ws.addEventListener("close", (event) => {
+        if (this.ws !== ws) return;
+        this.lost(event.reason || (this.opened ? "connection to the server lost" : "cannot reach the server"));
+      });
+    }
+
+    lost(reason) {
+      this.ws = null;
+      this.socketOpen = false;
+      this.socketReason = reason;
+      for (const sub of this.subs.values()) sub.version = null;
+      this.notifyAll();
+      const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_FIRST_MS * Math.pow(2, this.retries));
+      this.retries += 1;
+      setTimeout(() => this.open(), ceiling / 2 + Math.random() * (ceiling / 2));
+    }
+
+    send(message) {
+      if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+    }
+
+    sendSubscribe(sub) {
+      this.send({ type: "subscribe", id: sub.id, view: sub.view, params: sub.params });
+    }
+
+    subscribe(view, params, handlers) {
+      const sub = { id: "s" + this.nextId++, view: view, params: params, model: null, version: null, handlers: handlers || {} };
+      this.subs.set(sub.id, sub);
+      this.sendSubscribe(sub);
+      return {
+        id: sub.id,
+        unsubscribe: () => {
+          this.subs.delete(sub.id);
+          this.send({ type: "unsubscribe", id: sub.id });
+        },
+      };
+    }
+
+    follow(task, callback) {
+      this.tasks.set(task, callback);
+      this.send({ type: "follow", task: task });
+    }
+
+    onState(cluster, callback) {
+      this.stateListeners.push({ cluster: cluster, callback: callback });
+      callback(this.state(cluster));
+    }
+
+    state(cluster) {
+      if (!this.socketOpen) {
+        const state = this.opened ? "reconnecting" : "connecting";
+        return { state: state, reason: this.socketReason, notVisible: {} };
+      }
+      const status = this.clusterStatus.get(cluster);
+      if (!status) return { state: "connecting", reason: "", notVisible: {} };
+      return { state: status.state, reason: status.reason || "", notVisible: status.not_visible || {} };
+    }
+
+    notifyAll() {
+      for (const listener of this.stateListeners) listener.callback(this.state(listener.cluster));
+    }
+
+    handle(message) {
+      const sub = typeof message.id === "string" ? this.subs.get(message.id) : undefined;
+      switch (message.type) {
+        case "full":
+          if (!sub) return;
+          sub.model = message.model;
+          sub.version = message.version;
+          if (sub.handlers.onModel) sub.handlers.onModel(sub.model, { full: true });
+          return;
+        case "delta":
+          if (!sub || sub.version === null) return; // a full model is on its way
+          if (message.version !== sub.version + 1) {
+            sub.version = null;
+            this.send({ type: "resync", id: sub.id });
+            return;
+          }
+          applyOps(sub.model, message.ops);
+          sub.version = message.version;
+          if (sub.handlers.onModel) sub.handlers.onModel(sub.model, { full: false, ops: message.ops });
+          return;
+        case "status":
+          this.clusterStatus.set(message.cluster, message);
+          this.notifyAll();
+          return;
+        case "progress": {
+          const callback = this.tasks.get(message.task);
+          if (callback) callback(message);
+          return;
+        }
+        case "error":
+          if (sub && sub.handlers.onError) sub.handlers.onError(message.message);
+          else if (window.console) window.console.warn("live:", message.message);
+          return;
+        default:
+          return;
+      }
+    }
+  }
+
+  let shared = null;
+
+  function connection() {
+    if (!shared) {
+      const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+      shared = new LiveConnection(scheme + window.location.host + "/ws/").start();
+    }
+    return shared;
+  }
+
+  window.ExplorerLive = { connection: connection, applyOps: applyOps, describe: describe };
+})();
