@@ -23,6 +23,7 @@ from kubernetes.client import ApiClient
 from explorer.lib.resources import Resource
 
 from .backoff import Backoff
+from .gc_pause import gc_paused
 from .sink import BACKOFF, ERROR, LISTING, NOT_VISIBLE, WATCHING, WatchSink
 from .transport import JSON, METADATA, METADATA_LIST, ApiError, open_request, read_all
 
@@ -92,7 +93,8 @@ class Reflector:
         while not self._stop.is_set():
             try:
                 if not rv:
-                    rv = self._list()
+                    with gc_paused():
+                        rv = self._list()
                 rv = self._watch(rv)
                 continue
             except _Stopped:
