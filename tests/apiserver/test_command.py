@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -44,5 +45,29 @@ def test_serving_a_bundle_prints_where_it_listens(tmp_path: Path) -> None:
         with pytest.raises(urllib.error.HTTPError) as denied:
             urllib.request.urlopen(url + "/api/v1/secrets")  # noqa: S310
         assert denied.value.code == 403
+    finally:
+        _stop(process)
+
+
+def test_the_demo_churns_by_default_and_kubectl_watch_prints_the_change(tmp_path: Path) -> None:
+    from .conftest import Kubectl
+
+    process, url = _serve("--demo", "--churn-interval", "0.5")
+    try:
+        kubectl = Kubectl(url, tmp_path)
+        initial = kubectl("get", "pods", "-A", "--no-headers").stdout.splitlines()
+        watch = kubectl.start("get", "pods", "-A", "--watch", "--no-headers")
+        deadline = threading.Timer(20, watch.kill)  # no churn line by then: fail, don't hang
+        deadline.start()
+        try:
+            lines = [watch.stdout.readline() for _ in range(len(initial) + 1)]
+        finally:
+            deadline.cancel()
+            watch.kill()
+            watch.communicate(timeout=10)
+        listed = {tuple(line.split()[:2]) for line in initial}
+        assert {tuple(line.split()[:2]) for line in lines[: len(initial)]} == listed
+        changed = lines[-1].split()
+        assert len(changed) >= 5 and changed[0] == "shop", lines[-1]
     finally:
         _stop(process)

@@ -52,9 +52,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--churn-interval",
             type=float,
-            default=0.0,
+            default=3.0,
             metavar="SECONDS",
-            help="change the demo cluster every SECONDS (0: never)",
+            help="change the demo cluster every SECONDS (default 3; 0: never)",
         )
         parser.add_argument(
             "--forbid",
