@@ -9,21 +9,25 @@ and publishes through the Redis layer to web processes elsewhere.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypedDict
 
+import redis
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.conf import settings
 
 from explorer.kube.config import Cluster
 from explorer.kube.reflector import WatchTiming
 from explorer.kube.watch import ClusterWatcher
 from explorer.lib.resources import RESOURCES, Resource
 
+from .directory import Directory
 from .publisher import COALESCE_WINDOW, Publisher
-from .status import ClusterStatus
 
+log = logging.getLogger(__name__)
 _current: Runtime | None = None
 _current_lock = threading.Lock()
 
@@ -32,12 +36,14 @@ _current_lock = threading.Lock()
 class Runtime:
     publisher: Publisher
     watchers: list[ClusterWatcher]
+    _advertising: threading.Event = field(default_factory=threading.Event)
 
     def wait_synced(self, timeout: float | None = None) -> bool:
         return all(watcher.wait_synced(timeout) for watcher in self.watchers)
 
     def stop(self) -> None:
         global _current
+        self._advertising.set()
         for watcher in self.watchers:
             watcher.stop()
         self.publisher.stop()
@@ -54,8 +60,10 @@ def start(
     window: float = COALESCE_WINDOW,
     resources: Iterable[Resource] = RESOURCES,
     timing: WatchTiming | None = None,
+    directory: Directory | None = None,
 ) -> Runtime:
-    """Watch `clusters` and publish their views through `layer` (default: the configured one)."""
+    """Watch `clusters` and publish their views through `layer` (default: the configured one);
+    with a `directory`, tell web processes elsewhere which clusters are watched."""
     global _current
     publisher = Publisher(layer or get_channel_layer(), loop, window)
     publisher.start([cluster.name for cluster in clusters])
@@ -65,6 +73,8 @@ def start(
         for c in clusters
     ]
     runtime = Runtime(publisher, watchers)
+    if directory is not None:
+        directory.advertise(publisher.clusters, runtime._advertising)
     with _current_lock:
         _current = runtime
     return runtime
@@ -90,11 +100,20 @@ class ClusterInfo(TypedDict):
 
 
 def clusters() -> list[ClusterInfo]:
-    """The clusters watched in this process with their connection state (none in a web
-    process of the team install, where the watcher runs elsewhere)."""
+    """The watched clusters with their connection state: those of this process, or in a web
+    process of the team install those the watcher process lists in Redis."""
     with _current_lock:
         runtime = _current
-    statuses: list[ClusterStatus] = runtime.publisher.clusters() if runtime else []
+    if runtime is not None:
+        statuses = runtime.publisher.clusters()
+    elif settings.REDIS_URL:
+        try:
+            statuses = Directory(settings.REDIS_URL).read()
+        except redis.RedisError as error:
+            log.warning("cannot read the cluster directory: %s", error)
+            statuses = []
+    else:
+        statuses = []
     return [
         ClusterInfo(
             name=s["cluster"], status=s["state"], reason=s["reason"], not_visible=s["not_visible"]

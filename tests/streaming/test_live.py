@@ -149,3 +149,16 @@ async def test_a_tab_that_never_reads_stays_bounded_blocks_no_one_and_then_gets_
         Recording.instances.clear()
         await stuck.close()
         await lively.close()
+
+
+async def test_a_tab_hears_reconnecting_while_the_api_server_is_down_and_catches_up_after(
+    runtime: Any, tab: Tab, server: Any, store: ApiStore
+) -> None:
+    await tab.subscribe()
+    await asyncio.to_thread(server.stop)
+    down = await tab.until(lambda m: m["type"] == "status" and m["state"] == "reconnecting")
+    assert down["reason"]
+    store.apply({"type": "ADDED", "object": new_pod(store, "web-while-down")})
+    await asyncio.to_thread(server.start)
+    await tab.until(lambda m: m["type"] == "status" and m["state"] == "live")
+    await tab.until(lambda m: "pod/shop/web-while-down" in tab.models["s1"]["sectors"])

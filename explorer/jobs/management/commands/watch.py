@@ -9,6 +9,7 @@ import signal
 import threading
 
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from explorer.kube.config import (
@@ -18,6 +19,7 @@ from explorer.kube.config import (
     kubeconfig_paths,
     load_kubeconfig,
 )
+from explorer.streaming.directory import Directory
 from explorer.streaming.runtime import start
 
 
@@ -36,7 +38,7 @@ class Command(BaseCommand):
                 "(make run / manage.py serve runs the watcher inside the web process instead)"
             )
         clusters = self._clusters(list(options["context"]))  # type: ignore[call-overload]
-        runtime = start(clusters)
+        runtime = start(clusters, directory=Directory(settings.REDIS_URL))
         names = ", ".join(cluster.name for cluster in clusters)
         self.stdout.write(f"Watching {names}; publishing through the channel layer")
         stop = threading.Event()
