@@ -5,6 +5,8 @@ watcher + publisher runtime over it, and browser tabs as Channels communicators.
 from __future__ import annotations
 
 import asyncio
+import os
+import runpy
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -26,6 +28,8 @@ from ..kube.kubeconfigs import single, write
 from .tabs import Tab
 
 REDIS = ("127.0.0.1", 6379)
+REDIS_URL = "redis://127.0.0.1:6379/0"
+SETTINGS = Path(__file__).resolve().parents[2] / "explorer" / "settings.py"
 KINDS = ("Pod", "Node", "Namespace")
 FAST = WatchTiming(backoff_initial=0.05, backoff_cap=0.3, recheck_not_visible=0.3)
 
@@ -38,23 +42,30 @@ def redis_available() -> bool:
         return False
 
 
+def channel_layers(redis_url: str = "") -> dict[str, Any]:
+    """CHANNEL_LAYERS exactly as explorer/settings.py makes it for this REDIS_URL."""
+    saved = os.environ.get("REDIS_URL")
+    os.environ["REDIS_URL"] = redis_url
+    try:
+        return runpy.run_path(str(SETTINGS))["CHANNEL_LAYERS"]
+    finally:
+        if saved is None:
+            del os.environ["REDIS_URL"]
+        else:
+            os.environ["REDIS_URL"] = saved
+
+
 @pytest.fixture(params=["memory", "redis"])
 def layer(request: pytest.FixtureRequest, settings: Any) -> Any:
     """The channel layer the app is configured with, both ways the settings choose."""
     if request.param == "redis":
         if not redis_available():
             pytest.skip("no Redis at 127.0.0.1:6379 (make test starts one)")
-        settings.CHANNEL_LAYERS = {
-            "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {
-                    "hosts": ["redis://127.0.0.1:6379/0"],
-                    "prefix": f"test-{uuid.uuid4().hex[:8]}",
-                },
-            }
-        }
+        layers = channel_layers(REDIS_URL)
+        layers["default"]["CONFIG"]["prefix"] = f"test-{uuid.uuid4().hex[:8]}"
     else:
-        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+        layers = channel_layers()
+    settings.CHANNEL_LAYERS = layers
     return get_channel_layer()
 
 

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 import pytest
 from channels.auth import AuthMiddlewareStack
+from channels.layers import get_channel_layer
 from channels.routing import URLRouter
 from django.urls import path
 
@@ -19,6 +20,7 @@ from explorer.streaming.consumers import LiveConsumer
 from explorer.streaming.publisher import Publisher
 
 from ..views.objects import node, pod
+from .conftest import REDIS_URL, channel_layers, redis_available
 from .tabs import Tab
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -162,3 +164,20 @@ async def test_a_tab_hears_reconnecting_while_the_api_server_is_down_and_catches
     await asyncio.to_thread(server.start)
     await tab.until(lambda m: m["type"] == "status" and m["state"] == "live")
     await tab.until(lambda m: "pod/shop/web-while-down" in tab.models["s1"]["sectors"])
+
+
+@pytest.mark.skipif(not redis_available(), reason="no Redis at 127.0.0.1:6379")
+async def test_a_consumer_waits_quietly_longer_than_the_redis_socket_timeout(settings: Any) -> None:
+    """redis-py 8 aborts reads after 5 s unless told otherwise, which would kill every idle
+    consumer of the Redis layer (django/channels_redis#422); the settings tell it otherwise."""
+    settings.CHANNEL_LAYERS = channel_layers(REDIS_URL)
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+
+    async def later() -> None:
+        await asyncio.sleep(5.5)
+        await layer.send(channel, {"type": "late"})
+
+    sender = asyncio.ensure_future(later())
+    assert await asyncio.wait_for(layer.receive(channel), 10) == {"type": "late"}
+    await sender

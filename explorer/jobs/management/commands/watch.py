@@ -54,6 +54,6 @@ class Command(BaseCommand):
             if not contexts and not any(os.path.exists(p) for p in kubeconfig_paths()):
                 return [in_cluster()]
             kubeconfig = load_kubeconfig()
-            return [kubeconfig.connect(c) for c in contexts or kubeconfig.contexts()]
+            return [kubeconfig.connect(c) for c in contexts or kubeconfig.contexts]
         except KubeConfigError as error:
             raise CommandError(str(error)) from None

@@ -1,0 +1,67 @@
+"""`manage.py watch`, the team install's watcher: a process of its own that publishes through
+Redis to consumers in other processes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from explorer.apiserver import ApiServer, ApiStore
+from explorer.streaming.runtime import clusters
+
+from ..kube.kubeconfigs import single, write
+from .conftest import REDIS_URL, channel_layers, redis_available
+from .tabs import Tab
+from .test_live import new_pod
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_watch_refuses_to_run_without_redis(settings: Any) -> None:
+    settings.CHANNEL_LAYERS = channel_layers()
+    with pytest.raises(CommandError, match="set REDIS_URL"):
+        call_command("watch")
+
+
+@pytest.mark.skipif(not redis_available(), reason="no Redis at 127.0.0.1:6379")
+@pytest.mark.django_db(transaction=True)
+async def test_a_tab_in_this_process_gets_the_delta_published_by_the_watch_process(
+    tmp_path: Path, server: ApiServer, store: ApiStore, session_cookie: str, settings: Any
+) -> None:
+    context = f"team-{uuid.uuid4().hex[:8]}"  # its own groups, whatever else uses this Redis
+    doc = single(server.url, {"token": "test-token"})
+    doc["contexts"][0]["name"] = doc["current-context"] = context
+    env = {**os.environ, "REDIS_URL": REDIS_URL, "KUBECONFIG": str(write(tmp_path / "kc", doc))}
+    settings.REDIS_URL = REDIS_URL
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+    log = (tmp_path / "watch.log").open("w")
+    watcher = subprocess.Popen(
+        [sys.executable, "manage.py", "watch"], cwd=REPO, env=env, stdout=log, stderr=log
+    )
+    tab = await Tab.open(session_cookie)
+    try:
+        model = await asyncio.wait_for(tab.subscribe(cluster=context), 30)
+        assert model["header"]["cluster"] == context
+        store.apply({"type": "ADDED", "object": new_pod(store, "web-team-1")})
+        await tab.until(lambda m: "pod/shop/web-team-1" in tab.models["s1"]["sectors"])
+        assert context in [c["name"] for c in await asyncio.to_thread(clusters)]
+    finally:
+        await tab.close()
+        watcher.send_signal(signal.SIGTERM)
+        watcher.wait(15)
+        log.close()
+    assert context not in [c["name"] for c in await asyncio.to_thread(clusters)]
