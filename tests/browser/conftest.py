@@ -29,13 +29,13 @@ CHROMIUM_ARGS = [
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo() -> Iterator[DemoCluster]:
     """The demo cluster, churning every second, with a pod whose label is an injection attempt."""
     cluster = start_demo_cluster(churn_interval=1.0)
@@ -44,7 +44,7 @@ def demo() -> Iterator[DemoCluster]:
     cluster.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_app(demo, tmp_path_factory, artifacts) -> Iterator[LiveApp]:
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip(f"{CHROMIUM} is missing (scripts/test-deps installs it)")
@@ -53,8 +53,10 @@ def live_app(demo, tmp_path_factory, artifacts) -> Iterator[LiveApp]:
     app.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    # package scope: sync_playwright runs an event loop in this thread until it is closed, and
+    # later async tests (pytest-asyncio) cannot start theirs while it runs.
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip(f"{CHROMIUM} is missing (scripts/test-deps installs it)")
     from playwright.sync_api import sync_playwright
