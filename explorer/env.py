@@ -7,6 +7,11 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+
+class SettingsError(ImproperlyConfigured):
+    """A setting from the environment with a value that cannot be used; str() is one line."""
+
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -24,7 +29,7 @@ def env_bool(name: str, default: bool = False) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name}={raw!r}: expected one of 1/0, true/false, yes/no, on/off")
+    raise SettingsError(f"{name}={raw!r}: expected one of 1/0, true/false, yes/no, on/off")
 
 
 def env_int(name: str, default: int, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -34,11 +39,24 @@ def env_int(name: str, default: int, minimum: int | None = None, maximum: int | 
     try:
         value = int(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r}: expected a whole number") from None
+        raise SettingsError(f"{name}={raw!r}: expected a whole number") from None
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise ImproperlyConfigured(f"{name}={value}: expected a number in [{minimum}, {maximum}]")
+        raise SettingsError(f"{name}={value}: expected a number in [{minimum}, {maximum}]")
     return value
 
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_url(name: str, schemes: tuple[str, ...], default: str = "") -> str:
+    """A URL whose scheme is one of `schemes` (`redis://…`), or the default when unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    scheme = raw.partition("://")[0]
+    if "://" not in raw or scheme not in schemes:
+        raise SettingsError(
+            f"{name}: expected a URL starting with {' or '.join(s + '://' for s in schemes)}"
+        )
+    return raw

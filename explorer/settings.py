@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from explorer.env import env_bool, env_int, env_list, env_str
+from explorer.env import env_bool, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,7 +25,7 @@ EXPLORER_PORT = env_int("EXPLORER_PORT", 8000, minimum=1, maximum=65535)
 EXPLORER_DEMO = env_bool("EXPLORER_DEMO", False)
 EXPLORER_DEMO_CHURN_SECONDS = env_int("EXPLORER_DEMO_CHURN_SECONDS", 3, minimum=0, maximum=3600)
 KUBECONFIG = env_str("KUBECONFIG")
-REDIS_URL = env_str("REDIS_URL")
+REDIS_URL = env_url("REDIS_URL", ("redis", "rediss", "unix"))
 
 INSTALLED_APPS = [
     "daphne",
@@ -73,7 +73,12 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'explorer.sqlite3'}"), conn_max_age=60
+        env_url(
+            "DATABASE_URL",
+            ("sqlite", "postgres", "postgresql", "pgsql"),
+            f"sqlite:///{BASE_DIR / 'explorer.sqlite3'}",
+        ),
+        conn_max_age=60,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
