@@ -105,7 +105,10 @@ else:
     }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis, tasks run in this process (explorer.jobs.dispatch puts them on a thread).
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_RESULT_EXPIRES = 3600
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -143,3 +146,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Queues: "default", and "node.<node name>" for node-scoped tasks (explorer/jobs/queues.py).
+CELERY_TASK_ROUTES = ("explorer.jobs.queues.route",)
+CELERY_TASK_CREATE_MISSING_QUEUES = True
+# A node-scoped task not taken within this many seconds expires (its node may have no agent).
+CELERY_NODE_TASK_EXPIRES = env_int("EXPLORER_NODE_TASK_EXPIRES", 60, minimum=1, maximum=86400)
+CELERY_BEAT_SCHEDULE = {
+    "prune-downloads": {"task": "explorer.jobs.tasks.prune_downloads", "schedule": 3600.0},
+}
+# Where finished bundle downloads wait (web and worker share it; explorer/jobs/downloads.py).
+EXPLORER_DOWNLOAD_DIR = env_str("EXPLORER_DOWNLOAD_DIR", str(BASE_DIR / ".downloads"))

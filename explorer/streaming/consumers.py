@@ -14,6 +14,8 @@ Server → browser (each with a "seq" the browser acknowledges; at most WINDOW u
       "reason": "...", "not_visible": {"Secret": "forbidden: ..."}}   the watcher's connection
   {"type": "progress", "task": "<id>", "done": 3, "total": 10, "message": "..."}
   {"type": "error", "id": "s1" or null, "message": "..."}
+A tab that follows a task late is first sent the task's latest progress, when a lookup for it has
+been installed with `serve_progress_from` (the jobs layer does, at start-up).
 Only a logged-in user may connect (the handshake is refused otherwise); asgi.py checks Origin.
 
 How it works: a subscription joins the group of its (view, params) and asks the publisher of the
@@ -27,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +48,16 @@ MAX_ID = 64
 KEEPALIVE = 30.0  # seconds between renewals of groups and publications
 ANSWER_TIMEOUT = 10.0  # a full model asked for and not come by then: tell the page
 CLOSE_UNAUTHENTICATED = 4401
+
+# task id -> its latest progress message (without "type"), or None when unknown
+ProgressLookup = Callable[[str], Awaitable[dict[str, Any] | None]]
+_progress_lookup: ProgressLookup | None = None
+
+
+def serve_progress_from(lookup: ProgressLookup | None) -> None:
+    """Where `follow` finds what a task reported before the tab followed it."""
+    global _progress_lookup
+    _progress_lookup = lookup
 
 
 @dataclass
@@ -162,6 +175,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         self.followed.add(task)
         await self.channel_layer.group_add(task_group(task), self.channel_name)
+        latest = await _progress_lookup(task) if _progress_lookup is not None else None
+        if latest is not None:
+            await self.task_progress({**latest, "type": "task.progress", "task": task})
 
     # ---- from the publisher (channel layer) ----------------------------------------------
 

@@ -92,6 +92,12 @@ def start_embedded(clusters: list[Cluster]) -> Runtime:
     return start(clusters, layer=layer, loop=loop)
 
 
+def current() -> Runtime | None:
+    """The runtime watching clusters in this process, if any (the embedded install's)."""
+    with _current_lock:
+        return _current
+
+
 class ClusterInfo(TypedDict):
     name: str
     status: str  # live, connecting, reconnecting or error

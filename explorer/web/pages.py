@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from explorer.jobs import dispatch, downloads
+from explorer.jobs.tasks import BUNDLE_STEPS, download_bundle
 
 from .access import is_api_request, json_error
 from .clusters import known_clusters
@@ -29,6 +35,30 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_GET
 def clusters_api(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"clusters": known_clusters()})
+
+
+@require_POST
+async def start_bundle_download(request: HttpRequest, cluster: str) -> JsonResponse:
+    """Start writing a bundle of `cluster`; the page follows the task and then offers the file."""
+    if cluster not in {c["name"] for c in await asyncio.to_thread(known_clusters)}:
+        return json_error(404, "no_such_cluster", f"Cluster {cluster!r} is not watched.")
+    user = await request.auser()
+    kwargs = {"cluster": cluster, "user_id": user.pk}
+    task = await dispatch.start(download_bundle, kwargs, total=BUNDLE_STEPS)
+    return JsonResponse({"task": task, "download": reverse("download", args=[task])}, status=202)
+
+
+@require_GET
+def download(request: HttpRequest, task: str) -> StreamingHttpResponse:
+    """A finished bundle, for the user who asked for it only."""
+    found = downloads.find(task)
+    if found is None or found[0]["user"] != request.user.pk:
+        raise Http404("No such download.")
+    record, path = found
+    response = StreamingHttpResponse(downloads.chunks(path), content_type="application/zstd")
+    response.headers["Content-Length"] = str(record["size"])
+    response.headers["Content-Disposition"] = f'attachment; filename="{record["filename"]}"'
+    return response
 
 
 @login_not_required
