@@ -1,14 +1,14 @@
 """Which clusters the app watches, for the header's switcher and /api/clusters.
 
-The streaming runtime (`explorer.streaming.runtime.clusters()`) knows them once the watcher runs;
-until then the list is empty and pages say they are waiting for the watcher.
+The streaming runtime knows them once the watcher runs (in this process, or in the team install
+through Redis); until then the list is empty and pages say they are waiting for the watcher.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterable, Mapping
-from typing import Any, TypedDict
+from typing import TypedDict
+
+from explorer.streaming.runtime import clusters as watched_clusters
 
 
 class ClusterInfo(TypedDict):
@@ -18,24 +18,15 @@ class ClusterInfo(TypedDict):
     not_visible: list[str]  # kinds the watcher may not list or watch
 
 
-def _from_runtime() -> Iterable[Mapping[str, Any]]:
-    try:
-        runtime = importlib.import_module("explorer.streaming.runtime")
-    except ImportError:
-        return ()
-    clusters = getattr(runtime, "clusters", None)
-    return clusters() if callable(clusters) else ()
-
-
 def known_clusters() -> list[ClusterInfo]:
     return [
         ClusterInfo(
-            name=str(item["name"]),
-            status=str(item.get("status") or "unknown"),
-            reason=str(item.get("reason") or ""),
-            not_visible=sorted(str(kind) for kind in item.get("not_visible") or ()),
+            name=item["name"],
+            status=item["status"] or "unknown",
+            reason=item["reason"],
+            not_visible=sorted(item["not_visible"]),
         )
-        for item in _from_runtime()
+        for item in watched_clusters()
     ]
 
 

@@ -46,7 +46,7 @@ def _parse(html: bytes) -> _Scripts:
 def watched(monkeypatch):
     """Clusters as the streaming runtime would report them."""
     found: list[dict] = []
-    monkeypatch.setattr(clusters, "_from_runtime", lambda: found)
+    monkeypatch.setattr(clusters, "watched_clusters", lambda: [{"reason": "", **c} for c in found])
     return found
 
 
