@@ -42,11 +42,16 @@ def _parse(html: bytes) -> _Scripts:
     return parser
 
 
+EMPTY_CLUSTER = {"status": "", "reason": "", "not_visible": {}}
+
+
 @pytest.fixture
 def watched(monkeypatch):
     """Clusters as the streaming runtime would report them."""
     found: list[dict] = []
-    monkeypatch.setattr(clusters, "watched_clusters", lambda: [{"reason": "", **c} for c in found])
+    monkeypatch.setattr(
+        clusters, "watched_clusters", lambda: [{**EMPTY_CLUSTER, **c} for c in found]
+    )
     return found
 
 
@@ -69,6 +74,7 @@ def test_overview_loads_plotly_and_the_live_scripts_from_files_and_has_no_inline
         "/static/vendor/plotly-strict.min.js",
         "/static/js/live.js",
         "/static/js/overview.js",
+        "/static/js/progress.js",
     ]
     assert all(not s["body"].strip() for s in page.scripts)
     assert page.inline_handlers == []
