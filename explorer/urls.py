@@ -8,7 +8,7 @@ urlpatterns = [
     path("healthz", pages.healthz, name="healthz"),
     path("api/clusters", pages.clusters_api, name="api-clusters"),
     path(
-        "api/clusters/<str:cluster>/bundle",
+        "api/clusters/<path:cluster>/bundle",
         pages.start_bundle_download,
         name="api-cluster-bundle",
     ),

@@ -1,7 +1,8 @@
 """The app's Celery tasks (found by the app's autodiscovery; queues: explorer/jobs/queues.py).
 
 - `download_bundle`: a cluster's state as a bundle file for its user, with progress per kind.
-- `prune_downloads`: the beat schedule's hourly clean-up of old downloads.
+- `prune_downloads`: the beat schedule's hourly clean-up of old downloads (each new bundle
+  cleans up too, for installs without beat).
 - `agent_probe`: node-scoped; answered by the agent on that node, it says which machine took it.
 """
 
@@ -42,6 +43,7 @@ def download_bundle(self: Task, cluster: str, user_id: int) -> downloads.Downloa
         state = cluster_state(cluster, kind_copied)
         done = BUNDLE_STEPS - 1
         report_progress(task_id, done, BUNDLE_STEPS, f"writing the bundle ({len(state)} objects)")
+        downloads.prune()  # without beat (make run) this is what keeps the directory small
         download = downloads.save(task_id, user_id, state)
     except Exception as error:
         report_progress(task_id, done, BUNDLE_STEPS, f"failed: {error}", state="failed")

@@ -12,7 +12,9 @@ Server → browser (each with a "seq" the browser acknowledges; at most WINDOW u
       apply when N is the model's version + 1, else send resync
   {"type": "status", "cluster": "demo", "state": "live"|"connecting"|"reconnecting"|"error",
       "reason": "...", "not_visible": {"Secret": "forbidden: ..."}}   the watcher's connection
-  {"type": "progress", "task": "<id>", "done": 3, "total": 10, "message": "..."}
+  {"type": "progress", "task": "<id>", "state": "queued"|"running"|"done"|"failed", "done": 3,
+      "total": 10, "message": "...", "download": "<file name>" (a finished bundle job)}
+      (explorer/jobs/progress.py)
   {"type": "error", "id": "s1" or null, "message": "..."}
 A tab that follows a task late is first sent the task's latest progress, when a lookup for it has
 been installed with `serve_progress_from` (the jobs layer does, at start-up).

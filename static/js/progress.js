@@ -51,7 +51,9 @@
   async function startJob(form) {
     const token = form.querySelector("input[name=csrfmiddlewaretoken]");
     const result = part(form, "result");
+    const start = part(form, "start");
     if (result) result.hidden = true;
+    if (start) start.disabled = true; // one job at a time from this form
     say(form, "starting…");
     let answer;
     try {
@@ -64,6 +66,7 @@
       if (!response.ok) throw new Error(answer.message || response.statusText);
     } catch (error) {
       say(form, "could not start: " + error.message);
+      if (start) start.disabled = false;
       return;
     }
     let finished = false;

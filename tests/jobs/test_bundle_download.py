@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import zstandard
 from django.test import AsyncClient
+from django.urls import resolve, reverse
 
 from explorer.apiserver import ApiStore
 from explorer.jobs.dispatch import _run_here
@@ -137,3 +138,9 @@ async def test_a_bundle_of_a_cluster_that_cannot_be_reached_ends_failed(
         failed = await tab.until(lambda m: m["type"] == "progress" and m["state"] == "failed")
         await asyncio.to_thread(thread.join, 5)
     assert "gone" in failed["message"]
+
+
+def test_a_context_name_with_slashes_and_colons_still_names_its_bundle_endpoint() -> None:
+    name = "arn:aws:eks:eu-west-1:123456789012:cluster/prod"
+    url = reverse("api-cluster-bundle", args=[name])
+    assert resolve(url).kwargs == {"cluster": name}

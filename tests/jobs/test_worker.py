@@ -1,0 +1,181 @@
+"""The team install's way: a real Celery worker process, Redis as broker, result store and channel
+layer. The worker has no watcher of its own: it lists the cluster through its kubeconfig.
+
+Everything here uses Redis database 9 (flushed first), so other suites sharing this Redis do
+not see these queues. One worker serves the whole module; it is always stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from celery.exceptions import TaskRevokedError
+from django.test import AsyncClient
+
+from explorer.apiserver import ApiServer, ApiStore
+from explorer.demo import build_demo
+from explorer.jobs.celery import app
+from explorer.jobs.progress import latest_progress
+from explorer.jobs.tasks import BUNDLE_STEPS, agent_probe
+from explorer.state.bundle import bundle_from_bytes
+from explorer.streaming.directory import Directory
+from explorer.streaming.status import ClusterStatus
+
+from ..streaming.conftest import channel_layers, kubeconfig_for, redis_available
+from ..streaming.tabs import Tab
+from .test_bundle_download import body_of, progress_until_finished
+
+pytestmark = [
+    pytest.mark.skipif(not redis_available(), reason="no Redis at 127.0.0.1:6379"),
+    pytest.mark.django_db(transaction=True),
+]
+
+REDIS_URL = "redis://127.0.0.1:6379/9"
+REPO = Path(__file__).resolve().parents[2]
+NODE = "demo-worker"
+WORKER_NAME = f"jobs-test-{os.getpid()}@{socket.gethostname()}"
+
+
+@pytest.fixture(scope="module")
+def demo_store() -> ApiStore:
+    return ApiStore(build_demo())
+
+
+@pytest.fixture(scope="module")
+def worker_env(tmp_path_factory: pytest.TempPathFactory, demo_store: ApiStore) -> Iterator[dict]:
+    """The API server the worker lists from, and what the worker's environment points at."""
+    server = ApiServer(demo_store).start()
+    home = tmp_path_factory.mktemp("worker")
+    yield {
+        "REDIS_URL": REDIS_URL,
+        "KUBECONFIG": str(kubeconfig_for(home, server.url)),
+        "EXPLORER_DOWNLOAD_DIR": str(home / "downloads"),
+        "EXPLORER_NODE_TASK_EXPIRES": "60",
+        "home": home,
+    }
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def worker(worker_env: dict) -> Iterator[subprocess.Popen]:
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    env = {**os.environ, **{k: v for k, v in worker_env.items() if k != "home"}}
+    log_path = worker_env["home"] / "worker.log"
+    argv = [
+        str(Path(sys.executable).parent / "celery"),
+        "-A",
+        "explorer.jobs.celery",
+        "worker",
+        "-Q",
+        f"default,node.{NODE}",
+        "--pool",
+        "solo",
+        "-n",
+        WORKER_NAME,
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel",
+        "INFO",
+    ]
+    with log_path.open("w") as log:
+        process = subprocess.Popen(argv, cwd=REPO, env=env, stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + 60
+        while " ready." not in log_path.read_text():
+            assert process.poll() is None, f"the worker exited:\n{log_path.read_text()}"
+            assert time.monotonic() < deadline, f"the worker is not ready:\n{log_path.read_text()}"
+            time.sleep(0.2)
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+@pytest.fixture
+def via_redis(worker: subprocess.Popen, worker_env: dict, settings: Any) -> Iterator[None]:
+    """This process as a web process of the team install: tasks go to the broker, the channel
+    layer and the progress store are Redis, and the watcher (not here) advertises `demo`."""
+    settings.REDIS_URL = REDIS_URL
+    settings.CHANNEL_LAYERS = channel_layers(REDIS_URL)
+    settings.EXPLORER_DOWNLOAD_DIR = worker_env["EXPLORER_DOWNLOAD_DIR"]
+    directory = Directory(REDIS_URL)
+    directory.write([ClusterStatus(cluster="demo", state="live", reason="", not_visible={})])
+    saved = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
+    _configure_celery(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
+    yield
+    _configure_celery(**saved)
+    directory.remove(["demo"])
+
+
+def _configure_celery(**conf: Any) -> None:
+    """Point this process's Celery app elsewhere: drop the connections and the result backend
+    it made for the old settings (Celery keeps them once made)."""
+    app.conf.update(conf)
+    app._pool = None
+    app.amqp._producer_pool = None
+    app._backend_cache = None
+    app._local = threading.local()
+
+
+async def test_a_worker_process_sends_the_bundles_progress_to_the_tab_through_redis(
+    via_redis: None, user: Any, client: AsyncClient, demo_store: ApiStore
+) -> None:
+    tab = await Tab.open(client.cookies["sessionid"].value)
+    try:
+        started = await client.post("/api/clusters/demo/bundle")
+        assert started.status_code == 202
+        task = started.json()["task"]
+        reports = await asyncio.wait_for(progress_until_finished(tab, task), 60)
+    finally:
+        await tab.close()
+    last = reports[-1]
+    assert (last["state"], last["done"], last["total"]) == ("done", BUNDLE_STEPS, BUNDLE_STEPS)
+    assert [m["done"] for m in reports] == sorted(m["done"] for m in reports)
+    sent = {k: v for k, v in last.items() if k not in ("type", "seq", "received_at")}
+    assert latest_progress(task) == sent  # kept in Redis for tabs that follow later
+
+    response = await client.get(started.json()["download"])
+    assert response.status_code == 200
+    state = bundle_from_bytes(await body_of(response))
+    assert state.count("Pod") == demo_store.state.count("Pod") > 0
+    assert all("data" not in secret for secret in state.list("Secret"))
+
+
+def test_a_node_task_reaches_the_worker_through_its_nodes_queue(via_redis: None) -> None:
+    answer = agent_probe.apply_async(kwargs={"node": NODE}).get(timeout=30)
+    assert answer["queue"] == f"node.{NODE}"
+    assert answer["hostname"] == socket.gethostname()
+
+
+def test_a_node_task_is_not_run_by_a_worker_that_comes_after_it_expired(via_redis: None) -> None:
+    late = "late-node"
+    result = agent_probe.apply_async(kwargs={"node": late}, expires=1)
+    time.sleep(1.5)
+    app.control.add_consumer(f"node.{late}", destination=[WORKER_NAME], reply=True, timeout=10)
+    try:
+        with pytest.raises(TaskRevokedError):
+            result.get(timeout=30)
+        assert result.state == "REVOKED"
+        report = latest_progress(result.id)
+        assert report is not None
+        assert (report["state"], report["message"]) == (
+            "failed",
+            "expired: no worker took it in time",
+        )
+    finally:
+        app.control.cancel_consumer(f"node.{late}", destination=[WORKER_NAME], reply=True)
