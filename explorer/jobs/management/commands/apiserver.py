@@ -36,6 +36,14 @@ def _demo_churn(store: ApiStore, seed: int):
     return DemoChurn(store.state, seed=seed)
 
 
+def _start_flips(store: ApiStore, rate: float, stop: threading.Event) -> None:
+    from explorer.demo.readiness_flips import ReadinessFlips, flip_at_rate
+
+    flips = ReadinessFlips(store.state)
+    args = (store.apply, flips, rate, stop)
+    threading.Thread(target=flip_at_rate, args=args, name="readiness flips", daemon=True).start()
+
+
 class Command(BaseCommand):
     help = "Serve the demo cluster or a snapshot bundle as a read-only Kubernetes API."
 
@@ -55,6 +63,14 @@ class Command(BaseCommand):
             default=3.0,
             metavar="SECONDS",
             help="change the demo cluster every SECONDS (default 3; 0: never)",
+        )
+        parser.add_argument(
+            "--churn-rate",
+            type=float,
+            default=0.0,
+            metavar="N",
+            help="also flip the readiness of N pods a second, one node after another, each stamped"
+            " with the time applied (annotation bench.explorer/applied-at); for benchmarks",
         )
         parser.add_argument(
             "--forbid",
@@ -93,6 +109,9 @@ class Command(BaseCommand):
         )
         self.stdout.flush()
         stop = threading.Event()
+        rate = float(options["churn_rate"])
+        if rate > 0 and options["demo"]:
+            _start_flips(store, rate, stop)
         try:
             if churn is not None:
                 churn_forever(store, churn, interval, stop)
