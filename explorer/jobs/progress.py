@@ -65,11 +65,12 @@ def report_progress(
     total: int,
     message: str = "",
     state: State = "running",
-    **extra: str,
+    download: str | None = None,
 ) -> Progress:
-    """Record and send one report (from synchronous code: a task). Sending is best effort: a
-    channel layer that fails is logged, and the job goes on."""
-    progress = _progress(task_id, done, total, message, state, extra)
+    """Record and send one report (from synchronous code: a task), at a human pace: each is a
+    Redis write and a group send. Sending is best effort: a channel layer that fails is logged,
+    and the job goes on."""
+    progress = _progress(task_id, done, total, message, state, download)
     _remember(progress)
     layer = get_channel_layer()
     group, event = task_group(task_id), {"type": "task.progress", **progress}
@@ -89,7 +90,7 @@ async def areport_progress(
     task_id: str, done: int, total: int, message: str = "", state: State = "running"
 ) -> Progress:
     """`report_progress` for code running on the channel layer's event loop."""
-    progress = _progress(task_id, done, total, message, state, {})
+    progress = _progress(task_id, done, total, message, state, None)
     await asyncio.to_thread(_remember, progress)
     try:
         event = {"type": "task.progress", **progress}
@@ -112,13 +113,13 @@ async def alatest_progress(task_id: str) -> Progress | None:
 
 
 def _progress(
-    task_id: str, done: int, total: int, message: str, state: State, extra: dict[str, str]
+    task_id: str, done: int, total: int, message: str, state: State, download: str | None
 ) -> Progress:
     progress = Progress(
         task=task_id, state=state, done=max(0, done), total=max(0, total), message=message
     )
-    if "download" in extra:
-        progress["download"] = extra["download"]
+    if download is not None:
+        progress["download"] = download
     return progress
 
 

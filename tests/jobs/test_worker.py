@@ -1,8 +1,9 @@
 """The team install's way: a real Celery worker process, Redis as broker, result store and channel
 layer. The worker has no watcher of its own: it lists the cluster through its kubeconfig.
 
-Everything here uses Redis database 9 (flushed first), so other suites sharing this Redis do
-not see these queues. One worker serves the whole module; it is always stopped."""
+Everything here uses a Redis database of its own (one of 9-15, claimed for the run and emptied),
+so neither other suites nor a parallel run of this one share its queues. One worker serves the
+whole module; it is always stopped."""
 
 from __future__ import annotations
 
@@ -41,10 +42,27 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-REDIS_URL = "redis://127.0.0.1:6379/9"
+SPARE_DATABASES = range(9, 16)
+CLAIM = "explorer-tests:claimed-by"
 REPO = Path(__file__).resolve().parents[2]
 NODE = "demo-worker"
 WORKER_NAME = f"jobs-test-{os.getpid()}@{socket.gethostname()}"
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    """A Redis database no other run is using, emptied, and released at the end."""
+    for db in SPARE_DATABASES:
+        client = redis.Redis(host="127.0.0.1", port=6379, db=db)
+        if client.set(CLAIM, os.getpid(), nx=True, ex=900):
+            break
+    else:
+        pytest.skip(f"every spare Redis database ({SPARE_DATABASES}) is claimed by another run")
+    for key in client.scan_iter():
+        if key != CLAIM.encode():
+            client.delete(key)
+    yield f"redis://127.0.0.1:6379/{db}"
+    client.flushdb()
 
 
 @pytest.fixture(scope="module")
@@ -53,12 +71,14 @@ def demo_store() -> ApiStore:
 
 
 @pytest.fixture(scope="module")
-def worker_env(tmp_path_factory: pytest.TempPathFactory, demo_store: ApiStore) -> Iterator[dict]:
+def worker_env(
+    tmp_path_factory: pytest.TempPathFactory, demo_store: ApiStore, redis_url: str
+) -> Iterator[dict]:
     """The API server the worker lists from, and what the worker's environment points at."""
     server = ApiServer(demo_store).start()
     home = tmp_path_factory.mktemp("worker")
     yield {
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": redis_url,
         "KUBECONFIG": str(kubeconfig_for(home, server.url)),
         "EXPLORER_DOWNLOAD_DIR": str(home / "downloads"),
         "EXPLORER_NODE_TASK_EXPIRES": "60",
@@ -69,7 +89,6 @@ def worker_env(tmp_path_factory: pytest.TempPathFactory, demo_store: ApiStore) -
 
 @pytest.fixture(scope="module")
 def worker(worker_env: dict) -> Iterator[subprocess.Popen]:
-    redis.Redis.from_url(REDIS_URL).flushdb()
     env = {**os.environ, **{k: v for k, v in worker_env.items() if k != "home"}}
     log_path = worker_env["home"] / "worker.log"
     argv = [
@@ -107,16 +126,18 @@ def worker(worker_env: dict) -> Iterator[subprocess.Popen]:
 
 
 @pytest.fixture
-def via_redis(worker: subprocess.Popen, worker_env: dict, settings: Any) -> Iterator[None]:
+def via_redis(
+    worker: subprocess.Popen, worker_env: dict, redis_url: str, settings: Any
+) -> Iterator[None]:
     """This process as a web process of the team install: tasks go to the broker, the channel
     layer and the progress store are Redis, and the watcher (not here) advertises `demo`."""
-    settings.REDIS_URL = REDIS_URL
-    settings.CHANNEL_LAYERS = channel_layers(REDIS_URL)
+    settings.REDIS_URL = redis_url
+    settings.CHANNEL_LAYERS = channel_layers(redis_url)
     settings.EXPLORER_DOWNLOAD_DIR = worker_env["EXPLORER_DOWNLOAD_DIR"]
-    directory = Directory(REDIS_URL)
+    directory = Directory(redis_url)
     directory.write([ClusterStatus(cluster="demo", state="live", reason="", not_visible={})])
     saved = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
-    _configure_celery(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
+    _configure_celery(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
     yield
     _configure_celery(**saved)
     directory.remove(["demo"])
