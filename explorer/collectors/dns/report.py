@@ -7,6 +7,7 @@ from typing import TypedDict
 
 from .configmap import parse_source
 from .corefile import Directive, ServerBlock
+from .kubernetes_plugin import options_from
 from .plugins import COREDNS_VERSION, execution_chain
 from .resolv import MAXNS, parse_resolv
 
@@ -91,17 +92,17 @@ def _cache_ttl(block: ServerBlock) -> int | None:
     return None
 
 
-def kubernetes_options(directive: Directive, block_zones: list[str]) -> dict:
-    """What the kubernetes plugin is told: its zones, pod records mode, fallthrough, TTL."""
-    options = {sub.name: sub.args for sub in directive.block}
-    fallthrough = options.get("fallthrough")
+def _kubernetes(directive: Directive, block_zones: list[str]) -> dict:
+    opts = options_from(directive, block_zones)
     return {
-        "zones": directive.args or block_zones,
-        "pods": (options.get("pods") or ["disabled"])[0],
-        "fallthrough": None if fallthrough is None else (fallthrough or ["."]),
-        "ttl": int(options["ttl"][0]) if options.get("ttl") else 5,
-        "endpoint_pod_names": "endpoint_pod_names" in options,
-        "options": options,
+        "zones": [z.rstrip(".") or "." for z in opts.zones],
+        "pods": opts.pods,
+        "fallthrough": None
+        if opts.fallthrough is None
+        else [z.rstrip(".") for z in opts.fallthrough] or ["."],
+        "ttl": opts.ttl,
+        "endpoint_pod_names": opts.endpoint_pod_names,
+        "options": {sub.name: sub.args for sub in directive.block},
     }
 
 
@@ -131,7 +132,7 @@ def _server_block(block: ServerBlock) -> ServerBlockReport:
         "unresolved_imports": list(block.unresolved_imports),
         "forward": _forward(block),
         "cache_ttl": _cache_ttl(block),
-        "kubernetes": kubernetes_options(kube[0], block.zones) if kube else None,
+        "kubernetes": _kubernetes(kube[0], block.zones) if kube else None,
         "stub_domain": "." not in block.zones and bool(block.plugins("forward")),
     }
 
