@@ -252,6 +252,8 @@ def parse_corefile(text: str, includes: dict[str, str] | None = None, source: st
     reader = _Reader(tokenize(text))
     corefile = Corefile(blocks=[])
     while (token := reader.peek()) is not None:
+        if token.opens or token.closes:
+            raise CorefileError(f"line {token.line}: unexpected '{token.text}' outside a block")
         if token.text == "import" and not token.quoted:
             reader.take()
             pattern = reader.take().text if reader.same_line(token) else ""
