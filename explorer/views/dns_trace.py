@@ -132,10 +132,16 @@ def dns_context(state: ClusterState, namespace: str, pod_name: str) -> DnsContex
     return DnsContext(pod, effective, dns_ips, domain, corefile_source, model)
 
 
+def essence(answer: Answer) -> tuple[str, list[tuple[str, str]]]:
+    """What must agree between a computed and a live answer: the rcode and the records'
+    types and values (names and TTLs aside)."""
+    return answer.rcode, sorted((r.type, r.value.lower()) for r in answer.records)
+
+
 def _comparable(computed: Answer, live: Answer) -> bool | None:
     if computed.rcode in (FORWARDED, NOT_COMPUTED):
         return None
-    return computed.rcode == live.rcode and sorted(computed.addresses) == sorted(live.addresses)
+    return essence(computed) == essence(live)
 
 
 def _ends_at(answer: Answer, name: str) -> dict:
