@@ -68,12 +68,14 @@ class ServerModel:
             if not link.in_query_path:
                 continue
             directive = link.plugin
+            said = len(steps)
             result = self._plugin(directive, block, asked, qtype, steps)
             if isinstance(result, str):
                 asked = result
                 continue
             if result is None:
-                steps.append(f"{directive.name}: passes the query on")
+                if len(steps) == said:
+                    steps.append(f"{directive.name}: passes the query on")
                 continue
             if asked != qname:  # rewrite puts the asked name back into the answer
                 result.records = [
