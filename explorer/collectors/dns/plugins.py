@@ -1,12 +1,13 @@
 """The order a query passes a server block's plugins: CoreDNS's plugin.cfg, not the Corefile.
 
-CoreDNS builds each server block's handler chain from the directives in the order they are
-listed in its build's plugin.cfg (generated into core/dnsserver/zdirectives.go); where a plugin
-sits in the Corefile does not matter. PLUGIN_CFG is the order of CoreDNS v1.14.2 (March 2026),
-whose release notes move `rewrite` before `acl` (coredns/coredns#7882) and add `proxyproto`;
-the v1.8-era plugin.cfg and zdirectives.go of coredns/coredns were read for the rest. The
-plugins a Kubernetes Corefile uses (errors, log, health, ready, cache, rewrite, template, hosts,
-kubernetes, loop, forward) keep the same relative order across releases.
+CoreDNS builds each server block's handler chain from the directives in the order its build's
+plugin.cfg lists them (generated into core/dnsserver/zdirectives.go); where a plugin sits in
+the Corefile does not matter. PLUGIN_CFG is the order of CoreDNS v1.14.2 (2026-03-15). Sources
+read: coredns/coredns plugin.cfg at f03a9a78 and zdirectives.go at 1086d54f (earlier
+releases), the v1.12.0 notes (multisocket added), the v1.14.2 notes (proxyproto added;
+"core: Reorder rewrite before acl to prevent bypass", coredns/coredns#7882). The plugins a
+Kubernetes Corefile uses (errors, log, health, ready, cache, rewrite, template, hosts,
+kubernetes, loop, forward) have kept this relative order through all of them.
 """
 
 from __future__ import annotations
@@ -17,67 +18,69 @@ from .corefile import Directive, ServerBlock
 
 COREDNS_VERSION = "1.14.2"
 
-PLUGIN_CFG: tuple[str, ...] = (
-    "root",
-    "metadata",
-    "geoip",
-    "cancel",
-    "tls",
-    "proxyproto",
-    "quic",
-    "grpc_server",
-    "https",
-    "https3",
-    "timeouts",
-    "multisocket",
-    "reload",
-    "nsid",
-    "bufsize",
-    "bind",
-    "debug",
-    "trace",
-    "ready",
-    "health",
-    "pprof",
-    "prometheus",
-    "errors",
-    "log",
-    "dnstap",
-    "local",
-    "dns64",
-    "any",
-    "chaos",
-    "loadbalance",
-    "tsig",
-    "cache",
-    "rewrite",
-    "acl",
-    "header",
-    "dnssec",
-    "autopath",
-    "minimal",
-    "template",
-    "transfer",
-    "hosts",
-    "route53",
-    "azure",
-    "clouddns",
-    "k8s_external",
-    "kubernetes",
-    "file",
-    "auto",
-    "secondary",
-    "etcd",
-    "loop",
-    "forward",
-    "grpc",
-    "erratic",
-    "whoami",
-    "on",
-    "sign",
-    "view",
-    "nomad",
-)
+# plugin.cfg as it ships: `<directive>:<package>`, one a line, in execution order.
+PLUGIN_CFG_TEXT = """\
+root:root
+metadata:metadata
+geoip:geoip
+cancel:cancel
+tls:tls
+proxyproto:proxyproto
+quic:quic
+grpc_server:grpc_server
+https:https
+https3:https3
+timeouts:timeouts
+multisocket:multisocket
+reload:reload
+nsid:nsid
+bufsize:bufsize
+bind:bind
+debug:debug
+trace:trace
+ready:ready
+health:health
+pprof:pprof
+prometheus:metrics
+errors:errors
+log:log
+dnstap:dnstap
+local:local
+dns64:dns64
+any:any
+chaos:chaos
+loadbalance:loadbalance
+tsig:tsig
+cache:cache
+rewrite:rewrite
+acl:acl
+header:header
+dnssec:dnssec
+autopath:autopath
+minimal:minimal
+template:template
+transfer:transfer
+hosts:hosts
+route53:route53
+azure:azure
+clouddns:clouddns
+k8s_external:k8s_external
+kubernetes:kubernetes
+file:file
+auto:auto
+secondary:secondary
+etcd:etcd
+loop:loop
+forward:forward
+grpc:grpc
+erratic:erratic
+whoami:whoami
+on:github.com/coredns/caddy/onevent
+sign:sign
+view:view
+nomad:nomad
+"""
+PLUGIN_CFG: tuple[str, ...] = tuple(line.split(":", 1)[0] for line in PLUGIN_CFG_TEXT.split())
 ORDER = {name: index for index, name in enumerate(PLUGIN_CFG)}
 
 # Plugins that configure the server (listeners, TLS, endpoints, reloading) and do not touch a
