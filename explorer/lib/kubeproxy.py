@@ -83,3 +83,26 @@ def selection_shares(rule_probabilities: list[float]) -> list[float]:
         shares.append(left * probability)
         left *= 1.0 - probability
     return shares
+
+
+# nftables mode (1.29+) names chains by the service port spelled out, after a shorter hash of
+# that same text: `service-2QRHZV4L-default/kubernetes/tcp/https`,
+# `endpoint-MIBO4EMV-default/kubernetes/tcp/https__10.34.4.142/6443` (seen on real nodes).
+def nft_chain_base(namespace: str, name: str, protocol: str, port_name: str = "") -> str:
+    """`ns/name/proto/port` (port empty for an unnamed Service port)."""
+    return f"{namespace}/{name}/{protocol.lower()}/{port_name}"
+
+
+def nft_chain_hash(base: str) -> str:
+    """The 8 base32 characters kube-proxy's nftables mode puts before a chain's base name."""
+    return _hash16(base)[:8]
+
+
+def nft_service_chain(base: str, prefix: str = "service") -> str:
+    """`service-…`, or `external-…`/`firewall-…` with that prefix."""
+    return f"{prefix}-{nft_chain_hash(base)}-{base}"
+
+
+def nft_endpoint_chain(base: str, ip: str, port: int) -> str:
+    endpoint = f"{base}__{ip}/{port}"
+    return f"endpoint-{nft_chain_hash(endpoint)}-{endpoint}"

@@ -1,0 +1,133 @@
+"""`nft -j list ruleset` (libnftables-json) into the model: `{"nftables": [{"metainfo"},
+{"table"}, {"chain"}, {"rule"}, {"set"}, {"map"}, …]}`. Set keys and map values are written the
+way `nft list` prints them, so both readers give equal elements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from .model import NftChain, NftElement, NftRule, NftRuleset, NftSet, NftTable
+
+
+def _value(value: Any) -> str:
+    """An expression as `nft list` prints it (the forms kube-proxy's sets and maps use)."""
+    if isinstance(value, dict):
+        if "concat" in value:
+            return " . ".join(_value(v) for v in value["concat"])
+        if "prefix" in value:
+            return f"{_value(value['prefix']['addr'])}/{value['prefix']['len']}"
+        if "range" in value:
+            low, high = value["range"]
+            return f"{_value(low)}-{_value(high)}"
+        for verdict in ("goto", "jump"):
+            if verdict in value:
+                return f"{verdict} {value[verdict]['target']}"
+        for verdict in ("accept", "drop", "continue", "return"):
+            if verdict in value:
+                return verdict
+        if "elem" in value:
+            return _value(value["elem"]["val"])
+    return str(value)
+
+
+def _element(item: Any) -> NftElement:
+    key, data = (item[0], item[1]) if isinstance(item, list) else (item, None)
+    comment = None
+    if isinstance(key, dict) and "elem" in key:
+        comment = key["elem"].get("comment")
+        key = key["elem"]["val"]
+    text = _value(key)
+    return NftElement(tuple(text.split(" . ")), None if data is None else _value(data), comment)
+
+
+def _walk(node: Any, rule: NftRule) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _walk(item, rule)
+        return
+    if not isinstance(node, dict):
+        return
+    for verdict in ("jump", "goto"):
+        if verdict in node and isinstance(node[verdict], dict) and "target" in node[verdict]:
+            rule.verdicts.append((verdict, node[verdict]["target"]))
+    vmap = node.get("vmap")
+    if isinstance(vmap, dict) and isinstance(vmap.get("key"), dict) and "numgen" in vmap["key"]:
+        numgen = vmap["key"]["numgen"]
+        rule.numgen_mod = int(numgen["mod"])
+        offset = int(numgen.get("offset", 0))
+        for index, target in (vmap.get("data") or {}).get("set", []):
+            chain = _value(target).partition(" ")[2]
+            rule.numgen_map[int(index) - offset] = chain
+    dnat = node.get("dnat")
+    if isinstance(dnat, dict) and "addr" in dnat:
+        address = _value(dnat["addr"])
+        if "port" in dnat:
+            address = (
+                f"[{address}]:{dnat['port']}" if ":" in address else f"{address}:{dnat['port']}"
+            )
+        rule.dnat = address
+    for key, child in node.items():
+        if key != "dnat":
+            _walk(child, rule)
+
+
+def _rule(body: dict[str, Any]) -> NftRule:
+    rule = NftRule(expr=body.get("expr") or [], comment=body.get("comment"))
+    _walk(rule.expr, rule)
+    return rule
+
+
+def _set(body: dict[str, Any], kind: str) -> NftSet:
+    key_type = body.get("type")
+    text = " . ".join(key_type) if isinstance(key_type, list) else key_type
+    if kind == "map":
+        text = f"{text} : {body.get('map')}"
+    return NftSet(
+        body["name"],
+        kind,
+        text,
+        list(body.get("flags") or []),
+        body.get("comment"),
+        [_element(item) for item in body.get("elem") or []],
+    )
+
+
+def parse_json(text: str | bytes) -> NftRuleset:
+    document = orjson.loads(text)
+    items = document["nftables"] if isinstance(document, dict) else document
+    ruleset = NftRuleset()
+    tables: dict[tuple[str, str], NftTable] = {}
+
+    def table_of(body: dict[str, Any]) -> NftTable:
+        key = (body["family"], body["table"])
+        if key not in tables:
+            tables[key] = NftTable(*key)
+            ruleset.tables.append(tables[key])
+        return tables[key]
+
+    for item in items:
+        (kind, body), *_ = item.items()
+        if kind == "table":
+            key = (body["family"], body["name"])
+            if key not in tables:
+                tables[key] = NftTable(*key, comment=body.get("comment"))
+                ruleset.tables.append(tables[key])
+        elif kind == "chain":
+            table_of(body).chains[body["name"]] = NftChain(
+                body["name"],
+                body.get("type"),
+                body.get("hook"),
+                body.get("prio"),
+                body.get("policy"),
+                body.get("comment"),
+            )
+        elif kind == "rule":
+            chain = table_of(body).chains.setdefault(body["chain"], NftChain(body["chain"]))
+            chain.rules.append(_rule(body))
+        elif kind in ("set", "map"):
+            table_of(body).sets[body["name"]] = _set(body, kind)
+        elif kind != "metainfo" and "table" in body:
+            table_of(body).other.append(orjson.dumps(item).decode())
+    return ruleset

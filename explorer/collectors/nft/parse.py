@@ -1,0 +1,27 @@
+"""Text or JSON, detected by the first character."""
+
+from __future__ import annotations
+
+import orjson
+
+from .jsonform import parse_json
+from .model import NftRuleset
+from .text import parse_text
+
+
+class NotNftables(ValueError):
+    """Neither `nft list` text nor `nft -j` JSON with a table in it."""
+
+
+def parse(text: str) -> NftRuleset:
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        try:
+            ruleset = parse_json(stripped)
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+            raise NotNftables(f"not nft -j JSON: {error}") from None
+    else:
+        ruleset = parse_text(text)
+    if not ruleset.tables:
+        raise NotNftables("no nftables table found")
+    return ruleset
