@@ -1,3 +1,4 @@
+import ipaddress
 import socket
 
 import pytest
@@ -97,3 +98,17 @@ def test_live_query_to_a_silent_server_times_out_quickly():
         answer = ask("api.shop.svc.cluster.local", "A", "127.0.0.1", port, timeout=0.2)
     assert (answer.answer.rcode, answer.error) == ("TIMEOUT", "timeout")
     assert 150 < answer.elapsed_ms < 2000
+
+
+def test_dual_stack_service_answers_aaaa_and_ip6_arpa_ptr():
+    service = {
+        "metadata": {"namespace": "web", "name": "front"},
+        "spec": {"clusterIP": "10.96.5.5", "clusterIPs": ["10.96.5.5", "fd00:10:96::5"]},
+    }
+    model = ServerModel(parse_corefile(COREFILE), ClusterIndex.build([service], [], []), [])
+    aaaa = model.answer("front.web.svc.cluster.local", "AAAA")
+    assert [r.value for r in aaaa.records] == ["fd00:10:96::5"]
+    reverse = ipaddress.ip_address("fd00:10:96::5").reverse_pointer + "."
+    assert [r.value for r in model.answer(reverse, "PTR").records] == [
+        "front.web.svc.cluster.local."
+    ]
