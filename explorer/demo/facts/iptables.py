@@ -1,10 +1,10 @@
 """What `iptables-save` prints on a node whose kube-proxy runs in iptables mode (v1.33), with
 flannel's chains and the kubelet's canaries.
 
-kube-proxy's rule generation is followed closely: endpoints come from EndpointSlices, filtered
-as `CategorizeEndpoints` does (ready ones, else serving-terminating ones; Local policies keep
-this node's), sorted by `ip:port`; KUBE-SVC/KUBE-SVL/KUBE-EXT/KUBE-SEP chains are named by the
-hash rule in explorer.lib.kubeproxy. Rules are written the way iptables-save prints them back:
+kube-proxy's rule generation is followed closely. What it programs (endpoints filtered as
+`CategorizeEndpoints` does, chain names by the hash rule) comes from
+explorer.collectors.kubeproxy.expected, the implementation drift checks nodes against; this
+module only writes it out as rules. Rules are written the way iptables-save prints them back:
 IP header matches first (`-s`, `-d`, `-p`), then the matches in the order given, probabilities
 as the kernel stores them (eleven decimals), built-in chains with counters, user chains sorted.
 """
@@ -15,6 +15,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from explorer.collectors.kubeproxy.expected import ExpectedEndpoint, ExpectedPort, expected_ports
 from explorer.lib import kubeproxy
 
 MASQ_MARK = "0x4000/0x4000"
@@ -24,16 +25,6 @@ BUILTINS = {
     "nat": ("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"),
 }
 VERSION = "v1.8.9 (nf_tables)"
-
-
-@dataclass(frozen=True, order=True)
-class Endpoint:
-    address: str  # ip:port, the sort key kube-proxy uses
-    ip: str
-    node: str
-    ready: bool
-    serving: bool
-    terminating: bool
 
 
 @dataclass
@@ -54,135 +45,47 @@ def comment(text: str) -> str:
     return f"-m comment --comment {quoted}"
 
 
-def _endpoints(svc: dict, port: dict, slices: list[dict]) -> list[Endpoint]:
-    found = []
-    for eps in slices:
-        number = next(
-            (
-                p.get("port")
-                for p in eps.get("ports") or ()
-                if (p.get("name") or "") == (port.get("name") or "")
-                and p.get("protocol", "TCP") == port.get("protocol", "TCP")
-            ),
-            None,
-        )
-        if number is None:
-            continue
-        for endpoint in eps.get("endpoints") or ():
-            conditions = endpoint.get("conditions") or {}
-            ready = conditions.get("ready") is not False
-            serving = conditions.get("serving", ready) is not False
-            ip = endpoint["addresses"][0]
-            found.append(
-                Endpoint(
-                    f"{ip}:{number}",
-                    ip,
-                    endpoint.get("nodeName", ""),
-                    ready,
-                    serving,
-                    bool(conditions.get("terminating")),
-                )
-            )
-    return sorted(set(found))
-
-
-@dataclass
-class Categorized:
-    cluster: list[Endpoint]
-    local: list[Endpoint]
-    reachable: list[Endpoint]
-    any: bool
-
-
-def categorize(
-    endpoints: list[Endpoint], node: str, internal_local: bool, external: bool, external_local: bool
-) -> Categorized:
-    """kube-proxy's CategorizeEndpoints (topology hints aside)."""
-    uses_cluster = not internal_local or (external and not external_local)
-    uses_local = internal_local or (external and external_local)
-    cluster: list[Endpoint] = []
-    local: list[Endpoint] = []
-    has_any = False
-    if uses_cluster:
-        cluster = [e for e in endpoints if e.ready] or [
-            e for e in endpoints if e.serving and e.terminating
-        ]
-        has_any = bool(cluster)
-    if not uses_local:
-        return Categorized(cluster, [], cluster, has_any)
-    usable = [e for e in endpoints if e.ready or (e.serving and e.terminating)]
-    has_any = has_any or bool(usable)
-    local = [e for e in endpoints if e.node == node and e.ready] or [
-        e for e in endpoints if e.node == node and e.serving and e.terminating
-    ]
-    if not uses_cluster:
-        return Categorized([], local, local, has_any)
-    return Categorized(cluster, local, sorted(set(cluster) | set(local)), has_any)
-
-
-def _balance(nat: Table, chain: str, spn: str, endpoints: list[Endpoint], proto: str) -> None:
-    count = len(endpoints)
-    for index, endpoint in enumerate(endpoints):
-        sep = kubeproxy.endpoint_chain(spn, proto, endpoint.address)
+def _balance(nat: Table, chain: str, spn: str, endpoints: list[ExpectedEndpoint]) -> None:
+    for endpoint in endpoints:
         rule = comment(f"{spn} -> {endpoint.address}")
-        if index < count - 1:
-            probability = kubeproxy.saved_probability(
-                kubeproxy.kube_proxy_probability(count - index)
-            )
+        if endpoint.rule_probability is not None:
+            probability = kubeproxy.saved_probability(endpoint.rule_probability)
             rule += f" -m statistic --mode random --probability {probability}"
-        nat.add(chain, f"{rule} -j {sep}")
+        nat.add(chain, f"{rule} -j {endpoint.chain}")
 
 
-def _service_port(
-    filter_: Table,
-    nat: Table,
-    svc: dict,
-    port: dict,
-    slices: list[dict],
-    node: str,
-    cluster_cidr: str,
-) -> None:
-    meta, spec = svc["metadata"], svc["spec"]
-    spn = kubeproxy.service_port_name(meta["namespace"], meta["name"], port.get("name", ""))
-    proto = port.get("protocol", "TCP").lower()
-    svc_chain = kubeproxy.service_chain(spn, proto)
-    svl_chain = kubeproxy.service_chain(spn, proto, kubeproxy.SERVICE_LOCAL)
-    ext_chain = kubeproxy.service_chain(spn, proto, kubeproxy.EXTERNAL)
-    node_port = port.get("nodePort") if spec.get("type") in ("NodePort", "LoadBalancer") else None
-    internal_local = spec.get("internalTrafficPolicy") == "Local"
-    external_local = spec.get("externalTrafficPolicy") == "Local"
-    found = categorize(
-        _endpoints(svc, port, slices), node, internal_local, bool(node_port), external_local
-    )
-    internal_chain = svl_chain if internal_local else svc_chain
-    has_internal = found.any and (bool(found.local) if internal_local else True)
-    has_external = found.any and (bool(found.local) if external_local else True)
-    cluster_ip = spec["clusterIP"]
+def _without_endpoints(port: ExpectedPort) -> tuple[str, str]:
+    """The comment and target of the filter rule for a port with nothing to send to."""
+    if not port.has_endpoints:
+        return f"{port.name} has no endpoints", "REJECT --reject-with icmp-port-unreachable"
+    return f"{port.name} has no local endpoints", "DROP"
+
+
+def _service_port(filter_: Table, nat: Table, port: ExpectedPort, cluster_cidr: str) -> None:
+    spn, proto = port.name, port.protocol
+    svc_chain, svl_chain, ext_chain = port.chain, port.local_chain, port.external_chain
     match = (
-        f"-d {cluster_ip}/32 -p {proto} {comment(spn + ' cluster IP')} -m {proto} "
-        f"--dport {port['port']}"
+        f"-d {port.cluster_ip}/32 -p {proto} {comment(spn + ' cluster IP')} -m {proto} "
+        f"--dport {port.port}"
     )
-    if has_internal:
-        nat.add("KUBE-SERVICES", f"{match} -j {internal_chain}")
-        nat.add(internal_chain, f"! -s {cluster_cidr} {match} -j KUBE-MARK-MASQ")
+    if port.has_internal:
+        nat.add("KUBE-SERVICES", f"{match} -j {port.internal_chain}")
+        nat.add(port.internal_chain, f"! -s {cluster_cidr} {match} -j KUBE-MARK-MASQ")
     else:
-        text, target = (
-            (f"{spn} has no endpoints", "REJECT --reject-with icmp-port-unreachable")
-            if not found.any
-            else (f"{spn} has no local endpoints", "DROP")
-        )
+        text, target = _without_endpoints(port)
         filter_.add(
             "KUBE-SERVICES",
-            f"-d {cluster_ip}/32 -p {proto} {comment(text)} -m {proto} "
-            f"--dport {port['port']} -j {target}",
+            f"-d {port.cluster_ip}/32 -p {proto} {comment(text)} -m {proto} "
+            f"--dport {port.port} -j {target}",
         )
+    node_port = port.node_port
     if node_port:
-        if found.any:
+        if port.has_endpoints:
             nat.add(
                 "KUBE-NODEPORTS",
                 f"-p {proto} {comment(spn)} -m {proto} --dport {node_port} -j {ext_chain}",
             )
-            if not external_local:
+            if not port.external_local:
                 nat.add(
                     ext_chain,
                     f"{comment(f'masquerade traffic for {spn} external destinations')}"
@@ -207,25 +110,21 @@ def _service_port(
                     + f" -m addrtype --src-type LOCAL "
                     f"-j {svc_chain}",
                 )
-            if has_external:
-                nat.add(ext_chain, f"-j {svl_chain if external_local else svc_chain}")
-        if not has_external:
-            text, target = (
-                (f"{spn} has no endpoints", "REJECT --reject-with icmp-port-unreachable")
-                if not found.any
-                else (f"{spn} has no local endpoints", "DROP")
-            )
+            if port.has_external:
+                nat.add(ext_chain, f"-j {svl_chain if port.external_local else svc_chain}")
+        if not port.has_external:
+            text, target = _without_endpoints(port)
             filter_.add(
                 "KUBE-EXTERNAL-SERVICES",
                 f"-p {proto} {comment(text)} -m addrtype --dst-type LOCAL -m {proto} "
                 f"--dport {node_port} -j {target}",
             )
-    if found.cluster:
-        _balance(nat, svc_chain, spn, found.cluster, proto)
-    if found.local and (internal_local or external_local):
-        _balance(nat, svl_chain, spn, found.local, proto)
-    for endpoint in found.reachable:
-        sep = kubeproxy.endpoint_chain(spn, proto, endpoint.address)
+    if port.cluster_endpoints:
+        _balance(nat, svc_chain, spn, port.cluster_endpoints)
+    if port.local_endpoints:
+        _balance(nat, svl_chain, spn, port.local_endpoints)
+    for endpoint in port.reachable:
+        sep = endpoint.chain
         nat.add(sep, f"-s {endpoint.ip}/32 {comment(spn)} -j KUBE-MARK-MASQ")
         nat.add(
             sep, f"-p {proto} {comment(spn)} -m {proto} -j DNAT --to-destination {endpoint.address}"
@@ -366,14 +265,8 @@ def iptables_save(
 ) -> str:
     mangle, filter_, nat = Table("mangle"), Table("filter"), Table("nat")
     _static_rules(mangle, filter_, nat, cluster_cidr, pod_cidr)
-    ordered = sorted(services, key=lambda s: (s["metadata"]["namespace"], s["metadata"]["name"]))
-    for svc in ordered:
-        spec = svc["spec"]
-        if spec.get("type") == "ExternalName" or spec.get("clusterIP") in (None, "", "None"):
-            continue
-        slices = slices_by_service.get((svc["metadata"]["namespace"], svc["metadata"]["name"]), [])
-        for port in spec.get("ports") or ():
-            _service_port(filter_, nat, svc, port, slices, node, cluster_cidr)
+    for port in expected_ports(services, slices_by_service, node):
+        _service_port(filter_, nat, port, cluster_cidr)
     nat.add(
         "KUBE-SERVICES",
         '-m comment --comment "kubernetes service nodeports; NOTE: this must '
