@@ -9,6 +9,7 @@ from aiohttp import web
 
 from . import discovery
 from .context import CONTEXT_KEY, ServerContext, json_response
+from .exec import serve_exec
 from .logs import serve_log
 from .negotiation import DISCOVERY, OBJECT, Wanted, negotiate
 from .params import flag
@@ -108,6 +109,8 @@ async def _serve_resource(
     if wanted.form == DISCOVERY:
         wanted = Wanted(OBJECT)
     resource = target.resource
+    if target.subresource == "exec":
+        return await serve_exec(request, ctx, target)
     if target.subresource:
         ctx.policy.check("get", resource, target.namespace, target.name, target.subresource)
         return await serve_log(request, ctx, target)

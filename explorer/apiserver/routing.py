@@ -9,6 +9,9 @@ from explorer.lib.resources import BY_PLURAL, Resource
 from .discovery import SUBRESOURCES
 from .status import path_not_found
 
+# `pods/exec` is served (explorer/apiserver/exec.py) though discovery does not list it.
+EXEC_SUBRESOURCES = {("pods", "exec")}
+
 
 @dataclass(frozen=True, slots=True)
 class Target:
@@ -39,6 +42,12 @@ def resolve(group: str, version: str, tail: str) -> Target:
     subresource = parts[2] if len(parts) > 2 else ""
     if name and resource.namespaced and not namespace:
         raise path_not_found()
-    if subresource and subresource not in dict(SUBRESOURCES.get(resource.plural, ())):
+    if subresource and not _serves(resource.plural, subresource):
         raise path_not_found()
     return Target(resource, namespace, name, subresource, watch_path)
+
+
+def _serves(plural: str, subresource: str) -> bool:
+    return subresource in dict(SUBRESOURCES.get(plural, ())) or (plural, subresource) in (
+        EXEC_SUBRESOURCES
+    )

@@ -1,0 +1,29 @@
+"""How a collection lands in a node's entry of ClusterState.node_facts."""
+
+from __future__ import annotations
+
+from explorer.collectors.probes import merged
+from explorer.collectors.probes.facts import node_facts
+
+
+def test_a_collection_replaces_what_it_read_drops_what_failed_and_keeps_other_facts() -> None:
+    existing = {
+        "iptables-save": "old rules",
+        "nft": "old ruleset",
+        "cgroups": {"kubepods.slice": {}},
+        "errors": {"resolv.conf": "stale"},
+    }
+    collected = node_facts(
+        "n1",
+        "exec",
+        {"iptables-save": "new rules"},
+        {"nft": "nft: exit code 127"},
+        taken_at="2026-05-06T07:08:09Z",
+    )
+    assert merged(existing, collected) == {
+        "iptables-save": "new rules",
+        "cgroups": {"kubepods.slice": {}},
+        "taken_at": "2026-05-06T07:08:09Z",
+        "probe": "exec",
+        "errors": {"nft": "nft: exit code 127"},
+    }
