@@ -33,9 +33,17 @@ class View:
 
 
 def _registry() -> dict[str, View]:
-    from . import overview  # views import the registry's types, so load them lazily
+    # views import the registry's types, so load them lazily
+    from . import chain_browser, corefile_chain, dns_trace, network_index, overview, service_chains
 
-    return {view.name: view for view in (overview.VIEW,)}
+    network = (
+        service_chains.VIEW,
+        chain_browser.VIEW,
+        corefile_chain.VIEW,
+        dns_trace.VIEW,
+        network_index.VIEW,
+    )
+    return {view.name: view for view in (overview.VIEW, *network)}
 
 
 _VIEWS: dict[str, View] | None = None
