@@ -169,24 +169,6 @@ class ExpectedPort:
     def externally_accessible(self) -> bool:
         return bool(self.node_port or self.load_balancer_ips or self.external_ips)
 
-    @property
-    def uses_local_chain(self) -> bool:
-        return bool(self.local_endpoints)
-
-    @property
-    def chains(self) -> set[str]:
-        """Every per-service and endpoint chain kube-proxy creates for this port on this node."""
-        found = {e.chain for e in self.reachable}
-        if self.cluster_endpoints:
-            found.add(self.chain)
-        if self.has_internal:
-            found.add(self.internal_chain)
-        if self.local_endpoints:
-            found.add(self.local_chain)
-        if self.has_endpoints and self.externally_accessible:
-            found.add(self.external_chain)
-        return found
-
 
 def _balanced(name: str, protocol: str, endpoints: list[Endpoint]) -> list[ExpectedEndpoint]:
     count = len(endpoints)
