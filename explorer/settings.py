@@ -151,6 +151,17 @@ CELERY_TASK_ROUTES = ("explorer.jobs.queues.route",)
 CELERY_TASK_CREATE_MISSING_QUEUES = True
 # A node-scoped task not taken within this many seconds expires (its node may have no agent).
 CELERY_NODE_TASK_EXPIRES = env_int("EXPLORER_NODE_TASK_EXPIRES", 60, minimum=1, maximum=86400)
+# Redis holds a delivered task that is not yet acknowledged (acks_late) for this many seconds;
+# after that it is delivered again, so a task whose worker was killed is not lost. Keep it longer
+# than any task runs (else a slow task is delivered twice). A node task delivered again after its
+# CELERY_NODE_TASK_EXPIRES is dropped unrun: its collection has gone agentless by then.
+_VISIBILITY_TIMEOUT = env_int("EXPLORER_BROKER_VISIBILITY_TIMEOUT", 600, minimum=1, maximum=86400)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _VISIBILITY_TIMEOUT,
+    # How often a worker looks for such tasks (kombu's default is every 100 s).
+    "unacked_restore_interval": max(1, min(10, _VISIBILITY_TIMEOUT // 3)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_BEAT_SCHEDULE = {
     "prune-downloads": {"task": "explorer.jobs.tasks.prune_downloads", "schedule": 3600.0},
 }

@@ -72,6 +72,9 @@ class DemoCluster:
     _thread: threading.Thread | None = None
 
     def stop(self) -> None:
+        from .node_sources import unregister
+
+        unregister(DEMO_CONTEXT)
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
@@ -86,6 +89,7 @@ def start_demo_cluster(churn_interval: float = 3.0, seed: int = 0, **sizes) -> D
     store = ApiStore(demo_state(seed=seed, **sizes))
     server = ApiServer(store, host="127.0.0.1", port=0).start()
     demo = DemoCluster(server, store, write_kubeconfig(server.url))
+    _register_for_collection(demo)
     if churn_interval > 0:
         churn = DemoChurn(store.state, seed=seed)
         demo._thread = threading.Thread(
@@ -96,6 +100,18 @@ def start_demo_cluster(churn_interval: float = 3.0, seed: int = 0, **sizes) -> D
         )
         demo._thread.start()
     return demo
+
+
+def _register_for_collection(demo: DemoCluster) -> None:
+    """Node collection (explorer/jobs/collect.py) reaches the demo's nodes through its API
+    server (exec), or else reads the facts its store recorded."""
+    from .node_sources import NodeSource, register
+
+    state = demo.store.state
+    register(
+        DEMO_CONTEXT,
+        NodeSource(kubeconfig=demo.kubeconfig, recorded=lambda: dict(state.node_facts)),
+    )
 
 
 def write_kubeconfig(url: str) -> Path:

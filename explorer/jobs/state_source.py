@@ -45,7 +45,7 @@ def cluster_state(
     running = runtime.current()
     if running is not None and cluster in running.publisher.sink.states:
         return _copy_watched(running.publisher.sink, cluster, resources, on_kind)
-    return _list_cluster(_connect(cluster), resources, on_kind, timeout)
+    return _list_cluster(connect(cluster), resources, on_kind, timeout)
 
 
 def _copy_watched(
@@ -67,7 +67,9 @@ def _copy_watched(
     return snapshot
 
 
-def _connect(cluster: str) -> Cluster:
+def connect(cluster: str) -> Cluster:
+    """A connection of this process's own to `cluster`: its kubeconfig context, or the
+    service account when running in the cluster. The caller closes its api_client."""
     if any(os.path.exists(path) for path in kubeconfig_paths()):
         kubeconfig = load_kubeconfig()
         if cluster not in kubeconfig.contexts:

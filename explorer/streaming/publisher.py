@@ -6,6 +6,9 @@ publication per subscribed (view, parameters): the last model sent and its versi
 - requests come on `publisher_channel(cluster)`: `publisher.full` (send the whole model to
   `reply`) and `publisher.want` (keep the publication alive; a consumer repeats it while it
   stays subscribed, and a publication nobody wants for WANT_LEASE seconds is forgotten);
+- node facts come on the same channel: `publisher.node_facts` (`{"cluster", "facts": NodeFacts}`,
+  sent by a collection job in a Celery worker; explorer/jobs/collect.py) are put into the
+  cluster's state, and views that list `NODE_FACTS_KIND` in their kinds are rebuilt;
 - models go out as `view.full` to the asking consumer, `view.delta` to the view's group, and the
   cluster's connection state as `cluster.status` to its status group.
 
@@ -30,6 +33,7 @@ from typing import Any
 
 from channels.exceptions import ChannelFull
 
+from explorer.collectors.probes import NODE_FACTS_KIND, NodeFacts, merged
 from explorer.state.cluster import Change
 from explorer.views import View, ViewError, get_view, params_of
 
@@ -44,6 +48,7 @@ COALESCE_WINDOW = 0.1
 WANT_LEASE = 300.0
 MAX_OUTGOING = 1000  # layer calls waiting on the loop; beyond, deltas are dropped (clients resync)
 _STATUS = ""  # the dirty mark for "the connection state may have changed"
+NODE_FACTS_MESSAGE = "publisher.node_facts"
 
 
 @dataclass
@@ -109,6 +114,18 @@ class Publisher:
             self._loop.call_soon_threadsafe(self._end)
         for thread in self._threads:
             thread.join(5)
+
+    def apply_node_facts(self, cluster: str, collected: NodeFacts) -> bool:
+        """Put a node's collected facts into the cluster's state (from any thread); False when
+        this publisher does not serve the cluster."""
+        if cluster not in self._clusters:
+            return False
+        with self.sink.lock:
+            held = self.sink.state(cluster).node_facts
+            held[collected["node"]] = merged(held.get(collected["node"]) or {}, collected)
+        if NODE_FACTS_KIND in self._kinds.get(cluster, frozenset()):
+            self._mark(cluster, {NODE_FACTS_KIND})
+        return True
 
     def clusters(self) -> list[ClusterStatus]:
         """The connection state of every cluster this publisher serves."""
@@ -218,6 +235,9 @@ class Publisher:
         return requests, due
 
     def _answer(self, request: dict[str, Any]) -> None:
+        if request.get("type") == NODE_FACTS_MESSAGE:
+            self.apply_node_facts(str(request.get("cluster")), request["facts"])
+            return
         reply = request.get("reply") if request.get("type") == "publisher.full" else None
         try:
             view = get_view(request.get("view"))  # type: ignore[arg-type]

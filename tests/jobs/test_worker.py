@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import socket
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 from celery.exceptions import TaskRevokedError
 from django.test import AsyncClient
 
@@ -35,6 +30,7 @@ from explorer.streaming.status import ClusterStatus
 
 from ..streaming.conftest import channel_layers, kubeconfig_for, redis_available
 from ..streaming.tabs import Tab
+from .celery_workers import celery_through, celery_worker, claimed_redis_db
 from .test_bundle_download import body_of, progress_until_finished
 
 pytestmark = [
@@ -42,9 +38,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-SPARE_DATABASES = range(9, 16)
-CLAIM = "explorer-tests:claimed-by"
-REPO = Path(__file__).resolve().parents[2]
 NODE = "demo-worker"
 WORKER_NAME = f"jobs-test-{os.getpid()}@{socket.gethostname()}"
 
@@ -52,17 +45,8 @@ WORKER_NAME = f"jobs-test-{os.getpid()}@{socket.gethostname()}"
 @pytest.fixture(scope="module")
 def redis_url() -> Iterator[str]:
     """A Redis database no other run is using, emptied, and released at the end."""
-    for db in SPARE_DATABASES:
-        client = redis.Redis(host="127.0.0.1", port=6379, db=db)
-        if client.set(CLAIM, os.getpid(), nx=True, ex=900):
-            break
-    else:
-        pytest.skip(f"every spare Redis database ({SPARE_DATABASES}) is claimed by another run")
-    for key in client.scan_iter():
-        if key != CLAIM.encode():
-            client.delete(key)
-    yield f"redis://127.0.0.1:6379/{db}"
-    client.flushdb()
+    with claimed_redis_db() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -89,40 +73,10 @@ def worker_env(
 
 @pytest.fixture(scope="module")
 def worker(worker_env: dict) -> Iterator[subprocess.Popen]:
-    env = {**os.environ, **{k: v for k, v in worker_env.items() if k != "home"}}
+    env = {k: v for k, v in worker_env.items() if k != "home"}
     log_path = worker_env["home"] / "worker.log"
-    argv = [
-        str(Path(sys.executable).parent / "celery"),
-        "-A",
-        "explorer.jobs.celery",
-        "worker",
-        "-Q",
-        f"default,node.{NODE}",
-        "--pool",
-        "solo",
-        "-n",
-        WORKER_NAME,
-        "--without-gossip",
-        "--without-mingle",
-        "--loglevel",
-        "INFO",
-    ]
-    with log_path.open("w") as log:
-        process = subprocess.Popen(argv, cwd=REPO, env=env, stdout=log, stderr=log)
-    try:
-        deadline = time.monotonic() + 60
-        while " ready." not in log_path.read_text():
-            assert process.poll() is None, f"the worker exited:\n{log_path.read_text()}"
-            assert time.monotonic() < deadline, f"the worker is not ready:\n{log_path.read_text()}"
-            time.sleep(0.2)
+    with celery_worker(WORKER_NAME, ["default", f"node.{NODE}"], env, log_path) as process:
         yield process
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
 
 
 @pytest.fixture
@@ -136,21 +90,9 @@ def via_redis(
     settings.EXPLORER_DOWNLOAD_DIR = worker_env["EXPLORER_DOWNLOAD_DIR"]
     directory = Directory(redis_url)
     directory.write([ClusterStatus(cluster="demo", state="live", reason="", not_visible={})])
-    saved = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
-    _configure_celery(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
-    yield
-    _configure_celery(**saved)
+    with celery_through(redis_url):
+        yield
     directory.remove(["demo"])
-
-
-def _configure_celery(**conf: Any) -> None:
-    """Point this process's Celery app elsewhere: drop the connections and the result backend
-    it made for the old settings (Celery keeps them once made)."""
-    app.conf.update(conf)
-    app._pool = None
-    app.amqp._producer_pool = None
-    app._backend_cache = None
-    app._local = threading.local()
 
 
 async def test_a_worker_process_sends_the_bundles_progress_to_the_tab_through_redis(

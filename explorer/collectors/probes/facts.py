@@ -36,6 +36,7 @@ FACTS = tuple(COMMANDS)
 NODE_FACTS_KIND = "NodeFacts"
 # Keys beside the facts in ClusterState.node_facts[node].
 TAKEN_AT, PROBE, ERRORS = "taken_at", "probe", "errors"
+UNREACHABLE_AT = "unreachable_at"  # the last collection read nothing: when it tried
 
 
 class NodeFacts(TypedDict):
@@ -85,8 +86,16 @@ def merged(existing: Mapping[str, Any], collected: NodeFacts) -> dict[str, Any]:
     """A node's entry of `ClusterState.node_facts` after a collection: facts read replace the
     old ones, facts that failed are dropped (an older copy would pass for current), other
     entries (cgroups, logs, …) stay, and `taken_at`, `probe` and `errors` describe this
-    collection."""
-    entry = {k: v for k, v in existing.items() if k not in collected["errors"]}
+    collection. A collection that read nothing (the node could not be reached) leaves the
+    facts, and the time they were taken, as they were, and says when it failed and why."""
+    if not reached(collected):
+        entry = dict(existing)
+        entry[ERRORS] = dict(collected["errors"])
+        entry[UNREACHABLE_AT] = collected["taken_at"]
+        return entry
+    entry = {
+        k: v for k, v in existing.items() if k not in collected["errors"] and k != UNREACHABLE_AT
+    }
     entry.update(collected["facts"])
     entry[TAKEN_AT] = collected["taken_at"]
     entry[PROBE] = collected["probe"]

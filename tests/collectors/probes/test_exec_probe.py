@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from explorer.apiserver import ApiServer, Policy
-from explorer.collectors.probes import FACTS, ExecProbe, reached
+from explorer.collectors.probes import FACTS, reached
+from explorer.collectors.probes.exec import ExecProbe
 from explorer.kube.config import Cluster
 from explorer.state.cluster import ClusterState
 

@@ -1,0 +1,193 @@
+"""Collecting node facts (iptables-save, ip6tables-save, nft, resolv.conf) with Celery.
+
+- `collect_node` (node-scoped, queue `node.<node>`): run by the agent on that node, with the
+  local probe. Acknowledged late: a worker killed mid-task leaves it unacknowledged, and Redis
+  delivers it again after the broker's visibility timeout (CELERY_BROKER_TRANSPORT_OPTIONS).
+- `collect_cluster` (queue `default`): sends one `collect_node` per node, then follows them
+  round by round (each round a retry of itself POLL_SECONDS later, so it never blocks a worker
+  that is also a node's agent). A node whose task expired — no agent took it within
+  CELERY_NODE_TASK_EXPIRES — or failed is probed without an agent (explorer/jobs/agentless.py):
+  exec, then recorded facts; a node none of them reaches is reported unreachable, and the
+  others are still collected. Progress: n of N nodes, each node's outcome on its own report.
+  Each node's facts go into the cluster's state as they come (explorer/jobs/facts_delivery.py).
+  Without a broker (tasks run in this process) there are no agents: every node goes agentless.
+
+The agent's probe is configured by its environment: EXPLORER_PROBE_ROOT (where the node's
+files are, e.g. /host in a container; default /), EXPLORER_PROBE_NETNS (a network namespace to
+read instead of the worker's own), and EXPLORER_PROBE_PAUSE_SECONDS (a test hook: wait that long
+before reading, to kill a worker mid-task).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TypedDict
+
+from celery import Task, states
+from celery.result import AsyncResult
+
+from explorer.collectors.probes import LocalProbe, NodeFacts, reached
+from explorer.collectors.probes.facts import one_line
+from explorer.env import env_int, env_str
+
+from .agentless import Agentless
+from .celery import app
+from .facts_delivery import deliver
+from .node_sources import node_names
+from .progress import report_progress
+from .queues import NodeTask
+
+POLL_SECONDS = 1.0
+START_GRACE = 2.0  # after a node task expired, before it is taken for not taken
+RUN_LIMIT = 150.0  # a started node task not done this long after it could be redelivered
+
+
+class NodeOutcome(TypedDict):
+    node: str
+    probe: str  # local, exec or recorded; "" when the node could not be reached
+    taken_at: str  # when the facts were taken ("" when unreachable)
+    errors: dict[str, str]  # fact -> why it was not read
+    message: str  # one line, as the progress reported it
+
+
+class Round(TypedDict):
+    nodes: list[str]
+    tasks: dict[str, str]  # node -> the id of its collect_node task, still awaited
+    sent_at: float  # when they were sent (time.time())
+    outcomes: dict[str, NodeOutcome]
+
+
+class Collection(TypedDict):
+    cluster: str
+    nodes: list[NodeOutcome]
+
+
+def agent_probe() -> LocalProbe:
+    return LocalProbe(
+        netns=env_str("EXPLORER_PROBE_NETNS"),
+        root=Path(env_str("EXPLORER_PROBE_ROOT", "/")),
+        pause=env_int("EXPLORER_PROBE_PAUSE_SECONDS", 0, minimum=0, maximum=3600),
+    )
+
+
+@app.task(
+    bind=True,
+    base=NodeTask,
+    name="explorer.jobs.collect.collect_node",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    track_started=True,
+)
+def collect_node(self: Task, node: str) -> NodeFacts:
+    report_progress(self.request.id, 0, 1, f"{node}: reading its rules and resolv.conf")
+    collected = agent_probe().collect(node)
+    report_progress(self.request.id, 1, 1, _summary(collected), state="done")
+    return collected
+
+
+@app.task(
+    bind=True,
+    name="explorer.jobs.collect.collect_cluster",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,
+)
+def collect_cluster(self: Task, cluster: str, round: Round | None = None) -> Collection:
+    task_id = self.request.id
+    try:
+        if round is None:
+            round = _begin(cluster, agents=not self.request.is_eager)
+            report_progress(task_id, 0, len(round["nodes"]), f"{cluster}: collecting nodes")
+        _advance(task_id, cluster, round)
+    except Exception as error:
+        done = len(round["outcomes"]) if round else 0
+        total = len(round["nodes"]) if round else 0
+        report_progress(task_id, done, total, f"failed: {one_line(str(error))}", state="failed")
+        raise
+    if round["tasks"]:
+        raise self.retry(kwargs={"cluster": cluster, "round": round}, countdown=POLL_SECONDS)
+    outcomes = [round["outcomes"][node] for node in round["nodes"]]
+    report_progress(task_id, len(outcomes), len(outcomes), _ending(cluster, outcomes), "done")
+    return Collection(cluster=cluster, nodes=outcomes)
+
+
+def _begin(cluster: str, agents: bool) -> Round:
+    nodes = node_names(cluster)
+    tasks = {n: collect_node.apply_async(kwargs={"node": n}).id for n in nodes} if agents else {}
+    return Round(nodes=nodes, tasks=tasks, sent_at=time.time(), outcomes={})
+
+
+def _advance(task_id: str, cluster: str, round: Round) -> None:
+    """Settle every node whose agent answered or will not; the others stay awaited."""
+    waited = time.time() - round["sent_at"]
+    with Agentless(cluster) as agentless:
+        for node in round["nodes"]:
+            if node in round["outcomes"]:
+                continue
+            if node in round["tasks"]:
+                answer = _agent_answer(round["tasks"][node], waited)
+                if answer is None:
+                    continue
+                del round["tasks"][node]
+            else:
+                answer = "no agents without a broker"
+            if isinstance(answer, str):
+                collected, why = agentless.collect(node, answer), answer
+            else:
+                collected, why = answer, ""
+            deliver(cluster, collected)
+            outcome = _outcome(collected, why)
+            round["outcomes"][node] = outcome
+            report_progress(
+                task_id, len(round["outcomes"]), len(round["nodes"]), outcome["message"]
+            )
+
+
+def _agent_answer(task: str, waited: float) -> NodeFacts | str | None:
+    """The agent's facts, why there are none (it will not answer), or None: still waiting."""
+    expires = float(app.conf.node_task_expires)
+    result = AsyncResult(task, app=app)
+    state = result.state
+    if state == states.SUCCESS:
+        collected = result.result
+        result.forget()
+        return collected
+    if state == states.REVOKED:
+        return f"no agent took it within {expires:g}s"
+    if state == states.FAILURE:
+        return f"its agent failed: {one_line(str(result.result))}"
+    if state == states.PENDING and waited > expires + START_GRACE:
+        return f"no agent took it within {expires:g}s"
+    visibility = float((app.conf.broker_transport_options or {}).get("visibility_timeout", 3600))
+    if waited > expires + visibility + RUN_LIMIT:
+        return "its agent took it but did not finish"
+    return None
+
+
+def _summary(collected: NodeFacts) -> str:
+    node = collected["node"]
+    if not reached(collected):
+        return f"{node}: unreachable: {next(iter(collected['errors'].values()), '')}"
+    read = ", ".join(collected["facts"])
+    missing = f"; not read: {', '.join(collected['errors'])}" if collected["errors"] else ""
+    return f"{node}: {collected['probe']} probe read {read}{missing}"
+
+
+def _outcome(collected: NodeFacts, why: str) -> NodeOutcome:
+    message = _summary(collected)
+    if why and reached(collected):
+        message = f"{message} ({why})"
+    return NodeOutcome(
+        node=collected["node"],
+        probe=collected["probe"] if reached(collected) else "",
+        taken_at=collected["taken_at"] if reached(collected) else "",
+        errors=dict(collected["errors"]),
+        message=message,
+    )
+
+
+def _ending(cluster: str, outcomes: list[NodeOutcome]) -> str:
+    unreachable = [o["node"] for o in outcomes if not o["probe"]]
+    text = f"{cluster}: {len(outcomes) - len(unreachable)} of {len(outcomes)} nodes collected"
+    return f"{text}; unreachable: {', '.join(unreachable)}" if unreachable else text

@@ -1,0 +1,125 @@
+"""Collecting node facts in the embedded install: no broker, so no agents — the job runs on a
+thread of this process, reaches every node without an agent (exec through the project's API
+server, then recorded facts), reports each node to the tab that follows it, and puts the facts
+into the watcher's state."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from explorer.apiserver import ApiServer, ApiStore, Policy
+from explorer.jobs.collect import collect_cluster
+from explorer.jobs.dispatch import _run_here
+from explorer.jobs.node_sources import NodeSource, register, unregister
+
+from ..streaming.conftest import kubeconfig_for
+from ..streaming.tabs import Tab
+from .test_bundle_download import progress_until_finished
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DEMO_NODES = ["demo-control-plane", "demo-gpu-worker", "demo-worker"]
+EBPF_NODE = "demo-ebpf-worker"  # no kube-proxy pod: nothing to exec in
+
+
+@pytest.fixture
+def exec_source(tmp_path: Path, server: ApiServer) -> Iterator[NodeSource]:
+    """This process reaches `demo` through its own kubeconfig (as the demo cluster registers)."""
+    source = NodeSource(kubeconfig=kubeconfig_for(tmp_path / "collect", server.url))
+    source.kubeconfig.parent.mkdir(exist_ok=True)
+    register("demo", source)
+    yield source
+    unregister("demo")
+
+
+async def collect(tab: Tab) -> list[dict[str, Any]]:
+    task = str(uuid.uuid4())
+    await tab.send({"type": "follow", "task": task})
+    await asyncio.sleep(0.1)  # the follow is handled before the job starts
+    loop = asyncio.get_running_loop()
+    args = (collect_cluster, {"cluster": "demo"}, task, loop)
+    threading.Thread(target=_run_here, args=args).start()
+    return await asyncio.wait_for(progress_until_finished(tab, task), 30)
+
+
+async def until_node_seen(running: Any, node: str) -> None:
+    sink = running.publisher.sink
+    for _ in range(100):
+        with sink.lock:
+            if sink.state("demo").get("Node", "", node):
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the watcher never saw node {node}")
+
+
+def add_node_without_kube_proxy(store: ApiStore) -> None:
+    node = store.get("Node", "", "demo-worker")
+    assert node is not None
+    meta = {"name": EBPF_NODE, "labels": {"kubernetes.io/hostname": EBPF_NODE}}
+    store.apply({"type": "ADDED", "object": {**node, "metadata": meta}})
+
+
+async def test_every_node_is_collected_through_exec_with_a_report_each_into_the_watched_state(
+    watched: Any, tab: Tab, store: ApiStore, exec_source: NodeSource
+) -> None:
+    reports = await collect(tab)
+
+    assert [(r["done"], r["total"]) for r in reports] == [(0, 3), (1, 3), (2, 3), (3, 3), (3, 3)]
+    assert [r["state"] for r in reports] == ["running"] * 4 + ["done"]
+    assert reports[-1]["message"] == "demo: 3 of 3 nodes collected"
+    assert sorted(r["message"] for r in reports[1:-1]) == [
+        f"{node}: exec probe read iptables-save, resolv.conf; not read: ip6tables-save, nft "
+        "(no agents without a broker)"
+        for node in DEMO_NODES
+    ]
+    sink = watched.publisher.sink
+    with sink.lock:
+        held = {node: dict(facts) for node, facts in sink.state("demo").node_facts.items()}
+    for node in DEMO_NODES:
+        assert held[node]["iptables-save"] == store.state.node_facts[node]["iptables-save"]
+        assert held[node]["probe"] == "exec"
+        assert held[node]["taken_at"].endswith("Z")
+        assert set(held[node]["errors"]) == {"ip6tables-save", "nft"}
+
+
+async def test_a_node_no_probe_reaches_is_reported_as_such_and_the_others_are_collected(
+    watched: Any, tab: Tab, store: ApiStore, exec_source: NodeSource
+) -> None:
+    add_node_without_kube_proxy(store)
+    await until_node_seen(watched, EBPF_NODE)
+
+    reports = await collect(tab)
+
+    assert reports[-1]["message"] == "demo: 3 of 4 nodes collected; unreachable: demo-ebpf-worker"
+    unreachable = [r["message"] for r in reports if r["message"].startswith(EBPF_NODE)]
+    assert unreachable == [
+        f"{EBPF_NODE}: unreachable: no agents without a broker; "
+        f"exec: no running kube-proxy pod on {EBPF_NODE}"
+    ]
+    with watched.publisher.sink.lock:
+        held = dict(watched.publisher.sink.state("demo").node_facts[EBPF_NODE])
+    assert "iptables-save" not in held and held["unreachable_at"].endswith("Z")
+
+
+async def test_where_exec_is_forbidden_the_recorded_facts_are_used(
+    watched: Any, tab: Tab, store: ApiStore, server: ApiServer, exec_source: NodeSource
+) -> None:
+    server.context.policy = Policy(["pods/exec"])
+    register("demo", NodeSource(exec_source.kubeconfig, lambda: dict(store.state.node_facts)))
+
+    reports = await collect(tab)
+
+    assert reports[-1]["message"] == "demo: 3 of 3 nodes collected"
+    gpu = next(r["message"] for r in reports if r["message"].startswith("demo-gpu-worker"))
+    assert gpu.startswith("demo-gpu-worker: recorded probe read iptables-save, resolv.conf")
+    with watched.publisher.sink.lock:
+        held = dict(watched.publisher.sink.state("demo").node_facts["demo-gpu-worker"])
+    assert held["probe"] == "recorded"
+    assert held["resolv.conf"] == store.state.node_facts["demo-gpu-worker"]["resolv.conf"]
