@@ -22,3 +22,8 @@ def fresh_demo() -> ClusterState:
 
 def expected_on(state: ClusterState, node: str) -> list[ExpectedPort]:
     return expected_ports(state.list("Service"), index_slices(state.list("EndpointSlice")), node)
+
+
+@pytest.fixture(scope="session")
+def kind_dump(real_fixtures) -> str:
+    return (real_fixtures / "iptables" / "kind-v1.23.5-traefik-iptables-save.txt").read_text()
