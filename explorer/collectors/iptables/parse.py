@@ -4,8 +4,7 @@ the table UNKNOWN_TABLE; lines that are none of these are kept in `Ruleset.unpar
 
 from __future__ import annotations
 
-from explorer.kube.gc_pause import gc_paused
-
+from .gc_pause import gc_paused
 from .model import UNKNOWN_TABLE, Counters, Rule, Ruleset, Table
 
 

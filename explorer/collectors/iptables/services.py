@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from explorer.kube.gc_pause import gc_paused
 from explorer.lib import kubeproxy
 
+from .gc_pause import gc_paused
 from .model import UNKNOWN_TABLE, Rule, Ruleset
 
 # ns/name or ns/name:port, as kube-proxy writes service port names in its comments.
