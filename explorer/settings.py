@@ -167,3 +167,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Where finished bundle downloads wait (web and worker share it; explorer/jobs/downloads.py).
 EXPLORER_DOWNLOAD_DIR = env_str("EXPLORER_DOWNLOAD_DIR", str(BASE_DIR / ".downloads"))
+# The DNS trace page may ask the cluster DNS for real (from this process's network), and may ask
+# another server instead (`ip` or `ip:port`, e.g. a port-forward to CoreDNS).
+EXPLORER_DNS_LIVE = env_bool("EXPLORER_DNS_LIVE", False)
+EXPLORER_DNS_LIVE_SERVER = env_str("EXPLORER_DNS_LIVE_SERVER", "")

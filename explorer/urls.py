@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from explorer.web import pages
+from explorer.web import network, pages
 
 urlpatterns = [
     path("", pages.overview, name="overview"),
@@ -16,4 +16,11 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("login/once/<str:token>", pages.login_once, name="login-once"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("network/", network.index, name="network"),
+    path("network/service-chain", network.service_chain, name="network-service-chain"),
+    path("network/chains", network.chains, name="network-chains"),
+    path("network/dns", network.dns, name="network-dns"),
+    path("network/corefile", network.corefile, name="network-corefile"),
+    path("network/paste", network.paste, name="network-paste"),
+    path("api/clusters/<path:cluster>/dns-trace", network.dns_live, name="api-dns-trace"),
 ]

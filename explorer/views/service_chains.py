@@ -425,8 +425,10 @@ def chain_model(
     service: str = ALL,
     source: dict[str, Any] | None = None,
     missing: str = "",
+    limit: int = MAX_PORTS_ALL,
 ) -> dict[str, Any]:
-    """The Sankey model of `service` (ns/name, or ALL) in a parsed dump."""
+    """The Sankey model of `service` (ns/name, or ALL: at most `limit` ports) in a parsed
+    dump."""
     model: dict[str, Any] = {
         "intro": INTRO,
         "source": source or {},
@@ -446,12 +448,12 @@ def chain_model(
     if service != ALL and not chosen:
         model["missing"] = f"No rules for Service {service} in this dump."
         return model
-    if service == ALL and len(chosen) > MAX_PORTS_ALL:
+    if service == ALL and len(chosen) > limit:
         model["notes"].append(
-            f"{len(chosen)} Service ports: the first {MAX_PORTS_ALL} are drawn; pick a Service "
+            f"{len(chosen)} Service ports: the first {limit} are drawn; pick a Service "
             "to see its own."
         )
-        chosen = chosen[:MAX_PORTS_ALL]
+        chosen = chosen[:limit]
     graph = _Graph(packets=analysis.has_counters)
     if graph.packets:
         model["width_by"] = "packets"

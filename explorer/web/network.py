@@ -1,0 +1,218 @@
+"""The networking pages: service chains, the chain browser, the DNS trace, the Corefile, and the
+analysis of text pasted or uploaded from any machine.
+
+Pages over a cluster are live: they hold the parameters in data- attributes and their scripts
+(static/js/network/) subscribe to the views over the tab's websocket. Pasted text is analysed
+in the request and shown at once, the models in data- attributes for the same scripts to draw;
+the text is parsed, never run, and not kept past the request.
+"""
+
+from __future__ import annotations
+
+import io
+
+import orjson
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from explorer.views import chain_browser, corefile_chain, dns_trace, service_chains
+from explorer.views.pasted_text import KINDS, NotThatKind, analyse
+
+from .access import json_error
+from .clusters import choose, known_clusters
+from .dns_live import LiveLookupError, live_trace
+
+PASTE_MAX_BYTES = 20 * 1024 * 1024
+_MULTIPART_SLACK = 64 * 1024  # boundaries and the other fields of the form
+MB = 1024 * 1024
+
+FUTURE_PAGES = (
+    ("Drift", "what kube-proxy should have programmed on each node against what it has"),
+    (
+        "Packet trace",
+        "a packet from a pod or node to an ip:port, rule by rule, as the kernel walks",
+    ),
+    ("Proxy mode", "whether each node runs kube-proxy in iptables, nftables or IPVS mode, or none"),
+)
+
+
+def _dumps(model: object) -> str:
+    return orjson.dumps(model).decode()
+
+
+def _cluster(request: HttpRequest) -> str:
+    """The cluster the page looks at (as the header chooses it), "" before any is watched."""
+    found = choose(known_clusters(), request.GET.get("cluster"))
+    return found["name"] if found else ""
+
+
+def _live(request: HttpRequest, template: str, context: dict, params: dict[str, str]):
+    params = {"cluster": _cluster(request), **params}
+    return render(request, template, {**context, "params": _dumps(params)})
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "network/index.html", {"future_pages": FUTURE_PAGES})
+
+
+@require_GET
+def service_chain(request: HttpRequest) -> HttpResponse:
+    node = request.GET.get("node", "")
+    service = request.GET.get("service", "") or service_chains.ALL
+    context = {"intro": service_chains.INTRO, "node": node, "service": service}
+    params = {"node": node, "service": service}
+    return _live(request, "network/service_chain.html", context, params)
+
+
+@require_GET
+def chains(request: HttpRequest) -> HttpResponse:
+    node = request.GET.get("node", "")
+    dump = request.GET.get("dump", "") or chain_browser.AUTO
+    dumps = (chain_browser.AUTO, *chain_browser.DUMPS)
+    context = {"intro": chain_browser.INTRO, "node": node, "dump": dump, "dumps": dumps}
+    return _live(request, "network/chains.html", context, {"node": node, "dump": dump})
+
+
+@require_GET
+def dns(request: HttpRequest) -> HttpResponse:
+    pod = request.GET.get("pod", "")
+    namespace, _, pod_name = pod.partition("/")
+    name = request.GET.get("name", "").strip()
+    context = {
+        "intro": dns_trace.INTRO,
+        "pod": pod,
+        "name": name,
+        "live_enabled": getattr(settings, "EXPLORER_DNS_LIVE", False),
+    }
+    params = {"namespace": namespace if pod_name else "", "pod": pod_name, "name": name}
+    return _live(request, "network/dns.html", context, params)
+
+
+@require_GET
+def corefile(request: HttpRequest) -> HttpResponse:
+    return _live(request, "network/corefile.html", {"intro": corefile_chain.INTRO}, {})
+
+
+@require_GET
+def dns_live(request: HttpRequest, cluster: str) -> JsonResponse:
+    """The DNS trace with the pod's nameserver asked for real (only when EXPLORER_DNS_LIVE)."""
+    if not getattr(settings, "EXPLORER_DNS_LIVE", False):
+        message = "Live DNS lookups are off (set EXPLORER_DNS_LIVE=1 to allow them)."
+        return json_error(403, "dns_live_off", message)
+    namespace, _, pod = request.GET.get("pod", "").partition("/")
+    name = request.GET.get("name", "").strip()
+    if not (namespace and pod and name) or len(name) > 253:
+        return json_error(400, "bad_request", "Give pod=<namespace>/<name> and a name to look up.")
+    try:
+        return JsonResponse(live_trace(cluster, namespace, pod, name))
+    except LiveLookupError as error:
+        return json_error(404, "not_found", str(error))
+
+
+# -- paste or upload ---------------------------------------------------------------------------
+
+
+class _BoundedMemoryUpload(FileUploadHandler):
+    """Keeps an uploaded file in memory (never on disk), up to PASTE_MAX_BYTES."""
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self.buffer = io.BytesIO()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        if start + len(raw_data) > PASTE_MAX_BYTES:
+            self.request.paste_too_big = True
+            raise StopUpload(connection_reset=False)
+        self.buffer.write(raw_data)
+
+    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
+        self.buffer.seek(0)
+        return InMemoryUploadedFile(
+            self.buffer, self.field_name, self.file_name, self.content_type, file_size, None
+        )
+
+
+def _paste_form(request: HttpRequest, error: str = "", kind: str = "auto", status: int = 200):
+    context = {
+        "kinds": KINDS,
+        "kind": kind,
+        "error": error,
+        "max_mb": PASTE_MAX_BYTES // MB,
+        "field_mb": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / MB:.1f}".removesuffix(".0"),
+    }
+    return render(request, "network/paste.html", context, status=status)
+
+
+def _too_big() -> str:
+    return (
+        f"That text is larger than {PASTE_MAX_BYTES // MB} MB, the most this page reads. Save "
+        "only the part you need (for example one table: iptables-save -t nat), or use "
+        "`python manage.py analyze` on the machine that has the file."
+    )
+
+
+@csrf_exempt  # checked below, once the size is known to be acceptable
+@require_http_methods(["GET", "POST"])
+def paste(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _paste_form(request)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > PASTE_MAX_BYTES + _MULTIPART_SLACK:
+        return _paste_form(request, _too_big(), status=400)
+    request.upload_handlers = [_BoundedMemoryUpload(request)]
+    try:
+        return _analyse_paste(request)
+    except RequestDataTooBig:
+        field_mb = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / MB:.1f}".removesuffix(".0")
+        message = (
+            f"Pasted text is limited to {field_mb} MB. Upload it as a file instead (up to "
+            f"{PASTE_MAX_BYTES // MB} MB)."
+        )
+        return _paste_form(request, message, status=400)
+
+
+@csrf_protect
+def _analyse_paste(request: HttpRequest) -> HttpResponse:
+    kind = request.POST.get("kind", "auto")
+    kind = kind if kind in KINDS or kind == "auto" else "auto"
+    if getattr(request, "paste_too_big", False):
+        return _paste_form(request, _too_big(), kind, status=400)
+    upload = request.FILES.get("file")
+    raw = upload.read() if upload is not None else request.POST.get("text", "").encode()
+    if not raw.strip():
+        return _paste_form(request, "Paste some text or choose a file first.", kind, status=400)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        message = "That file is not UTF-8 text (is it compressed, or a binary?)."
+        return _paste_form(request, message, kind, status=400)
+    try:
+        result = analyse(text, kind)
+    except NotThatKind as error:
+        return _paste_form(request, str(error), kind, status=400)
+    context = {
+        "result": result,
+        "name": upload.name if upload is not None else "pasted text",
+        "size": len(raw),
+        "intros": {
+            "service_chains": service_chains.INTRO,
+            "chain_browser": chain_browser.INTRO,
+            "corefile": corefile_chain.INTRO,
+        },
+        "models": {
+            key: _dumps(result[key])
+            for key in ("service_chains", "chain_browser", "corefile")
+            if key in result
+        },
+    }
+    return render(request, "network/pasted.html", context)
