@@ -20,10 +20,10 @@ import orjson
 import urllib3
 from kubernetes.client import ApiClient
 
+from explorer.lib.gc_pause import gc_paused
 from explorer.lib.resources import Resource
 
 from .backoff import Backoff
-from .gc_pause import gc_paused
 from .sink import BACKOFF, ERROR, LISTING, NOT_VISIBLE, WATCHING, WatchSink
 from .transport import JSON, METADATA, METADATA_LIST, ApiError, open_request, read_all
 
@@ -93,7 +93,7 @@ class Reflector:
         while not self._stop.is_set():
             try:
                 if not rv:
-                    with gc_paused():
+                    with gc_paused(freeze=True):
                         rv = self._list()
                 rv = self._watch(rv)
                 continue

@@ -4,7 +4,8 @@ the table UNKNOWN_TABLE; lines that are none of these are kept in `Ruleset.unpar
 
 from __future__ import annotations
 
-from .gc_pause import gc_paused
+from explorer.lib.gc_pause import gc_paused
+
 from .model import UNKNOWN_TABLE, Counters, Rule, Ruleset, Table
 
 

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 
 from explorer.lib import kubeproxy
+from explorer.lib.gc_pause import gc_paused
 
-from .gc_pause import gc_paused
 from .model import UNKNOWN_TABLE, Rule, Ruleset
 
 # ns/name or ns/name:port, as kube-proxy writes service port names in its comments.

@@ -1,10 +1,10 @@
-"""The collector pause shared by threads that list at the same time."""
+"""The collector pause shared by threads that list or parse at the same time."""
 
 from __future__ import annotations
 
 import gc
 
-from explorer.kube.gc_pause import gc_paused
+from explorer.lib.gc_pause import gc_paused
 
 
 def test_the_collector_returns_only_when_the_last_overlapping_pause_ends() -> None:
@@ -30,11 +30,19 @@ def test_a_collector_disabled_before_stays_disabled() -> None:
         gc.unfreeze()
 
 
-def test_what_existed_when_the_pause_ended_is_frozen_out_of_collections() -> None:
+def test_what_existed_when_a_freezing_pause_ended_is_frozen_out_of_collections() -> None:
     gc.unfreeze()
-    with gc_paused():
+    with gc_paused(freeze=True):
         listed = [{"metadata": {"name": f"pod-{i}"}} for i in range(1000)]
     try:
         assert gc.get_freeze_count() >= len(listed)
     finally:
         gc.unfreeze()
+
+
+def test_a_pause_that_does_not_ask_for_it_freezes_nothing() -> None:
+    gc.unfreeze()
+    with gc_paused():
+        parsed = [{"rule": i} for i in range(1000)]
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled() and len(parsed) == 1000
