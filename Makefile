@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)
-	$(PY) bench/cluster_state_load.py
+	set -e; for script in bench/*.py; do echo "== $$script"; $(PY) $$script; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
