@@ -34,7 +34,17 @@ class View:
 
 def _registry() -> dict[str, View]:
     # views import the registry's types, so load them lazily
-    from . import chain_browser, corefile_chain, dns_trace, network_index, overview, service_chains
+    from . import (
+        chain_browser,
+        corefile_chain,
+        dns_trace,
+        drift,
+        network_index,
+        overview,
+        packet_trace,
+        proxy_mode,
+        service_chains,
+    )
 
     network = (
         service_chains.VIEW,
@@ -42,6 +52,9 @@ def _registry() -> dict[str, View]:
         corefile_chain.VIEW,
         dns_trace.VIEW,
         network_index.VIEW,
+        proxy_mode.VIEW,
+        drift.VIEW,
+        packet_trace.VIEW,
     )
     return {view.name: view for view in (overview.VIEW, *network)}
 
