@@ -158,6 +158,29 @@ def stop(process: subprocess.Popen, timeout: float = 30) -> tuple[float, float]:
     return usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
+def profile(pid: int, seconds: float, out: Path, env: dict[str, str], log: IO) -> None:
+    """py-spy (pip install py-spy) samples every thread of `pid` for `seconds` in the background."""
+    py_spy = str(Path(PYTHON).with_name("py-spy"))
+    argv = [
+        py_spy,
+        "record",
+        "--pid",
+        str(pid),
+        "--duration",
+        str(int(seconds)),
+        "--threads",
+        "--rate",
+        "40",
+    ]
+    start([*argv, "--nonblocking", "--format", "raw", "--output", str(out)], env, log)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a running process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def login_session(env: dict[str, str]) -> str:
     """Migrate the app's fresh database and log a user in; the session key."""
     subprocess.run([PYTHON, MANAGE, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
@@ -245,6 +268,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=10, help="seconds before measuring")
     parser.add_argument("--duration", type=float, default=30, help="seconds measured")
     parser.add_argument("--logs", metavar="DIR", help="keep the processes' logs here")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample the app with py-spy while measuring (collapsed stacks in the --logs dir)",
+    )
     parser.add_argument("--run-clients", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_clients:
@@ -325,9 +353,21 @@ def run(args: argparse.Namespace, tmp: Path, logs: Path) -> str:
         if not kubectl.started.wait(300):
             raise SystemExit("kubectl printed no change within 300s")
         time.sleep(args.warmup)
+        named = {
+            "app": app,
+            "API server": apiserver,
+            "clients": clients,
+            "kubectl": kubectl.process,
+        }
+        before = {name: cpu_seconds(p.pid) for name, p in named.items()}
         begin = time.time()
+        if args.profile:
+            profile(app.pid, args.duration, logs / "app.pyspy.txt", env, err)
         time.sleep(args.duration)
         end = time.time()
+        busy = {
+            name: (cpu_seconds(p.pid) - before[name]) / (end - begin) for name, p in named.items()
+        }
         time.sleep(5)  # let the last changes arrive
         clients.stdin.close()  # type: ignore[union-attr]
         clients.wait(60)
@@ -363,6 +403,9 @@ def run(args: argparse.Namespace, tmp: Path, logs: Path) -> str:
         f" API server peak RSS {figures['apiserver'][0]:.0f} MiB;"
         f" kubectl peak RSS {figures['kubectl'][0]:.0f} MiB",
     ]
+    lines.append(
+        "CPU while measuring (cores): " + ", ".join(f"{n} {c:.2f}" for n, c in busy.items())
+    )
     if result["failed"]:
         lines.append(f"clients that failed: {result['failed']}")
     return "\n".join(lines)

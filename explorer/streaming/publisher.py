@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 COALESCE_WINDOW = 0.1
 WANT_LEASE = 300.0
+WATCHER_TURN = 0.02  # seconds at least between a flush and the next (at most the window)
 MAX_OUTGOING = 1000  # layer calls waiting on the loop; beyond, deltas are dropped (clients resync)
 _STATUS = ""  # the dirty mark for "the connection state may have changed"
 NODE_FACTS_MESSAGE = "publisher.node_facts"
@@ -81,7 +82,7 @@ class Publisher:
         self._cond = threading.Condition()
         self._dirty: dict[str, set[str]] = {}
         self._due: dict[str, float] = {}
-        self._last_flush: dict[str, float] = {}
+        self._not_before: dict[str, float] = {}  # cluster -> earliest time of its next flush
         self._requests: list[dict[str, Any]] = []
         self._publications: dict[str, _Publication] = {}
         self._kinds: dict[str, frozenset[str]] = {}  # cluster -> kinds its publications read
@@ -197,7 +198,7 @@ class Publisher:
             self._dirty.setdefault(cluster, set()).update(kinds)
             if cluster not in self._due:
                 now = time.monotonic()
-                self._due[cluster] = max(now, self._last_flush.get(cluster, now) + self.window)
+                self._due[cluster] = max(now, self._not_before.get(cluster, now))
                 self._cond.notify()
 
     # ---- the publisher thread ------------------------------------------------------------
@@ -213,6 +214,7 @@ class Publisher:
                 self._answer(request)
             for cluster, kinds in due.items():
                 self._flush(cluster, kinds)
+                self._rest(cluster)
             if time.monotonic() >= next_sweep:
                 self._forget_unwanted()
                 next_sweep = time.monotonic() + WANT_LEASE / 10
@@ -230,9 +232,18 @@ class Publisher:
         due = {}
         for cluster in [c for c, at in self._due.items() if at <= now]:
             del self._due[cluster]
-            self._last_flush[cluster] = now
+            self._not_before[cluster] = now + self.window
             due[cluster] = self._dirty.pop(cluster, set())
         return requests, due
+
+    def _rest(self, cluster: str) -> None:
+        """After a flush, leave the watcher a turn: building shuts it out of the state, and
+        building again at once, when builds outlast the window, would let events pile up."""
+        with self._cond:
+            turn = time.monotonic() + min(WATCHER_TURN, self.window)
+            self._not_before[cluster] = max(self._not_before[cluster], turn)
+            if cluster in self._due:
+                self._due[cluster] = max(self._due[cluster], turn)
 
     def _answer(self, request: dict[str, Any]) -> None:
         if request.get("type") == NODE_FACTS_MESSAGE:

@@ -20,6 +20,7 @@ folded by owner anyway.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import Any, TypedDict
 
 from explorer.state.cluster import ClusterState
@@ -93,11 +94,22 @@ def detail_level(pods: list[PodSummary]) -> str:
     """The finest level of detail whose sector count fits MAX_SECTORS."""
     if len(pods) <= MAX_SECTORS:
         return PODS
-    if len({(p.node, p.namespace, p.owner or p.name) for p in pods}) <= MAX_SECTORS:
+    if _fits((p.node, p.namespace, p.owner or p.name) for p in pods):
         return OWNERS
-    if len({(p.node, p.namespace) for p in pods}) <= MAX_SECTORS:
+    if _fits((p.node, p.namespace) for p in pods):
         return NAMESPACES
     return NODES
+
+
+def _fits(sector_keys: Iterable[tuple[str, ...]]) -> bool:
+    """Whether the keys hold at most MAX_SECTORS distinct ones; stops counting beyond that (a
+    big cluster's model is rebuilt several times a second)."""
+    seen: set[tuple[str, ...]] = set()
+    for key in sector_keys:
+        seen.add(key)
+        if len(seen) > MAX_SECTORS:
+            return False
+    return True
 
 
 def node_id(node: str) -> str:
