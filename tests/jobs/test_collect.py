@@ -46,7 +46,13 @@ async def collect(tab: Tab) -> list[dict[str, Any]]:
     loop = asyncio.get_running_loop()
     args = (collect_cluster, {"cluster": "demo"}, task, loop)
     threading.Thread(target=_run_here, args=args).start()
-    return await asyncio.wait_for(progress_until_finished(tab, task), 30)
+    reports = await asyncio.wait_for(progress_until_finished(tab, task), 30)
+    # A report sent while the follow is handled may come twice (as sent, and as the latest).
+    return [r for i, r in enumerate(reports) if i == 0 or _same(r) != _same(reports[i - 1])]
+
+
+def _same(report: dict[str, Any]) -> tuple:
+    return report["state"], report["done"], report["total"], report["message"]
 
 
 async def until_node_seen(running: Any, node: str) -> None:
