@@ -154,7 +154,7 @@ def packet_trace(
         ip, port, protocol = parse_destination(destination)
     except TraceError as error:
         return model | {"error": str(error)}
-    mode = node_modes(state).get(origin.node)
+    mode = node_modes(state, origin.node).get(origin.node)
     model |= {"node": origin.node, "hook": origin.hook, "from": origin.label}
     model["mode"] = mode["mode"] if mode else "unknown"
     model["rules"] = node_source(state, origin.node, mode["data"] or "" if mode else "")

@@ -27,8 +27,10 @@ INTRO = (
 )
 
 
-def node_modes(state: ClusterState) -> dict[str, ProxyMode]:
-    names = sorted({n["metadata"]["name"] for n in state.list("Node", "")} | set(state.node_facts))
+def node_modes(state: ClusterState, only: str | None = None) -> dict[str, ProxyMode]:
+    """Every node's mode (known nodes and nodes with facts), or only the one named."""
+    known = {n["metadata"]["name"] for n in state.list("Node", "")} | set(state.node_facts)
+    names = [only] if only is not None else sorted(known)
     pods = None if "Pod" in state.not_visible else {n: state.pods_on_node(n) for n in names}
     found = proxy_modes(
         names,
