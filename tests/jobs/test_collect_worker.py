@@ -147,7 +147,8 @@ async def test_a_collection_of_every_demo_node_completes_with_progress_and_lands
         f"{NO_AGENT}: exec probe read iptables-save, resolv.conf; not read: ip6tables-save, nft "
         f"(no agent took it within {EXPIRES}s)"
     )
-    assert took < EXPIRES + 10, "the node without an agent was not waited for beyond its expiry"
+    # Not waited for like an agent that is slow: the default expiry alone is 60 s.
+    assert took < 30, "the node without an agent was waited for beyond its expiry"
 
     held = await held_facts(watcher, [*AGENTS, NO_AGENT])
     for node in AGENTS:
