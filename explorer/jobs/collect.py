@@ -51,7 +51,9 @@ class NodeOutcome(TypedDict):
     message: str  # one line, as the progress reported it
 
 
-class Round(TypedDict):
+class Ongoing(TypedDict):
+    """What a collection carries from one round to the next."""
+
     nodes: list[str]
     tasks: dict[str, str]  # node -> the id of its collect_node task, still awaited
     sent_at: float  # when they were sent (time.time())
@@ -93,43 +95,43 @@ def collect_node(self: Task, node: str) -> NodeFacts:
     reject_on_worker_lost=True,
     max_retries=None,
 )
-def collect_cluster(self: Task, cluster: str, round: Round | None = None) -> Collection:
+def collect_cluster(self: Task, cluster: str, ongoing: Ongoing | None = None) -> Collection:
     task_id = self.request.id
     try:
-        if round is None:
-            round = _begin(cluster, agents=not self.request.is_eager)
-            report_progress(task_id, 0, len(round["nodes"]), f"{cluster}: collecting nodes")
-        _advance(task_id, cluster, round)
+        if ongoing is None:
+            ongoing = _begin(cluster, agents=not self.request.is_eager)
+            report_progress(task_id, 0, len(ongoing["nodes"]), f"{cluster}: collecting nodes")
+        _advance(task_id, cluster, ongoing)
     except Exception as error:
-        done = len(round["outcomes"]) if round else 0
-        total = len(round["nodes"]) if round else 0
+        done = len(ongoing["outcomes"]) if ongoing else 0
+        total = len(ongoing["nodes"]) if ongoing else 0
         report_progress(task_id, done, total, f"failed: {one_line(str(error))}", state="failed")
         raise
-    if round["tasks"]:
-        raise self.retry(kwargs={"cluster": cluster, "round": round}, countdown=POLL_SECONDS)
-    outcomes = [round["outcomes"][node] for node in round["nodes"]]
+    if ongoing["tasks"]:
+        raise self.retry(kwargs={"cluster": cluster, "ongoing": ongoing}, countdown=POLL_SECONDS)
+    outcomes = [ongoing["outcomes"][node] for node in ongoing["nodes"]]
     report_progress(task_id, len(outcomes), len(outcomes), _ending(cluster, outcomes), "done")
     return Collection(cluster=cluster, nodes=outcomes)
 
 
-def _begin(cluster: str, agents: bool) -> Round:
+def _begin(cluster: str, agents: bool) -> Ongoing:
     nodes = node_names(cluster)
     tasks = {n: collect_node.apply_async(kwargs={"node": n}).id for n in nodes} if agents else {}
-    return Round(nodes=nodes, tasks=tasks, sent_at=time.time(), outcomes={})
+    return Ongoing(nodes=nodes, tasks=tasks, sent_at=time.time(), outcomes={})
 
 
-def _advance(task_id: str, cluster: str, round: Round) -> None:
+def _advance(task_id: str, cluster: str, ongoing: Ongoing) -> None:
     """Settle every node whose agent answered or will not; the others stay awaited."""
-    waited = time.time() - round["sent_at"]
+    waited = time.time() - ongoing["sent_at"]
     with Agentless(cluster) as agentless:
-        for node in round["nodes"]:
-            if node in round["outcomes"]:
+        for node in ongoing["nodes"]:
+            if node in ongoing["outcomes"]:
                 continue
-            if node in round["tasks"]:
-                answer = _agent_answer(round["tasks"][node], waited)
+            if node in ongoing["tasks"]:
+                answer = _agent_answer(ongoing["tasks"][node], waited)
                 if answer is None:
                     continue
-                del round["tasks"][node]
+                del ongoing["tasks"][node]
             else:
                 answer = "no agents without a broker"
             if isinstance(answer, str):
@@ -138,9 +140,9 @@ def _advance(task_id: str, cluster: str, round: Round) -> None:
                 collected, why = answer, ""
             deliver(cluster, collected)
             outcome = _outcome(collected, why)
-            round["outcomes"][node] = outcome
+            ongoing["outcomes"][node] = outcome
             report_progress(
-                task_id, len(round["outcomes"]), len(round["nodes"]), outcome["message"]
+                task_id, len(ongoing["outcomes"]), len(ongoing["nodes"]), outcome["message"]
             )
 
 
