@@ -23,4 +23,5 @@ urlpatterns = [
     path("network/corefile", network.corefile, name="network-corefile"),
     path("network/paste", network.paste, name="network-paste"),
     path("api/clusters/<path:cluster>/dns-trace", network.dns_live, name="api-dns-trace"),
+    path("api/clusters/<path:cluster>/collect", network.start_collection, name="api-collect"),
 ]

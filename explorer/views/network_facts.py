@@ -46,8 +46,8 @@ def dump_source(state: ClusterState, node: str, facts_in_order: tuple[str, ...])
     marked = [f for f in present if _KUBE_PROXY_MARKS.get(f, "\0") in facts[f]]
     chosen = (marked or present or [""])[0]
     source = node_source(state, node, chosen)
-    if chosen:
-        return FoundDump(chosen, facts[chosen], source, "")
+    if chosen:  # what failed to be read besides is not this page's business
+        return FoundDump(chosen, facts[chosen], {**source, "errors": {}}, "")
     if state.get("Node", "", node) is None and node not in state.node_facts:
         return FoundDump("", None, source, f"There is no node {node!r} in this cluster.")
     wanted = " or ".join(facts_in_order)

@@ -334,7 +334,7 @@ class _PortDrawer:
             ]
             sep = self.graph.box(
                 endpoint.chain,
-                plotly_text(f"{endpoint.chain} → {address}"),
+                plotly_text(f"→ {address}"),
                 hover_lines(endpoint.chain, rows + self._rule_rows([dnat] if dnat else [])),
                 COLOURS["endpoint"],
                 "endpoint",
@@ -347,20 +347,12 @@ class _PortDrawer:
     def _owner(self, sep: str, address: str, value: float) -> None:
         ip = address.rpartition(":")[0].strip("[]") or address
         owner = self.owners.get(ip)
-        if owner is None:
-            target = self.graph.box(
-                f"addr:{ip}",
-                plotly_text(ip),
-                hover_lines(f"address {ip}", [("owner", "not known from this text")]),
-                COLOURS["address"],
-                "pod",
-            )
-            self.graph.link(sep, target, value, hover_lines("DNAT", [("to", address)]))
+        if owner is None:  # pasted text, or an address no pod or node has: the chain ends here
             return
         if owner.pod:
             target = self.graph.box(
                 f"pod:{owner.pod}",
-                plotly_text(owner.pod),
+                plotly_text(owner.pod.partition("/")[2]),
                 hover_lines(f"pod {owner.pod}", [("IP", ip), ("node", owner.node or "?")]),
                 COLOURS["pod"],
                 "pod",

@@ -9,6 +9,7 @@ the text is parsed, never run, and not kept past the request.
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import orjson
@@ -19,8 +20,10 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from explorer.jobs import dispatch
+from explorer.jobs.collect import collect_cluster
 from explorer.views import chain_browser, corefile_chain, dns_trace, service_chains
 from explorer.views.pasted_text import KINDS, NotThatKind, analyse
 
@@ -114,6 +117,16 @@ def dns_live(request: HttpRequest, cluster: str) -> JsonResponse:
         return JsonResponse(live_trace(cluster, namespace, pod, name))
     except LiveLookupError as error:
         return json_error(404, "not_found", str(error))
+
+
+@require_POST
+async def start_collection(request: HttpRequest, cluster: str) -> JsonResponse:
+    """Collect every node's rules and resolv.conf now; the page follows the task's progress
+    and its live views redraw as each node's facts arrive."""
+    if cluster not in {c["name"] for c in await asyncio.to_thread(known_clusters)}:
+        return json_error(404, "no_such_cluster", f"Cluster {cluster!r} is not watched.")
+    task = await dispatch.start(collect_cluster, {"cluster": cluster})
+    return JsonResponse({"task": task}, status=202)
 
 
 # -- paste or upload ---------------------------------------------------------------------------

@@ -192,9 +192,17 @@
     });
   }
 
+  function controlsWithoutView() {
+    // a form whose page draws nothing yet (no pod picked) still offers the cluster's choices
+    for (const form of document.querySelectorAll("form[data-network-controls][data-cluster]")) {
+      if (form.dataset.cluster && window.ExplorerLive) onIndex(form.dataset.cluster, () => {});
+    }
+  }
+
   function boot(name, draw, options) {
     options = options || {};
     function start() {
+      controlsWithoutView();
       for (const container of document.querySelectorAll('[data-render="' + name + '"]')) {
         if (container.dataset.model) {
           const model = parseJson(container.dataset.model, null);

@@ -33,7 +33,7 @@
         step.name,
         step.why,
         step.qtype,
-        step.sent,
+        step.sent === "no" ? "not sent" : step.sent,
         records(answer) + (answer.note ? " — " + answer.note : ""),
         answer.by || "",
         source,

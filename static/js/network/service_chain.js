@@ -81,7 +81,10 @@
         option.value = service;
         filter.appendChild(option);
       }
-      filter.addEventListener("change", () => draw(container, model));
+      filter.addEventListener("change", () => {
+        window.Plotly.purge(figure); // a new set of boxes: draw afresh, no transition
+        draw(container, model);
+      });
     }
     if (!Object.keys(model.nodes || {}).length) {
       N.clear(figure).appendChild(N.el("p", "placeholder", model.missing || "Nothing to draw."));
@@ -105,6 +108,7 @@
         x: 0.01,
       },
     };
+    figure.style.height = height + "px";
     window.Plotly.react(figure, [trace(model, only)], layout, { displaylogo: false, responsive: true });
     figure.dataset.drawn = String(Object.keys(model.nodes).length);
   }

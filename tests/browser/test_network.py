@@ -1,0 +1,159 @@
+"""The networking pages in Chromium over the real app and the churning demo: the facts are
+collected with the page's own "Collect now", then each page draws from them."""
+
+from __future__ import annotations
+
+import pytest
+
+from explorer.collectors.iptables import parse, service_ports
+
+from .app import HOSTILE
+
+NODE = "demo-worker"
+FIGURE = "#service-chain [data-figure]"
+DRAWN = """selector => {
+  const element = document.querySelector(selector);
+  return element && element.dataset.drawn && element.dataset.drawn !== 'empty';
+}"""
+SANKEY_LABELS = """() => Array.from(document.querySelectorAll('#service-chain .sankey-node text'))
+  .map(t => t.textContent)"""
+
+
+def _collected(page) -> None:
+    """Press "Collect now" unless the app already holds the demo's rules, and wait for them."""
+    page.wait_for_selector(".network-notes p", timeout=15_000)
+    if "has been collected" in page.locator(".network-notes").text_content():
+        page.click("#collect-job [data-job-start]")
+        page.wait_for_function(
+            "() => document.querySelector('#collect-job [data-job-progress]').dataset.state"
+            " === 'done'",
+            timeout=60_000,
+        )
+
+
+@pytest.fixture
+def web_pods(demo) -> list[dict]:
+    """The pods the demo's shop/web Service selects."""
+    selector = demo.store.state.get("Service", "shop", "web")["spec"]["selector"]
+    return [
+        p
+        for p in demo.store.state.list("Pod", "shop")
+        if selector.items() <= (p["metadata"].get("labels") or {}).items()
+    ]
+
+
+def test_service_chain_page_draws_the_web_service_to_its_three_pods(
+    logged_in_page, artifacts, web_pods
+):
+    page = logged_in_page
+    page.goto(f"/network/service-chain?node={NODE}&service=shop/web")
+    _collected(page)
+    page.wait_for_function(DRAWN, arg=FIGURE, timeout=30_000)
+    labels = page.evaluate(SANKEY_LABELS)
+    pods = [label for label in labels if label.startswith("web-")]
+    endpoints = [label for label in labels if label.startswith("→ ")]
+    # 3 replicas; a rolling update the churn started may add its new pods for a while
+    assert len(pods) == len(endpoints) and len(pods) in (3, 4, 5, 6)
+    assert set(pods) <= {p["metadata"]["name"] for p in web_pods}
+    assert any(label.startswith("ClusterIP ") for label in labels)
+    assert any(label.startswith("KUBE-SVC-") for label in labels)
+    assert "taken" in page.locator(".network-notes").text_content()
+    page.screenshot(path=artifacts / "network-service-chain.png", full_page=True)
+    assert page.problems.exceptions == [], page.problems.exceptions
+
+
+def test_a_jump_link_in_the_chain_browser_moves_to_the_chain(logged_in_page, artifacts):
+    page = logged_in_page
+    page.goto(f"/network/chains?node={NODE}")
+    _collected(page)
+    page.wait_for_function(DRAWN, arg="#chain-browser", timeout=30_000)
+    target = "#chain-nat_2FKUBE-SERVICES"
+    link = page.locator('a.jump[data-anchor="nat/KUBE-SERVICES"]').first
+    link.click()
+    page.wait_for_function(
+        "selector => document.querySelector(selector).classList.contains('target')", arg=target
+    )
+    assert page.locator(target).get_attribute("open") is not None
+    top = page.evaluate(f"() => document.querySelector('{target}').getBoundingClientRect().top")
+    assert 0 <= top < 200
+    assert page.evaluate("() => window.location.hash") == target
+    page.screenshot(path=artifacts / "network-chain-browser.png")
+    page.fill("[data-chain-filter]", "shop/web:http")
+    page.wait_for_function(
+        "() => document.querySelector('[data-filter-status]').textContent.includes('match')"
+    )
+    shown = page.locator("details.chain:not([hidden]) summary strong").all_text_contents()
+    assert "KUBE-SERVICES" in shown and "PREROUTING" not in shown
+    page.screenshot(path=artifacts / "network-chain-browser-filtered.png")
+
+
+def test_dns_trace_ends_at_the_service_and_links_to_its_chain(logged_in_page, artifacts):
+    page = logged_in_page
+    page.goto("/network/dns?name=api")
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('select[name=pod] option'))"
+        ".some(o => o.value.startsWith('shop/web-'))"
+    )
+    pod = page.evaluate(
+        "() => Array.from(document.querySelectorAll('select[name=pod] option'))"
+        ".map(o => o.value).find(v => v.startsWith('shop/web-'))"
+    )
+    page.select_option("select[name=pod]", pod)
+    page.click("form.controls button[type=submit]")
+    page.wait_for_function(DRAWN, arg="#dns-trace", timeout=30_000)
+    rows = [
+        row.locator("td").all_text_contents() for row in page.locator("table.steps tbody tr").all()
+    ]
+    assert rows[0][1] == "api.shop.svc.cluster.local."
+    assert rows[0][3] == "A" and rows[0][5].startswith("NOERROR: A ")
+    page.screenshot(path=artifacts / "network-dns-trace.png", full_page=True)
+    page.click("a[data-next=service-chain]")
+    page.wait_for_url("**/network/service-chain?**service=shop%2Fapi**")
+    page.wait_for_function(DRAWN, arg=FIGURE, timeout=30_000)
+
+
+def test_corefile_page_shows_the_order_a_query_passes(logged_in_page, artifacts):
+    page = logged_in_page
+    page.goto("/network/corefile")
+    page.wait_for_function(DRAWN, arg="#corefile", timeout=30_000)
+    plugins = page.locator(".plugin-chain .plugin").all_text_contents()
+    assert plugins.index("cache") < plugins.index("kubernetes") < plugins.index("forward")
+    assert page.locator(".plugin-chain .order-note").count() >= 1
+    page.screenshot(path=artifacts / "network-corefile.png", full_page=True)
+
+
+def _hostile_dump(demo) -> str:
+    text = demo.store.state.node_facts[NODE]["iptables-save"]
+    rule = (
+        f'-A KUBE-SERVICES -d 10.96.178.167/32 -p tcp -m comment --comment "{HOSTILE}" '
+        "-m tcp --dport 81 -j KUBE-SVC-67NZLRHBNDSAWJRO"
+    )
+    return text.replace("-A KUBE-SERVICES ", rule + "\n-A KUBE-SERVICES ", 1)
+
+
+def test_pasted_rules_are_drawn_and_hostile_comments_run_nothing(logged_in_page, artifacts, demo):
+    page = logged_in_page
+    page.goto("/network/paste")
+    dump = _hostile_dump(demo)
+    web = next(p for p in service_ports(parse(dump)) if p.name == "shop/web:http")
+    page.fill("#paste-text", dump)
+    page.click("form.paste button[type=submit]")
+    page.wait_for_function(DRAWN, arg=FIGURE, timeout=30_000)
+    page.select_option("select[data-service-filter]", "shop/web")
+    page.wait_for_function(
+        "() => { const labels = Array.from("
+        "document.querySelectorAll('#service-chain .sankey-node text'), t => t.textContent);"
+        " return labels.length && labels.every(t => !t.startsWith('ClusterIP 10.96.0.10')); }"
+    )
+    labels = page.evaluate(SANKEY_LABELS)
+    drawn = sorted(label for label in labels if label.startswith("→ "))
+    assert drawn == sorted(f"→ {e.address}" for e in web.endpoints) and len(drawn) >= 3
+    page.locator("#service-chain").screenshot(path=artifacts / "network-pasted-sankey.png")
+    page.fill("[data-chain-filter]", "onerror")
+    page.wait_for_function(
+        "() => document.querySelector('[data-filter-status]').textContent.includes('match')"
+    )
+    assert HOSTILE in page.locator("#chain-browser").text_content()
+    page.screenshot(path=artifacts / "network-pasted-chains-filtered.png")
+    assert page.locator("img[src='x']").count() == 0
+    assert page.problems.dialogs == []
