@@ -237,7 +237,7 @@ def _is_number(word: str) -> bool:
     return word[1:2].isdigit()
 
 
-@dataclass
+@dataclass(slots=True)
 class Chain:
     name: str
     policy: str | None = None  # ACCEPT/DROP for a built-in chain, None for a user chain ("-")

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from explorer.lib.gc_pause import gc_paused
 
-from .model import UNKNOWN_TABLE, Counters, Rule, Ruleset, Table
+from .model import UNKNOWN_TABLE, Chain, Counters, Rule, Ruleset, Table
+
+# Line breaks str.splitlines() knows besides "\n", in ASCII (any other is non-ASCII).
+_OTHER_LINE_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
 
 
 class NotIptablesSave(ValueError):
@@ -15,6 +18,8 @@ class NotIptablesSave(ValueError):
 
 def _counters(text: str) -> Counters | None:
     """`[12:345]` → (12, 345)."""
+    if text == "[0:0]":  # every user chain's
+        return 0, 0
     if len(text) < 5 or text[0] != "[" or text[-1] != "]":
         return None
     packets, colon, octets = text[1:-1].partition(":")
@@ -26,68 +31,104 @@ def _counters(text: str) -> Counters | None:
 def parse(text: str) -> Ruleset:
     # 100k+ rules are as many acyclic objects: pausing the cyclic collector halves the time.
     with gc_paused():
-        return _parse(text)
+        return _Parser().read(text)
 
 
-def _parse(text: str) -> Ruleset:
-    ruleset = Ruleset()
-    table: Table | None = None
-    current = ""
-    rules: list[Rule] = []
-    unparsed = ruleset.unparsed
-    for number, line in enumerate(text.splitlines(), 1):
-        counters = None
-        if line.startswith("["):
+class _Parser:
+    def __init__(self) -> None:
+        self.ruleset = Ruleset()
+        self.table: Table | None = None
+        self.current: str | None = None  # the chain `rules` belongs to
+        self.rules: list[Rule] = []
+
+    def read(self, text: str) -> Ruleset:
+        if not text.isascii() or any(end in text for end in _OTHER_LINE_BREAKS):
+            text = "\n".join(text.splitlines())
+        # Almost every line is a rule: cutting the text at each "\n-A " leaves one rule per
+        # piece, followed by the other lines (if any) up to the next rule.
+        pieces = ("\n" + text).split("\n-A ")
+        number = self.lines(pieces[0][1:], 1) if pieces[0] else 1  # the next line's number
+        chain, rules, prefix = "", self.rules, "\n"  # "\n": no chain yet, matches no rule
+        for piece in pieces[1:]:
+            number += 1
+            if piece.startswith(prefix) and "\n" not in piece:  # the same chain, rule alone
+                rules.append(Rule(chain, piece[len(prefix) :].strip()))
+                continue
+            line, newline, rest = piece.partition("\n")
+            self.rule(line)
+            if newline:
+                number = self.lines(rest, number)
+            chain, rules = self.current or "", self.rules
+            prefix = "\n" if self.current is None else chain + " "
+        if not self.ruleset.tables:
+            raise NotIptablesSave("no iptables-save table, chain or rule found")
+        return self.ruleset
+
+    def rule(self, line: str, counters: Counters | None = None) -> None:
+        """`CHAIN spec`: an `-A` line without its `-A `."""
+        name, _, spec = line.partition(" ")
+        if name != self.current or self.table is None:
+            if self.table is None:
+                self.table = self.ruleset.table(UNKNOWN_TABLE)
+            self.current, self.rules = name, self.table.chain(name).rules
+        self.rules.append(Rule(name, spec.strip(), counters))
+
+    def lines(self, text: str, number: int) -> int:
+        """The lines between two `-A` lines (which `read` has taken out), the first of them
+        numbered `number`; returns the number of the line after them."""
+        for line in text.split("\n"):
+            self.line(number, line)
+            number += 1
+        return number
+
+    def line(self, number: int, line: str) -> None:
+        ruleset = self.ruleset
+        first = line[:1]
+        if first == ":":
+            self.declare(number, line)
+        elif first == "[":
             prefix, _, rest = line.partition(" ")
             counters = _counters(prefix)
             if counters is None or not rest.startswith("-A "):
-                unparsed.append((number, line))
-                continue
-            line = rest
-        if line.startswith("-A "):
-            name, _, spec = line[3:].partition(" ")
-            if name != current or table is None:
-                if table is None:
-                    table = ruleset.table(UNKNOWN_TABLE)
-                current, rules = name, table.chain(name).rules
-            rules.append(Rule(name, spec.strip(), counters))
-            continue
-        first = line[:1]
-        if first == ":":
-            parts = line[1:].split()
-            if not parts:
-                unparsed.append((number, line))
-                continue
-            if table is None:
-                table = ruleset.table(UNKNOWN_TABLE)
-            chain = table.chain(parts[0])
-            chain.policy = parts[1] if len(parts) > 1 and parts[1] != "-" else None
-            chain.counters = _counters(parts[2]) if len(parts) > 2 else None
-            chain.declared = True
+                ruleset.unparsed.append((number, line))
+                return
+            self.rule(rest[3:], counters)
         elif first == "*":
-            table, current = ruleset.table(line[1:].strip()), ""
-        elif line.startswith("COMMIT") and table is not None:
-            table.committed = True
+            self.table, self.current = ruleset.table(line[1:].strip()), None
+        elif line.startswith("COMMIT") and self.table is not None:
+            self.table.committed = True
         elif not first or first == "#" or line.isspace():
             if line.startswith("# Generated by ip6tables-save"):
                 ruleset.family = "ipv6"
         elif line.startswith(("-P ", "-N ")):
-            _declare(ruleset, table, line)
+            self.declare_dash_s(line)
         else:
-            unparsed.append((number, line))
-    if not ruleset.tables:
-        raise NotIptablesSave("no iptables-save table, chain or rule found")
-    return ruleset
+            ruleset.unparsed.append((number, line))
 
+    def declare(self, number: int, line: str) -> None:
+        """`:CHAIN POLICY [packets:bytes]`."""
+        parts = line[1:].split()
+        if not parts:
+            self.ruleset.unparsed.append((number, line))
+            return
+        if self.table is None:
+            self.table = self.ruleset.table(UNKNOWN_TABLE)
+        name = parts[0]
+        policy = parts[1] if len(parts) > 1 and parts[1] != "-" else None
+        counters = _counters(parts[2]) if len(parts) > 2 else None
+        chain = self.table.chains.get(name)
+        if chain is None:
+            self.table.chains[name] = Chain(name, policy, counters)
+        else:
+            chain.policy, chain.counters, chain.declared = policy, counters, True
 
-def _declare(ruleset: Ruleset, table: Table | None, line: str) -> None:
-    """`iptables -S` lines: `-N CHAIN` declares, `-P CHAIN POLICY` sets a built-in's policy."""
-    if table is None:
-        table = ruleset.table(UNKNOWN_TABLE)
-    parts = line.split()
-    chain = table.chain(parts[1]) if len(parts) > 1 else None
-    if chain is None:
-        return
-    chain.declared = True
-    if parts[0] == "-P" and len(parts) > 2:
-        chain.policy = parts[2]
+    def declare_dash_s(self, line: str) -> None:
+        """`iptables -S` lines: `-N CHAIN` declares, `-P CHAIN POLICY` sets a built-in's policy."""
+        table = self.table if self.table is not None else self.ruleset.table(UNKNOWN_TABLE)
+        parts = line.split()
+        if len(parts) < 2:
+            return
+        chain = table.chain(parts[1])
+        chain.declared = True
+        if parts[0] == "-P" and len(parts) > 2:
+            chain.policy = parts[2]
