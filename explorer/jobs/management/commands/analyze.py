@@ -1,11 +1,14 @@
-"""`manage.py analyze iptables|nft|ipvs|corefile|resolv FILE [--json]`: the explorer's analysis
-of a text saved on any machine (`-` reads stdin).
+"""`manage.py analyze iptables|nft|ipvs|corefile|resolv|cgroups FILE [--json]`: the explorer's
+analysis of a text saved on any machine (`-` reads stdin).
 
 - iptables: `iptables-save` / `ip6tables-save` output (with or without -c) → every Service
   port kube-proxy programmed, its chains and each endpoint's share of new connections;
 - nft: `nft list ruleset` text or `nft -j list ruleset` JSON (kube-proxy's nftables mode);
 - ipvs: `ipvsadm -Ln` (kube-proxy's IPVS mode);
-- corefile, resolv: a Corefile (or the coredns ConfigMap) and a resolv.conf.
+- corefile, resolv: a Corefile (or the coredns ConfigMap) and a resolv.conf;
+- cgroups: systemd-cgls, a find/ls -R listing of /sys/fs/cgroup, /proc/<pid>/cgroup or
+  kubelet /metrics/cadvisor (detected) → the kubepods tree: pods (uid, qos, path) and their
+  containers (see explorer.collectors.cgroups.report).
 
 `--json` prints the machine-readable form; for iptables and nft an object with `services` and
 `tables` (see explorer.collectors.iptables.report). A file that cannot be read, or is not of the
@@ -72,12 +75,24 @@ def _dns(kind: str) -> Callable[[str], Analysis]:
     return analyse
 
 
+def _cgroups(text: str) -> Analysis:
+    from explorer.collectors.cgroups.report import cgroups_report, render_cgroups
+
+    found = cgroups_report(text)
+    return found, render_cgroups(found)
+
+
 ANALYSES: dict[str, tuple[str, Callable[[str], Analysis]]] = {
     "iptables": ("iptables-save or ip6tables-save output", _iptables),
     "nft": ("nft list ruleset text or nft -j list ruleset JSON", _nft),
     "ipvs": ("ipvsadm -Ln output", _ipvs),
     "corefile": ("a Corefile or the coredns ConfigMap", _dns("corefile")),
     "resolv": ("a resolv.conf", _dns("resolv")),
+    "cgroups": (
+        "systemd-cgls output, a find/ls -R listing of /sys/fs/cgroup, /proc/<pid>/cgroup "
+        "or kubelet /metrics/cadvisor text",
+        _cgroups,
+    ),
 }
 
 
