@@ -404,7 +404,9 @@ def run(args: argparse.Namespace, tmp: Path, logs: Path) -> str:
         f" kubectl peak RSS {figures['kubectl'][0]:.0f} MiB",
     ]
     lines.append(
-        "CPU while measuring (cores): " + ", ".join(f"{n} {c:.2f}" for n, c in busy.items())
+        "CPU while measuring (cores): "
+        + ", ".join(f"{n} {c:.2f}" for n, c in busy.items())
+        + f"; machine load average after: {os.getloadavg()[0]:.1f}"
     )
     if result["failed"]:
         lines.append(f"clients that failed: {result['failed']}")
