@@ -35,14 +35,20 @@ class View:
 def _registry() -> dict[str, View]:
     # views import the registry's types, so load them lazily
     from . import (
+        cgroup_tree,
         chain_browser,
         corefile_chain,
         dns_trace,
         drift,
+        events,
+        hierarchy,
         network_index,
+        node,
         overview,
         packet_trace,
+        pod,
         proxy_mode,
+        search,
         service_chains,
     )
 
@@ -56,7 +62,15 @@ def _registry() -> dict[str, View]:
         drift.VIEW,
         packet_trace.VIEW,
     )
-    return {view.name: view for view in (overview.VIEW, *network)}
+    workloads = (
+        hierarchy.VIEW,
+        pod.VIEW,
+        node.VIEW,
+        cgroup_tree.VIEW,
+        events.VIEW,
+        search.VIEW,
+    )
+    return {view.name: view for view in (overview.VIEW, *network, *workloads)}
 
 
 _VIEWS: dict[str, View] | None = None
