@@ -22,6 +22,9 @@ urlpatterns = [
     path("network/dns", network.dns, name="network-dns"),
     path("network/corefile", network.corefile, name="network-corefile"),
     path("network/paste", network.paste, name="network-paste"),
+    path("network/drift", network.drift_page, name="network-drift"),
+    path("network/packet-trace", network.packet_trace_page, name="network-packet-trace"),
+    path("network/proxy-mode", network.proxy_mode_page, name="network-proxy-mode"),
     path("api/clusters/<path:cluster>/dns-trace", network.dns_live, name="api-dns-trace"),
     path("api/clusters/<path:cluster>/collect", network.start_collection, name="api-collect"),
 ]

@@ -24,7 +24,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from explorer.jobs import dispatch
 from explorer.jobs.collect import collect_cluster
-from explorer.views import chain_browser, corefile_chain, dns_trace, service_chains
+from explorer.views import (
+    chain_browser,
+    corefile_chain,
+    dns_trace,
+    drift,
+    packet_trace,
+    proxy_mode,
+    service_chains,
+)
 from explorer.views.pasted_text import KINDS, NotThatKind, analyse
 
 from .access import json_error
@@ -62,7 +70,7 @@ def _live(request: HttpRequest, template: str, context: dict, params: dict[str, 
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "network/index.html", {"future_pages": FUTURE_PAGES})
+    return render(request, "network/index.html")
 
 
 @require_GET
@@ -101,6 +109,25 @@ def dns(request: HttpRequest) -> HttpResponse:
 @require_GET
 def corefile(request: HttpRequest) -> HttpResponse:
     return _live(request, "network/corefile.html", {"intro": corefile_chain.INTRO}, {})
+
+
+@require_GET
+def drift_page(request: HttpRequest) -> HttpResponse:
+    return _live(request, "network/drift.html", {"intro": drift.INTRO}, {})
+
+
+@require_GET
+def proxy_mode_page(request: HttpRequest) -> HttpResponse:
+    return _live(request, "network/proxy_mode.html", {"intro": proxy_mode.INTRO}, {})
+
+
+@require_GET
+def packet_trace_page(request: HttpRequest) -> HttpResponse:
+    source = request.GET.get("source", "")
+    destination = request.GET.get("destination", "").strip()
+    context = {"intro": packet_trace.INTRO, "source": source, "destination": destination}
+    params = {"source": source, "destination": destination}
+    return _live(request, "network/packet_trace.html", context, params)
 
 
 @require_GET

@@ -24,6 +24,9 @@ PAGES = (
     "/network/dns",
     "/network/corefile",
     "/network/paste",
+    "/network/drift",
+    "/network/packet-trace",
+    "/network/proxy-mode",
 )
 
 
@@ -100,8 +103,9 @@ def test_every_network_page_loads_its_scripts_from_files_and_has_no_inline_scrip
 def test_the_header_links_every_network_page_for_the_cluster_being_looked_at(logged_in, watched):
     watched += [{"name": "demo"}, {"name": "prod"}]
     html = logged_in.get("/network/?cluster=prod").content.decode()
-    for path in ("/network/service-chain", "/network/chains", "/network/dns", "/network/corefile"):
-        assert f'href="{path}?cluster=prod"' in html
+    for path in PAGES[1:]:
+        if path != "/network/paste":
+            assert f'href="{path}?cluster=prod"' in html
 
 
 def test_a_live_page_says_what_it_shows_and_hands_its_parameters_to_its_script(logged_in, watched):
@@ -139,11 +143,26 @@ def test_pages_say_they_wait_for_the_watcher_before_any_cluster_is_listed(logged
     assert 'data-view="service-chains"' not in html
 
 
-def test_the_index_labels_the_pages_that_do_not_exist_yet(logged_in, watched):
+def test_the_index_links_every_network_page(logged_in, watched):
+    watched.append({"name": "demo"})
     html = logged_in.get("/network/").content.decode()
-    for name, _ in network.FUTURE_PAGES:
-        assert f"<strong>{name}</strong>" in html
-    assert html.count("not available yet") == len(network.FUTURE_PAGES)
+    for path in PAGES[1:]:
+        assert f'href="{path}' in html
+    assert "not available yet" not in html
+
+
+def test_the_packet_trace_page_hands_source_and_destination_to_its_view(logged_in, watched):
+    watched.append({"name": "demo"})
+    response = logged_in.get(
+        "/network/packet-trace", {"source": "pod:shop/web-1", "destination": "10.96.0.1:443/tcp"}
+    )
+    element = _page(response).attributes["packet-trace"]
+    assert element["data-view"] == "packet-trace"
+    assert orjson.loads(element["data-params"]) == {
+        "cluster": "demo",
+        "source": "pod:shop/web-1",
+        "destination": "10.96.0.1:443/tcp",
+    }
 
 
 def test_pasting_the_kind_dump_shows_its_services_and_the_two_dns_endpoints(logged_in, kind_dump):

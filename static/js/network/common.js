@@ -65,6 +65,9 @@
     services: (index) =>
       Object.keys(index.services).map((s) => [s, s + "  " + (index.services[s].cluster_ip || "")]),
     pods: (index) => Object.keys(index.pods).map((p) => [p, p + "  (node " + (index.pods[p] || "none") + ")"]),
+    sources: (index) =>
+      Object.keys(index.nodes).map((n) => ["node:" + n, "node " + n])
+        .concat(Object.keys(index.pods).map((p) => ["pod:" + p, "pod " + p])),
   };
 
   function fillControls(index) {
@@ -94,7 +97,8 @@
     text += source.taken_at ? ", taken " + source.taken_at : ", time taken not recorded";
     if (source.probe) text += " by the " + source.probe + " probe";
     text += ".";
-    const errors = Object.entries(source.errors || {});
+    // what failed besides the rules shown does not concern this page
+    const errors = Object.entries(source.errors || {}).filter(([fact]) => !source.fact || fact === source.fact);
     if (errors.length) text += " Not read: " + errors.map(([k, v]) => k + " (" + v + ")").join("; ") + ".";
     return text;
   }
