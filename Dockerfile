@@ -24,8 +24,11 @@ COPY templates ./templates
 COPY static ./static
 
 # Runs unprivileged; /app stays owned by root (nothing is written there: SECRET_KEY comes from
-# the environment, the database is PostgreSQL, beat keeps its schedule in /tmp).
-RUN useradd --system --uid 1000 --home-dir /nonexistent --shell /usr/sbin/nologin explorer
+# the environment, the database is PostgreSQL, beat keeps its schedule in /tmp). Finished
+# downloads go to EXPLORER_DOWNLOAD_DIR, a volume web and worker share (its first mount takes
+# this directory's owner).
+RUN useradd --system --uid 1000 --home-dir /nonexistent --shell /usr/sbin/nologin explorer \
+    && install -d -o explorer -g explorer /var/lib/explorer/downloads
 USER explorer
 
 EXPOSE 8000

@@ -99,15 +99,25 @@ def test_every_app_service_gets_its_settings_from_the_environment(config: dict[s
 
 
 def test_the_services_that_watch_or_collect_read_the_kubeconfig_mounted_read_only(
-    config: dict[str, Any], tmp_path: Path
+    config: dict[str, Any],
 ) -> None:
     for name in ("watcher", "worker"):
         service = config["services"][name]
         assert service["environment"]["KUBECONFIG"] == "/kube/config"
-        (mount,) = service["volumes"]
-        mount = mount if isinstance(mount, str) else f"{mount['target']}:ro"
-        assert mount.endswith("/kube/config:ro")
+        assert any(mount.endswith("/kubeconfig:/kube/config:ro") for mount in service["volumes"])
     assert "KUBECONFIG" not in config["services"]["web"]["environment"]
+
+
+def test_web_and_worker_share_the_volume_where_finished_downloads_wait(
+    config: dict[str, Any],
+) -> None:
+    services = config["services"]
+    directory = services["web"]["environment"]["EXPLORER_DOWNLOAD_DIR"]
+    assert services["worker"]["environment"]["EXPLORER_DOWNLOAD_DIR"] == directory
+    for name in ("web", "worker"):
+        assert f"downloads:{directory}:rw" in services[name]["volumes"]
+    assert "downloads" in config["volumes"]
+    assert f"install -d -o explorer -g explorer {directory}" in (REPO / "Dockerfile").read_text()
 
 
 def test_the_commands_name_a_management_command_the_celery_app_and_the_asgi_app_that_exist(
