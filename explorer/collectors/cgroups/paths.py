@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Qos = Literal["guaranteed", "burstable", "besteffort"]
@@ -118,6 +119,7 @@ def normalise(path: str) -> str:
     return "/" + stripped if stripped else "/"
 
 
+@lru_cache(maxsize=65536)
 def meaning(path: str) -> PathMeaning:
     """Read a path from its root down: `/kubepods.slice/…-pod<uid>.slice/cri-containerd-…`.
     A prefix above kubepods (a `--cgroup-root`) is allowed; below it every segment must mean

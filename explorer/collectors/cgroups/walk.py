@@ -49,6 +49,12 @@ def hierarchies(root: Path = MOUNT) -> tuple[int, list[Path]]:
     return 1, found
 
 
+def _controller_files(hierarchy: str) -> tuple[str, ...]:
+    """The v1 files one controller's hierarchy has (`cpu,cpuacct` has the cpu ones)."""
+    controllers = hierarchy.split(",")
+    return tuple(f for f in V1_FILES if f.split(".", 1)[0] in controllers)
+
+
 def _kubepods_dirs(base: Path, depth: int = SEARCH_DEPTH) -> Iterator[Path]:
     if classify(base.name) is not None and classify(base.name).role == "kubepods":  # type: ignore[union-attr]
         yield base
@@ -64,13 +70,20 @@ def _kubepods_dirs(base: Path, depth: int = SEARCH_DEPTH) -> Iterator[Path]:
 
 
 def _read_files(directory: str, wanted: tuple[str, ...]) -> dict[str, str]:
+    # os.open/os.read: a cgroup file is one short line, and a text-mode open() costs more
+    # than reading it (hundreds of cgroups x several files x each hierarchy).
     files: dict[str, str] = {}
     for name in wanted:
         try:
-            with open(os.path.join(directory, name)) as handle:
-                files[name] = handle.read()
+            descriptor = os.open(f"{directory}/{name}", os.O_RDONLY)
         except OSError:
             continue
+        try:
+            files[name] = os.read(descriptor, 4096).decode()
+        except OSError:
+            continue
+        finally:
+            os.close(descriptor)
     return files
 
 
@@ -99,9 +112,9 @@ def _walk_kubepods(
 def walk(root: Path = MOUNT, cgroup_root: str = "/") -> CgroupTree:
     """The kubepods tree with limits and usage as the kernel reports them."""
     version, dirs = hierarchies(root)
-    wanted = V2_FILES if version == 2 else V1_FILES
     merged: dict[str, dict[str, str]] = {}
     for hierarchy in dirs:
+        wanted = V2_FILES if version == 2 else _controller_files(hierarchy.name)
         base = hierarchy / cgroup_root.strip("/") if cgroup_root.strip("/") else hierarchy
         for kubepods in _kubepods_dirs(base):
             for path, files in _walk_kubepods(str(hierarchy), str(kubepods), wanted):
