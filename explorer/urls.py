@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from explorer.web import network, pages
+from explorer.web import network, pages, workloads
 
 urlpatterns = [
     path("", pages.overview, name="overview"),
@@ -27,4 +27,14 @@ urlpatterns = [
     path("network/proxy-mode", network.proxy_mode_page, name="network-proxy-mode"),
     path("api/clusters/<path:cluster>/dns-trace", network.dns_live, name="api-dns-trace"),
     path("api/clusters/<path:cluster>/collect", network.start_collection, name="api-collect"),
+    path("workloads/", workloads.hierarchy_page, name="workloads"),
+    path("pods/<str:namespace>/<str:name>", workloads.pod_page, name="pod"),
+    path("nodes/<str:name>", workloads.node_page, name="node"),
+    path("events/", workloads.events_page, name="events"),
+    path("search", workloads.search_page, name="search"),
+    path(
+        "api/clusters/<path:cluster>/pods/<str:namespace>/<str:name>/log",
+        workloads.log_tail,
+        name="api-pod-log",
+    ),
 ]

@@ -45,7 +45,9 @@ class NodeSlot:
 
 
 def cluster_cidr(node_count: int) -> str:
-    return "10.244.0.0/16" if node_count <= 256 else "10.224.0.0/12"
+    if node_count <= 256:
+        return "10.244.0.0/16"
+    return "10.224.0.0/12" if node_count <= 4096 else "10.224.0.0/11"
 
 
 def plan_nodes(cluster: str, count: int) -> list[NodeSlot]:

@@ -6,6 +6,9 @@ Protocol (JSON text frames). Browser → server:
   {"type": "resync", "id": "s1"}          a delta's version was not the next one: send it whole
   {"type": "ack", "seq": 17}              every message up to seq 17 has been handled
   {"type": "follow", "task": "<task id>"} show this long task's progress
+  {"type": "logs", "id": "l1", "cluster": "demo", "namespace": "shop", "pod": "web-1",
+      "container": "web", "tail": 100}  follow a container's log (tail lines first, then live)
+  {"type": "unlogs", "id": "l1"}          stop following it
 Server → browser (each with a "seq" the browser acknowledges; at most WINDOW unacknowledged):
   {"type": "full", "id": "s1", "model": {...}, "version": N}
   {"type": "delta", "id": "s1", "ops": [...], "version": N}   ops: see streaming/delta.py;
@@ -15,9 +18,15 @@ Server → browser (each with a "seq" the browser acknowledges; at most WINDOW u
   {"type": "progress", "task": "<id>", "state": "queued"|"running"|"done"|"failed", "done": 3,
       "total": 10, "message": "...", "download": "<file name>" (a finished bundle job)}
       (explorer/jobs/progress.py)
+  {"type": "log", "id": "l1", "lines": [...], "skipped": 0, "end": false}  lines of a followed
+      log, batched; `skipped` counts lines dropped while the tab did not read (at most
+      MAX_LOG_BATCH wait); `end` when the log ended (the container stopped, or an error said so)
   {"type": "error", "id": "s1" or null, "message": "..."}
 A tab that follows a task late is first sent the task's latest progress, when a lookup for it has
 been installed with `serve_progress_from` (the jobs layer does, at start-up).
+Logs are read through the API's pods/log with the client of a cluster this process watches
+(explorer/kube/logs.py), at most MAX_LOGS per tab; a web process that watches no cluster (the
+team install's) answers `logs` with an error.
 Only a logged-in user may connect (the handshake is refused otherwise); asgi.py checks Origin.
 
 How it works: a subscription joins the group of its (view, params) and asks the publisher of the
@@ -29,7 +38,9 @@ ask for the whole model again. A tab that does not read gets no more than its Ou
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -38,10 +49,12 @@ from typing import Any
 import orjson
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from explorer.kube.logs import LogError, follow_log
 from explorer.views import ViewError, get_view, params_of
 
 from .names import publisher_channel, status_group, task_group, view_group
 from .outbox import CAPACITY, WINDOW, Outbox
+from .runtime import api_client
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +63,9 @@ MAX_ID = 64
 KEEPALIVE = 30.0  # seconds between renewals of groups and publications
 ANSWER_TIMEOUT = 10.0  # a full model asked for and not come by then: tell the page
 CLOSE_UNAUTHENTICATED = 4401
+MAX_LOGS = 4
+MAX_LOG_BATCH = 1000
+MAX_LOG_TAIL = 1000
 
 # task id -> its latest progress message (without "type"), or None when unknown
 ProgressLookup = Callable[[str], Awaitable[dict[str, Any] | None]]
@@ -85,6 +101,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.outbox = Outbox(window, capacity)
         self.subscriptions: dict[str, _Subscription] = {}
         self.followed: set[str] = set()
+        self.logs: dict[str, asyncio.Task] = {}
         self._keepalive: asyncio.Task | None = None
         self._renewed = time.monotonic()
 
@@ -101,6 +118,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self._keepalive is not None:
             self._keepalive.cancel()
+        for task in self.logs.values():
+            task.cancel()
         for group in self._groups():
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -122,6 +141,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             "resync": self._resync,
             "ack": self._ack,
             "follow": self._follow,
+            "logs": self._logs,
+            "unlogs": self._unlogs,
         }.get(kind)  # type: ignore[arg-type]
         if handler is None:
             await self._error(None, "unknown message type")
@@ -180,6 +201,79 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         latest = await _progress_lookup(task) if _progress_lookup is not None else None
         if latest is not None:
             await self.task_progress({**latest, "type": "task.progress", "task": task})
+
+    async def _logs(self, content: dict[str, Any]) -> None:
+        log_id = _id(content)
+        fields = [content.get(k) for k in ("cluster", "namespace", "pod", "container")]
+        if log_id is None or not all(isinstance(f, str) and 0 < len(f) <= 253 for f in fields):
+            await self._error(log_id, "logs needs an id, cluster, namespace, pod and container")
+            return
+        tail = content.get("tail", 100)
+        tail = min(tail, MAX_LOG_TAIL) if isinstance(tail, int) and tail >= 0 else 100
+        await self._unlogs({"id": log_id})
+        if len(self.logs) >= MAX_LOGS:
+            await self._error(log_id, f"at most {MAX_LOGS} logs followed per page")
+            return
+        client = api_client(fields[0])  # type: ignore[arg-type]
+        if client is None:
+            await self._error(log_id, "this web process does not watch that cluster: no logs")
+            return
+        self.logs[log_id] = asyncio.ensure_future(
+            self._follow_log(log_id, client, *fields[1:], tail)  # type: ignore[arg-type]
+        )
+
+    async def _unlogs(self, content: dict[str, Any]) -> None:
+        task = self.logs.pop(_id(content) or "", None)
+        if task is not None:
+            task.cancel()
+
+    async def _follow_log(
+        self, log_id: str, client: Any, namespace: str, pod: str, container: str, tail: int
+    ) -> None:
+        """Read the log on a thread; hand its lines to the tab in batches as it reads them."""
+        loop = asyncio.get_running_loop()
+        lines: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+        holder: dict[str, Any] = {}
+
+        def pump() -> None:
+            put = lambda kind, text: loop.call_soon_threadsafe(lines.put_nowait, (kind, text))  # noqa: E731
+            try:
+                holder["log"] = followed = follow_log(client, namespace, pod, container, tail)
+                for line in followed:
+                    put("line", line)
+                put("end", "")
+            except LogError as error:
+                put("error", str(error))
+            except Exception as error:  # the connection broke: say so, the page may retry
+                put("error", f"the log stream broke: {type(error).__name__}")
+
+        threading.Thread(target=pump, name=f"log {namespace}/{pod}", daemon=True).start()
+        try:
+            while True:
+                kind, text = await lines.get()
+                batch = [text] if kind == "line" else []
+                while kind == "line" and not lines.empty():
+                    kind, text = lines.get_nowait()
+                    if kind == "line":
+                        batch.append(text)
+                await self._queue_log(log_id, batch, end=kind != "line")
+                if kind == "error":
+                    await self._error(log_id, text)
+                if kind != "line":
+                    return
+        finally:
+            with contextlib.suppress(Exception):
+                if "log" in holder:
+                    holder["log"].close()
+
+    async def _queue_log(self, log_id: str, lines: list[str], end: bool) -> None:
+        """Lines join those still waiting for the tab; beyond MAX_LOG_BATCH the oldest go."""
+        slot = ("log", log_id)
+        waiting = self.outbox.waiting(slot)
+        lines = (waiting["lines"] if waiting else []) + lines
+        skipped = (waiting["skipped"] if waiting else 0) + max(0, len(lines) - MAX_LOG_BATCH)
+        message = {"type": "log", "id": log_id, "lines": lines[-MAX_LOG_BATCH:], "end": end}
+        await self._queue(slot, {**message, "skipped": skipped})
 
     # ---- from the publisher (channel layer) ----------------------------------------------
 

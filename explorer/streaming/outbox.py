@@ -40,6 +40,10 @@ class Outbox:
         self._waiting[slot] = message
         return self._overflow() if self._deltas > self.capacity else set()
 
+    def waiting(self, slot: Slot) -> dict[str, Any] | None:
+        """The message queued for `slot` and not yet sent, if any."""
+        return self._waiting.get(slot)
+
     def forget(self, sub: str) -> None:
         """Drop what waits for one subscription (it was unsubscribed, or is owed a full)."""
         for slot in [s for s in self._waiting if s[0] in ("delta", "full") and s[1] == sub]:

@@ -18,6 +18,7 @@ from typing import TypedDict
 import redis
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
+from kubernetes.client import ApiClient
 
 from explorer.kube.config import Cluster
 from explorer.kube.reflector import WatchTiming
@@ -36,6 +37,7 @@ _current_lock = threading.Lock()
 class Runtime:
     publisher: Publisher
     watchers: list[ClusterWatcher]
+    api_clients: dict[str, ApiClient] = field(default_factory=dict)  # cluster -> its client
     _advertising: threading.Event = field(default_factory=threading.Event)
 
     def wait_synced(self, timeout: float | None = None) -> bool:
@@ -72,7 +74,7 @@ def start(
         ClusterWatcher(c.api_client, c.name, publisher.sink, resources, timing).start()
         for c in clusters
     ]
-    runtime = Runtime(publisher, watchers)
+    runtime = Runtime(publisher, watchers, {c.name: c.api_client for c in clusters})
     if directory is not None:
         directory.advertise(publisher.clusters, runtime._advertising)
     with _current_lock:
@@ -90,6 +92,12 @@ def start_embedded(clusters: list[Cluster]) -> Runtime:
 
         loop = twisted_loop
     return start(clusters, layer=layer, loop=loop)
+
+
+def api_client(cluster: str) -> ApiClient | None:
+    """The client of a cluster this process watches (for reads beyond the watch: pod logs)."""
+    runtime = current()
+    return runtime.api_clients.get(cluster) if runtime is not None else None
 
 
 def current() -> Runtime | None:

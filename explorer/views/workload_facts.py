@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from explorer.lib.gc_pause import gc_paused
 from explorer.lib.quantities import QuantityError, cpu_millicores, memory_bytes
 from explorer.state.cluster import ClusterState
 
@@ -85,6 +86,10 @@ class WorkloadFacts:
         self._held: dict[int, tuple[dict, PodFacts]] = {}
 
     def of(self, pods: Iterable[dict]) -> list[PodFacts]:
+        with gc_paused():  # a first build makes a few objects per pod of a big cluster
+            return self._of(pods)
+
+    def _of(self, pods: Iterable[dict]) -> list[PodFacts]:
         held, fresh = self._held, {}
         facts = []
         for pod in pods:

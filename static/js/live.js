@@ -11,6 +11,8 @@
  *   conn.onState(cluster, callback({state, reason, notVisible}))  state: connecting, live,
  *       reconnecting or error; it covers both the websocket and the cluster's watcher
  *   conn.follow(taskId, callback(progress))
+ *   conn.logs({cluster, namespace, pod, container, tail}, {onLines(lines, {skipped, end}),
+ *       onError(message)}) -> {stop()}   a container's log, its last `tail` lines then live
  * No inline script anywhere: this file is loaded with <script src>.
  */
 (function () {
@@ -63,6 +65,7 @@
       this.clusterStatus = new Map();
       this.stateListeners = [];
       this.tasks = new Map();
+      this.logFollows = new Map();
     }
 
     start() {
@@ -86,6 +89,7 @@
         this.socketReason = "";
         for (const sub of this.subs.values()) this.sendSubscribe(sub);
         for (const task of this.tasks.keys()) this.send({ type: "follow", task: task });
+        for (const [id, log] of this.logFollows) this.send({ type: "logs", id: id, ...log.params, tail: 0 });
         this.notifyAll();
       });
       ws.addEventListener("message", (event) => {
@@ -146,6 +150,18 @@
       this.send({ type: "follow", task: task });
     }
 
+    logs(params, handlers) {
+      const id = "l" + this.nextId++;
+      this.logFollows.set(id, { params: params, handlers: handlers || {} });
+      this.send({ type: "logs", id: id, ...params });
+      return {
+        stop: () => {
+          this.logFollows.delete(id);
+          this.send({ type: "unlogs", id: id });
+        },
+      };
+    }
+
     onState(cluster, callback) {
       this.stateListeners.push({ cluster: cluster, callback: callback });
       callback(this.state(cluster));
@@ -194,7 +210,19 @@
           if (callback) callback(message);
           return;
         }
+        case "log": {
+          const log = this.logFollows.get(message.id);
+          if (log && log.handlers.onLines) {
+            log.handlers.onLines(Array.isArray(message.lines) ? message.lines : [], { skipped: message.skipped || 0, end: !!message.end });
+          }
+          return;
+        }
         case "error":
+          if (this.logFollows.has(message.id)) {
+            const handlers = this.logFollows.get(message.id).handlers;
+            if (handlers.onError) handlers.onError(message.message);
+            return;
+          }
           if (sub && sub.handlers.onError) sub.handlers.onError(message.message);
           else if (window.console) window.console.warn("live:", message.message);
           return;

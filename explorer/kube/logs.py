@@ -1,0 +1,104 @@
+"""Container logs through the API's `pods/log` (read-only): a tail, or followed line by line.
+
+Both go through the official client's CoreV1Api with `_preload_content=False`, so the body is
+read as raw bytes (a followed log is a chunked response that ends when the container stops or
+the caller closes it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import orjson
+from kubernetes.client import ApiClient, CoreV1Api
+from kubernetes.client.exceptions import ApiException
+
+MAX_TAIL = 5000
+READ_TIMEOUT = 30  # seconds to wait for a tail; a follow waits as long as it is kept open
+
+
+class LogError(Exception):
+    """The API refused the log (no such pod or container, a container not started yet, RBAC);
+    str() is the API's message, safe to show."""
+
+
+def _message(error: ApiException) -> str:
+    body = (
+        error.body.decode(errors="replace")
+        if isinstance(error.body, bytes)
+        else str(error.body or "")
+    )
+    try:
+        return str(orjson.loads(body).get("message") or body)[:500]
+    except (ValueError, AttributeError):
+        return (body or str(error.reason))[:500]
+
+
+def read_log(
+    api_client: ApiClient, namespace: str, pod: str, container: str, tail_lines: int = 200
+) -> list[str]:
+    """The last `tail_lines` lines of one container's log."""
+    try:
+        response = CoreV1Api(api_client).read_namespaced_pod_log(
+            pod,
+            namespace,
+            container=container or None,
+            tail_lines=max(0, min(tail_lines, MAX_TAIL)),
+            _preload_content=False,
+            _request_timeout=READ_TIMEOUT,
+        )
+    except ApiException as error:
+        raise LogError(_message(error)) from None
+    try:
+        return response.data.decode(errors="replace").splitlines()
+    finally:
+        response.release_conn()
+
+
+class FollowedLog:
+    """A log being followed: iterate for lines as the container writes them; `close()` (from any
+    thread) ends the iteration by closing the connection."""
+
+    def __init__(self, response) -> None:
+        self._response = response
+        self.closed = False
+
+    def __iter__(self) -> Iterator[str]:
+        pending = b""
+        try:
+            for chunk in self._response.stream(1024, decode_content=True):
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                for line in lines:
+                    yield line.decode(errors="replace")
+            if pending:
+                yield pending.decode(errors="replace")
+        except Exception:
+            if not self.closed:
+                raise
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self._response.close()
+            self._response.release_conn()
+
+
+def follow_log(
+    api_client: ApiClient, namespace: str, pod: str, container: str, tail_lines: int = 0
+) -> FollowedLog:
+    """Lines as the container writes them, after its last `tail_lines`, until the log ends."""
+    try:
+        response = CoreV1Api(api_client).read_namespaced_pod_log(
+            pod,
+            namespace,
+            container=container or None,
+            follow=True,
+            tail_lines=max(0, min(tail_lines, MAX_TAIL)),
+            _preload_content=False,
+        )
+    except ApiException as error:
+        raise LogError(_message(error)) from None
+    return FollowedLog(response)

@@ -1,0 +1,174 @@
+/*
+ * The pod page: the "pod" view (explorer/views/pod.py) drawn as text, kept live; its events on a
+ * timeline; its containers' logs followed over the tab's websocket ("logs" messages,
+ * explorer/streaming/consumers.py). Every cluster string reaches the DOM as text.
+ */
+(function () {
+  "use strict";
+  const W = window.ExplorerWorkloads;
+  const el = W.el;
+  let cluster = "";
+  let node = "";
+
+  function facts(model) {
+    const h = model.header;
+    const rows = [
+      ["state", h.state + (h.reason ? " (" + h.reason + ")" : "") + ", ready " + h.ready + ", restarts " + h.restarts],
+      ["node", h.node ? el("a", { href: W.links.node(cluster, h.node), text: h.node }) : "not scheduled yet"],
+      ["pod IP", h.pod_ip || "none yet"],
+      ["host IP", h.host_ip || "none yet"],
+      ["UID", h.uid],
+      ["created", h.created],
+      ["labels", Object.entries(h.labels).map(([k, v]) => k + "=" + v).join(", ") || "none"],
+    ];
+    if (model.node) rows.splice(2, 0, ["node ready", model.node.ready + (model.node.internal_ip ? ", " + model.node.internal_ip : "")]);
+    W.replace("pod-facts", rows.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", {}, [v])]));
+    const owners = model.owners.map((o) =>
+      el("li", {}, [el("a", { href: W.links.events(cluster, o.namespace, o.kind, o.name), text: o.kind + " " + o.name })]));
+    W.replace("pod-owners", owners.length ? owners : [el("li", { className: "muted", text: "none: a bare pod" })]);
+  }
+
+  function qos(model) {
+    const q = model.qos;
+    document.getElementById("pod-qos").textContent =
+      q.class + (q.reported && q.reported !== q.class ? " (status.qosClass says " + q.reported + ")" : "");
+    W.replace("pod-qos-reasons", q.reasons.map((r) => el("li", { text: r })));
+  }
+
+  function resources(map) {
+    const entries = Object.entries(map || {});
+    return entries.length ? entries.map(([k, v]) => k + " " + v).join(", ") : "none";
+  }
+
+  function cgroupLink(path) {
+    if (!path || !node) return el("span", { className: "muted", text: "not recorded" });
+    return el("a", { href: W.links.node(cluster, node, { cgroup: path }), className: "cgroup-link", text: "cgroup", title: path, dataset: { cgroup: path } });
+  }
+
+  function anatomy(model) {
+    const rows = [];
+    const sandbox = model.sandbox;
+    rows.push(el("tr", { className: "sandbox" }, [
+      W.cell("sandbox"), W.cell("pause"), W.cell("the runtime's pause image"), W.cell(sandbox.host_network ? "shares the node's network (hostNetwork)" : "holds the pod's network namespace"),
+      W.cell(""), W.cell(""), W.cell(""), W.cell(""), W.cell(cgroupLink(sandbox.cgroup)),
+    ]));
+    for (const c of model.containers) {
+      const state = c.condition + (c.detail ? " (" + c.detail + ")" : "") + (c.role === "container" ? (c.ready ? ", ready" : ", not ready") : "");
+      rows.push(el("tr", { dataset: { container: c.name } }, [
+        W.cell(c.role + (c.role === "init" || c.role === "sidecar" ? " #" + c.order : "")),
+        W.cell(c.name),
+        W.cell(c.image),
+        W.cell(state + (c.last_termination ? "; last: " + c.last_termination : "")),
+        W.cell(c.restarts),
+        W.cell(resources(c.requests)),
+        W.cell(resources(c.limits)),
+        W.cell(c.probes.length ? el("ul", { className: "plain" }, c.probes.map((p) => el("li", { text: p }))) : "none"),
+        W.cell(cgroupLink(c.cgroup)),
+      ]));
+    }
+    W.replace("pod-anatomy", [W.table(["role", "name", "image", "state", "restarts", "requests", "limits", "probes", "on the node"], rows)]);
+    const note = el("p", { className: "muted", text: sandbox.note });
+    document.getElementById("pod-anatomy").append(note);
+  }
+
+  function volumes(model) {
+    const rows = model.volumes.map((v) => {
+      const chain = [v.type + (v.detail ? " " + v.detail : "")];
+      if (v.claim) chain.push("→ PVC " + v.claim.name + " (" + (v.claim.phase || "?") + (v.claim.requested ? ", asks " + v.claim.requested : "") + ")");
+      if (v.volume) chain.push("→ PV " + v.volume.name + " (" + [v.volume.capacity, v.volume.reclaim, v.volume.source].filter(Boolean).join(", ") + ")");
+      if (v.storage_class) chain.push("→ StorageClass " + v.storage_class.name + " (" + [v.storage_class.provisioner, v.storage_class.binding].filter(Boolean).join(", ") + ")");
+      return el("tr", {}, [W.cell(v.name), W.cell(chain.join(" "))]);
+    });
+    W.replace("pod-volumes", [rows.length ? W.table(["volume", "what backs it"], rows) : el("p", { className: "muted", text: "no volumes" })]);
+  }
+
+  function services(model) {
+    const items = model.services.map((s) =>
+      el("li", {}, [el("a", { href: W.withCluster("/network/service-chain", cluster, { service: s.namespace + "/" + s.name }), text: s.namespace + "/" + s.name }), " " + s.type + (s.cluster_ip ? " " + s.cluster_ip : "")]));
+    W.replace("pod-services", items.length ? items : [el("li", { className: "muted", text: "no Service selects this pod's labels" })]);
+  }
+
+  function dns(model) {
+    document.getElementById("pod-dns").textContent = model.dns.text;
+    document.getElementById("pod-dns-why").textContent =
+      "dnsPolicy " + model.dns.policy + ": the kubelet built it from " + (model.dns.applied === "cluster" ? "the cluster DNS Service" : model.dns.applied === "host" ? "the node's resolv.conf" : "dnsConfig only") +
+      (model.dns.notes.length ? ". " + model.dns.notes.join("; ") : ".");
+  }
+
+  function draw(model) {
+    const status = document.getElementById("pod-status");
+    if (!model.found) {
+      status.textContent = "This pod does not exist (any more) in cluster " + model.header.cluster + ".";
+      status.className = "error";
+      return;
+    }
+    node = model.header.node;
+    status.textContent = model.header.state + " on " + (node || "no node yet");
+    status.className = "";
+    facts(model);
+    qos(model);
+    anatomy(model);
+    volumes(model);
+    services(model);
+    dns(model);
+    window.ExplorerTimeline.draw(document.getElementById("pod-events"), model.events);
+    logChoices(model);
+  }
+
+  // ---- logs ----
+  let follow = null;
+  let chosen = "";
+
+  function logChoices(model) {
+    const select = document.getElementById("log-container");
+    const names = model.containers.map((c) => c.name);
+    if (select.options.length === names.length && [...select.options].every((o, i) => o.value === names[i])) return;
+    const wanted = chosen || new URLSearchParams(window.location.search).get("container") || "";
+    select.replaceChildren(...names.map((n) => el("option", { value: n, text: n, selected: n === wanted })));
+    chosen = select.value;
+  }
+
+  function startLog(live) {
+    stopLog(live);
+    const out = document.getElementById("pod-log");
+    out.textContent = "";
+    const p = W.params();
+    const tail = Math.max(0, Math.min(1000, parseInt(document.getElementById("log-tail").value, 10) || 0));
+    chosen = document.getElementById("log-container").value;
+    if (!chosen) return;
+    document.getElementById("log-state").textContent = "following " + chosen + "…";
+    document.getElementById("log-stop").hidden = false;
+    follow = live.logs({ cluster: cluster, namespace: p.namespace, pod: p.name, container: chosen, tail: tail }, {
+      onLines: (lines, info) => {
+        if (info.skipped) out.append(document.createTextNode("… " + info.skipped + " lines skipped …\n"));
+        out.append(document.createTextNode(lines.map((l) => l + "\n").join("")));
+        while (out.textContent.length > 400000) out.removeChild(out.firstChild);
+        out.scrollTop = out.scrollHeight;
+        if (info.end) document.getElementById("log-state").textContent = "the log ended";
+      },
+      onError: (message) => { document.getElementById("log-state").textContent = "error: " + message; },
+    });
+  }
+
+  function stopLog() {
+    if (follow) follow.stop();
+    follow = null;
+    document.getElementById("log-stop").hidden = true;
+  }
+
+  W.ready(() => {
+    const p = W.params();
+    const live = W.connect(p);
+    if (!live) return;
+    cluster = p.cluster;
+    live.subscribe("pod", { cluster: p.cluster, namespace: p.namespace, name: p.name }, {
+      onModel: draw,
+      onError: W.problem("pod-status"),
+    });
+    document.getElementById("log-follow").addEventListener("click", () => startLog(live));
+    document.getElementById("log-stop").addEventListener("click", () => {
+      stopLog();
+      document.getElementById("log-state").textContent = "stopped";
+    });
+  });
+})();

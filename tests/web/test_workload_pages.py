@@ -1,0 +1,134 @@
+"""The workload pages through Django's test client: login, what they carry for their scripts,
+a readable 404 for an object the watched state does not hold, no inline script anywhere."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+import orjson
+import pytest
+
+from explorer.demo import build_demo
+from explorer.web import workloads
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+CLUSTER = {"name": "demo", "status": "live", "reason": "", "not_visible": []}
+PAGES = (
+    "/workloads/",
+    "/pods/shop/db-0",
+    "/nodes/demo-worker",
+    "/events/",
+    "/search?q=web",
+)
+
+
+@pytest.fixture
+def watched(monkeypatch):
+    """The demo as the state this process watches (what the embedded install has)."""
+    state = build_demo()
+    monkeypatch.setattr(workloads, "known_clusters", lambda: [CLUSTER])
+    monkeypatch.setattr(workloads, "state_of", lambda cluster: state if cluster == "demo" else None)
+    return state
+
+
+def _params(response) -> dict:
+    found = re.search(r'id="workloads" data-params="([^"]*)"', response.content.decode())
+    assert found, "the page carries no params for its script"
+    return orjson.loads(html_lib.unescape(found.group(1)))
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_workload_page_needs_a_login(client, url) -> None:
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_workload_page_loads_its_scripts_by_src_only(logged_in, watched, url) -> None:
+    body = logged_in.get(url).content.decode()
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", body, re.S)
+    assert scripts and all('src="' in attrs and not inline.strip() for attrs, inline in scripts)
+    assert re.search(r"\son\w+=", body) is None
+
+
+def test_hierarchy_page_hands_its_script_the_view_params(logged_in, watched) -> None:
+    params = _params(logged_in.get("/workloads/?namespace=shop&size=cpu"))
+    assert params == {"cluster": "demo", "namespace": "shop", "size": "cpu"}
+
+
+def test_hierarchy_page_falls_back_to_count_for_an_unknown_size(logged_in, watched) -> None:
+    assert _params(logged_in.get("/workloads/?size=bogus"))["size"] == "count"
+
+
+def test_pod_page_of_a_held_pod_names_it_for_the_pod_view(logged_in, watched) -> None:
+    response = logged_in.get("/pods/shop/db-0")
+    assert response.status_code == 200
+    assert _params(response) == {"cluster": "demo", "namespace": "shop", "name": "db-0"}
+    assert b"pause" in response.content and b"QoS" in response.content
+
+
+def test_unknown_pod_gets_a_readable_404_page(logged_in, watched) -> None:
+    response = logged_in.get("/pods/shop/no-such-pod")
+    assert response.status_code == 404
+    text = response.content.decode()
+    assert "There is no pod shop/no-such-pod in cluster" in text
+    assert "<h1>Not found</h1>" in text
+
+
+def test_unknown_node_gets_a_readable_404_page(logged_in, watched) -> None:
+    response = logged_in.get("/nodes/ghost")
+    assert response.status_code == 404
+    assert "There is no node ghost" in response.content.decode()
+
+
+def test_hostile_pod_name_in_the_url_is_escaped_on_the_404_page(logged_in, watched) -> None:
+    response = logged_in.get("/pods/shop/" + HOSTILE.replace("/", "%2F"))
+    assert response.status_code == 404
+    assert "<img" not in response.content.decode()
+
+
+def test_node_page_carries_the_cgroup_to_highlight(logged_in, watched) -> None:
+    path = "/kubepods.slice/kubepods-burstable.slice"
+    response = logged_in.get("/nodes/demo-worker", {"cgroup": path})
+    assert _params(response) == {"cluster": "demo", "name": "demo-worker", "size": "limit"}
+    assert f'data-highlight="{path}"' in response.content.decode()
+
+
+def test_where_the_state_is_not_held_here_the_page_is_served_and_the_view_decides(
+    logged_in, monkeypatch
+) -> None:
+    monkeypatch.setattr(workloads, "known_clusters", lambda: [CLUSTER])
+    monkeypatch.setattr(workloads, "state_of", lambda cluster: None)
+    assert logged_in.get("/pods/shop/anything").status_code == 200
+
+
+def test_events_page_scopes_to_one_object(logged_in, watched) -> None:
+    params = _params(logged_in.get("/events/?namespace=shop&kind=Deployment&name=web"))
+    assert params == {"cluster": "demo", "namespace": "shop", "object": "Deployment/web"}
+
+
+def test_search_box_is_in_every_page_header_with_its_static_script(logged_in, watched) -> None:
+    body = logged_in.get("/").content.decode()
+    assert 'id="find"' in body and "js/find.js" in body
+
+
+def test_search_page_escapes_the_query(logged_in, watched) -> None:
+    body = logged_in.get("/search", {"q": HOSTILE}).content.decode()
+    assert "<img" not in body
+    assert _params_from(body)["q"] == HOSTILE
+
+
+def _params_from(body: str) -> dict:
+    found = re.search(r'id="workloads" data-params="([^"]*)"', body)
+    assert found
+    return orjson.loads(html_lib.unescape(found.group(1)))
+
+
+def test_log_tail_of_an_unwatched_cluster_is_a_json_404(logged_in) -> None:
+    response = logged_in.get("/api/clusters/nowhere/pods/shop/db-0/log")
+    assert response.status_code == 404
+    assert response.json()["error"] == "no_such_cluster"
