@@ -14,6 +14,11 @@ from . import tokens
 
 Counters = tuple[int, int]  # packets, bytes
 
+class _Unset:
+    """Not worked out yet (a slot left empty would cost an AttributeError to test)."""
+
+
+_UNSET = _Unset()
 _TARGET_FLAGS = ("-j", "--jump", "-g", "--goto")
 _GOTO_FLAGS = ("-g", "--goto")
 
@@ -37,6 +42,7 @@ class Rule:
         self.chain = chain
         self.spec = spec
         self.counters = counters
+        self._target: str | None | _Unset = _UNSET
 
     @classmethod
     def from_words(cls, chain: str, words: list[str], counters: Counters | None = None) -> Rule:
@@ -88,20 +94,18 @@ class Rule:
     @property
     def target(self) -> str | None:
         """The chain or extension after `-j`/`-g` (None for a rule that only counts)."""
-        try:
-            return self._target
-        except AttributeError:
-            self._target: str | None = self._find_target()
-            return self._target
+        if self._target is _UNSET:
+            self._target = self._find_target()
+        return self._target  # type: ignore[return-value]
 
     def _find_target(self) -> str | None:
         spec = self.spec
         # Fast path: the last ` -j ` with no quoted text after it is the target.
-        _, jump, tail = spec.rpartition(" -j ")
-        if not jump and spec.startswith("-j "):
-            jump, tail = "-j ", spec[3:]
-        if jump and '"' not in tail and " -g " not in tail:
-            return tail.split(" ", 1)[0]
+        jump = spec.rfind(" -j ")
+        start = jump + 4 if jump != -1 else 3 if spec.startswith("-j ") else -1
+        if start != -1 and spec.find('"', start) == -1 and spec.find(" -g ", start) == -1:
+            end = spec.find(" ", start)
+            return spec[start:] if end == -1 else spec[start:end]
         index = self._target_index()
         return self.words[index + 1] if index >= 0 else None
 
@@ -124,22 +128,15 @@ class Rule:
 
     def value(self, name: str) -> str | None:
         """The first value of the first option called `name` (None when absent)."""
-        if name not in self.spec:
-            return None
-        fast = _fast_values(self.spec, name, first=True)
-        if fast is not None:
-            word = fast[0] if fast else ""
-            return None if not word or (word[0] == "-" and not _is_number(word)) else word
-        found = self.values(name)
-        return found[0] if found else None
+        word = _first_value(self.spec, name)
+        if word is _UNSET:
+            found = self.values(name)
+            return found[0] if found else None
+        return word if word and (word[0] != "-" or _is_number(word)) else None  # type: ignore[index]
 
     def has(self, name: str) -> bool:
-        if name not in self.spec:
-            return False
-        fast = _fast_values(self.spec, name, first=True)
-        if fast is not None:
-            return bool(fast)
-        return self.values(name) is not None
+        word = _first_value(self.spec, name)
+        return self.values(name) is not None if word is _UNSET else word is not None
 
     def negated(self, name: str) -> bool:
         return any(o.negated for o in self.options if o.name == name)
@@ -147,7 +144,7 @@ class Rule:
     @property
     def comments(self) -> list[str]:
         """Every `--comment` (Calico puts two on one rule)."""
-        fast = _fast_values(self.spec, "--comment", first=False)
+        fast = _fast_values(self.spec, "--comment")
         if fast is not None:
             return fast
         return [o.values[0] for o in self.options if o.name == "--comment" and o.values]
@@ -155,20 +152,48 @@ class Rule:
     @property
     def comment(self) -> str:
         """The first comment, or ""."""
-        found = _fast_values(self.spec, "--comment", first=True)
-        if found is None:
+        word = _first_value(self.spec, "--comment")
+        if word is _UNSET:
             found = self.comments
-        return found[0] if found else ""
+            return found[0] if found else ""
+        return word or ""  # type: ignore[return-value]
 
 
-def _fast_values(spec: str, name: str, *, first: bool) -> list[str] | None:
-    """The word after each `name` option, found with str methods (a hit is outside quotes when
-    an even number of quotes precede it); None when the text has escapes: ask the tokenizer."""
+def _fast_values(spec: str, name: str) -> list[str] | None:
+    """The word after each `name` option, found with str methods; None when the text has
+    escapes or an unclosed quote: ask the tokenizer."""
     if "\\" in spec:
         return None
     found: list[str] = []
+    at = _option_at(spec, name, 0)
+    while at != -1:
+        word = _word_at(spec, at + len(name) + 1)
+        if word is None:
+            return None
+        found.append(word)
+        at = _option_at(spec, name, at + len(name))
+    return found
+
+
+def _first_value(spec: str, name: str) -> str | None | _Unset:
+    """The word after the first `name` option ("" if none), None when there is no such option;
+    _UNSET when the text has escapes or an unclosed quote: ask the tokenizer."""
+    if name not in spec:
+        return None
+    if "\\" in spec:
+        return _UNSET
+    at = _option_at(spec, name, 0)
+    if at == -1:
+        return None
+    word = _word_at(spec, at + len(name) + 1)
+    return _UNSET if word is None else word
+
+
+def _option_at(spec: str, name: str, start: int) -> int:
+    """Where the word `name` stands, from `start` on, outside quotes (an even number of quotes
+    precede it), or -1."""
     size, length = len(name), len(spec)
-    at = spec.find(name)
+    at = spec.find(name, start)
     while at != -1:
         end = at + size
         if (
@@ -176,19 +201,18 @@ def _fast_values(spec: str, name: str, *, first: bool) -> list[str] | None:
             and (end == length or spec[end] == " ")
             and spec.count('"', 0, at) % 2 == 0
         ):
-            start = end + 1
-            if spec.startswith('"', start):
-                close = spec.find('"', start + 1)
-                if close == -1:
-                    return None
-                found.append(spec[start + 1 : close])
-            else:
-                stop = spec.find(" ", start)
-                found.append(spec[start:] if stop == -1 else spec[start:stop])
-            if first:
-                return found
+            return at
         at = spec.find(name, end)
-    return found
+    return -1
+
+
+def _word_at(spec: str, start: int) -> str | None:
+    """The bare or quoted word at `start` ("" past the end); None for an unclosed quote."""
+    if spec.startswith('"', start):
+        close = spec.find('"', start + 1)
+        return None if close == -1 else spec[start + 1 : close]
+    end = spec.find(" ", start)
+    return spec[start:] if end == -1 else spec[start:end]
 
 
 def _options(words: list[str], quoted: frozenset[int]) -> list[Option]:

@@ -25,14 +25,14 @@ _PROTOCOLS = ("tcp", "udp", "sctp")
 _SEP = kubeproxy.ENDPOINT
 
 
-@dataclass
+@dataclass(slots=True)
 class Endpoint:
     address: str | None  # ip:port the DNAT sends to ([ip]:port for IPv6)
     chain: str  # KUBE-SEP-…
     probability: float  # share of new connections, not the rule's conditional probability
 
 
-@dataclass
+@dataclass(slots=True)
 class ServicePort:
     name: str | None  # ns/name:port as in the comments (None when the rules carry none)
     protocol: str | None
@@ -75,6 +75,7 @@ class _Reader:
     def __init__(self, ruleset: Ruleset) -> None:
         self.nat = _merged(ruleset, "nat")
         self.filter = _merged(ruleset, "filter")
+        self.destinations = _destinations(self.nat)
         self.ports: dict[str, ServicePort] = {}
         self.names: dict[str, list[str]] = {}
 
@@ -85,9 +86,13 @@ class _Reader:
             self.names[key] = []
         return found
 
-    def named(self, rule: Rule, key: str | None = None) -> ServicePort | None:
-        """The Service port a rule belongs to: by its target's hash, else by its comment."""
-        comment = rule.comment
+    def named(
+        self, rule: Rule, key: str | None = None, comment: str | None = None
+    ) -> ServicePort | None:
+        """The Service port a rule belongs to: by its target's hash, else by its (first)
+        comment."""
+        if comment is None:
+            comment = rule.comment
         name = service_port_name(comment) if comment else None
         protocol = rule.value("-p")
         if key is None and name and protocol:
@@ -164,9 +169,8 @@ class _Reader:
         return list(found.values())
 
     def _destination(self, chain: str, jump: Rule) -> str | None:
-        for rule in reversed(self.nat.get(chain, ())):  # kube-proxy puts the DNAT last
-            if "DNAT" in rule.spec and rule.target == "DNAT":
-                return rule.value("--to-destination")
+        if chain in self.destinations:
+            return self.destinations[chain]
         # A fragment without the KUBE-SEP chain: newer kube-proxy names it in the comment.
         for comment in jump.comments:
             _, arrow, address = comment.partition(" -> ")
@@ -178,8 +182,10 @@ class _Reader:
         for rule in self.nat.get("KUBE-SERVICES", ()):
             target = rule.target or ""
             prefix = _prefix(target)
-            comment = " ".join(rule.comments)
-            draft = self.named(rule, target[len(prefix) :] if prefix else None)
+            comments = rule.comments
+            comment = " ".join(comments)
+            key = target[len(prefix) :] if prefix else None
+            draft = self.named(rule, key, comments[0] if comments else "")
             if draft is None:
                 continue
             destination = _address(rule.value("-d"))
@@ -224,9 +230,12 @@ class _Reader:
 
     def _resolve_name(self, key: str, draft: ServicePort) -> None:
         """The comment name whose hash is the chains' suffix (else the first one seen)."""
-        candidates = self.names[key]
+        candidates = list(dict.fromkeys(self.names[key]))
+        if len(candidates) == 1 and draft.protocol:
+            draft.name = candidates[0]  # whatever its hash, no other name could be chosen
+            return
         protocols = [draft.protocol] if draft.protocol else list(_PROTOCOLS)
-        for name in dict.fromkeys(candidates):
+        for name in candidates:
             for protocol in protocols:
                 if kubeproxy.port_proto_hash(name, protocol) == key:
                     draft.name, draft.protocol = name, protocol
@@ -240,17 +249,25 @@ def _add(values: list[str], value: str | None) -> None:
         values.append(value)
 
 
-_PREFIXES_BY_LENGTH = sorted({len(p) for p in kubeproxy.PER_SERVICE_PREFIXES})
-_PREFIX_SET = frozenset(kubeproxy.PER_SERVICE_PREFIXES)
-
-
 def _prefix(chain: str) -> str:
-    if not chain.startswith("KUBE-"):
-        return ""
-    for length in _PREFIXES_BY_LENGTH:
-        if chain[:length] in _PREFIX_SET:
-            return chain[:length]
+    if chain.startswith(kubeproxy.PER_SERVICE_PREFIXES):  # one test turns most chains away
+        for prefix in kubeproxy.PER_SERVICE_PREFIXES:
+            if chain.startswith(prefix):
+                return prefix
     return ""
+
+
+def _destinations(nat: dict[str, list[Rule]]) -> dict[str, str | None]:
+    """Each KUBE-SEP chain's DNAT address, for those with a DNAT. One walk through the chains in
+    the order they were read, rather than a jump at a time, keeps the memory reads close."""
+    found: dict[str, str | None] = {}
+    for name, rules in nat.items():
+        if name.startswith(_SEP):
+            for rule in reversed(rules):  # kube-proxy puts the DNAT last
+                if "DNAT" in rule.spec and rule.target == "DNAT":
+                    found[name] = rule.value("--to-destination")
+                    break
+    return found
 
 
 def _merged(ruleset: Ruleset, table: str) -> dict[str, list[Rule]]:
@@ -267,7 +284,7 @@ def _merged(ruleset: Ruleset, table: str) -> dict[str, list[Rule]]:
                 chains[chain.name] = chain.rules
     # Chains only named as jump targets (a grep'd fragment) still belong to the picture; only
     # entry chains and KUBE-EXT/FW/XLB jump to per-service chains.
-    for name in [n for n in chains if n in _ENTRY_CHAINS or _prefix(n) in _JUMPING]:
+    for name in [n for n in chains if n in _ENTRY_CHAINS or n.startswith(_JUMPING)]:
         for rule in chains[name]:
             target = rule.target
             if target and target not in chains and _prefix(target):
@@ -276,7 +293,7 @@ def _merged(ruleset: Ruleset, table: str) -> dict[str, list[Rule]]:
 
 
 _ENTRY_CHAINS = frozenset({"KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-EXTERNAL-SERVICES"})
-_JUMPING = frozenset({kubeproxy.EXTERNAL, kubeproxy.FIREWALL, kubeproxy.EXTERNAL_LOCAL_LEGACY})
+_JUMPING = (kubeproxy.EXTERNAL, kubeproxy.FIREWALL, kubeproxy.EXTERNAL_LOCAL_LEGACY)
 
 
 def service_ports(ruleset: Ruleset) -> list[ServicePort]:
