@@ -1,5 +1,6 @@
 """Real kernel: a dump restored into a fresh network namespace and read back with
-`iptables-save -c` analyses exactly like the file (both iptables backends when installed)."""
+`iptables-save -c` analyses exactly like the file (both iptables backends when installed). With
+the default backend the read-back goes through the node agent's local probe, as on a node."""
 
 import os
 import shutil
@@ -10,6 +11,7 @@ import pytest
 
 from explorer.collectors.iptables import parse, service_ports
 from explorer.collectors.iptables.report import report
+from explorer.collectors.probes.local import LocalProbe
 from explorer.demo import build_demo
 from tests.demo.conftest import NOW
 
@@ -58,6 +60,11 @@ def _through_kernel(netns: str, text: str, variant: str) -> str:
             f"iptables{variant}-restore refused the dump (a match or target module that cannot "
             f"load in a network namespace?): {restored.stderr.strip()}"
         )
+    if variant == "":
+        collected = LocalProbe(netns=netns).collect("test-node")
+        assert "iptables-save" in collected["facts"], collected["errors"]
+        assert collected["probe"] == "local"
+        return collected["facts"]["iptables-save"]
     saved = subprocess.run(
         ["ip", "netns", "exec", netns, f"iptables{variant}-save", "-c"],
         capture_output=True,
