@@ -12,6 +12,7 @@ from .context import CONTEXT_KEY, ServerContext, json_response
 from .exec import serve_exec
 from .logs import serve_log
 from .negotiation import DISCOVERY, OBJECT, Wanted, negotiate
+from .node_proxy import serve_node_proxy
 from .params import flag
 from .protowire import decode_review
 from .reads import get_object, list_objects
@@ -140,5 +141,6 @@ def build_app(ctx: ServerContext) -> web.Application:
     app = web.Application(middlewares=[_statuses], client_max_size=1024**2)
     app.on_response_prepare.append(_flow_control_headers)
     app[CONTEXT_KEY] = ctx
+    app.router.add_route("GET", "/api/v1/nodes/{name}/proxy/{path:.*}", serve_node_proxy)
     app.router.add_route("*", "/{tail:.*}", dispatch)
     return app

@@ -1,6 +1,7 @@
 """The way to a node without its agent: exec in its kube-proxy pod through the API server, then
 the facts recorded for it (demo cluster, bundle). A node neither reaches is unreachable, and
-says why each way failed."""
+says why each way failed. Its cgroup tree (`cgroups`): the kubelet's /metrics/cadvisor
+through `nodes/proxy`, then the recorded tree."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from kubernetes.client import ApiClient
 
 from explorer.collectors.probes import NodeFacts, RecordedProbe, reached
 from explorer.collectors.probes.exec import ExecProbe
-from explorer.collectors.probes.facts import ProbeName, one_line, unreadable
+from explorer.collectors.probes.facts import CGROUP_FACTS, ProbeName, one_line, unreadable
+from explorer.collectors.probes.proxy import ProxyCgroupProbe
 from explorer.kube.config import KubeConfigError
 
 from .node_sources import api_client, source_of
@@ -53,6 +55,26 @@ class Agentless:
                 return collected
             reasons.append(f"recorded: {_reason(collected)}")
         return unreadable(node, tried, "; ".join(reasons))
+
+    def cgroups(self, node: str) -> NodeFacts:
+        """The node's `cgroups` fact alone (an error for it when neither way reaches it)."""
+        reasons = []
+        client = self._connection()
+        if client is None:
+            reasons.append(f"proxy: {self._unusable}")
+        else:
+            collected = ProxyCgroupProbe(client).collect(node)
+            if reached(collected):
+                return collected
+            reasons.append(f"proxy: {_reason(collected)}")
+        source = source_of(self.cluster)
+        if source.recorded is not None:
+            recorded = RecordedProbe(source.recorded(), source.recorded_at, CGROUP_FACTS)
+            collected = recorded.collect(node)
+            if reached(collected):
+                return collected
+            reasons.append(f"recorded: {_reason(collected)}")
+        return unreadable(node, "proxy", "; ".join(reasons), CGROUP_FACTS)
 
     def _connection(self) -> ApiClient | None:
         if self._client is None and not self._unusable:

@@ -1,4 +1,5 @@
-"""Collecting node facts (iptables-save, ip6tables-save, nft, resolv.conf) with Celery.
+"""Collecting node facts (iptables-save, ip6tables-save, nft, resolv.conf, the cgroup tree)
+with Celery.
 
 - `collect_node` (node-scoped, queue `node.<node>`): run by the agent on that node, with the
   local probe. Acknowledged late: a worker killed mid-task leaves it unacknowledged, and Redis
@@ -7,15 +8,19 @@
   round by round (each round a retry of itself POLL_SECONDS later, so it never blocks a worker
   that is also a node's agent). A node whose task expired — no agent took it within
   CELERY_NODE_TASK_EXPIRES — or failed is probed without an agent (explorer/jobs/agentless.py):
-  exec, then recorded facts; a node none of them reaches is reported unreachable, and the
-  others are still collected. Progress: n of N nodes, each node's outcome on its own report.
-  Each node's facts go into the cluster's state as they come (explorer/jobs/facts_delivery.py).
+  exec, then recorded facts, and its cgroup tree through `nodes/proxy` (the kubelet's
+  cAdvisor metrics), then the recorded tree; a node none of them reaches is reported
+  unreachable, and the others are still collected. Progress: n of N nodes, each node's
+  outcome on its own report. Each node's facts go into the cluster's state as they come
+  (explorer/jobs/facts_delivery.py).
   Without a broker (tasks run in this process) there are no agents: every node goes agentless.
 
 The agent's probe is configured by its environment: EXPLORER_PROBE_ROOT (where the node's
 files are, e.g. /host in a container; default /), EXPLORER_PROBE_NETNS (a network namespace to
-read instead of the worker's own), and EXPLORER_PROBE_PAUSE_SECONDS (a test hook: wait that long
-before reading, to kill a worker mid-task).
+read instead of the worker's own), EXPLORER_PROBE_CGROUP_ROOT (the kubelet's --cgroup-root,
+where kubepods is looked for under <root>/sys/fs/cgroup; default /), EXPLORER_PROBE_CGROUPS
+(0 to leave the cgroup tree unread; default 1), and EXPLORER_PROBE_PAUSE_SECONDS (a test
+hook: wait that long before reading, to kill a worker mid-task).
 """
 
 from __future__ import annotations
@@ -28,8 +33,8 @@ from celery import Task, states
 from celery.result import AsyncResult
 
 from explorer.collectors.probes import LocalProbe, NodeFacts, reached
-from explorer.collectors.probes.facts import one_line
-from explorer.env import env_int, env_str
+from explorer.collectors.probes.facts import joined, one_line
+from explorer.env import env_bool, env_int, env_str
 
 from .agentless import Agentless
 from .celery import app
@@ -45,7 +50,7 @@ RUN_LIMIT = 150.0  # a started node task not done this long after it could be re
 
 class NodeOutcome(TypedDict):
     node: str
-    probe: str  # local, exec or recorded; "" when the node could not be reached
+    probe: str  # local, exec, proxy or recorded; "" when the node could not be reached
     taken_at: str  # when the facts were taken ("" when unreachable)
     errors: dict[str, str]  # fact -> why it was not read
     message: str  # one line, as the progress reported it
@@ -70,6 +75,8 @@ def agent_probe() -> LocalProbe:
         netns=env_str("EXPLORER_PROBE_NETNS"),
         root=Path(env_str("EXPLORER_PROBE_ROOT", "/")),
         pause=env_int("EXPLORER_PROBE_PAUSE_SECONDS", 0, minimum=0, maximum=3600),
+        cgroups=env_bool("EXPLORER_PROBE_CGROUPS", True),
+        cgroup_root=env_str("EXPLORER_PROBE_CGROUP_ROOT", "/"),
     )
 
 
@@ -82,7 +89,7 @@ def agent_probe() -> LocalProbe:
     track_started=True,
 )
 def collect_node(self: Task, node: str) -> NodeFacts:
-    report_progress(self.request.id, 0, 1, f"{node}: reading its rules and resolv.conf")
+    report_progress(self.request.id, 0, 1, f"{node}: reading its rules, resolv.conf and cgroups")
     collected = agent_probe().collect(node)
     report_progress(self.request.id, 1, 1, _summary(collected), state="done")
     return collected
@@ -135,7 +142,8 @@ def _advance(task_id: str, cluster: str, ongoing: Ongoing) -> None:
             else:
                 answer = "no agents without a broker"
             if isinstance(answer, str):
-                collected, why = agentless.collect(node, answer), answer
+                collected = joined(agentless.collect(node, answer), agentless.cgroups(node))
+                why = answer
             else:
                 collected, why = answer, ""
             deliver(cluster, collected)
@@ -171,9 +179,17 @@ def _summary(collected: NodeFacts) -> str:
     node = collected["node"]
     if not reached(collected):
         return f"{node}: unreachable: {next(iter(collected['errors'].values()), '')}"
-    read = ", ".join(collected["facts"])
+    read = ", ".join(
+        _read_by(fact, value, collected["probe"]) for fact, value in collected["facts"].items()
+    )
     missing = f"; not read: {', '.join(collected['errors'])}" if collected["errors"] else ""
     return f"{node}: {collected['probe']} probe read {read}{missing}"
+
+
+def _read_by(fact: str, value: object, probe: str) -> str:
+    """A fact's name, and the probe that read it when another than the collection's."""
+    own = value.get("probe") if isinstance(value, dict) else None
+    return f"{fact} ({own} probe)" if own and own != probe else fact
 
 
 def _outcome(collected: NodeFacts, why: str) -> NodeOutcome:

@@ -81,7 +81,8 @@ async def test_every_node_is_collected_through_exec_with_a_report_each_into_the_
     assert [r["state"] for r in reports] == ["running"] * 4 + ["done"]
     assert reports[-1]["message"] == "demo: 3 of 3 nodes collected"
     assert sorted(r["message"] for r in reports[1:-1]) == [
-        f"{node}: exec probe read iptables-save, resolv.conf; not read: ip6tables-save, nft "
+        f"{node}: exec probe read iptables-save, resolv.conf, cgroups (proxy probe); "
+        "not read: ip6tables-save, nft "
         "(no agents without a broker)"
         for node in DEMO_NODES
     ]

@@ -6,7 +6,9 @@ with limits, and `build_tree` reads the Kubernetes meaning off the paths.
 
 The recorded form (the demo's, explorer/demo/facts/cgroups.py) is
 `{"version": 2, "driver": "systemd", "root": "/sys/fs/cgroup", "nodes": {path: {file: text}}}`
-with paths relative to the root: `tree_from_recorded` reads it.
+with paths relative to the root: `tree_from_recorded` reads it. A probe's tree
+(explorer/collectors/probes/facts.py) has the same form and says which input it was read from
+(`"source": "walk"`, `"cadvisor"`); the tree keeps that source.
 """
 
 from __future__ import annotations
@@ -150,4 +152,6 @@ def tree_from_recorded(recorded: Mapping[str, Any]) -> CgroupTree:
     if version not in (1, 2):
         version = version_of_files({name for files in nodes.values() for name in files}) or None
     driver = recorded.get("driver") if recorded.get("driver") in ("systemd", "cgroupfs") else None
-    return build_tree(entries_from_files(nodes), "recorded", version, driver)
+    source = recorded.get("source")
+    source = source if isinstance(source, str) and source else "recorded"
+    return build_tree(entries_from_files(nodes), source, version, driver)

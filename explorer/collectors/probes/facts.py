@@ -4,7 +4,30 @@ any fact could not be read. Parsing is the views' job; a probe only fetches.
 Facts (keys of `NodeFacts["facts"]`, and the keys they are kept under in `node_facts[node]`):
 - `iptables-save`, `ip6tables-save`: `iptables-save -c` output (counters included);
 - `nft`: `nft -j list ruleset` (JSON text);
-- `resolv.conf`: the node's /etc/resolv.conf.
+- `resolv.conf`: the node's /etc/resolv.conf;
+- `cgroups`: the node's kubepods cgroup tree, not text but a JSON-ready `CgroupsFact` (below).
+
+The `cgroups` fact has one shape whoever made it — the demo's recorded tree
+(explorer/demo/facts/cgroups.py), the local probe's walk of the node's cgroupfs, the proxy
+probe's read of the kubelet's /metrics/cadvisor — and the views read it with
+`explorer.collectors.cgroups.tree_from_recorded`:
+    {"version": 2, "driver": "systemd", "root": "/sys/fs/cgroup",
+     "nodes": {"kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod<uid_>.slice/
+               cri-containerd-<id>.scope": {"cpu.weight": "4", "cpu.max": "50000 100000",
+                                            "memory.max": "268435456", "pids.max": "max"}},
+     "source": "walk", "probe": "local", "taken_at": "2026-05-06T07:08:09Z"}
+- `version`: 1 or 2, None when the input did not tell (cAdvisor without PSI samples);
+- `driver`: `systemd` or `cgroupfs` (None: no kubepods path said);
+- `root`: where the hierarchy is mounted on the node; `nodes` paths are relative to it (on
+  cgroup v1 the same path exists in each controller's hierarchy, `<root>/<controller>/<path>`);
+- `nodes`: kubepods, its QoS levels, pods and containers, each with the interface files of its
+  version as the kernel prints them (v1 `memory.limit_in_bytes`, `cpu.cfs_quota_us`,
+  `cpu.cfs_period_us`, `cpu.shares`, `memory.usage_in_bytes`, `pids.max`, `pids.current`; v2
+  `memory.max`, `cpu.max`, `cpu.weight`, `memory.current`, `pids.max`, `pids.current`); a value
+  the input did not have is absent;
+- `source` (`walk`, `cadvisor`, `recorded`), `probe` and `taken_at`: where this tree was read,
+  by which probe, and when (a node's text facts and its cgroups may come from different
+  probes); absent from the demo's own recorded form.
 
 A node shows what its dataplane uses: one in nftables mode has little in iptables-save, an eBPF
 node may have neither. What was read is kept; what failed is in `errors`, one line each.
@@ -14,14 +37,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol, TypedDict
+from typing import Any, Literal, NotRequired, Protocol, TypedDict
 
-ProbeName = Literal["local", "exec", "recorded"]
+ProbeName = Literal["local", "exec", "proxy", "recorded"]
 
 IPTABLES = "iptables-save"
 IP6TABLES = "ip6tables-save"
 NFT = "nft"
 RESOLV_CONF = "resolv.conf"
+CGROUPS = "cgroups"
 
 # The command that prints each fact on a node (or in its kube-proxy pod): argv, never a shell.
 COMMANDS: dict[str, tuple[str, ...]] = {
@@ -30,7 +54,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     NFT: ("nft", "-j", "list", "ruleset"),
     RESOLV_CONF: ("cat", "/etc/resolv.conf"),
 }
-FACTS = tuple(COMMANDS)
+FACTS = tuple(COMMANDS)  # the text facts
+CGROUP_FACTS = (CGROUPS,)
 
 # The pseudo-kind a view lists in its `kinds` to be rebuilt when a node's facts change.
 NODE_FACTS_KIND = "NodeFacts"
@@ -39,11 +64,21 @@ TAKEN_AT, PROBE, ERRORS = "taken_at", "probe", "errors"
 UNREACHABLE_AT = "unreachable_at"  # the last collection read nothing: when it tried
 
 
+class CgroupsFact(TypedDict):
+    version: int | None
+    driver: str | None
+    root: str
+    nodes: dict[str, dict[str, str]]  # cgroup path, relative to root -> {interface file: text}
+    source: NotRequired[str]
+    probe: NotRequired[ProbeName]
+    taken_at: NotRequired[str]
+
+
 class NodeFacts(TypedDict):
     node: str
     taken_at: str  # RFC 3339, UTC
     probe: ProbeName
-    facts: dict[str, str]  # fact -> raw text
+    facts: dict[str, str | CgroupsFact]  # fact -> raw text (cgroups: a CgroupsFact)
     errors: dict[str, str]  # fact -> one-line reason it could not be read
 
 
@@ -60,21 +95,33 @@ def now() -> str:
 def node_facts(
     node: str,
     probe: ProbeName,
-    facts: dict[str, str],
+    facts: dict[str, str | CgroupsFact],
     errors: dict[str, str],
     taken_at: str | None = None,
 ) -> NodeFacts:
     return NodeFacts(node=node, taken_at=taken_at or now(), probe=probe, facts=facts, errors=errors)
 
 
-def unreadable(node: str, probe: ProbeName, reason: str) -> NodeFacts:
-    """Nothing could be read: every fact fails for the same reason."""
-    return node_facts(node, probe, {}, dict.fromkeys(FACTS, reason))
+def unreadable(
+    node: str, probe: ProbeName, reason: str, facts: tuple[str, ...] = FACTS
+) -> NodeFacts:
+    """Nothing could be read: every fact (of those asked for) fails for the same reason."""
+    return node_facts(node, probe, {}, dict.fromkeys(facts, reason))
 
 
 def reached(collected: NodeFacts) -> bool:
     """The probe read something from the node (a node may legitimately lack some facts)."""
     return bool(collected["facts"])
+
+
+def joined(first: NodeFacts, second: NodeFacts) -> NodeFacts:
+    """One collection of a node read by two probes (its rules by exec, its cgroups through
+    nodes/proxy): the facts of both, the errors of what neither read, and the probe and time
+    of the first unless only the second read anything."""
+    facts = {**first["facts"], **second["facts"]}
+    errors = {k: v for k, v in {**first["errors"], **second["errors"]}.items() if k not in facts}
+    lead = second if reached(second) and not reached(first) else first
+    return node_facts(first["node"], lead["probe"], facts, errors, lead["taken_at"])
 
 
 def one_line(text: str, limit: int = 300) -> str:
