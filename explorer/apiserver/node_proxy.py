@@ -241,26 +241,38 @@ def _memory(usage: int, limit: int, now: str) -> dict[str, Any]:
     return memory
 
 
-def _stats(cgroup: Cgroup, now: str) -> dict[str, Any]:
-    return {
+_NO_PRESSURE = {"total": 0, "avg10": 0, "avg60": 0, "avg300": 0}
+
+
+def _stats(cgroup: Cgroup, now: str, pressure: bool) -> dict[str, Any]:
+    """cpu and memory; with PSI (all zero) on cgroup v2, as the kubelet fills it in there."""
+    stats = {
         "cpu": _cpu(cgroup, now),
         "memory": _memory(cgroup.usage, memory_limit(cgroup.files), now),
     }
+    if pressure:
+        for part in stats.values():
+            part["psi"] = {"full": dict(_NO_PRESSURE), "some": dict(_NO_PRESSURE)}
+    return stats
 
 
-def summary(node: dict, cgroups: list[Cgroup]) -> dict[str, Any]:
-    now = now_rfc3339()
+def summary(node: dict, cgroups: list[Cgroup], version: Any) -> dict[str, Any]:
+    now, pressure = now_rfc3339(), version == 2
     started = (node.get("metadata") or {}).get("creationTimestamp", now)
     capacity = memory_bytes(((node.get("status") or {}).get("capacity") or {}).get("memory", "0"))
     kubepods = next((c for c in cgroups if c.pod is None and c.id.count("/") == 1), None)
-    pods_stats = _stats(kubepods, now) if kubepods else {}
+    pods_stats = _stats(kubepods, now, pressure) if kubepods else {}
     pods = []
     for cgroup in cgroups:
         if cgroup.pod is None or cgroup.is_container:
             continue
         meta, status = cgroup.pod["metadata"], cgroup.pod.get("status") or {}
         containers = [
-            {"name": c.container, "startTime": status.get("startTime", started), **_stats(c, now)}
+            {
+                "name": c.container,
+                "startTime": status.get("startTime", started),
+                **_stats(c, now, pressure),
+            }
             for c in cgroup.children
             if c.container
         ]
@@ -268,7 +280,7 @@ def summary(node: dict, cgroups: list[Cgroup]) -> dict[str, Any]:
             "podRef": {"name": meta["name"], "namespace": meta["namespace"], "uid": meta["uid"]},
             "startTime": status.get("startTime", started),
             "containers": containers,
-            **_stats(cgroup, now),
+            **_stats(cgroup, now, pressure),
         })  # fmt: skip
     usage = kubepods.usage if kubepods else 0
     return {
@@ -311,5 +323,5 @@ async def serve_node_proxy(request: web.Request) -> web.Response:
     if path == CADVISOR:
         text = cadvisor_text(recorded, cgroups)
         return web.Response(body=text.encode(), headers={"Content-Type": PROMETHEUS_TEXT})
-    body = orjson.dumps(summary(node, cgroups), option=orjson.OPT_INDENT_2)
+    body = orjson.dumps(summary(node, cgroups, recorded.get("version")), option=orjson.OPT_INDENT_2)
     return web.Response(body=body, headers={"Content-Type": "application/json"})
