@@ -1,8 +1,8 @@
 /*
  * The node page: the "node" view (explorer/views/node.py) as text and Plotly bars, and the node's
  * cgroup tree, the "cgroup-tree" view (explorer/views/cgroup_tree.py), as a Plotly sunburst. A
- * cgroup named in ?cgroup= (a pod page's link) is outlined, zoomed to its pod, and described
- * above the figure. Cluster strings reach the DOM as text only.
+ * cgroup named in ?cgroup= (a pod page's link) is outlined in the whole tree and described above
+ * the figure. Cluster strings reach the DOM as text only.
  */
 (function () {
   "use strict";
@@ -95,13 +95,11 @@
       widths.push(id === target ? 4 : s.differs ? 2 : 1);
       lines.push(id === target ? "#1d2430" : s.differs ? "#d62728" : "#ffffff");
     }
-    const level = target ? (model.sectors[target].kind === "pod" ? target : model.sectors[target].parent) : undefined;
     const trace = {
       type: "sunburst", ids: ids, parents: parents, labels: labels, values: values, hovertext: hovers,
       hovertemplate: "%{hovertext}<extra></extra>", branchvalues: "remainder", sort: false,
       marker: { colors: colors, line: { width: widths, color: lines } }, insidetextorientation: "radial",
     };
-    if (level && !figure.data) trace.level = level;
     const layout = { margin: { t: 4, l: 4, r: 4, b: 4 }, height: 640, uirevision: h.node + h.size };
     if (window.Plotly) window.Plotly.react(figure, [trace], layout, { displaylogo: false, responsive: true });
     showSelected(model, target);

@@ -1,0 +1,193 @@
+"""The workload pages in Chromium over the real app and the churning demo: from the shop/api
+Deployment in the hierarchy down to one container's cgroup on the node page, with screenshots.
+(shop/api, not shop/web: the churn keeps rolling web's pods, so a tree taken a moment ago may
+no longer hold the pod the page just opened.)
+
+The node's cgroup tree reaches the app the way a collection job delivers node facts: a
+`publisher.node_facts` message to the app's publisher over the channel layer. So this app runs
+with the Redis layer (its own database number), and the test sends the demo's recorded tree.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import os
+import socket
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from explorer.demo.facts.cgroups import cgroup_tree
+from explorer.streaming.names import publisher_channel
+
+from . import app as app_module
+from .app import PASSWORD, start_app
+from .conftest import CHROMIUM, PageProblems, log_in
+
+REDIS_URL = "redis://127.0.0.1:6379/7"
+CLUSTER = "demo"  # the demo kubeconfig's context
+NODE = "demo-worker"
+
+
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def redis_app(demo, tmp_path_factory, artifacts) -> Iterator[app_module.LiveApp]:
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} is missing (scripts/test-deps installs it)")
+    if not _redis_up():
+        pytest.skip("no Redis at 127.0.0.1:6379 (make test starts one)")
+    plain_env = app_module.app_env
+
+    def with_redis(*args):
+        return {**plain_env(*args), "REDIS_URL": REDIS_URL}
+
+    app_module.app_env = with_redis
+    try:
+        app = start_app(
+            tmp_path_factory.mktemp("workloads"), demo.kubeconfig, artifacts / "workloads-app.log"
+        )
+    finally:
+        app_module.app_env = plain_env
+    yield app
+    app.stop()
+
+
+@pytest.fixture
+def page(browser, redis_app):
+    context = browser.new_context(base_url=redis_app.url, viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.problems = PageProblems(page)
+    log_in(page, PASSWORD)
+    yield page
+    context.close()
+
+
+def _deliver_cgroups(demo) -> dict:
+    """What a collection job does with a node's facts: send them to the cluster's publisher.
+    The tree is the demo's recorded form, made now (the churn replaces pods as it goes); returns
+    a running shop/api pod it holds."""
+    from channels_redis.core import RedisChannelLayer
+
+    state = demo.store.state
+    pods = [copy.deepcopy(p) for p in state.pods_on_node(NODE)]
+    recorded = cgroup_tree(copy.deepcopy(state.get("Node", "", NODE)), pods)
+    message = {
+        "type": "publisher.node_facts",
+        "cluster": CLUSTER,
+        "facts": {
+            "node": NODE,
+            "taken_at": "2026-01-01T00:00:00Z",
+            "probe": "recorded",
+            "facts": {"cgroups": recorded},
+            "errors": {},
+        },
+    }
+
+    async def send() -> None:
+        layer = RedisChannelLayer(hosts=[{"address": REDIS_URL}])
+        await layer.send(publisher_channel(CLUSTER), message)
+
+    # Playwright runs an event loop in this thread: send from another one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, send()).result(timeout=10)
+    return next(
+        p
+        for p in pods
+        if p["metadata"]["namespace"] == "shop"
+        and p["metadata"]["name"].startswith("api-")
+        and "running" in (p["status"].get("containerStatuses") or [{}])[0].get("state", {})
+        and not p["metadata"].get("deletionTimestamp")
+    )
+
+
+def _drawn(page, selector: str) -> None:
+    page.wait_for_function(
+        "s => document.querySelector(s) && document.querySelector(s).dataset.drawn === '1'",
+        arg=selector,
+    )
+
+
+def test_from_the_api_deployment_down_to_a_container_cgroup_on_its_node(page, demo, artifacts):
+    api = _deliver_cgroups(demo)
+    pod_name = api["metadata"]["name"]
+    replica_set = api["metadata"]["ownerReferences"][0]["name"]
+    page.goto("/workloads/?namespace=shop")
+    _drawn(page, "#hierarchy")
+    page.screenshot(path=artifacts / "workloads-hierarchy.png", full_page=True)
+
+    page.click('#hierarchy-children button[data-id="ns/shop"]')
+    page.click('#hierarchy-children button[data-id="ns/shop/Deployment/api"]')
+    rs_id = f"ns/shop/Deployment/api/ReplicaSet/{replica_set}"
+    page.click(f'#hierarchy-children button[data-id="{rs_id}"]')
+    pods = page.locator('#hierarchy-children a[data-kind="pod"]')
+    pods.first.wait_for()
+    assert pods.count() >= 1
+    assert page.evaluate("() => document.getElementById('hierarchy').data[0].level") == rs_id
+    page.click(f'#hierarchy-children a[data-id="pod/shop/{pod_name}"]')
+
+    page.wait_for_url(f"**/pods/shop/{pod_name}**")
+    page.wait_for_selector("#pod-anatomy tr[data-container='api'] a.cgroup-link")
+    assert "Guaranteed" in page.locator("#pod-qos").text_content()
+    assert "pause" in page.locator("#pod-anatomy").text_content()
+    page.screenshot(path=artifacts / "workloads-pod.png", full_page=True)
+    link = page.locator("#pod-anatomy tr[data-container='api'] a.cgroup-link")
+    cgroup = link.get_attribute("data-cgroup")
+    assert cgroup.startswith("/kubepods.slice/kubepods-pod")  # Guaranteed: under kubepods
+    assert cgroup.endswith(".scope")
+    link.click()
+
+    page.wait_for_url(f"**/nodes/{NODE}**")
+    _drawn(page, "#cgroup-tree")
+    page.wait_for_function("() => document.getElementById('cgroup-tree').dataset.highlight")
+    assert page.evaluate("() => document.getElementById('cgroup-tree').dataset.highlight") == cgroup
+    selected = page.locator("#cgroup-selected").text_content()
+    assert cgroup in selected and "container api" in selected and "memory limit: 512Mi" in selected
+    page.wait_for_timeout(500)  # let Plotly finish drawing
+    page.locator("#cgroups").screenshot(path=artifacts / "node-cgroup-sunburst.png")
+    page.screenshot(path=artifacts / "workloads-node.png", full_page=True)
+    assert page.problems.exceptions == [], page.problems.exceptions
+    assert page.problems.dialogs == []
+
+
+def test_slash_focuses_the_search_box_and_a_pod_ip_finds_its_pod(page, demo):
+    db = demo.store.state.get("Pod", "shop", "db-0")
+    page.goto("/workloads/")
+    page.keyboard.press("/")
+    assert page.evaluate("() => document.activeElement.id") == "find"
+    page.keyboard.type(db["status"]["podIP"])
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-results a")
+    result = page.locator("#search-results a").first
+    assert result.text_content() == "Pod shop/db-0"
+    result.click()
+    page.wait_for_url("**/pods/shop/db-0**")
+    page.wait_for_selector("#pod-volumes td")
+    assert "StorageClass ceph-rbd" in page.locator("#pod-volumes").text_content()
+
+
+def test_hostile_label_stays_text_on_the_pod_page_and_the_hierarchy(page):
+    page.goto("/pods/default/xss-probe")
+    page.wait_for_selector("#pod-facts dd")
+    assert "<img src=x onerror=alert(1)>" in page.locator("#pod-facts").text_content()
+    page.goto("/workloads/?namespace=default")
+    _drawn(page, "#hierarchy")
+    assert page.locator("#pod-facts img, #hierarchy img, #hierarchy-children img").count() == 0
+    assert page.problems.dialogs == []
+
+
+def test_pod_logs_follow_live(page):
+    page.goto("/pods/shop/db-0")
+    page.wait_for_selector("#log-container option", state="attached")
+    page.click("#log-follow")
+    page.wait_for_function("() => document.getElementById('pod-log').textContent.length > 0")
+    assert page.problems.exceptions == []
