@@ -123,7 +123,8 @@
     const select = document.getElementById("log-container");
     const names = model.containers.map((c) => c.name);
     if (select.options.length === names.length && [...select.options].every((o, i) => o.value === names[i])) return;
-    const wanted = chosen || new URLSearchParams(window.location.search).get("container") || "";
+    const main = model.containers.find((c) => c.role === "container");
+    const wanted = chosen || new URLSearchParams(window.location.search).get("container") || (main ? main.name : "");
     select.replaceChildren(...names.map((n) => el("option", { value: n, text: n, selected: n === wanted })));
     chosen = select.value;
   }
