@@ -7,7 +7,8 @@ namespace with iptables-restore, then in the same run times:
   - peer:     `iptables-save` printing the namespace's rules (to /dev/null), per backend
               installed: the default one (nf_tables on Debian 12) and iptables-legacy;
   - explorer: explorer.collectors.iptables.parse + service_ports on the same text.
-Each side runs --repeat times; medians are printed with the ratio explorer/peer (goal ≤ 1.0).
+Each side runs --repeat times, the runs alternating; medians of wall time (the goal: ratio
+explorer/peer ≤ 1.0) and of CPU time (user + system; less moved by other jobs' load) are printed.
 Needs root (network namespaces). Usage: python bench/iptables_parse.py [--services 10000]
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -59,34 +61,59 @@ def generate(services: int, endpoints: int) -> str:
     return iptables_save(objects, slices, "node-x", "10.244.1.0/24", "10.0.0.0/8", when)
 
 
-def _median_seconds(action, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+class Timings:
+    """Wall and CPU seconds of one side, a run at a time."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def add(self, wall: float, cpu: float) -> None:
+        self.wall.append(wall)
+        self.cpu.append(cpu)
+
+    def median(self) -> tuple[float, float]:
+        return statistics.median(self.wall), statistics.median(self.cpu)
 
 
-def kernel_save_seconds(text: str, variant: str, repeat: int) -> tuple[float, int]:
-    netns = f"bench-ipt-{uuid.uuid4().hex[:8]}"
-    subprocess.run(["ip", "netns", "add", netns], check=True)
-    try:
-        exec_ = ["ip", "netns", "exec", netns]
-        subprocess.run([*exec_, f"iptables{variant}-restore"], input=text, text=True, check=True)
+def time_ours(text: str, services: int, timings: Timings) -> None:
+    cpu, start = time.process_time(), time.perf_counter()
+    ports = service_ports(parse(text))
+    assert len(ports) == services
+    del ports
+    timings.add(time.perf_counter() - start, time.process_time() - cpu)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+class KernelRules:
+    """The dump loaded into a fresh network namespace through one iptables backend."""
+
+    def __init__(self, text: str, variant: str) -> None:
+        self.variant = variant
+        self.netns = f"bench-ipt-{uuid.uuid4().hex[:8]}"
+        self.exec = ["ip", "netns", "exec", self.netns]
+        subprocess.run(["ip", "netns", "add", self.netns], check=True)
+        subprocess.run(
+            [*self.exec, f"iptables{variant}-restore"], input=text, text=True, check=True
+        )
         saved = subprocess.run(
-            [*exec_, f"iptables{variant}-save"], capture_output=True, text=True, check=True
+            [*self.exec, f"iptables{variant}-save"], capture_output=True, text=True, check=True
         ).stdout
-        rules = sum(1 for line in saved.splitlines() if line.startswith("-A "))
+        self.rules = sum(1 for line in saved.splitlines() if line.startswith("-A "))
 
-        def save() -> None:
-            subprocess.run(
-                [*exec_, f"iptables{variant}-save"], stdout=subprocess.DEVNULL, check=True
-            )
+    def time_save(self, timings: Timings) -> None:
+        cpu, start = _children_cpu(), time.perf_counter()
+        subprocess.run(
+            [*self.exec, f"iptables{self.variant}-save"], stdout=subprocess.DEVNULL, check=True
+        )
+        timings.add(time.perf_counter() - start, _children_cpu() - cpu)
 
-        return _median_seconds(save, repeat), rules
-    finally:
-        subprocess.run(["ip", "netns", "delete", netns], check=False)
+    def close(self) -> None:
+        subprocess.run(["ip", "netns", "delete", self.netns], check=False)
 
 
 def machine() -> str:
@@ -115,30 +142,40 @@ def main() -> None:
         sys.exit("bench/iptables_parse.py needs root (it loads the rules into a network namespace)")
     text = generate(args.services, args.endpoints)
     lines = text.count("\n-A ")
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}; load average {os.getloadavg()[0]:.1f}")
     print(
         f"dump: {args.services} Services x {args.endpoints} endpoints, {lines} rules, "
         f"{len(text) / 1e6:.1f} MB"
     )
-
-    def ours() -> None:
-        ports = service_ports(parse(text))
-        assert len(ports) == args.services
-
-    explorer = _median_seconds(ours, args.repeat)
-    print(f"explorer parse + analyse: {explorer:.3f} s (median of {args.repeat})")
-    for variant in ("", "-legacy"):
-        if shutil.which(f"iptables{variant}-save") is None:
-            continue
-        version = subprocess.run(
-            [f"iptables{variant}-save", "--version"], capture_output=True, text=True
-        ).stdout.strip()
-        peer, rules = kernel_save_seconds(text, variant, args.repeat)
-        assert rules == lines, f"the kernel holds {rules} rules, the dump {lines}"
+    peers: dict[str, tuple[KernelRules, Timings]] = {}
+    try:
+        for variant in ("", "-legacy"):
+            if shutil.which(f"iptables{variant}-save") is None:
+                continue
+            version = subprocess.run(
+                [f"iptables{variant}-save", "--version"], capture_output=True, text=True
+            ).stdout.strip()
+            kernel = KernelRules(text, variant)
+            peers[version] = (kernel, Timings())
+            assert kernel.rules == lines, f"the kernel holds {kernel.rules} rules, the dump {lines}"
+        # Runs alternate, so that a change of load from other jobs falls on every side alike.
+        ours = Timings()
+        for _ in range(args.repeat):
+            time_ours(text, args.services, ours)
+            for kernel, timings in peers.values():
+                kernel.time_save(timings)
+    finally:
+        for kernel, _ in peers.values():
+            kernel.close()
+    wall, cpu = ours.median()
+    print(f"explorer parse + analyse: {wall:.3f} s wall, {cpu:.3f} s CPU (median of {args.repeat})")
+    for version, (_, timings) in peers.items():
+        peer_wall, peer_cpu = timings.median()
         print(
-            f"peer {version}: {peer:.3f} s (median of {args.repeat}); "
-            f"ratio explorer/peer {explorer / peer:.2f} (goal <= 1.0)"
+            f"peer {version}: {peer_wall:.3f} s wall, {peer_cpu:.3f} s CPU; ratio explorer/peer "
+            f"{wall / peer_wall:.2f} wall (goal <= 1.0), {cpu / peer_cpu:.2f} CPU"
         )
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
