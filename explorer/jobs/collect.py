@@ -89,7 +89,7 @@ def agent_probe() -> LocalProbe:
     track_started=True,
 )
 def collect_node(self: Task, node: str) -> NodeFacts:
-    report_progress(self.request.id, 0, 1, f"{node}: reading its rules, resolv.conf and cgroups")
+    report_progress(self.request.id, 0, 1, f"{node}: reading its rules and resolv.conf")
     collected = agent_probe().collect(node)
     report_progress(self.request.id, 1, 1, _summary(collected), state="done")
     return collected
