@@ -184,6 +184,26 @@ def test_the_proxy_probe_reads_every_pod_of_the_node_with_its_limits_through_nod
     assert checked.checked > 20 and checked.differences == []
 
 
+def test_a_cadvisor_text_that_does_not_tell_the_version_keeps_its_source_and_compares_clean(
+    cluster: Cluster, demo: ClusterState
+) -> None:
+    recorded = demo.node_facts[NODE]["cgroups"]
+    demo.node_facts[NODE]["cgroups"] = {**recorded, "version": None}  # no PSI samples served
+
+    fact = ProxyCgroupProbe(cluster.api_client).collect(NODE)["facts"][CGROUPS]
+
+    assert (fact["version"], fact["source"]) == (None, "cadvisor")
+    kubepods = fact["nodes"]["kubepods.slice"]
+    assert kubepods["cpu.shares"] == str(
+        shares_from_weight(int(recorded["nodes"]["kubepods.slice"]["cpu.weight"]))
+    )
+    tree = tree_from_recorded(fact)
+    assert tree.source == "cadvisor"
+    # Shares cAdvisor converted from a v2 weight are not taken for v1 shares set wrong.
+    result = compare(tree, demo.pods_on_node(NODE), demo.get("Node", "", NODE))
+    assert result.checked > 20 and result.differences == []
+
+
 @pytest.mark.parametrize("policy", [Policy(["nodes/proxy"])])
 def test_a_cluster_that_forbids_nodes_proxy_gives_a_reported_error_not_a_crash(
     cluster: Cluster,
