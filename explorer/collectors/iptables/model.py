@@ -14,6 +14,7 @@ from . import tokens
 
 Counters = tuple[int, int]  # packets, bytes
 
+
 class _Unset:
     """Not worked out yet (a slot left empty would cost an AttributeError to test)."""
 
@@ -42,7 +43,7 @@ class Rule:
         self.chain = chain
         self.spec = spec
         self.counters = counters
-        self._target: str | None | _Unset = _UNSET
+        self._target: str | _Unset | None = _UNSET
 
     @classmethod
     def from_words(cls, chain: str, words: list[str], counters: Counters | None = None) -> Rule:
@@ -175,7 +176,7 @@ def _fast_values(spec: str, name: str) -> list[str] | None:
     return found
 
 
-def _first_value(spec: str, name: str) -> str | None | _Unset:
+def _first_value(spec: str, name: str) -> str | _Unset | None:
     """The word after the first `name` option ("" if none), None when there is no such option;
     _UNSET when the text has escapes or an unclosed quote: ask the tokenizer."""
     if name not in spec:

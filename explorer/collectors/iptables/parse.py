@@ -44,10 +44,12 @@ class _Parser:
     def read(self, text: str) -> Ruleset:
         if not text.isascii() or any(end in text for end in _OTHER_LINE_BREAKS):
             text = "\n".join(text.splitlines())
-        # Almost every line is a rule: cutting the text at each "\n-A " leaves one rule per
-        # piece, followed by the other lines (if any) up to the next rule.
-        pieces = ("\n" + text).split("\n-A ")
-        number = self.lines(pieces[0][1:], 1) if pieces[0] else 1  # the next line's number
+        # Almost every line is a rule: cutting the text at each "\n-A " leaves the lines before
+        # the first rule, then one rule per piece followed by the other lines (if any) up to
+        # the next rule.
+        starts_with_rule = text.startswith("-A ")
+        pieces = ("\n" + text if starts_with_rule else text).split("\n-A ")
+        number = 1 if starts_with_rule else self.lines(pieces[0], 1)  # the next line's number
         chain, rules, prefix = "", self.rules, "\n"  # "\n": no chain yet, matches no rule
         for piece in pieces[1:]:
             number += 1
@@ -82,6 +84,7 @@ class _Parser:
         return number
 
     def line(self, number: int, line: str) -> None:
+        """A declaration, a counted rule, a table's start or end, a comment, or prose."""
         ruleset = self.ruleset
         first = line[:1]
         if first == ":":

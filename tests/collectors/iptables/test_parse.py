@@ -114,3 +114,32 @@ def test_ip6tables_save_is_recognised_as_ipv6():
 def test_text_without_any_table_chain_or_rule_is_refused():
     with pytest.raises(NotIptablesSave):
         parse("table ip kube-proxy {\n}\n")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_lines_between_rules_keep_their_numbers_and_rules_their_chains(newline):
+    lines = [
+        "-A A -j DROP",  # a fragment may begin with a rule
+        "*nat",
+        ":A - [0:0]",
+        "-A A -j X",
+        "-A A -j Y",
+        "not a rule",
+        "[3:4] -A B -j Z",
+        "-A B -j W",
+        "",
+        "-A B  -j V  ",
+        "also prose",
+        "COMMIT",
+    ]
+    ruleset = parse(newline.join(lines) + newline)
+    assert ruleset.unparsed == [(6, "not a rule"), (11, "also prose")]
+    assert [r.spec for r in ruleset.tables[UNKNOWN_TABLE].chains["A"].rules] == ["-j DROP"]
+    nat = ruleset.tables["nat"].chains
+    assert [r.target for r in nat["A"].rules] == ["X", "Y"]
+    assert [(r.spec, r.counters) for r in nat["B"].rules] == [
+        ("-j Z", (3, 4)),
+        ("-j W", None),
+        ("-j V", None),
+    ]
+    assert ruleset.tables["nat"].committed
