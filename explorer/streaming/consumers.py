@@ -278,13 +278,15 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     # ---- from the publisher (channel layer) ----------------------------------------------
 
     async def view_full(self, event: dict[str, Any]) -> None:
+        model = _encoded(event, "model")
         for sub in self._members(event["group"]):
             sub.version, sub.asked_at, sub.warned = event["version"], None, False
-            message = {"type": "full", "id": sub.id, "model": event["model"]}
+            message = {"type": "full", "id": sub.id, "model": model}
             await self._queue(("full", sub.id), {**message, "version": event["version"]})
 
     async def view_delta(self, event: dict[str, Any]) -> None:
         version = event["version"]
+        ops = _encoded(event, "ops")
         for sub in self._members(event["group"]):
             if sub.asked_at is not None:
                 continue  # a full model is on its way and covers this
@@ -292,7 +294,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 await self._ask(sub, full=True)
                 continue
             sub.version = version
-            message = {"type": "delta", "id": sub.id, "ops": event["ops"], "version": version}
+            message = {"type": "delta", "id": sub.id, "ops": ops, "version": version}
             await self._queue(("delta", sub.id, str(version)), message)
 
     async def view_error(self, event: dict[str, Any]) -> None:
@@ -377,6 +379,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         groups = {sub.group for sub in self.subscriptions.values()}
         groups |= {status_group(sub.cluster) for sub in self.subscriptions.values()}
         return groups | {task_group(task) for task in self.followed}
+
+
+def _encoded(event: dict[str, Any], key: str) -> Any:
+    """`event[key]`, or what the publisher serialised once for every tab (`key` + "_json") put
+    into the page's message as it is (encode_json copies a Fragment's text without parsing)."""
+    text = event.get(f"{key}_json")
+    return orjson.Fragment(text) if text is not None else event[key]
 
 
 def _id(content: dict[str, Any]) -> str | None:

@@ -14,6 +14,12 @@ publication per subscribed (view, parameters): the last model sent and its versi
 
 Coalescing: the first change after a quiet spell is published at once; changes arriving within
 `window` seconds of the last publication are merged into one delta sent when the window ends.
+A view that offers `update` is given the changes gathered since (at most MAX_PENDING; beyond,
+or when a kind was marked dirty without its changes, it is built whole).
+
+Encoding: models and deltas are serialised to JSON once, here, and travel as text (`model_json`,
+`ops_json`): the in-memory layer deep-copies a message for every channel it reaches, and every
+consumer would serialise the same ops again.
 
 Work happens on the publisher's own thread (building models may take tens of milliseconds on a
 big cluster, and must not stall a web server's event loop); only the channel-layer calls run on
@@ -31,6 +37,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from channels.exceptions import ChannelFull
 
 from explorer.collectors.probes import NODE_FACTS_KIND, NodeFacts, merged
@@ -48,6 +55,7 @@ COALESCE_WINDOW = 0.1
 WANT_LEASE = 300.0
 WATCHER_TURN = 0.02  # seconds at least between a flush and the next (at most the window)
 MAX_OUTGOING = 1000  # layer calls waiting on the loop; beyond, deltas are dropped (clients resync)
+MAX_PENDING = 5000  # changes kept for views' updates between flushes; beyond, views are built
 _STATUS = ""  # the dirty mark for "the connection state may have changed"
 NODE_FACTS_MESSAGE = "publisher.node_facts"
 
@@ -59,6 +67,7 @@ class _Publication:
     group: str
     memo: Any
     model: dict[str, Any]
+    encoded: bytes | None = None  # the model as JSON, made when first asked for
     # Versions start from the clock, so a publication made again (after a lease ran out or in a
     # restarted process) never reuses numbers a client has seen: it sees a gap and resyncs.
     version: int = field(default_factory=lambda: time.time_ns() // 1_000_000)
@@ -67,6 +76,27 @@ class _Publication:
     @property
     def cluster(self) -> str:
         return self.params["cluster"]
+
+    def model_json(self) -> bytes:
+        if self.encoded is None:
+            self.encoded = orjson.dumps(self.model)
+        return self.encoded
+
+
+@dataclass
+class _Pending:
+    """What a cluster's next flush must bring up to date."""
+
+    kinds: set[str] = field(default_factory=set)
+    changes: list[Change] = field(default_factory=list)
+    blind: set[str] = field(default_factory=set)  # kinds marked dirty without their changes
+
+    def add(self, kinds: set[str], changes: list[Change] | None) -> None:
+        self.kinds |= kinds
+        if changes is None or len(self.changes) + len(changes) > MAX_PENDING:
+            self.blind |= kinds
+        else:
+            self.changes += changes
 
 
 class Publisher:
@@ -80,7 +110,7 @@ class Publisher:
         self.window = window
         self.sink = StateSink(self._changed, self._status_changed)
         self._cond = threading.Condition()
-        self._dirty: dict[str, set[str]] = {}
+        self._dirty: dict[str, _Pending] = {}
         self._due: dict[str, float] = {}
         self._not_before: dict[str, float] = {}  # cluster -> earliest time of its next flush
         self._requests: list[dict[str, Any]] = []
@@ -186,16 +216,18 @@ class Publisher:
     # ---- the watcher side: changes in ----------------------------------------------------
 
     def _changed(self, cluster: str, changes: list[Change]) -> None:
-        kinds = {change.kind for change in changes} & self._kinds.get(cluster, frozenset())
+        wanted = self._kinds.get(cluster, frozenset())
+        kinds = {change.kind for change in changes} & wanted
         if kinds:
-            self._mark(cluster, kinds)
+            self._mark(cluster, kinds, [c for c in changes if c.kind in wanted])
 
     def _status_changed(self, cluster: str, kind: str, status: str, reason: str) -> None:
-        self._mark(cluster, {_STATUS})
+        self._mark(cluster, {_STATUS}, [])
 
-    def _mark(self, cluster: str, kinds: set[str]) -> None:
+    def _mark(self, cluster: str, kinds: set[str], changes: list[Change] | None = None) -> None:
+        """`changes`: what made `kinds` dirty; None when not known (views are then built)."""
         with self._cond:
-            self._dirty.setdefault(cluster, set()).update(kinds)
+            self._dirty.setdefault(cluster, _Pending()).add(kinds, changes)
             if cluster not in self._due:
                 now = time.monotonic()
                 self._due[cluster] = max(now, self._not_before.get(cluster, now))
@@ -212,14 +244,14 @@ class Publisher:
                     return
             for request in requests:
                 self._answer(request)
-            for cluster, kinds in due.items():
-                self._flush(cluster, kinds)
+            for cluster, pending in due.items():
+                self._flush(cluster, pending)
                 self._rest(cluster)
             if time.monotonic() >= next_sweep:
                 self._forget_unwanted()
                 next_sweep = time.monotonic() + WANT_LEASE / 10
 
-    def _wait(self) -> tuple[list[dict[str, Any]], dict[str, set[str]]]:
+    def _wait(self) -> tuple[list[dict[str, Any]], dict[str, _Pending]]:
         """Under the lock: wait for requests or a due flush; take them."""
         while not self._stopping:
             now = time.monotonic()
@@ -233,7 +265,7 @@ class Publisher:
         for cluster in [c for c, at in self._due.items() if at <= now]:
             del self._due[cluster]
             self._not_before[cluster] = now + self.window
-            due[cluster] = self._dirty.pop(cluster, set())
+            due[cluster] = self._dirty.pop(cluster, None) or _Pending()
         return requests, due
 
     def _rest(self, cluster: str) -> None:
@@ -268,7 +300,17 @@ class Publisher:
             return
         publication.wanted_at = time.monotonic()
         if reply:
-            full = {"type": "view.full", "group": group, "model": publication.model}
+            try:
+                model_json = publication.model_json()
+            except TypeError:  # a view made something JSON cannot say: a bug, not a crash
+                log.exception("view %s made a model JSON cannot hold", view.name)
+                self._post(
+                    "send",
+                    reply,
+                    {"type": "view.error", "group": group, "message": "the view failed"},
+                )
+                return
+            full = {"type": "view.full", "group": group, "model_json": model_json}
             self._post("send", reply, {**full, "version": publication.version})
             status = self._statuses.get(publication.cluster) or self._status_of(publication.cluster)
             self._post("send", reply, {"type": "cluster.status", **status})
@@ -296,7 +338,24 @@ class Publisher:
             log.exception("view %s failed for %s", view.name, params)
             return None
 
-    def _flush(self, cluster: str, kinds: set[str]) -> None:
+    def _update(self, publication: _Publication, pending: _Pending) -> dict[str, Any] | None:
+        """The publication's model after `pending`: updated when its view can, else built."""
+        view = publication.view
+        if view.update is not None and not pending.blind & view.kinds:
+            changes = [c for c in pending.changes if c.kind in view.kinds]
+            try:
+                with self.sink.lock:
+                    state = self.sink.state(publication.cluster)
+                    model = view.update(state, publication.params, publication.memo, changes)
+            except Exception:
+                log.exception("view %s failed to update for %s", view.name, publication.params)
+                model = None
+            if model is not None:
+                return model
+        return self._build(view, publication.params, publication.memo)
+
+    def _flush(self, cluster: str, pending: _Pending) -> None:
+        kinds = pending.kinds
         if _STATUS in kinds:
             status = self._status_of(cluster)
             if status != self._statuses.get(cluster):
@@ -307,15 +366,20 @@ class Publisher:
         for publication in [p for p in self._publications.values() if p.cluster == cluster]:
             if _STATUS not in kinds and not kinds & publication.view.kinds:
                 continue
-            model = self._build(publication.view, publication.params, publication.memo)
+            model = self._update(publication, pending)
             if model is None:
                 continue
             ops = diff(publication.model, model)
             if not ops:
                 continue
-            publication.model = model
+            try:
+                ops_json = orjson.dumps(ops)
+            except TypeError:  # a view made something JSON cannot say: a bug, not a crash
+                log.exception("view %s made a model JSON cannot hold", publication.view.name)
+                continue
+            publication.model, publication.encoded = model, None
             publication.version += 1
-            delta = {"type": "view.delta", "group": publication.group, "ops": ops}
+            delta = {"type": "view.delta", "group": publication.group, "ops_json": ops_json}
             self._post("group_send", publication.group, {**delta, "version": publication.version})
 
     def _status_of(self, cluster: str) -> ClusterStatus:

@@ -15,6 +15,10 @@ browser draws quickly nor anyone reads. The finest level that fits MAX_SECTORS i
 sector per pod; pods of one owner on one node folded into one sector; one sector per namespace
 on a node; one per node. At pod level a node with more than MAX_PODS_PER_NODE pods has its pods
 folded by owner anyway.
+
+Live: each node draws its own sectors, so after a change only the nodes whose pods (or own
+object) changed are drawn again (`update_overview`); the level of detail is kept from counts
+the pod index keeps as pods come and go, and when it changes every node is drawn again.
 """
 
 from __future__ import annotations
@@ -23,9 +27,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any, TypedDict
 
-from explorer.state.cluster import ClusterState
+from explorer.state.cluster import Change, ClusterState
 
-from .pods import STATE_COLOURS, PodSummary, Summaries, worst
+from .pod_index import PodIndex
+from .pods import STATE_COLOURS, PodSummary, worst
 from .registry import Params, View
 from .text import hover_lines, plotly_text
 
@@ -50,66 +55,129 @@ class Sector(TypedDict, total=False):
     restarts: int
 
 
+class OverviewMemo:
+    """What one subscription keeps between builds: the pods by node, the sectors drawn and
+    which node drew which, so that a change redraws only the nodes it touches."""
+
+    def __init__(self) -> None:
+        self.pods = PodIndex()
+        self.sectors: dict[str, Sector] = {}
+        self.drawn: dict[str, tuple[str, ...]] = {}  # node name -> ids of the sectors it drew
+        self.level: str | None = None  # None until a full build has completed
+
+
 def overview(
-    state: ClusterState, params: Params, summaries: Summaries | None = None
+    state: ClusterState, params: Params, memo: OverviewMemo | None = None
 ) -> dict[str, Any]:
-    """The model; `summaries` (owned by the caller, one per subscription) saves recomputing
-    the summary of every unchanged pod when the model is rebuilt after a change."""
-    pods = (summaries or Summaries()).of(state.list("Pod"))
-    nodes = sorted(state.list("Node", ""), key=_name)
-    level = detail_level(pods)
-    sectors: dict[str, Sector] = {}
-    by_node: dict[str, list[PodSummary]] = defaultdict(list)
-    for pod in pods:
-        by_node[pod.node].append(pod)
-    for node in nodes:
-        name = _name(node)
-        sectors[node_id(name)] = _node_sector(node, by_node.get(name, []), level)
-    if by_node.get(""):
-        sectors[node_id("")] = _unscheduled_sector(by_node[""], level)
-    for node_name in sorted(by_node):
-        if node_id(node_name) not in sectors:  # a pod on a node not (yet) seen
-            unseen = {"metadata": {"name": node_name}}
-            sectors[node_id(node_name)] = _node_sector(unseen, by_node[node_name], level)
-        _add_pods(sectors, node_name, by_node[node_name], level)
-    states = Counter(pod.state for pod in pods)
-    return {
-        "header": {
-            "cluster": state.cluster,
-            "counts": {
-                "nodes": len(nodes),
-                "pods": len(pods),
-                "namespaces": state.count("Namespace"),
-            },
-            "states": {s: states[s] for s in STATE_COLOURS if states[s]},
-            "not_visible": dict(sorted(state.not_visible.items())),
-            "detail": level,
-        },
-        "legend": [{"state": s, "colour": c} for s, c in STATE_COLOURS.items()],
-        "sectors": sectors,
-    }
+    """The model, built from every pod; `memo` (owned by the caller, one per subscription)
+    saves resummarising unchanged pods and lets `update_overview` follow changes from here."""
+    memo = memo or OverviewMemo()
+    memo.level = None
+    memo.pods.load(state)
+    _draw_all(state, memo, detail_level(memo.pods))
+    return _model(state, memo)
 
 
-def detail_level(pods: list[PodSummary]) -> str:
+def update_overview(
+    state: ClusterState, params: Params, memo: OverviewMemo, changes: Iterable[Change]
+) -> dict[str, Any] | None:
+    """The model after `changes` (already applied to `state`), redrawing only the nodes they
+    touch; None when `memo` holds no complete build to start from. Reads every touched object
+    from the state, so a change seen twice, or already in the last build, does no harm."""
+    if memo.level is None:
+        return None
+    touched: set[str] = set()
+    for change in changes:
+        if change.kind == "Pod":
+            touched |= memo.pods.touch(state, change.namespace, change.name)
+        elif change.kind == "Node":
+            touched.add(change.name)
+    level = detail_level(memo.pods)
+    if level != memo.level:
+        _draw_all(state, memo, level)
+    else:
+        _redraw(state, memo, touched)
+    return _model(state, memo)
+
+
+def detail_level(pods: PodIndex) -> str:
     """The finest level of detail whose sector count fits MAX_SECTORS."""
     if len(pods) <= MAX_SECTORS:
         return PODS
-    if _fits((p.node, p.namespace, p.owner or p.name) for p in pods):
+    if len(pods.owner_groups) <= MAX_SECTORS:
         return OWNERS
-    if _fits((p.node, p.namespace) for p in pods):
+    if len(pods.namespace_groups) <= MAX_SECTORS:
         return NAMESPACES
     return NODES
 
 
-def _fits(sector_keys: Iterable[tuple[str, ...]]) -> bool:
-    """Whether the keys hold at most MAX_SECTORS distinct ones; stops counting beyond that (a
-    big cluster's model is rebuilt several times a second)."""
-    seen: set[tuple[str, ...]] = set()
-    for key in sector_keys:
-        seen.add(key)
-        if len(seen) > MAX_SECTORS:
-            return False
-    return True
+def _draw_all(state: ClusterState, memo: OverviewMemo, level: str) -> None:
+    memo.level = None
+    memo.sectors, memo.drawn = {}, {}
+    names = {_name(node) for node in state.list("Node", "")} | memo.pods.nodes()
+    for name in sorted(names):
+        sectors = _node_sectors(state, name, memo.pods.pods_on(name), level)
+        if sectors:
+            memo.drawn[name] = tuple(sectors)
+            memo.sectors.update(sectors)
+    memo.level = level
+
+
+def _redraw(state: ClusterState, memo: OverviewMemo, names: set[str]) -> None:
+    """Redraw some nodes in place: sectors keep their places, so a fresh full model lists them
+    in the same order as before."""
+    assert memo.level is not None
+    fresh: dict[str, Sector] = {}
+    drawn: dict[str, tuple[str, ...]] = {}
+    for name in names:
+        sectors = _node_sectors(state, name, memo.pods.pods_on(name), memo.level)
+        drawn[name] = tuple(sectors)
+        fresh.update(sectors)
+    for name in names:  # after drawing them all: a pod may have moved between two of them
+        for sector_id in memo.drawn.pop(name, ()):
+            if sector_id not in fresh:
+                del memo.sectors[sector_id]
+        if drawn[name]:
+            memo.drawn[name] = drawn[name]
+    memo.sectors.update(fresh)
+
+
+def _node_sectors(
+    state: ClusterState, name: str, pods: list[PodSummary], level: str
+) -> dict[str, Sector]:
+    """The sectors one node draws (its own, its namespaces', its pods'); "" is the pseudo-node of
+    pods not yet scheduled, and a node not (yet) seen is drawn while pods name it."""
+    sectors: dict[str, Sector] = {}
+    if not name:
+        if pods:
+            sectors[UNSCHEDULED] = _unscheduled_sector(pods, level)
+    else:
+        node = state.get("Node", "", name)
+        if node is None and not pods:
+            return sectors
+        sectors[node_id(name)] = _node_sector(node or {"metadata": {"name": name}}, pods, level)
+    if pods:
+        _add_pods(sectors, name, pods, level)
+    return sectors
+
+
+def _model(state: ClusterState, memo: OverviewMemo) -> dict[str, Any]:
+    states = memo.pods.states
+    return {
+        "header": {
+            "cluster": state.cluster,
+            "counts": {
+                "nodes": state.count("Node"),
+                "pods": len(memo.pods),
+                "namespaces": state.count("Namespace"),
+            },
+            "states": {s: states[s] for s in STATE_COLOURS if states[s]},
+            "not_visible": dict(sorted(state.not_visible.items())),
+            "detail": memo.level,
+        },
+        "legend": [{"state": s, "colour": c} for s, c in STATE_COLOURS.items()],
+        "sectors": dict(memo.sectors),  # a copy: the memo's own goes on changing
+    }
 
 
 def node_id(node: str) -> str:
@@ -288,4 +356,10 @@ def _name(obj: dict) -> str:
     return (obj.get("metadata") or {}).get("name") or ""
 
 
-VIEW = View("overview", overview, frozenset({"Pod", "Node", "Namespace"}), memo=Summaries)
+VIEW = View(
+    "overview",
+    overview,
+    frozenset({"Pod", "Node", "Namespace"}),
+    memo=OverviewMemo,
+    update=update_overview,
+)

@@ -3,7 +3,6 @@ restarts and QoS class. Shared by the views that draw pods."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from explorer.lib.qos import pod_qos_class
@@ -75,30 +74,6 @@ def summarise(pod: dict) -> PodSummary:
         owner=_owner(meta),
         labels=_labels(meta),
     )
-
-
-class Summaries:
-    """Summaries of the pods a view saw last time, reused while the state holds the same object.
-
-    The state replaces a pod's dict on every change and never edits one it holds, so the
-    object's identity says whether its summary is still right. Each `of()` round keeps only
-    the pods it was asked about, so the cache never outgrows the cluster.
-    """
-
-    def __init__(self) -> None:
-        self._held: dict[int, tuple[dict, PodSummary]] = {}
-
-    def of(self, pods: Iterable[dict]) -> list[PodSummary]:
-        held, fresh = self._held, {}
-        summaries = []
-        for pod in pods:
-            entry = held.get(id(pod))
-            if entry is None or entry[0] is not pod:
-                entry = (pod, summarise(pod))
-            fresh[id(pod)] = entry
-            summaries.append(entry[1])
-        self._held = fresh
-        return summaries
 
 
 def worst(states: list[str]) -> str:

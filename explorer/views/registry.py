@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from explorer.state.cluster import ClusterState
+from explorer.state.cluster import Change, ClusterState
 
 Params = dict[str, str]
+Update = Callable[[ClusterState, Params, Any, Sequence[Change]], dict[str, Any] | None]
 MAX_PARAM_LENGTH = 253  # a DNS subdomain, the longest Kubernetes name
 
 
@@ -23,13 +24,16 @@ def _no_memo() -> None:
 @dataclass(frozen=True)
 class View:
     """`build(state, params, memo)` makes the model; `memo()` makes a cache the caller keeps
-    between builds of one subscription (None when the view needs none)."""
+    between builds of one subscription (None when the view needs none). A view may also offer
+    `update(state, params, memo, changes)`: the model after `changes` (already in `state`) from
+    the memo a build or update left, or None when it cannot (the caller then builds)."""
 
     name: str
     build: Callable[[ClusterState, Params, Any], dict[str, Any]]
     kinds: frozenset[str]  # changes to other kinds cannot change the model
     params: tuple[str, ...] = ("cluster",)  # every one required, no others accepted
     memo: Callable[[], Any] = _no_memo
+    update: Update | None = None
 
 
 def _registry() -> dict[str, View]:

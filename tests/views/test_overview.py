@@ -6,8 +6,14 @@ from explorer.demo import build_demo
 from explorer.state.cluster import ClusterState
 from explorer.views import ViewError, get_view, params_of
 from explorer.views import overview as overview_module
-from explorer.views.overview import NODES, OWNERS, UNSCHEDULED, overview, treemap_trace
-from explorer.views.pods import Summaries
+from explorer.views.overview import (
+    NODES,
+    OWNERS,
+    UNSCHEDULED,
+    OverviewMemo,
+    overview,
+    treemap_trace,
+)
 
 from .objects import node, pod
 
@@ -102,12 +108,12 @@ def test_a_big_cluster_gets_the_finest_level_of_detail_that_fits(monkeypatch) ->
     assert [s["value"] for s in model["sectors"].values()] == [10, 10, 10, 10]
 
 
-def test_a_rebuild_with_kept_summaries_sees_a_changed_pod() -> None:
+def test_a_rebuild_with_a_kept_memo_sees_a_changed_pod() -> None:
     state = cluster(node("n1"), pod("shop", "web-1"))
-    summaries = Summaries()
-    overview(state, {"cluster": "test"}, summaries)
+    memo = OverviewMemo()
+    overview(state, {"cluster": "test"}, memo)
     state.upsert(pod("shop", "web-1", phase="Failed"))
-    rebuilt = overview(state, {"cluster": "test"}, summaries)
+    rebuilt = overview(state, {"cluster": "test"}, memo)
     assert rebuilt == overview(state, {"cluster": "test"})
     assert rebuilt["sectors"]["pod/shop/web-1"]["phase"] == "Failed"
 
