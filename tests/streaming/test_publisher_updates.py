@@ -1,15 +1,17 @@
 """The publisher follows changes through a view's `update`, builds when it must, and serialises
-each model and delta once for every tab."""
+each model and delta once for every tab; consumers pass them on without detours."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
 import pytest
+from asgiref.sync import sync_to_async
 from channels.layers import InMemoryChannelLayer
 
 from explorer.streaming import publisher as publisher_module
@@ -162,3 +164,22 @@ async def test_tabs_share_one_encoding_of_the_model_until_it_changes(
     finally:
         for tab in tabs:
             await tab.close()
+
+
+async def test_deltas_reach_a_tab_while_the_thread_for_database_work_is_busy(
+    fed: Publisher, session_cookie: str
+) -> None:
+    """Channels hops to that thread before every message to close stale database connections;
+    the consumer, which uses no database after the handshake, does not wait for it."""
+    tab = await Tab.open(session_cookie)
+    try:
+        await tab.subscribe(cluster="fed")
+        busy = asyncio.ensure_future(sync_to_async(time.sleep)(3))
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        await asyncio.to_thread(add, fed, pod("shop", "web-busy"))
+        await tab.until(lambda m: m["type"] == "delta", timeout=5)
+        assert time.monotonic() - started < 2 and not busy.done()
+        await busy
+    finally:
+        await tab.close()
