@@ -134,7 +134,10 @@ def test_a_node_task_is_not_run_by_a_worker_that_comes_after_it_expired(via_redi
         with pytest.raises(TaskRevokedError):
             result.get(timeout=30)
         assert result.state == "REVOKED"
-        report = latest_progress(result.id)
+        # The worker stores REVOKED, then its task_revoked handler reports: wait for the report.
+        deadline = time.monotonic() + 10
+        while (report := latest_progress(result.id)) is None and time.monotonic() < deadline:
+            time.sleep(0.1)
         assert report is not None
         assert (report["state"], report["message"]) == (
             "failed",
