@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -58,10 +59,22 @@ async def test_a_tab_in_this_process_gets_the_delta_published_by_the_watch_proce
         assert model["header"]["cluster"] == context
         store.apply({"type": "ADDED", "object": new_pod(store, "web-team-1")})
         await tab.until(lambda m: "pod/shop/web-team-1" in tab.models["s1"]["sectors"])
-        assert context in [c["name"] for c in await asyncio.to_thread(clusters)]
+        assert await listed(context), "the watch process never listed its cluster"
     finally:
         await tab.close()
         watcher.send_signal(signal.SIGTERM)
         watcher.wait(15)
         log.close()
-    assert context not in [c["name"] for c in await asyncio.to_thread(clusters)]
+    assert not await listed(context, seconds=0)
+
+
+async def listed(context: str, seconds: float = 10) -> bool:
+    """Whether the cluster directory lists `context`, asking for up to `seconds` (the watch
+    process writes it on a thread of its own, which a loaded machine may start late)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if context in [c["name"] for c in await asyncio.to_thread(clusters)]:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(0.2)
