@@ -96,7 +96,7 @@ def update_overview(
     if level != memo.level:
         _draw_all(state, memo, level)
     else:
-        _redraw(state, memo, touched)
+        _redraw(state, memo, touched, level)
     return _model(state, memo)
 
 
@@ -123,14 +123,13 @@ def _draw_all(state: ClusterState, memo: OverviewMemo, level: str) -> None:
     memo.level = level
 
 
-def _redraw(state: ClusterState, memo: OverviewMemo, names: set[str]) -> None:
+def _redraw(state: ClusterState, memo: OverviewMemo, names: set[str], level: str) -> None:
     """Redraw some nodes in place: sectors keep their places, so a fresh full model lists them
     in the same order as before."""
-    assert memo.level is not None
     fresh: dict[str, Sector] = {}
     drawn: dict[str, tuple[str, ...]] = {}
     for name in names:
-        sectors = _node_sectors(state, name, memo.pods.pods_on(name), memo.level)
+        sectors = _node_sectors(state, name, memo.pods.pods_on(name), level)
         drawn[name] = tuple(sectors)
         fresh.update(sectors)
     for name in names:  # after drawing them all: a pod may have moved between two of them
