@@ -3,6 +3,7 @@ read-only Kubernetes API that kubectl and the official client can use."""
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 
@@ -85,6 +86,9 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         bundle = options["bundle"]
         state = _bundle_state(str(bundle)) if bundle else _demo_state(options)
+        # The served objects live as long as the process: keep them out of every later full
+        # collection, whose pauses (seconds at 30k pods) would stall all watches at once.
+        gc.freeze()
         store = ApiStore(state, history_limit=int(options["history"]))
         interval = float(options["churn_interval"])
         churn = (
