@@ -32,3 +32,12 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.longrepr = f"skipped in CI, where nothing may skip: {reason}"
+
+
+@pytest.fixture
+def netns():
+    """A fresh network namespace for the test, deleted afterwards (see tests/netns.py)."""
+    from tests.netns import network_namespace
+
+    with network_namespace() as name:
+        yield name

@@ -1,15 +1,11 @@
 """kube-proxy's nftables mode: the real k3s table, as text and as `nft -j` JSON."""
 
-import os
-import shutil
-import subprocess
-import uuid
-
 import pytest
 
 from explorer.collectors.iptables.report import contract
 from explorer.collectors.nft import NotNftables, parse, service_ports
 from explorer.lib import kubeproxy
+from tests.netns import run_in, with_netns
 
 
 @pytest.fixture(scope="module")
@@ -100,29 +96,10 @@ def test_text_that_is_not_nftables_is_refused():
         parse('{"not": "nft"}')
 
 
-@pytest.mark.root
-@pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root")
-@pytest.mark.skipif(shutil.which("nft") is None, reason="nft missing (apt-get install nftables)")
-def test_json_from_the_kernel_reads_the_same_as_the_text(k3s_text):
-    netns = f"explorer-nft-{uuid.uuid4().hex[:8]}"
-    subprocess.run(["ip", "netns", "add", netns], check=True)
-    try:
-        subprocess.run(
-            ["ip", "netns", "exec", netns, "nft", "-f", "-"],
-            input=k3s_text,
-            text=True,
-            check=True,
-            timeout=60,
-        )
-        listed = subprocess.run(
-            ["ip", "netns", "exec", netns, "nft", "-j", "list", "ruleset"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-        ).stdout
-    finally:
-        subprocess.run(["ip", "netns", "delete", netns], check=False)
+@with_netns("nft")
+def test_json_from_the_kernel_reads_the_same_as_the_text(k3s_text, netns):
+    run_in(netns, "nft", "-f", "-", stdin=k3s_text)
+    listed = run_in(netns, "nft", "-j", "list", "ruleset")
     from_json, from_text = parse(listed), parse(k3s_text)
     assert contract(service_ports(from_json), {}) == contract(service_ports(from_text), {})
     assert from_json.summary() == from_text.summary()

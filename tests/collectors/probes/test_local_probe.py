@@ -6,12 +6,7 @@ place of the binaries, to show what a missing, failing or hanging command gives.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -19,40 +14,22 @@ import pytest
 
 from explorer.collectors.probes import LocalProbe
 from explorer.state.cluster import ClusterState
+from tests.netns import run_in, with_netns
 
-needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root")
-needs_tools = pytest.mark.skipif(
-    not all(shutil.which(b) for b in ("ip", "iptables-restore", "iptables-save", "nft")),
-    reason="iproute2, iptables or nftables missing (scripts/test-deps installs them)",
-)
 COUNTERS = re.compile(r"^\[\d+:\d+\] ", re.M)
-
-
-@pytest.fixture
-def netns() -> Iterator[str]:
-    name = f"explorer-probe-{uuid.uuid4().hex[:8]}"
-    subprocess.run(["ip", "netns", "add", name], check=True, timeout=30)
-    try:
-        yield name
-    finally:
-        subprocess.run(["ip", "netns", "delete", name], check=False, timeout=30)
 
 
 def rules(text: str) -> list[str]:
     return sorted(line for line in COUNTERS.sub("", text).splitlines() if line.startswith("-A "))
 
 
-@pytest.mark.root
-@needs_root
-@needs_tools
+@with_netns("iptables-restore", "iptables-save", "nft")
 @pytest.mark.parametrize("node", ["demo-control-plane", "demo-worker"])
 def test_the_probe_reads_back_the_rules_restored_into_a_network_namespace(
     demo: ClusterState, netns: str, node: str, tmp_path: Path
 ) -> None:
     text = demo.node_facts[node]["iptables-save"]
-    subprocess.run(
-        ["ip", "netns", "exec", netns, "iptables-restore"], input=text, text=True, check=True
-    )
+    run_in(netns, "iptables-restore", stdin=text)
     resolv = tmp_path / "etc" / "netns" / netns / "resolv.conf"
     resolv.parent.mkdir(parents=True)
     resolv.write_text("nameserver 10.96.0.10\nsearch default.svc.cluster.local\n")
