@@ -191,5 +191,10 @@ def test_storage_class_marks_the_default() -> None:
 
 
 def test_secret_data_is_a_count_never_a_value() -> None:
-    cells = printer_for("Secret").cells({"metadata": {"name": "s"}, "type": "Opaque"}, time.time())
-    assert cells[:3] == ["s", "Opaque", 0]
+    printer = printer_for("Secret")
+    metadata_only = printer.cells({"metadata": {"name": "s"}, "type": "Opaque"}, time.time())
+    assert metadata_only[:3] == ["s", "Opaque", 0]
+    whole = {"metadata": {"name": "s"}, "type": "Opaque", "data": {"a": "aHVudGVyMg==", "b": ""}}
+    cells = printer.cells(whole, time.time())
+    assert cells[:3] == ["s", "Opaque", 2]
+    assert "aHVudGVyMg==" not in repr(cells)
