@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 MANAGE = str(REPO / "manage.py")
 USERNAME, PASSWORD = "tester", secrets.token_urlsafe(12)
 HOSTILE = "<img src=x onerror=alert(1)>"
+HOSTILE_LINK = '<a href="https://example.invalid/">a link in a figure</a>'  # Plotly draws <a>
 PROBE_POD = "xss-probe"
 
 # The lead's `manage.py serve` runs watcher + daphne; it needs the streaming runtime.
@@ -52,7 +53,30 @@ def add_probe_pod(demo: DemoCluster) -> dict:
     for key in ("ownerReferences", "generateName", "resourceVersion"):
         meta.pop(key, None)
     demo.store.apply({"type": "ADDED", "object": pod})
+    demo.store.apply({"type": "ADDED", "object": _probe_event(pod)})
     return pod
+
+
+def _probe_event(pod: dict) -> dict:
+    """An Event about the probe pod whose reason (a tick label on the timeline) is a link."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    return {
+        "apiVersion": "v1",
+        "kind": "Event",
+        "metadata": {
+            "name": f"{PROBE_POD}.probe",
+            "namespace": "default",
+            "uid": str(uuid.uuid4()),
+        },
+        "involvedObject": {"kind": "Pod", "namespace": "default", "name": PROBE_POD},
+        "reason": HOSTILE_LINK,
+        "message": HOSTILE,
+        "type": "Warning",
+        "count": 1,
+        "firstTimestamp": now,
+        "lastTimestamp": now,
+        "source": {"component": "kubelet"},
+    }
 
 
 def pod_names(demo: DemoCluster) -> set[str]:

@@ -23,7 +23,7 @@ from explorer.demo.facts.cgroups import cgroup_tree
 from explorer.streaming.names import publisher_channel
 
 from . import app as app_module
-from .app import PASSWORD, start_app
+from .app import HOSTILE, HOSTILE_LINK, PASSWORD, PROBE_POD, start_app
 from .conftest import CHROMIUM, PageProblems, log_in
 
 REDIS_URL = "redis://127.0.0.1:6379/7"
@@ -182,6 +182,14 @@ def test_hostile_label_stays_text_on_the_pod_page_and_the_hierarchy(page):
     page.goto("/workloads/?namespace=default")
     _drawn(page, "#hierarchy")
     assert page.locator("#pod-facts img, #hierarchy img, #hierarchy-children img").count() == 0
+    page.goto(f"/events/?namespace=default&kind=Pod&name={PROBE_POD}")
+    tick = page.locator("#events-timeline .ytick text").first
+    tick.wait_for()
+    assert tick.text_content() == HOSTILE_LINK  # shown literally, not drawn as a link
+    assert page.locator("#events-timeline a").count() == 0
+    assert HOSTILE_LINK in page.locator("#events-list").text_content()
+    assert HOSTILE in page.locator("#events-list").text_content()
+    assert page.locator("#events-list img, #events-list td a[href^='https://example']").count() == 0
     assert page.problems.dialogs == []
 
 

@@ -1,11 +1,16 @@
 /*
  * Events on a timeline (Plotly scatter): time across, reason down, one trace per type (Normal,
  * Warning), marker size by count. Points are the events view's (explorer/views/events.py):
- * hover text arrives escaped for Plotly.
+ * hover text arrives escaped for Plotly; the reason arrives plain (the list shows it as text), so
+ * it is escaped here before it becomes a tick label, which Plotly reads as pseudo-HTML too.
  */
 (function () {
   "use strict";
   const COLOURS = { Normal: "#2a5db0", Warning: "#d62728", other: "#7f7f7f" };
+
+  function plotlyText(value) {
+    return String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
 
   function traces(points) {
     const byType = new Map();
@@ -15,7 +20,7 @@
       if (!byType.has(type)) byType.set(type, { x: [], y: [], text: [], size: [] });
       const t = byType.get(type);
       t.x.push(p.time);
-      t.y.push(p.reason);
+      t.y.push(plotlyText(p.reason));
       t.text.push(p.hover);
       t.size.push(Math.min(28, 8 + 4 * Math.log2(Math.max(1, p.count))));
     }
