@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import include, path
 
+from explorer.urls import urlpatterns as app_urlpatterns
+
 from .conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +86,19 @@ def test_logout_takes_a_post_and_ends_the_session(logged_in):
     assert response.status_code == 302
     assert response.headers["Location"] == "/login/"
     assert logged_in.get("/").status_code == 302
+
+
+def _routes() -> dict[str, object]:
+    return {pattern.name: pattern.callback for pattern in app_urlpatterns}
+
+
+def test_only_health_and_the_ways_to_log_in_are_open_without_a_login():
+    open_routes = {
+        name for name, view in _routes().items() if not getattr(view, "login_required", True)
+    }
+    assert open_routes == {"healthz", "login", "login-once"}
+
+
+def test_only_the_paste_form_skips_the_csrf_middleware_and_it_checks_the_token_itself():
+    exempt = {name for name, view in _routes().items() if getattr(view, "csrf_exempt", False)}
+    assert exempt == {"network-paste"}  # see test_the_paste_form_refuses_a_post_without_...
