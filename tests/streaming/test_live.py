@@ -84,6 +84,9 @@ async def test_a_page_from_another_origin_is_refused_even_with_the_cookie(
     communicator = Tab.communicator(session_cookie, origin=b"https://evil.example")
     connected, _ = await communicator.connect(timeout=5)
     assert not connected
+    same_origin = Tab.communicator(session_cookie)  # the cookie itself is good
+    assert (await same_origin.connect(timeout=5))[0]
+    await same_origin.disconnect()
 
 
 @pytest.fixture
