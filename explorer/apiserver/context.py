@@ -14,6 +14,7 @@ from .store import ApiStore
 
 DEFAULT_BOOKMARK_INTERVAL = 60.0
 DEFAULT_WATCH_TIMEOUT = 1800.0  # kube-apiserver's --min-request-timeout
+DEFAULT_WATCH_BUFFER = 1_000  # events one watch may hold for a client that is not reading
 
 
 class Stream:
@@ -41,6 +42,7 @@ class ServerContext:
     policy: Policy
     bookmark_interval: float = DEFAULT_BOOKMARK_INTERVAL
     watch_timeout: float = DEFAULT_WATCH_TIMEOUT
+    watch_buffer: int = DEFAULT_WATCH_BUFFER
     streams: set[Stream] = field(default_factory=set)
 
     def cut_streams(self) -> int:

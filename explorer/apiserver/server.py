@@ -14,7 +14,12 @@ from concurrent.futures import Future
 from aiohttp import web
 
 from .app import build_app
-from .context import DEFAULT_BOOKMARK_INTERVAL, DEFAULT_WATCH_TIMEOUT, ServerContext
+from .context import (
+    DEFAULT_BOOKMARK_INTERVAL,
+    DEFAULT_WATCH_BUFFER,
+    DEFAULT_WATCH_TIMEOUT,
+    ServerContext,
+)
 from .policy import Policy
 from .store import ApiStore
 
@@ -30,11 +35,14 @@ class ApiServer:
         policy: Policy | None = None,
         bookmark_interval: float = DEFAULT_BOOKMARK_INTERVAL,
         watch_timeout: float = DEFAULT_WATCH_TIMEOUT,
+        watch_buffer: int = DEFAULT_WATCH_BUFFER,
     ) -> None:
         self.store = store
         self.host = host
         self.port = port
-        self.context = ServerContext(store, policy or Policy(), bookmark_interval, watch_timeout)
+        self.context = ServerContext(
+            store, policy or Policy(), bookmark_interval, watch_timeout, watch_buffer
+        )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None

@@ -1,9 +1,11 @@
 """`?watch=true`: a chunked stream of `{"type", "object"}` lines, as kube-apiserver sends them.
 
 Events come from the store's fan-out (any thread) through `loop.call_soon_threadsafe` into one
-asyncio queue per watch. A BOOKMARK's version is read under the store lock and queued with
-`loop.call_soon`, behind every event the store handed off before it, so a client that resumes
-from a bookmark never misses one.
+asyncio queue per watch, bounded as kube-apiserver bounds each watcher's buffer: a client that
+stops reading has its watch ended (it re-watches from its last version, or relists on 410)
+instead of the queue growing without end. A BOOKMARK's version is read under the store lock and
+queued with `loop.call_soon`, behind every event the store handed off before it, so a client
+that resumes from a bookmark never misses one.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import orjson
@@ -18,7 +21,7 @@ from aiohttp import web
 
 from explorer.state.cluster import ADDED, DELETED, MODIFIED
 
-from .context import ServerContext, Stream
+from .context import DEFAULT_WATCH_BUFFER, ServerContext, Stream
 from .history import Record
 from .negotiation import METADATA, TABLE, Wanted, include_object
 from .params import flag, integer, resource_version
@@ -29,6 +32,9 @@ from .selectors import Matcher
 from .status import ApiError
 
 _WAKE_EVERY = 1.0  # seconds between checks that the client is still there
+# A watch that overflowed ends cleanly once what was already written reaches the client; one
+# whose client reads nothing at all is cut after this many seconds.
+OVERFLOW_GRACE = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,21 +45,42 @@ class _Bookmark:
 
 
 _CUT = _Bookmark(0, last=True)  # queued when the stream is cut: the pump ends at once
+_OVERFLOWED = _Bookmark(0, last=True)  # queued when the buffer overflows: the stream ends
 
 
 class WatchFeed:
     """The store's subscriber for one watch: hands records to the watch's event loop."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        capacity: int = DEFAULT_WATCH_BUFFER,
+        on_overflow: Callable[[], None] = lambda: None,
+    ) -> None:
         self.loop = loop
+        self.capacity = max(1, capacity)
+        self.on_overflow = on_overflow
+        self.overflowed = False
         self.queue: asyncio.Queue[Record | _Bookmark] = asyncio.Queue()
 
     def deliver(self, record: Record) -> None:
         with contextlib.suppress(RuntimeError):  # the loop is closed: the server stopped
-            self.loop.call_soon_threadsafe(self.queue.put_nowait, record)
+            self.loop.call_soon_threadsafe(self._put, record)
 
     def queue_bookmark(self, bookmark: _Bookmark) -> None:
-        self.loop.call_soon(self.queue.put_nowait, bookmark)
+        self.loop.call_soon(self._put, bookmark)
+
+    def _put(self, item: Record | _Bookmark) -> None:
+        if self.overflowed:
+            return
+        if self.queue.qsize() < self.capacity:
+            self.queue.put_nowait(item)
+            return
+        self.overflowed = True  # what is queued is dropped: the client resumes from its version
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.queue.put_nowait(_OVERFLOWED)
+        self.on_overflow()
 
 
 def _event_line(event_type: str, obj: dict) -> bytes:
@@ -126,7 +153,8 @@ async def serve_watch(
     timeout = integer(query, "timeoutSeconds") or ctx.watch_timeout
     rv_text = query.get("resourceVersion", "")
     send_initial = flag(query, "sendInitialEvents") or rv_text in ("", "0")
-    feed = WatchFeed(asyncio.get_running_loop())
+    loop = asyncio.get_running_loop()
+    feed = WatchFeed(loop, ctx.watch_buffer)
     start: list[bytes] = []
     failure: ApiError | None = None
     try:
@@ -151,6 +179,14 @@ async def serve_watch(
     await response.prepare(request)
     stream = Stream(request, on_cut=lambda: feed.queue.put_nowait(_CUT))
     ctx.streams.add(stream)
+
+    def cut_if_still_open() -> None:
+        if stream in ctx.streams:  # still writing to a client that reads nothing
+            stream.cut()
+
+    feed.on_overflow = lambda: loop.call_later(OVERFLOW_GRACE, cut_if_still_open)
+    if feed.overflowed:  # already, while the response was being prepared
+        feed.on_overflow()
     try:
         if failure is not None:
             await response.write(encoder.error(failure))
@@ -203,7 +239,7 @@ async def _pump(
         chunks = []
         last = False
         while True:
-            if item is _CUT:
+            if item is _CUT or item is _OVERFLOWED:
                 return
             if isinstance(item, _Bookmark):
                 chunks.append(encoder.bookmark(item))

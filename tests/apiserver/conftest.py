@@ -3,9 +3,11 @@ client, and kubectl (the real one, found next to the venv's python) pointed at i
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,3 +87,13 @@ async def read_events(response: aiohttp.ClientResponse, count: int | None = None
             if count is not None and len(events) >= count:
                 break
     return events
+
+
+async def eventually(condition, timeout: float = 10.0) -> bool:
+    """Poll `condition()` until it is true or `timeout` passes; return its last answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await asyncio.sleep(0.05)
+    return condition()

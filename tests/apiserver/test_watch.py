@@ -11,7 +11,7 @@ import pytest
 
 from explorer.apiserver import ApiServer, ApiStore
 
-from .conftest import METADATA_ACCEPT, TABLE_ACCEPT, read_events
+from .conftest import METADATA_ACCEPT, TABLE_ACCEPT, eventually, read_events
 from .objects import pod
 
 PODS = "/api/v1/pods"
@@ -145,16 +145,7 @@ async def test_drop_watches_cuts_open_watches_abruptly(
         assert await asyncio.to_thread(server.drop_watches) == 1
         with pytest.raises(aiohttp.ClientPayloadError):
             await asyncio.wait_for(read_events(response), 5)
-    assert store.watcher_count() == 0 or await _eventually(lambda: store.watcher_count() == 0)
-
-
-async def _eventually(condition, timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await asyncio.sleep(0.05)
-    return condition()
+    assert store.watcher_count() == 0 or await eventually(lambda: store.watcher_count() == 0)
 
 
 async def test_restart_keeps_versions_growing_and_compacts_history(
