@@ -106,7 +106,9 @@ class Reflector:
                 failure = error
             if self._stop.is_set():
                 return
-            rv = self._recover(failure, rv)
+            # A watch cut mid-way resumes from the last version it saw (bookmarks included), not
+            # from the one it started at, which history may no longer hold; a failed list relists.
+            rv = self._recover(failure, rv and self.resource_version)
 
     def _recover(self, error: ApiError | Exception, rv: str) -> str:
         """What to do after a failure; returns the resourceVersion to watch from ("" = relist)."""

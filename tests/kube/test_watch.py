@@ -18,7 +18,17 @@ from explorer.kube.watch import ClusterWatcher
 from explorer.lib.resources import BY_KIND
 
 from .recording_sink import RecordingSink, eventually
-from .served import AVAILABLE, MISSING, ApiServer, ApiStore, Churn, Policy, connect, small_cluster
+from .served import (
+    AVAILABLE,
+    MISSING,
+    ApiServer,
+    ApiStore,
+    Churn,
+    Policy,
+    configmap,
+    connect,
+    small_cluster,
+)
 from .served import store_refs as served_refs
 
 pytestmark = pytest.mark.skipif(not AVAILABLE, reason=MISSING)
@@ -41,15 +51,38 @@ def store() -> Any:
 
 @pytest.fixture
 def server(store: Any) -> Iterator[Any]:
-    server = ApiServer(store, port=0)
+    yield from _serving(store)
+
+
+def _serving(store: Any, **knobs: Any) -> Iterator[Any]:
+    server = ApiServer(store, port=0, **knobs)
     server.start()
     yield server
     server.stop()
 
 
 @pytest.fixture
-def watched(tmp_path: Path, server: Any) -> Iterator[tuple[ClusterWatcher, RecordingSink]]:
-    cluster = connect(tmp_path, server.url, context="kind-served")
+def small_buffer_server(store: Any) -> Iterator[Any]:
+    yield from _serving(store, watch_buffer=20)
+
+
+@pytest.fixture
+def bookmarking_server(store: Any) -> Iterator[Any]:
+    yield from _serving(store, bookmark_interval=0.2)
+
+
+@pytest.fixture
+def watched_small_buffer(tmp_path: Path, small_buffer_server: Any) -> Iterator[Any]:
+    yield from _watching(tmp_path, small_buffer_server.url)
+
+
+@pytest.fixture
+def watched_bookmarking(tmp_path: Path, bookmarking_server: Any) -> Iterator[Any]:
+    yield from _watching(tmp_path, bookmarking_server.url)
+
+
+def _watching(tmp_path: Path, url: str) -> Iterator[tuple[ClusterWatcher, RecordingSink]]:
+    cluster = connect(tmp_path, url, context="kind-served")
     sink = RecordingSink()
     watcher = ClusterWatcher(
         cluster.api_client, cluster.name, sink, [BY_KIND[k] for k in KINDS], FAST
@@ -57,6 +90,11 @@ def watched(tmp_path: Path, server: Any) -> Iterator[tuple[ClusterWatcher, Recor
     assert watcher.wait_synced(10)
     yield watcher, sink
     watcher.stop()
+
+
+@pytest.fixture
+def watched(tmp_path: Path, server: Any) -> Iterator[tuple[ClusterWatcher, RecordingSink]]:
+    yield from _watching(tmp_path, server.url)
 
 
 def converged(sink: RecordingSink, store: Any) -> bool:
@@ -142,6 +180,8 @@ def test_a_restart_forgetting_history_is_caught_up(watched, store, server) -> No
     _, sink = watched
     churn = Churn(store)
     hold_watcher(sink, churn)
+    server.drop_watches()
+    churn(2)  # changes the held watcher never saw, whose versions the restart forgets
     server.restart()
     churn(4)
     sink.gate.set()
@@ -191,3 +231,46 @@ def test_a_forbidden_resource_is_not_visible_and_the_rest_is_watched(tmp_path) -
             assert eventually(lambda: sink.refs() == served_refs(store, ("ConfigMap",)), timeout=10)
     finally:
         server.stop()
+
+
+def test_a_watch_the_server_ends_for_a_full_buffer_is_resumed_and_converges(
+    watched_small_buffer, store
+) -> None:
+    _, sink = watched_small_buffer
+    churn = Churn(store)
+    hold_watcher(sink, churn)
+    big = "x" * 64_000  # ~20 MB in all: more than the socket buffers hold
+    for i in range(300):
+        store.apply({"type": "ADDED", "object": configmap("team", f"big-{i:03d}", big)})
+    # The held ConfigMap watch overflowed its 20-event buffer and the server ended it.
+    assert eventually(lambda: store.watcher_count() == len(KINDS) - 1)
+    churn(3)
+    sink.gate.set()
+    assert converged(sink, store)
+    assert eventually(lambda: store.watcher_count() == len(KINDS))
+    assert sink.last_status("ConfigMap") == (WATCHING, "")
+
+
+def test_a_watch_resumes_from_a_bookmark_version_without_a_relist(
+    watched_bookmarking, store, bookmarking_server
+) -> None:
+    watcher, sink = watched_bookmarking
+    churn = Churn(store)
+    churn(2)
+    assert converged(sink, store)
+    last_watched_event = store.resource_version
+    for i in range(3):  # a kind none of the watches sees: only bookmarks carry its versions
+        store.apply({"type": "ADDED", "object": _node(f"node-{i}")})
+    newest = str(store.resource_version)
+    assert eventually(lambda: set(watcher.resource_versions().values()) == {newest})
+    store.compact()
+    with pytest.raises(Exception, match="too old resource version"):
+        store.page("ConfigMap", None, at_rv=last_watched_event)  # an event's version: 410
+    bookmarking_server.drop_watches()
+    churn(3)
+    assert converged(sink, store)
+    assert dict(sink.replaces) == dict.fromkeys(KINDS, 1)
+
+
+def _node(name: str) -> dict[str, Any]:
+    return {"kind": "Node", "apiVersion": "v1", "metadata": {"name": name}}
