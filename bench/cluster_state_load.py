@@ -70,16 +70,17 @@ def kubeconfig_for(url: str, directory: str) -> str:
 def load_state(kubeconfig: str) -> None:
     """The explorer side, run in its own process: list everything into a ClusterState."""
     sys.path.insert(0, str(ROOT))
+    from explorer.kube.cluster_watcher import ClusterWatcher
     from explorer.kube.config import load_kubeconfig
-    from explorer.kube.watch import ClusterWatcher
-    from explorer.streaming.sink import StateSink
+    from explorer.state.store import ClusterStates
 
     cluster = load_kubeconfig(kubeconfig).connect()
-    sink = StateSink()
-    watcher = ClusterWatcher(cluster.api_client, cluster.name, sink).start()
+    states = ClusterStates([cluster.name])
+    watcher = ClusterWatcher(cluster.api_client, cluster.name, states).start()
     if not watcher.wait_synced(timeout=600):
         raise SystemExit("the watcher did not sync within 600s")
-    pods = sink.state(cluster.name).count("Pod")
+    with states.read(cluster.name) as state:
+        pods = state.count("Pod")
     watcher.stop(timeout=1)
     print(f"pods={pods}", file=sys.stderr)
 

@@ -28,8 +28,8 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from explorer.demo import build_demo
-from explorer.views.hierarchy import hierarchy
-from explorer.views.workload_facts import WorkloadFacts
+from explorer.viewmodels.workloads.hierarchy import hierarchy
+from explorer.viewmodels.workloads.pod_facts import WorkloadFacts
 
 
 def median_seconds(run: Callable[[], object], repeat: int) -> tuple[float, object]:

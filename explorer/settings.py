@@ -24,6 +24,7 @@ ALLOWED_HOSTS = env_list("EXPLORER_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 EXPLORER_PORT = env_int("EXPLORER_PORT", 8000, minimum=1, maximum=65535)
 EXPLORER_DEMO = env_bool("EXPLORER_DEMO", False)
 EXPLORER_DEMO_CHURN_SECONDS = env_int("EXPLORER_DEMO_CHURN_SECONDS", 3, minimum=0, maximum=3600)
+EXPLORER_PARSED_FACTS_MB = env_int("EXPLORER_PARSED_FACTS_MB", 512, minimum=1, maximum=1024 * 1024)
 KUBECONFIG = env_str("KUBECONFIG")
 REDIS_URL = env_url("REDIS_URL", ("redis", "rediss", "unix"))
 
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "channels",
     "explorer.jobs",
     "explorer.web",
+    "explorer.runtime",
 ]
 
 MIDDLEWARE = [
@@ -46,7 +48,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "explorer.web.access.LoginEverywhereMiddleware",
+    "explorer.web.login_required.LoginEverywhereMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -65,7 +67,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "explorer.web.context.header",
+                "explorer.web.context_processors.header",
             ],
         },
     },
@@ -125,7 +127,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
-# Every page needs a login (explorer.web.access); JSON endpoints answer 401/403 as JSON.
+# Every page needs a login (explorer.web.login_required); JSON endpoints answer 401/403 as JSON.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
@@ -165,7 +167,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     "prune-downloads": {"task": "explorer.jobs.tasks.prune_downloads", "schedule": 3600.0},
 }
-# Where finished bundle downloads wait (web and worker share it; explorer/jobs/downloads.py).
+# Where finished bundle downloads wait (web and worker share it; explorer/snapshots/downloads.py).
 EXPLORER_DOWNLOAD_DIR = env_str("EXPLORER_DOWNLOAD_DIR", str(BASE_DIR / ".downloads"))
 # The DNS trace page may ask the cluster DNS for real (from this process's network), and may ask
 # another server instead (`ip` or `ip:port`, e.g. a port-forward to CoreDNS).

@@ -7,10 +7,10 @@ import logging
 import orjson
 from aiohttp import web
 
-from . import discovery
+from . import discovery_documents as discovery
 from .context import CONTEXT_KEY, ServerContext, json_response
-from .exec import serve_exec
-from .logs import serve_log
+from .exec_stream import serve_exec
+from .log_stream import serve_log
 from .negotiation import DISCOVERY, OBJECT, Wanted, negotiate
 from .node_proxy import serve_node_proxy
 from .params import flag
@@ -19,7 +19,7 @@ from .reads import get_object, list_objects
 from .reviews import access_review, rules_review
 from .routing import resolve
 from .status import ApiError, bad_request, method_not_allowed, path_not_found, status_body
-from .watch import serve_watch
+from .watch_stream import serve_watch
 
 log = logging.getLogger(__name__)
 

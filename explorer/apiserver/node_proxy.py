@@ -1,6 +1,6 @@
 """`nodes/proxy`: the two kubelet endpoints an explorer reads through the API server, answered
 from the node's recorded cgroup tree (`node_facts[node]["cgroups"]`, the form described in
-explorer/collectors/probes/facts.py) and the pods bound to the node.
+explorer/state/node_facts.py) and the pods bound to the node.
 
 - `metrics/cadvisor`: Prometheus text as the kubelet writes it — one sample per cgroup of
   `container_spec_memory_limit_bytes` (0: no limit), `container_spec_cpu_period`,

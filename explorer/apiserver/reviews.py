@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from explorer.lib.resources import RESOURCES
 
-from .discovery import AUTHORIZATION_GROUP, REVIEWS, SUBRESOURCES
+from .discovery_documents import AUTHORIZATION_GROUP, REVIEWS, SUBRESOURCES
 from .policy import READ_VERBS, Policy
 
 NON_RESOURCE_URLS = [

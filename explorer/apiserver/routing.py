@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from explorer.lib.resources import BY_PLURAL, Resource
 
-from .discovery import SUBRESOURCES
+from .discovery_documents import SUBRESOURCES
 from .status import path_not_found
 
-# `pods/exec` is served (explorer/apiserver/exec.py) though discovery does not list it.
+# `pods/exec` is served (explorer/apiserver/exec_stream.py) though discovery does not list it.
 EXEC_SUBRESOURCES = {("pods", "exec")}
 
 

@@ -17,8 +17,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from explorer.lib.choices import ADDED, DELETED, MODIFIED
 from explorer.lib.resources import BY_KIND, RESOURCES
-from explorer.state.cluster import ADDED, DELETED, MODIFIED, ClusterState
+from explorer.state.cluster_state import ClusterState
 from explorer.state.redact import redact
 
 from .duration import now_rfc3339

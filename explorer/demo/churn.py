@@ -17,7 +17,7 @@ import random
 from collections.abc import Callable
 from datetime import datetime
 
-from explorer.state.cluster import ClusterState
+from explorer.state.cluster_state import ClusterState
 
 from .batch import job_for, job_name, job_ref, set_job_status
 from .clock import micro_ts, parse_ts, seconds, ts, utcnow

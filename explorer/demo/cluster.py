@@ -13,9 +13,9 @@ from collections import defaultdict
 from datetime import datetime
 
 from explorer.lib.quantities import format_bytes, format_millicores
-from explorer.state.cluster import ClusterState
+from explorer.state.cluster_state import ClusterState
 
-from . import access, cni, configs, controlplane, crds, csi, scale, shop, storage, system
+from . import cni, configs, controlplane, crds, csi, namespaces, scale, shop, storage, system
 from .builder import KUBERNETES_SERVICE_IP, DemoBuilder
 from .clock import parse_ts, seconds, utcnow
 from .events import scheduler_event
@@ -64,11 +64,11 @@ def _build(
     for index, slot in enumerate(b.nodes):
         b.add(node_object(slot, b.ids, b.at(seconds=10 + 40 * min(index, 3)), b.now))
     extra_namespaces = scale.filler_namespaces(b, pods_per_node)
-    access.namespaces(b, extra_namespaces)
-    access.priority_classes(b)
-    access.rbac(b)
-    access.secrets(b)
-    access.leader_leases(b)
+    namespaces.namespaces(b, extra_namespaces)
+    namespaces.priority_classes(b)
+    namespaces.rbac(b)
+    namespaces.secrets(b)
+    namespaces.leader_leases(b)
     configs.config_maps(b)
     crds.crds(b)
     kubernetes = service(

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from explorer.state.cluster import ClusterState
+from explorer.state.cluster_state import ClusterState
 
 from .pods import copy
 

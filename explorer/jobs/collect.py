@@ -7,7 +7,7 @@ with Celery.
 - `collect_cluster` (queue `default`): sends one `collect_node` per node, then follows them
   round by round (each round a retry of itself POLL_SECONDS later, so it never blocks a worker
   that is also a node's agent). A node whose task expired — no agent took it within
-  CELERY_NODE_TASK_EXPIRES — or failed is probed without an agent (explorer/jobs/agentless.py):
+  CELERY_NODE_TASK_EXPIRES — or failed is probed without an agent (explorer/probes/agentless.py):
   exec, then recorded facts, and its cgroup tree through `nodes/proxy` (the kubelet's
   cAdvisor metrics), then the recorded tree; a node none of them reaches is reported
   unreachable, and the others are still collected. Progress: n of N nodes, each node's
@@ -32,14 +32,14 @@ from typing import TypedDict
 from celery import Task, states
 from celery.result import AsyncResult
 
-from explorer.collectors.probes import LocalProbe, NodeFacts, reached
-from explorer.collectors.probes.facts import joined, one_line
 from explorer.env import env_bool, env_int, env_str
+from explorer.probes import LocalProbe
+from explorer.probes.agentless import Agentless
+from explorer.probes.node_sources import node_names
+from explorer.state.node_facts import NodeFacts, joined, one_line, reached
 
-from .agentless import Agentless
 from .celery import app
 from .facts_delivery import deliver
-from .node_sources import node_names
 from .progress import report_progress
 from .queues import NodeTask
 

@@ -1,7 +1,7 @@
 """Collected node facts go back into the cluster's state, wherever that state is held.
 
 - Embedded install: the watcher runs in this process; the facts go straight into its state
-  (`Publisher.apply_node_facts`, explorer/streaming/runtime.py `current()`).
+  (`ClusterStates.put_node_facts` of explorer.state.store.watched()).
 - Team install: the watcher process holds the state; the facts are sent over the channel layer
   (Redis) to its publisher's channel as `publisher.node_facts`, and it applies them.
 Delivery is best effort: a failure is logged, and the collection's result still carries them.
@@ -16,8 +16,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from explorer.collectors.probes import NodeFacts
-from explorer.streaming import runtime
+from explorer.state.node_facts import NodeFacts
+from explorer.state.store import watched
 from explorer.streaming.names import publisher_channel
 from explorer.streaming.publisher import NODE_FACTS_MESSAGE
 
@@ -27,8 +27,8 @@ Delivered = Literal["state", "published", "nowhere"]
 
 
 def deliver(cluster: str, collected: NodeFacts) -> Delivered:
-    running = runtime.current()
-    if running is not None and running.publisher.apply_node_facts(cluster, collected):
+    states = watched()
+    if states is not None and states.put_node_facts(cluster, collected):
         return "state"
     if not settings.REDIS_URL:
         return "nowhere"  # no watcher here, and no layer another process could hear on

@@ -17,12 +17,12 @@ from celery import Task
 from celery.signals import task_revoked
 
 from explorer.lib.resources import RESOURCES
+from explorer.snapshots import downloads
+from explorer.snapshots.capture import cluster_state
 
-from . import downloads
 from .celery import app
 from .progress import report_progress
 from .queues import NodeTask
-from .state_source import cluster_state
 
 BUNDLE_STEPS = len(RESOURCES) + 1  # each kind, then writing the file
 

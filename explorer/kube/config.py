@@ -191,6 +191,21 @@ def in_cluster(
     return Cluster(IN_CLUSTER, ApiClient(configuration))
 
 
+def connect_to(cluster: str) -> Cluster:
+    """A connection of this process's own to `cluster`: its kubeconfig context, or the service
+    account when running in the cluster (KubeConfigError when neither is that cluster). The
+    caller closes its api_client."""
+    if any(os.path.exists(path) for path in kubeconfig_paths()):
+        kubeconfig = load_kubeconfig()
+        if cluster not in kubeconfig.contexts:
+            raise KubeConfigError(f"cluster {cluster!r} is not a context of {kubeconfig.source}")
+        return kubeconfig.connect(cluster)
+    found = in_cluster()
+    if found.name != cluster:
+        raise KubeConfigError(f"cluster {cluster!r} is not watched here")
+    return found
+
+
 def in_cluster_available(environ: Mapping[str, str] = os.environ) -> bool:
     return bool(environ.get(SERVICE_HOST_ENV_NAME)) and os.path.isfile(SERVICE_TOKEN_FILENAME)
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-# What a reflector is doing for one kind, reported through WatchSink.status().
-LISTING = "listing"
-WATCHING = "watching"
-BACKOFF = "backoff"
-NOT_VISIBLE = "not visible"
-ERROR = "error"
+from explorer.lib.choices import BACKOFF, ERROR, LISTING, NOT_VISIBLE, WATCHING
+
+__all__ = ["BACKOFF", "ERROR", "LISTING", "NOT_VISIBLE", "WATCHING", "WatchSink"]
 
 
 class WatchSink(Protocol):

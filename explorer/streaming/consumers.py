@@ -25,7 +25,7 @@ Server → browser (each with a "seq" the browser acknowledges; at most WINDOW u
 A tab that follows a task late is first sent the task's latest progress, when a lookup for it has
 been installed with `serve_progress_from` (the jobs layer does, at start-up).
 Logs are read through the API's pods/log with the client of a cluster this process watches
-(explorer/kube/logs.py), at most MAX_LOGS per tab; a web process that watches no cluster (the
+(explorer/kube/pod_logs.py), at most MAX_LOGS per tab; a web process that watches no cluster (the
 team install's) answers `logs` with an error.
 Only a logged-in user may connect (the handshake is refused otherwise); asgi.py checks Origin.
 
@@ -50,12 +50,13 @@ import orjson
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from explorer.kube.logs import LogError, follow_log
-from explorer.views import ViewError, get_view, params_of
+from explorer.kube.connections import client_of
+from explorer.kube.pod_logs import LogError, follow_log
+from explorer.viewmodels.base import ViewError, params_of
+from explorer.viewmodels.registry import get_view
 
 from .names import publisher_channel, status_group, task_group, view_group
 from .outbox import CAPACITY, WINDOW, Outbox
-from .runtime import api_client
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +229,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if len(self.logs) >= MAX_LOGS:
             await self._error(log_id, f"at most {MAX_LOGS} logs followed per page")
             return
-        client = api_client(fields[0])  # type: ignore[arg-type]
+        client = client_of(fields[0])  # type: ignore[arg-type]
         if client is None:
             await self._error(log_id, "this web process does not watch that cluster: no logs")
             return

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import orjson
 import redis
 
-from .status import ClusterStatus
+from .cluster_status import ClusterStatus
 
 log = logging.getLogger(__name__)
 

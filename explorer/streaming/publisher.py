@@ -1,14 +1,15 @@
 """The publisher: the watcher side's view models, computed once and pushed to every subscriber.
 
-It owns the StateSink the cluster watchers feed (the only holder of cluster state), and keeps one
-publication per subscribed (view, parameters): the last model sent and its version. Consumers
-(web side, possibly other processes) talk to it over the channel layer only:
+It listens to the process's cluster states (explorer/state/store.py, which the watchers feed),
+and keeps one publication per subscribed (view, parameters): the last model sent and its version.
+Consumers (web side, possibly other processes) talk to it over the channel layer only:
 - requests come on `publisher_channel(cluster)`: `publisher.full` (send the whole model to
   `reply`) and `publisher.want` (keep the publication alive; a consumer repeats it while it
   stays subscribed, and a publication nobody wants for WANT_LEASE seconds is forgotten);
 - node facts come on the same channel: `publisher.node_facts` (`{"cluster", "facts": NodeFacts}`,
   sent by a collection job in a Celery worker; explorer/jobs/collect.py) are put into the
-  cluster's state, and views that list `NODE_FACTS_KIND` in their kinds are rebuilt;
+  cluster's state (the store tells every listener, this one included, and views that list
+  `NODE_FACTS_KIND` in their kinds are rebuilt);
 - models go out as `view.full` to the asking consumer, `view.delta` to the view's group, and the
   cluster's connection state as `cluster.status` to its status group.
 
@@ -40,14 +41,15 @@ from typing import Any
 import orjson
 from channels.exceptions import ChannelFull
 
-from explorer.collectors.probes import NODE_FACTS_KIND, NodeFacts, merged
-from explorer.state.cluster import Change
-from explorer.views import View, ViewError, get_view, params_of
+from explorer.state.cluster_state import Change
+from explorer.state.node_facts import NODE_FACTS_KIND, NodeFacts
+from explorer.state.store import ClusterStates
+from explorer.viewmodels.base import View, ViewError, params_of
+from explorer.viewmodels.registry import get_view
 
+from .cluster_status import ClusterStatus, status_of
 from .delta import diff
 from .names import publisher_channel, status_group, view_group
-from .sink import StateSink
-from .status import ClusterStatus, summarise
 
 log = logging.getLogger(__name__)
 
@@ -102,13 +104,14 @@ class _Pending:
 class Publisher:
     def __init__(
         self,
+        states: ClusterStates,
         layer: Any,
         loop: asyncio.AbstractEventLoop | None = None,
         window: float = COALESCE_WINDOW,
     ) -> None:
+        self.states = states
         self.layer = layer
         self.window = window
-        self.sink = StateSink(self._changed, self._status_changed)
         self._cond = threading.Condition()
         self._dirty: dict[str, _Pending] = {}
         self._due: dict[str, float] = {}
@@ -127,10 +130,9 @@ class Publisher:
 
     # ---- life ----------------------------------------------------------------------------
 
-    def start(self, clusters: list[str]) -> Publisher:
-        self._clusters = list(clusters)
-        for cluster in clusters:
-            self.sink.state(cluster)
+    def start(self) -> Publisher:
+        self._clusters = self.states.clusters()
+        self.states.listen(self)
         if self._own_loop:
             self._spawn(self._loop.run_forever, "publisher loop")
         self._loop.call_soon_threadsafe(self._begin)
@@ -138,6 +140,7 @@ class Publisher:
         return self
 
     def stop(self) -> None:
+        self.states.unlisten(self)
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
@@ -145,18 +148,6 @@ class Publisher:
             self._loop.call_soon_threadsafe(self._end)
         for thread in self._threads:
             thread.join(5)
-
-    def apply_node_facts(self, cluster: str, collected: NodeFacts) -> bool:
-        """Put a node's collected facts into the cluster's state (from any thread); False when
-        this publisher does not serve the cluster."""
-        if cluster not in self._clusters:
-            return False
-        with self.sink.lock:
-            held = self.sink.state(cluster).node_facts
-            held[collected["node"]] = merged(held.get(collected["node"]) or {}, collected)
-        if NODE_FACTS_KIND in self._kinds.get(cluster, frozenset()):
-            self._mark(cluster, {NODE_FACTS_KIND})
-        return True
 
     def clusters(self) -> list[ClusterStatus]:
         """The connection state of every cluster this publisher serves."""
@@ -213,15 +204,19 @@ class Publisher:
         with contextlib.suppress(RuntimeError):  # the loop is closed: we are stopping
             self._loop.call_soon_threadsafe(self._outgoing.put_nowait, (method, target, message))
 
-    # ---- the watcher side: changes in ----------------------------------------------------
+    # ---- the store's side: changes in (explorer.state.store.Listener) ---------------------
 
-    def _changed(self, cluster: str, changes: list[Change]) -> None:
+    def changed(self, cluster: str, changes: list[Change]) -> None:
         wanted = self._kinds.get(cluster, frozenset())
         kinds = {change.kind for change in changes} & wanted
         if kinds:
             self._mark(cluster, kinds, [c for c in changes if c.kind in wanted])
 
-    def _status_changed(self, cluster: str, kind: str, status: str, reason: str) -> None:
+    def node_facts_put(self, cluster: str, node: str) -> None:
+        if NODE_FACTS_KIND in self._kinds.get(cluster, frozenset()):
+            self._mark(cluster, {NODE_FACTS_KIND})
+
+    def status_changed(self, cluster: str, kind: str, status: str, reason: str) -> None:
         self._mark(cluster, {_STATUS}, [])
 
     def _mark(self, cluster: str, kinds: set[str], changes: list[Change] | None = None) -> None:
@@ -279,7 +274,8 @@ class Publisher:
 
     def _answer(self, request: dict[str, Any]) -> None:
         if request.get("type") == NODE_FACTS_MESSAGE:
-            self.apply_node_facts(str(request.get("cluster")), request["facts"])
+            facts: NodeFacts = request["facts"]
+            self.states.put_node_facts(str(request.get("cluster")), facts)
             return
         reply = request.get("reply") if request.get("type") == "publisher.full" else None
         try:
@@ -332,8 +328,8 @@ class Publisher:
 
     def _build(self, view: View, params: dict[str, str], memo: Any) -> dict[str, Any] | None:
         try:
-            with self.sink.lock:
-                return view.build(self.sink.state(params["cluster"]), params, memo)
+            with self.states.read(params["cluster"]) as state:
+                return view.build(state, params, memo)
         except Exception:
             log.exception("view %s failed for %s", view.name, params)
             return None
@@ -344,8 +340,7 @@ class Publisher:
         if view.update is not None and not pending.blind & view.kinds:
             changes = [c for c in pending.changes if c.kind in view.kinds]
             try:
-                with self.sink.lock:
-                    state = self.sink.state(publication.cluster)
+                with self.states.read(publication.cluster) as state:
                     model = view.update(state, publication.params, publication.memo, changes)
             except Exception:
                 log.exception("view %s failed to update for %s", view.name, publication.params)
@@ -383,10 +378,7 @@ class Publisher:
             self._post("group_send", publication.group, {**delta, "version": publication.version})
 
     def _status_of(self, cluster: str) -> ClusterStatus:
-        with self.sink.lock:
-            kinds = dict(self.sink.statuses.get(cluster, {}))
-            not_visible = dict(self.sink.state(cluster).not_visible)
-        return summarise(cluster, kinds, not_visible)
+        return status_of(self.states, cluster)
 
     def _forget_unwanted(self) -> None:
         limit = time.monotonic() - WANT_LEASE

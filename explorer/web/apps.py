@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class WebConfig(AppConfig):
-    """Pages, login, security headers and the `loginlink` command."""
+    """Pages, login and security headers."""
 
     name = "explorer.web"
     label = "web"

@@ -1,14 +1,23 @@
 """Which clusters the app watches, for the header's switcher and /api/clusters.
 
-The streaming runtime knows them once the watcher runs (in this process, or in the team install
-through Redis); until then the list is empty and pages say they are waiting for the watcher.
+In the embedded install this process watches them (explorer.state.store.watched()); in the team
+install the watcher process lists them in Redis (explorer.streaming.directory). Until a watcher
+runs the list is empty and pages say they are waiting for it.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import TypedDict
 
-from explorer.streaming.runtime import clusters as watched_clusters
+import redis
+from django.conf import settings
+
+from explorer.state.store import watched
+from explorer.streaming.cluster_status import ClusterStatus, status_of
+from explorer.streaming.directory import Directory
+
+log = logging.getLogger(__name__)
 
 
 class ClusterInfo(TypedDict):
@@ -21,13 +30,26 @@ class ClusterInfo(TypedDict):
 def known_clusters() -> list[ClusterInfo]:
     return [
         ClusterInfo(
-            name=item["name"],
-            status=item["status"] or "unknown",
-            reason=item["reason"],
-            not_visible=sorted(item["not_visible"]),
+            name=status["cluster"],
+            status=status["state"] or "unknown",
+            reason=status["reason"],
+            not_visible=sorted(status["not_visible"]),
         )
-        for item in watched_clusters()
+        for status in _statuses()
     ]
+
+
+def _statuses() -> list[ClusterStatus]:
+    states = watched()
+    if states is not None:
+        return [status_of(states, cluster) for cluster in states.clusters()]
+    if not settings.REDIS_URL:
+        return []
+    try:
+        return Directory(settings.REDIS_URL).read()
+    except redis.RedisError as error:
+        log.warning("cannot read the cluster directory: %s", error)
+        return []
 
 
 def choose(clusters: list[ClusterInfo], wanted: str | None) -> ClusterInfo | None:

@@ -15,9 +15,9 @@ from django.conf import settings
 
 from explorer.collectors.dns.queries import candidates, query_types
 from explorer.collectors.dns.resolver import stub_walk
-from explorer.jobs.state_source import StateUnavailable, cluster_state
 from explorer.lib.resources import RESOURCES
-from explorer.views.dns_trace import dns_context, dns_trace
+from explorer.snapshots.capture import StateUnavailable, cluster_state
+from explorer.viewmodels.network.dns_trace import dns_context, dns_trace
 
 _KINDS = {"Pod", "Service", "EndpointSlice", "ConfigMap", "Namespace", "Node"}
 TIMEOUT = 2.0

@@ -24,20 +24,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from explorer.jobs import dispatch
 from explorer.jobs.collect import collect_cluster
-from explorer.views import (
+from explorer.viewmodels.network import (
     chain_browser,
-    corefile_chain,
     dns_trace,
     drift,
     packet_trace,
     proxy_mode,
-    service_chains,
 )
-from explorer.views.pasted_text import KINDS, NotThatKind, analyse
+from explorer.viewmodels.network import (
+    corefile as corefile_view,
+)
+from explorer.viewmodels.network import (
+    service_chain as service_chain_view,
+)
+from explorer.viewmodels.network.pasted import KINDS, NotThatKind, analyse
 
-from .access import json_error
 from .clusters import choose, known_clusters
 from .dns_live import LiveLookupError, live_trace
+from .login_required import json_error
 
 PASTE_MAX_BYTES = 20 * 1024 * 1024
 _MULTIPART_SLACK = 64 * 1024  # boundaries and the other fields of the form
@@ -76,8 +80,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def service_chain(request: HttpRequest) -> HttpResponse:
     node = request.GET.get("node", "")
-    service = request.GET.get("service", "") or service_chains.ALL
-    context = {"intro": service_chains.INTRO, "node": node, "service": service}
+    service = request.GET.get("service", "") or service_chain_view.ALL
+    context = {"intro": service_chain_view.INTRO, "node": node, "service": service}
     params = {"node": node, "service": service}
     return _live(request, "network/service_chain.html", context, params)
 
@@ -108,7 +112,7 @@ def dns(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def corefile(request: HttpRequest) -> HttpResponse:
-    return _live(request, "network/corefile.html", {"intro": corefile_chain.INTRO}, {})
+    return _live(request, "network/corefile.html", {"intro": corefile_view.INTRO}, {})
 
 
 @require_GET
@@ -245,9 +249,9 @@ def _analyse_paste(request: HttpRequest) -> HttpResponse:
         "name": upload.name if upload is not None else "pasted text",
         "size": len(raw),
         "intros": {
-            "service_chains": service_chains.INTRO,
+            "service_chains": service_chain_view.INTRO,
             "chain_browser": chain_browser.INTRO,
-            "corefile": corefile_chain.INTRO,
+            "corefile": corefile_view.INTRO,
         },
         "models": {
             key: _dumps(result[key])

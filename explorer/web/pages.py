@@ -11,12 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from explorer.jobs import dispatch, downloads
+from explorer.jobs import dispatch
 from explorer.jobs.tasks import BUNDLE_STEPS, download_bundle
+from explorer.snapshots import downloads
 
-from .access import is_api_request, json_error
 from .clusters import known_clusters
 from .login_links import MAX_AGE_SECONDS, user_for_token
+from .login_required import is_api_request, json_error
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 

@@ -9,20 +9,18 @@ once; elsewhere the live view says so.
 
 from __future__ import annotations
 
-import contextlib
-
 import orjson
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from explorer.kube.logs import LogError, read_log
-from explorer.state.cluster import ClusterState
-from explorer.streaming import runtime
-from explorer.views import cgroup_tree, hierarchy
+from explorer.kube.connections import client_of
+from explorer.kube.pod_logs import LogError, read_log
+from explorer.state.store import UnknownCluster, watched
+from explorer.viewmodels.workloads import cgroup_tree, hierarchy
 
-from .access import json_error
 from .clusters import choose, known_clusters
+from .login_required import json_error
 
 MAX_QUERY = 253
 TAIL_DEFAULT = 200
@@ -33,23 +31,16 @@ def _cluster(request: HttpRequest) -> str:
     return found["name"] if found else ""
 
 
-def state_of(cluster: str) -> ClusterState | None:
-    """The state of a cluster this process watches, or None (not watched here)."""
-    current = runtime.current()
-    if current is None or not cluster:
-        return None
-    sink = current.publisher.sink
-    with sink.lock:
-        return sink.states.get(cluster)
-
-
 def _exists(cluster: str, kind: str, namespace: str, name: str) -> bool | None:
-    state = state_of(cluster)
-    if state is None:
+    """Whether the object exists, when this process watches the cluster (else None)."""
+    states = watched()
+    if states is None:
         return None
-    current = runtime.current()
-    with current.publisher.sink.lock if current else contextlib.nullcontext():
-        return state.get(kind, namespace, name) is not None
+    try:
+        with states.read(cluster) as state:
+            return state.get(kind, namespace, name) is not None
+    except UnknownCluster:
+        return None
 
 
 def _page(request: HttpRequest, template: str, params: dict[str, str], **context) -> HttpResponse:
@@ -121,7 +112,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def log_tail(request: HttpRequest, cluster: str, namespace: str, name: str) -> JsonResponse:
     """The last lines of one container's log (the page follows it live over the websocket)."""
-    client = runtime.api_client(cluster)
+    client = client_of(cluster)
     if client is None:
         return json_error(404, "no_such_cluster", f"Cluster {cluster!r} is not watched here.")
     container = request.GET.get("container", "")[:MAX_QUERY]

@@ -5,7 +5,7 @@
  * (text, and data-state = live|connecting|reconnecting|error), #not-visible and, when the page
  * has them, #cluster-name and #overview-counts up to date. Cluster strings reach the DOM only as
  * text (textContent); labels and hover text arrive escaped for Plotly from the server
- * (explorer/views/text.py).
+ * (explorer/viewmodels/plotly_text.py).
  */
 (function () {
   "use strict";

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from explorer.state.cluster import ClusterState
+from explorer.state.cluster_state import ClusterState
 
 
 def ago(**delta: float) -> str:

@@ -34,7 +34,7 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 def test_serving_a_bundle_prints_where_it_listens(tmp_path: Path) -> None:
-    bundle = pytest.importorskip("explorer.state.bundle")
+    bundle = pytest.importorskip("explorer.snapshots.bundle")
     path = bundle.write_bundle(small_cluster(), tmp_path / "snapshot.bundle")
     process, url = _serve("--bundle", str(path), "--forbid", "secrets")
     try:

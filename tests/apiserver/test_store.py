@@ -6,7 +6,7 @@ import copy
 import threading
 
 from explorer.apiserver import ApiStore
-from explorer.state.cluster import ClusterState
+from explorer.state.cluster_state import ClusterState
 
 from .objects import pod, secret, small_cluster
 

@@ -9,7 +9,7 @@ import aiohttp
 
 from explorer.apiserver import ApiServer, ApiStore
 from explorer.apiserver.history import Record
-from explorer.apiserver.watch import WatchFeed
+from explorer.apiserver.watch_stream import WatchFeed
 
 from .conftest import eventually, read_events
 from .objects import small_cluster

@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from explorer.jobs.demo_cluster import DemoCluster
+from explorer.runtime.demo_cluster import DemoCluster
 
 REPO = Path(__file__).resolve().parents[2]
 MANAGE = str(REPO / "manage.py")
@@ -26,10 +26,6 @@ USERNAME, PASSWORD = "tester", secrets.token_urlsafe(12)
 HOSTILE = "<img src=x onerror=alert(1)>"
 HOSTILE_LINK = '<a href="https://example.invalid/">a link in a figure</a>'  # Plotly draws <a>
 PROBE_POD = "xss-probe"
-
-# The lead's `manage.py serve` runs watcher + daphne; it needs the streaming runtime.
-HAS_SERVE = (REPO / "explorer" / "streaming" / "runtime.py").exists()
-HAS_LIVE_SCRIPTS = (REPO / "static" / "js" / "overview.js").exists()
 
 
 def free_port() -> int:
@@ -144,11 +140,7 @@ def start_app(workdir: Path, kubeconfig: Path, log: Path) -> LiveApp:
         [sys.executable, MANAGE, *create_user],
         **{**run, "env": {**env, "DJANGO_SUPERUSER_PASSWORD": PASSWORD}},
     )
-    if HAS_SERVE:
-        argv = [sys.executable, MANAGE, "serve", "--port", str(port)]
-    else:
-        argv = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
-        argv.append("explorer.asgi:application")
+    argv = [sys.executable, MANAGE, "serve", "--port", str(port)]
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         process = subprocess.Popen(argv, env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)

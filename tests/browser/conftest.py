@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.jobs.demo_cluster import DemoCluster, start_demo_cluster
+from explorer.runtime.demo_cluster import DemoCluster, start_demo_cluster
 
 from .app import REPO, USERNAME, LiveApp, add_probe_pod, start_app
 

@@ -1,20 +1,13 @@
-"""Helpers for tests that need the live scripts (static/js/live.js and overview.js)."""
+"""Helpers for tests of the live pages (static/js/live.js and overview.js)."""
 
 from __future__ import annotations
 
 import re
 import time
 
-import pytest
+from explorer.runtime.demo_cluster import DemoCluster
 
-from explorer.jobs.demo_cluster import DemoCluster
-
-from .app import HAS_LIVE_SCRIPTS, HAS_SERVE, pod_names
-
-needs_live_scripts = pytest.mark.skipif(
-    not (HAS_LIVE_SCRIPTS and HAS_SERVE),
-    reason="needs static/js/overview.js and explorer/streaming/runtime.py (not landed yet)",
-)
+from .app import pod_names
 
 LIVE = re.compile(r"\blive\b", re.IGNORECASE)
 RECONNECTING = re.compile(r"reconnecting", re.IGNORECASE)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .app import HOSTILE, PROBE_POD
-from .live import HAS_SEEN, needs_live_scripts, wait_until_drawn
+from .live import HAS_SEEN, wait_until_drawn
 
 SECTOR_CENTRE = """name => {
   for (const slice of document.querySelectorAll('#overview g.slice')) {
@@ -18,7 +18,6 @@ SECTOR_CENTRE = """name => {
 }"""
 
 
-@needs_live_scripts
 def test_hostile_label_shows_as_text_in_the_hover_and_runs_nothing(logged_in_page, artifacts):
     page = logged_in_page
     wait_until_drawn(page)

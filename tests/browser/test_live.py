@@ -5,10 +5,9 @@ from __future__ import annotations
 import time
 
 from .app import pod_names
-from .live import HAS_SEEN, needs_live_scripts, wait_for_new_pod, wait_until_drawn
+from .live import HAS_SEEN, wait_for_new_pod, wait_until_drawn
 
 
-@needs_live_scripts
 def test_pod_created_by_the_churn_appears_within_two_seconds_without_reload(
     logged_in_page, demo, artifacts
 ):

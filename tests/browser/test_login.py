@@ -6,9 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
-from .app import HAS_LIVE_SCRIPTS, HAS_SERVE, PASSWORD
+from .app import PASSWORD
 from .conftest import log_in
-from .live import needs_live_scripts
 
 OPEN_WEBSOCKET = """() => new Promise(resolve => {
   const socket = new WebSocket(`ws://${location.host}/ws/`);
@@ -20,13 +19,10 @@ OPEN_WEBSOCKET = """() => new Promise(resolve => {
 
 
 def _unexpected(problems) -> list[str]:
-    """Everything that went wrong, bar the live scripts' absence while they have not landed."""
-    found = (
+    """Everything that went wrong."""
+    return (
         problems.failed_requests + problems.console_errors + problems.exceptions + problems.dialogs
     )
-    if HAS_LIVE_SCRIPTS:
-        return found
-    return [p for p in found if "/static/js/" not in p and "404" not in p]
 
 
 def test_login_form_opens_the_overview_and_a_screenshot_is_kept(page, artifacts):
@@ -39,8 +35,7 @@ def test_login_form_opens_the_overview_and_a_screenshot_is_kept(page, artifacts)
     assert page.evaluate("() => typeof Plotly === 'object'"), "plotly-strict.min.js did not load"
     stylesheet = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
     assert stylesheet == "rgb(244, 246, 249)", "static/css/explorer.css did not load"
-    if HAS_LIVE_SCRIPTS and HAS_SERVE:
-        page.wait_for_selector("#overview .main-svg", timeout=20_000)
+    page.wait_for_selector("#overview .main-svg", timeout=20_000)
     page.screenshot(path=artifacts / "overview.png", full_page=True)
     assert _unexpected(page.problems) == []
 
@@ -86,7 +81,6 @@ def test_every_response_carries_the_content_security_policy(page):
     assert response.headers["x-frame-options"] == "DENY"
 
 
-@needs_live_scripts
 def test_websocket_is_refused_without_login_and_accepted_with_it(page):
     page.goto("/login/")
     refused = page.evaluate(OPEN_WEBSOCKET)

@@ -9,13 +9,11 @@ from .live import (
     HAS_SEEN,
     LIVE,
     RECONNECTING,
-    needs_live_scripts,
     wait_for_new_pod,
     wait_until_drawn,
 )
 
 
-@needs_live_scripts
 def test_api_server_down_shows_reconnecting_and_the_page_catches_up_when_it_returns(
     logged_in_page, demo, artifacts
 ):

@@ -7,7 +7,7 @@ import ipaddress
 from explorer.demo.facts.cgroups import container_scope
 from explorer.demo.meta import selector_matches
 from explorer.demo.pods import qos_class
-from explorer.state.cluster import ClusterState
+from explorer.state.cluster_state import ClusterState
 
 SERVICE_NET = ipaddress.ip_network("10.96.0.0/12")
 

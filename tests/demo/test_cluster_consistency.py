@@ -4,7 +4,7 @@ from collections import Counter
 import orjson
 
 from explorer.demo import build_demo
-from explorer.state.dump import dump_state
+from explorer.snapshots.state_dump import dump_state
 
 from .conftest import NOW
 from .invariants import all_problems
@@ -97,7 +97,7 @@ def test_pod_with_an_init_container_reports_it_completed(demo):
 
 
 def test_secret_values_are_dropped_by_the_state(demo):
-    # explorer/demo/access.py builds these Secrets with values in `data`, as an API returns them.
+    # explorer/demo/namespaces.py makes these Secrets with values in `data`, as an API serves them.
     held = {(s["metadata"]["namespace"], s["metadata"]["name"]): s for s in demo.list("Secret")}
     assert held[("shop", "db-credentials")]["type"] == "Opaque"
     assert held[("kube-system", "bootstrap-token-abcdef")]["type"] == (

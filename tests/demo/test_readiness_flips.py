@@ -2,7 +2,7 @@ import threading
 
 from explorer.demo import build_demo
 from explorer.demo.readiness_flips import APPLIED_AT, ReadinessFlips, flip_at_rate
-from explorer.views.pods import NOT_READY, RUNNING, summarise
+from explorer.viewmodels.pod_summary import NOT_READY, RUNNING, summarise
 
 from .conftest import NOW
 

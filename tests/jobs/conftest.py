@@ -15,7 +15,7 @@ from django.test import AsyncClient
 from explorer.apiserver import ApiServer, ApiStore
 from explorer.demo import build_demo
 from explorer.kube.config import Cluster, load_kubeconfig
-from explorer.streaming import runtime as streaming_runtime
+from explorer.runtime import process
 
 from ..streaming.conftest import FAST, channel_layers, kubeconfig_for
 from ..streaming.tabs import Tab
@@ -75,7 +75,7 @@ async def watched(memory_layer: None, cluster: Cluster) -> AsyncIterator[Any]:
     """The embedded install's watcher runtime, its layer calls on this test's event loop."""
     from channels.layers import get_channel_layer
 
-    running = streaming_runtime.start(
+    running = process.start(
         [cluster], layer=get_channel_layer(), loop=asyncio.get_running_loop(), timing=FAST
     )
     assert await asyncio.to_thread(running.wait_synced, 20)

@@ -18,7 +18,7 @@ from explorer.apiserver import ApiStore
 from explorer.jobs.dispatch import _run_here
 from explorer.jobs.tasks import BUNDLE_STEPS, download_bundle
 from explorer.lib.resources import RESOURCES
-from explorer.state.bundle import bundle_from_bytes
+from explorer.snapshots.bundle import bundle_from_bytes
 
 from ..streaming.tabs import Tab
 

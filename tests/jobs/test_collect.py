@@ -17,7 +17,7 @@ import pytest
 from explorer.apiserver import ApiServer, ApiStore, Policy
 from explorer.jobs.collect import collect_cluster
 from explorer.jobs.dispatch import _run_here
-from explorer.jobs.node_sources import NodeSource, register, unregister
+from explorer.probes.node_sources import NodeSource, register, unregister
 
 from ..streaming.conftest import kubeconfig_for
 from ..streaming.tabs import Tab
@@ -56,10 +56,9 @@ def _same(report: dict[str, Any]) -> tuple:
 
 
 async def until_node_seen(running: Any, node: str) -> None:
-    sink = running.publisher.sink
     for _ in range(100):
-        with sink.lock:
-            if sink.state("demo").get("Node", "", node):
+        with running.states.read("demo") as state:
+            if state.get("Node", "", node):
                 return
         await asyncio.sleep(0.05)
     raise AssertionError(f"the watcher never saw node {node}")
@@ -86,9 +85,8 @@ async def test_every_node_is_collected_through_exec_with_a_report_each_into_the_
         "(no agents without a broker)"
         for node in DEMO_NODES
     ]
-    sink = watched.publisher.sink
-    with sink.lock:
-        held = {node: dict(facts) for node, facts in sink.state("demo").node_facts.items()}
+    with watched.states.read("demo") as state:
+        held = {node: dict(facts) for node, facts in state.node_facts.items()}
     for node in DEMO_NODES:
         assert held[node]["iptables-save"] == store.state.node_facts[node]["iptables-save"]
         assert held[node]["probe"] == "exec"
@@ -110,8 +108,8 @@ async def test_a_node_no_probe_reaches_is_reported_as_such_and_the_others_are_co
         f"{EBPF_NODE}: unreachable: no agents without a broker; "
         f"exec: no running kube-proxy pod on {EBPF_NODE}"
     ]
-    with watched.publisher.sink.lock:
-        held = dict(watched.publisher.sink.state("demo").node_facts[EBPF_NODE])
+    with watched.states.read("demo") as state:
+        held = dict(state.node_facts[EBPF_NODE])
     assert "iptables-save" not in held and held["unreachable_at"].endswith("Z")
 
 
@@ -126,7 +124,7 @@ async def test_where_exec_is_forbidden_the_recorded_facts_are_used(
     assert reports[-1]["message"] == "demo: 3 of 3 nodes collected"
     gpu = next(r["message"] for r in reports if r["message"].startswith("demo-gpu-worker"))
     assert gpu.startswith("demo-gpu-worker: recorded probe read iptables-save, resolv.conf")
-    with watched.publisher.sink.lock:
-        held = dict(watched.publisher.sink.state("demo").node_facts["demo-gpu-worker"])
+    with watched.states.read("demo") as state:
+        held = dict(state.node_facts["demo-gpu-worker"])
     assert held["probe"] == "recorded"
     assert held["resolv.conf"] == store.state.node_facts["demo-gpu-worker"]["resolv.conf"]

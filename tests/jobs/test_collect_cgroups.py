@@ -13,7 +13,7 @@ import pytest
 from explorer.apiserver import ApiServer, ApiStore, Policy
 from explorer.collectors.cgroups import map_pods, tree_from_recorded
 from explorer.jobs.collect import agent_probe
-from explorer.jobs.node_sources import NodeSource, register
+from explorer.probes.node_sources import NodeSource, register
 
 from ..streaming.tabs import Tab
 from .test_collect import DEMO_NODES, collect, exec_source
@@ -24,8 +24,8 @@ __all__ = ["exec_source"]  # a fixture these tests share with test_collect.py
 
 
 def held_facts(running: Any) -> dict[str, dict]:
-    with running.publisher.sink.lock:
-        return {n: dict(f) for n, f in running.publisher.sink.state("demo").node_facts.items()}
+    with running.states.read("demo") as state:
+        return {n: dict(f) for n, f in state.node_facts.items()}
 
 
 async def test_every_demo_nodes_cgroup_tree_is_read_through_nodes_proxy_into_the_state(

@@ -28,7 +28,7 @@ from explorer.jobs.celery import app
 from explorer.jobs.collect import collect_cluster, collect_node
 from explorer.jobs.progress import latest_progress
 from explorer.kube.config import load_kubeconfig
-from explorer.streaming import runtime as streaming_runtime
+from explorer.runtime import process
 
 from ..streaming.conftest import channel_layers, kubeconfig_for, redis_available
 from ..streaming.tabs import Tab
@@ -102,7 +102,7 @@ def via_redis(worker: subprocess.Popen, redis_url: str, settings: Any) -> Iterat
 async def watcher(via_redis: None, agent_env: dict[str, str]) -> AsyncIterator[Any]:
     """The watcher process's runtime: its publisher hears `publisher.node_facts` on Redis."""
     cluster = load_kubeconfig(agent_env["KUBECONFIG"]).connect()
-    running = streaming_runtime.start([cluster], layer=get_channel_layer())
+    running = process.start([cluster], layer=get_channel_layer())
     assert await asyncio.to_thread(running.wait_synced, 20)
     yield running
     await asyncio.to_thread(running.stop)
@@ -110,11 +110,10 @@ async def watcher(via_redis: None, agent_env: dict[str, str]) -> AsyncIterator[A
 
 async def held_facts(running: Any, nodes: list[str], timeout: float = 10) -> dict[str, dict]:
     """The node facts in the watcher's state, once every node in `nodes` has some."""
-    sink = running.publisher.sink
     deadline = time.monotonic() + timeout
     while True:
-        with sink.lock:
-            held = {n: dict(f) for n, f in sink.state("demo").node_facts.items()}
+        with running.states.read("demo") as state:
+            held = {n: dict(f) for n, f in state.node_facts.items()}
         if all("taken_at" in held.get(node, {}) for node in nodes) or time.monotonic() > deadline:
             return held
         await asyncio.sleep(0.1)

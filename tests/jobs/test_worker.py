@@ -24,9 +24,9 @@ from explorer.demo import build_demo
 from explorer.jobs.celery import app
 from explorer.jobs.progress import latest_progress
 from explorer.jobs.tasks import BUNDLE_STEPS, agent_probe
-from explorer.state.bundle import bundle_from_bytes
+from explorer.snapshots.bundle import bundle_from_bytes
+from explorer.streaming.cluster_status import ClusterStatus
 from explorer.streaming.directory import Directory
-from explorer.streaming.status import ClusterStatus
 
 from ..streaming.conftest import channel_layers, kubeconfig_for, redis_available
 from ..streaming.tabs import Tab

@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
 from explorer.kube.config import Cluster, load_kubeconfig
-from explorer.state.cluster import ClusterState
+from explorer.state.cluster_state import ClusterState
 
 from .kubeconfigs import single, write
-
-
-def _find(name: str) -> Any:
-    for module in ("explorer.apiserver", "explorer.apiserver.server", "explorer.apiserver.store"):
-        try:
-            found = getattr(importlib.import_module(module), name, None)
-        except ImportError:
-            continue
-        if found is not None:
-            return found
-    return None
-
-
-ApiServer = _find("ApiServer")
-ApiStore = _find("ApiStore")
-Policy = _find("Policy")
-MISSING = "explorer/apiserver/ (ApiServer, ApiStore, Policy) has not landed yet"
-AVAILABLE = None not in (ApiServer, ApiStore, Policy)
 
 
 def configmap(namespace: str, name: str, value: str) -> dict[str, Any]:

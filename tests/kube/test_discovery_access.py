@@ -8,13 +8,12 @@ from typing import Any
 
 import pytest
 
-from explorer.kube.access import Access, check_access
+from explorer.apiserver import ApiServer, ApiStore, Policy
+from explorer.kube.access_review import Access, check_access
 from explorer.kube.discovery import discover
 from explorer.lib.resources import BY_KIND, RESOURCES, Resource
 
-from .served import AVAILABLE, MISSING, ApiServer, ApiStore, Policy, connect, small_cluster
-
-pytestmark = pytest.mark.skipif(not AVAILABLE, reason=MISSING)
+from .served import connect, small_cluster
 
 WIDGETS = Resource("Widget", "widgets", "example.com", "v1", True)
 ANCIENT_HPA = Resource(

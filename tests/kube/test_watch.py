@@ -12,26 +12,15 @@ from typing import Any
 
 import pytest
 
+from explorer.apiserver import ApiServer, ApiStore, Policy
+from explorer.kube.cluster_watcher import ClusterWatcher
 from explorer.kube.reflector import WatchTiming
-from explorer.kube.sink import BACKOFF, NOT_VISIBLE, WATCHING
-from explorer.kube.watch import ClusterWatcher
+from explorer.lib.choices import BACKOFF, NOT_VISIBLE, WATCHING
 from explorer.lib.resources import BY_KIND
 
 from .recording_sink import RecordingSink, eventually
-from .served import (
-    AVAILABLE,
-    MISSING,
-    ApiServer,
-    ApiStore,
-    Churn,
-    Policy,
-    configmap,
-    connect,
-    small_cluster,
-)
+from .served import Churn, configmap, connect, small_cluster
 from .served import store_refs as served_refs
-
-pytestmark = pytest.mark.skipif(not AVAILABLE, reason=MISSING)
 
 KINDS = ("Namespace", "ConfigMap", "Secret")
 FAST = WatchTiming(

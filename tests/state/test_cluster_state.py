@@ -4,7 +4,8 @@ import logging
 
 import pytest
 
-from explorer.state.cluster import ADDED, DELETED, MODIFIED, ClusterState
+from explorer.lib.choices import ADDED, DELETED, MODIFIED
+from explorer.state.cluster_state import ClusterState
 
 
 def obj(kind: str, name: str, namespace: str | None = "shop", **fields) -> dict:
@@ -149,7 +150,7 @@ def test_cluster_scoped_object_is_held_without_a_namespace_even_if_given_one():
 
 def test_object_without_name_is_ignored_with_a_warning(caplog):
     state = ClusterState()
-    with caplog.at_level(logging.WARNING, logger="explorer.state.cluster"):
+    with caplog.at_level(logging.WARNING, logger="explorer.state.cluster_state"):
         assert state.upsert({"kind": "Pod", "metadata": {"namespace": "shop"}}) is None
     assert len(state) == 0
     assert "without metadata.name" in caplog.text

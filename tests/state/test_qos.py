@@ -9,7 +9,7 @@ from explorer.lib.qos import (
     explain_pod_qos,
     pod_qos_class,
 )
-from explorer.state.loading import load_files
+from explorer.snapshots.object_files import load_files
 
 
 def container(name: str, requests: dict | None = None, limits: dict | None = None) -> dict:

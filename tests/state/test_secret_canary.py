@@ -16,10 +16,11 @@ import orjson
 import pytest
 import zstandard
 
-from explorer.state.bundle import FORMAT, bundle_from_bytes, bundle_to_bytes
-from explorer.state.cluster import ADDED, MODIFIED, ClusterState
-from explorer.state.dump import dump_state
-from explorer.state.loading import LoadError, load_files, parse_objects
+from explorer.lib.choices import ADDED, MODIFIED
+from explorer.snapshots.bundle import FORMAT, bundle_from_bytes, bundle_to_bytes
+from explorer.snapshots.object_files import LoadError, load_files, parse_objects
+from explorer.snapshots.state_dump import dump_state
+from explorer.state.cluster_state import ClusterState
 from explorer.state.redact import LAST_APPLIED
 
 CANARY = "CANARY-7f3a9c1e-do-not-leak"
@@ -99,7 +100,8 @@ def test_secret_loaded_from_a_file_keeps_metadata_but_no_value(tmp_path, log_lin
     assert held["type"] == "Opaque" and held["metadata"]["annotations"] == {"team": "payments"}
     assert "data" not in held and "stringData" not in held
     assert_no_canary(orjson.dumps(dump_state(state)))
-    assert "explorer.state.loading DEBUG secret.yaml" in log_lines.getvalue()  # logging ran
+    logged = log_lines.getvalue()
+    assert "explorer.snapshots.object_files DEBUG secret.yaml" in logged  # logging ran
 
 
 def test_secret_from_watch_events_and_relists_keeps_no_value():

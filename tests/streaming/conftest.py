@@ -22,7 +22,7 @@ from explorer.demo import build_demo
 from explorer.kube.config import Cluster, load_kubeconfig
 from explorer.kube.reflector import WatchTiming
 from explorer.lib.resources import BY_KIND
-from explorer.streaming import runtime as streaming_runtime
+from explorer.runtime import process
 
 from ..kube.kubeconfigs import single, write
 from .tabs import Tab
@@ -102,9 +102,9 @@ def cluster(tmp_path: Path, server: ApiServer) -> Cluster:
 
 
 @pytest.fixture
-async def runtime(layer: Any, cluster: Cluster) -> AsyncIterator[streaming_runtime.Runtime]:
+async def runtime(layer: Any, cluster: Cluster) -> AsyncIterator[process.Runtime]:
     """Watchers and publisher, the publisher's layer calls on this test's event loop."""
-    running = streaming_runtime.start(
+    running = process.start(
         [cluster],
         layer=layer,
         loop=asyncio.get_running_loop(),

@@ -22,7 +22,7 @@ def main(kubeconfig: str, port: str, database: str) -> None:
     from django.test import Client
 
     from explorer.kube.config import load_kubeconfig
-    from explorer.streaming.runtime import start_embedded
+    from explorer.runtime.process import start_embedded
 
     call_command("migrate", verbosity=0)
     user = get_user_model().objects.create_user("bob", password=secrets.token_urlsafe())

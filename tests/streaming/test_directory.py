@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 
 from explorer.streaming import directory as directory_module
+from explorer.streaming.cluster_status import ClusterStatus
 from explorer.streaming.directory import Directory
-from explorer.streaming.status import ClusterStatus
 
 from .conftest import redis_available
 

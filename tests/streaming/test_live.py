@@ -16,10 +16,11 @@ from channels.routing import URLRouter
 from django.urls import path
 
 from explorer.apiserver import ApiStore
+from explorer.state.store import ClusterStates
 from explorer.streaming.consumers import LiveConsumer
 from explorer.streaming.publisher import Publisher
 
-from ..views.objects import node, pod
+from ..viewmodels.objects import node, pod
 from .conftest import REDIS_URL, channel_layers, redis_available
 from .tabs import Tab
 
@@ -91,17 +92,18 @@ async def test_a_page_from_another_origin_is_refused_even_with_the_cookie(
 
 @pytest.fixture
 async def fed(layer: Any) -> Any:
-    """A publisher whose sink the test feeds directly (no API server), cluster "fed"."""
-    publisher = Publisher(layer, asyncio.get_running_loop(), window=0.1).start(["fed"])
-    publisher.sink.replace("fed", "Node", [node("n1")], "1")
-    publisher.sink.status("fed", "Pod", "watching")
+    """A publisher of states the test feeds directly (no API server), cluster "fed"."""
+    states = ClusterStates(["fed"])
+    publisher = Publisher(states, layer, asyncio.get_running_loop(), window=0.1).start()
+    states.replace("fed", "Node", [node("n1")], "1")
+    states.status("fed", "Pod", "watching")
     yield publisher
     await asyncio.to_thread(publisher.stop)
 
 
 def add_pods(publisher: Publisher, names: list[str], pause: float) -> None:
     for name in names:
-        publisher.sink.event("fed", "Pod", {"type": "ADDED", "object": pod("burst", name)})
+        publisher.states.event("fed", "Pod", {"type": "ADDED", "object": pod("burst", name)})
         time.sleep(pause)
 
 

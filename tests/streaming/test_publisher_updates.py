@@ -14,12 +14,14 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import InMemoryChannelLayer
 
+from explorer.state.store import ClusterStates
 from explorer.streaming import publisher as publisher_module
 from explorer.streaming.publisher import Publisher
-from explorer.views import get_view, registry
-from explorer.views.overview import overview
+from explorer.viewmodels import registry
+from explorer.viewmodels.overview import overview
+from explorer.viewmodels.registry import get_view
 
-from ..views.objects import node, pod
+from ..viewmodels.objects import node, pod
 from .tabs import Tab
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,7 +55,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         return view.update(*args)  # type: ignore[misc]
 
     wrapped = dataclasses.replace(view, build=build, update=update)
-    monkeypatch.setattr(registry, "_VIEWS", {**registry._registry(), "overview": wrapped})
+    monkeypatch.setitem(registry.VIEWS, "overview", wrapped)
     return calls
 
 
@@ -70,24 +72,25 @@ async def layer(settings: Any) -> RecordingLayer:
 
 @pytest.fixture
 async def fed(layer: RecordingLayer) -> AsyncIterator[Publisher]:
-    publisher = Publisher(layer, asyncio.get_running_loop(), window=0.05).start(["fed"])
-    publisher.sink.replace("fed", "Node", [node("n1"), node("n2")], "1")
-    publisher.sink.status("fed", "Pod", "watching")
+    states = ClusterStates(["fed"])
+    publisher = Publisher(states, layer, asyncio.get_running_loop(), window=0.05).start()
+    states.replace("fed", "Node", [node("n1"), node("n2")], "1")
+    states.status("fed", "Pod", "watching")
     yield publisher
     await asyncio.to_thread(publisher.stop)
 
 
 def add(publisher: Publisher, *pods: dict[str, Any]) -> None:
     for made in pods:
-        publisher.sink.event("fed", "Pod", {"type": "ADDED", "object": made})
+        publisher.states.event("fed", "Pod", {"type": "ADDED", "object": made})
 
 
 async def settle(tab: Tab, publisher: Publisher) -> dict[str, Any]:
     """Read until the tab's model is the overview built afresh from the publisher's state."""
 
     def current() -> dict[str, Any]:
-        with publisher.sink.lock:
-            return overview(publisher.sink.state("fed"), {"cluster": "fed"})
+        with publisher.states.read("fed") as state:
+            return overview(state, {"cluster": "fed"})
 
     await tab.until(lambda m: tab.models.get("s1") == current(), timeout=5)
     return tab.models["s1"]
@@ -118,7 +121,7 @@ async def test_more_changes_than_the_publisher_keeps_make_it_build_the_view_whol
     try:
         await tab.subscribe(cluster="fed")
         relisted = [pod("batch", f"job-{i}", node_name="n2") for i in range(20)]
-        await asyncio.to_thread(fed.sink.replace, "fed", "Pod", relisted, "7")
+        await asyncio.to_thread(fed.states.replace, "fed", "Pod", relisted, "7")
         model = await settle(tab, fed)
         assert model["header"]["counts"]["pods"] == 20
         assert counted["build"] == 2 and counted["update"] == 0

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from explorer.kube.sink import BACKOFF, ERROR, LISTING, NOT_VISIBLE, WATCHING
-from explorer.streaming.status import summarise
+from explorer.lib.choices import BACKOFF, ERROR, LISTING, NOT_VISIBLE, WATCHING
+from explorer.streaming.cluster_status import summarise
 
 
 def test_every_kind_watching_or_not_visible_is_live() -> None:

@@ -17,7 +17,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from explorer.apiserver import ApiServer, ApiStore
-from explorer.streaming.runtime import clusters
+from explorer.web.clusters import known_clusters
 
 from ..kube.kubeconfigs import single, write
 from .conftest import REDIS_URL, channel_layers, redis_available
@@ -73,7 +73,7 @@ async def listed(context: str, seconds: float = 10) -> bool:
     process writes it on a thread of its own, which a loaded machine may start late)."""
     deadline = time.monotonic() + seconds
     while True:
-        if context in [c["name"] for c in await asyncio.to_thread(clusters)]:
+        if context in [c["name"] for c in await asyncio.to_thread(known_clusters)]:
             return True
         if time.monotonic() >= deadline:
             return False

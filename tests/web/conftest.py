@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+
+from explorer.lib.choices import ERROR, NOT_VISIBLE, WATCHING
+from explorer.state import store
+from explorer.state.store import ClusterStates
 
 PASSWORD = "correct horse battery staple"
 
@@ -19,3 +25,28 @@ def user(django_user_model):
 def logged_in(client, user):
     client.force_login(user)
     return client
+
+
+class Watched:
+    """The clusters this process watches, in a real store installed as the process's, each with
+    what its watcher reported: `live` (every kind watched) or `error`, and kinds not visible."""
+
+    def __init__(self) -> None:
+        self.states = ClusterStates()
+
+    def add(self, name: str, status: str = "live", not_visible: tuple[str, ...] = ()) -> None:
+        self.states.add(name)
+        if status == "error":
+            self.states.status(name, "Pod", ERROR, "Unauthorized")
+        else:
+            self.states.status(name, "Pod", WATCHING)
+        for kind in not_visible:
+            self.states.status(name, kind, NOT_VISIBLE, "forbidden")
+
+
+@pytest.fixture
+def watched() -> Iterator[Watched]:
+    clusters = Watched()
+    store.install(clusters.states)
+    yield clusters
+    store.uninstall(clusters.states)

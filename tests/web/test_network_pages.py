@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from explorer.web import clusters, network
+from explorer.web import network
 
 pytestmark = pytest.mark.django_db
 
@@ -67,14 +67,6 @@ def _model(response, element_id: str) -> dict:
 
 
 @pytest.fixture
-def watched(monkeypatch):
-    found: list[dict] = []
-    empty = {"status": "live", "reason": "", "not_visible": {}}
-    monkeypatch.setattr(clusters, "watched_clusters", lambda: [{**empty, **c} for c in found])
-    return found
-
-
-@pytest.fixture
 def kind_dump(real_fixtures) -> str:
     return (real_fixtures / "iptables" / "kind-v1.23.5-traefik-iptables-save.txt").read_text()
 
@@ -90,7 +82,7 @@ def test_every_network_page_sends_a_visitor_who_is_not_logged_in_to_the_login_fo
 def test_every_network_page_loads_its_scripts_from_files_and_has_no_inline_script(
     logged_in, watched, path
 ):
-    watched.append({"name": "demo"})
+    watched.add("demo")
     response = logged_in.get(path)
     assert response.status_code == 200
     page = _page(response)
@@ -101,7 +93,8 @@ def test_every_network_page_loads_its_scripts_from_files_and_has_no_inline_scrip
 
 
 def test_the_header_links_every_network_page_for_the_cluster_being_looked_at(logged_in, watched):
-    watched += [{"name": "demo"}, {"name": "prod"}]
+    watched.add("demo")
+    watched.add("prod")
     html = logged_in.get("/network/?cluster=prod").content.decode()
     for path in PAGES[1:]:
         if path != "/network/paste":
@@ -109,7 +102,7 @@ def test_the_header_links_every_network_page_for_the_cluster_being_looked_at(log
 
 
 def test_a_live_page_says_what_it_shows_and_hands_its_parameters_to_its_script(logged_in, watched):
-    watched.append({"name": "demo"})
+    watched.add("demo")
     response = logged_in.get("/network/service-chain?node=demo-worker&service=shop/web")
     assert "No process listens on it" in response.content.decode()
     element = _page(response).attributes["service-chain"]
@@ -122,7 +115,7 @@ def test_a_live_page_says_what_it_shows_and_hands_its_parameters_to_its_script(l
 
 
 def test_the_dns_trace_page_splits_the_pod_into_namespace_and_name_for_the_view(logged_in, watched):
-    watched.append({"name": "demo"})
+    watched.add("demo")
     response = logged_in.get("/network/dns?pod=shop/web-1&name=api")
     params = orjson.loads(_page(response).attributes["dns-trace"]["data-params"])
     assert params == {"cluster": "demo", "namespace": "shop", "pod": "web-1", "name": "api"}
@@ -130,7 +123,7 @@ def test_the_dns_trace_page_splits_the_pod_into_namespace_and_name_for_the_view(
 
 
 def test_hostile_parameters_are_escaped_in_the_page(logged_in, watched):
-    watched.append({"name": "demo"})
+    watched.add("demo")
     response = logged_in.get("/network/chains", {"node": HOSTILE})
     assert HOSTILE not in response.content.decode()
     params = orjson.loads(_page(response).attributes["chain-browser"]["data-params"])
@@ -144,7 +137,7 @@ def test_pages_say_they_wait_for_the_watcher_before_any_cluster_is_listed(logged
 
 
 def test_the_index_links_every_network_page(logged_in, watched):
-    watched.append({"name": "demo"})
+    watched.add("demo")
     html = logged_in.get("/network/").content.decode()
     for path in PAGES[1:]:
         assert f'href="{path}' in html
@@ -152,7 +145,7 @@ def test_the_index_links_every_network_page(logged_in, watched):
 
 
 def test_the_packet_trace_page_hands_source_and_destination_to_its_view(logged_in, watched):
-    watched.append({"name": "demo"})
+    watched.add("demo")
     response = logged_in.get(
         "/network/packet-trace", {"source": "pod:shop/web-1", "destination": "10.96.0.1:443/tcp"}
     )
@@ -265,7 +258,7 @@ def test_pasted_text_over_the_field_limit_is_told_to_come_as_a_file(logged_in, s
 
 
 def test_live_dns_lookups_are_refused_unless_the_setting_allows_them(logged_in, watched):
-    watched.append({"name": "demo"})
+    watched.add("demo")
     response = logged_in.get("/api/clusters/demo/dns-trace", {"pod": "shop/web-1", "name": "api"})
     assert response.status_code == 403
     assert response.json()["error"] == "dns_live_off"

@@ -6,8 +6,6 @@ from html.parser import HTMLParser
 
 import pytest
 
-from explorer.web import clusters
-
 pytestmark = pytest.mark.django_db
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -42,19 +40,6 @@ def _parse(html: bytes) -> _Scripts:
     return parser
 
 
-EMPTY_CLUSTER = {"status": "", "reason": "", "not_visible": {}}
-
-
-@pytest.fixture
-def watched(monkeypatch):
-    """Clusters as the streaming runtime would report them."""
-    found: list[dict] = []
-    monkeypatch.setattr(
-        clusters, "watched_clusters", lambda: [{**EMPTY_CLUSTER, **c} for c in found]
-    )
-    return found
-
-
 def test_overview_says_what_it_shows_and_waits_for_the_watcher_when_no_cluster_is_known(
     logged_in, watched
 ):
@@ -82,7 +67,7 @@ def test_overview_loads_plotly_and_the_live_scripts_from_files_and_has_no_inline
 
 
 def test_header_names_the_only_cluster_without_a_switcher(logged_in, watched):
-    watched.append({"name": "demo", "status": "live", "not_visible": ["Secret"]})
+    watched.add("demo", not_visible=("Secret",))
     html = logged_in.get("/").content.decode()
     assert '<strong id="cluster-name">demo</strong>' in html
     assert '<span id="connection-state" data-state="live" title="">live</span>' in html
@@ -93,7 +78,8 @@ def test_header_names_the_only_cluster_without_a_switcher(logged_in, watched):
 
 
 def test_header_offers_a_switcher_when_there_are_several_clusters(logged_in, watched):
-    watched += [{"name": "prod", "status": "live"}, {"name": "staging", "status": "error"}]
+    watched.add("prod")
+    watched.add("staging", status="error")
     html = logged_in.get("/?cluster=staging").content.decode()
     assert '<select id="cluster-switcher" name="cluster">' in html
     assert '<option value="prod">prod</option>' in html
@@ -102,7 +88,8 @@ def test_header_offers_a_switcher_when_there_are_several_clusters(logged_in, wat
 
 
 def test_cluster_names_from_a_kubeconfig_are_escaped_everywhere(logged_in, watched):
-    watched += [{"name": HOSTILE, "status": "live", "not_visible": [HOSTILE]}, {"name": "b"}]
+    watched.add(HOSTILE, not_visible=(HOSTILE,))
+    watched.add("b")
     html = logged_in.get("/").content.decode()
     assert HOSTILE not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
@@ -110,7 +97,7 @@ def test_cluster_names_from_a_kubeconfig_are_escaped_everywhere(logged_in, watch
 
 
 def test_clusters_endpoint_lists_names_and_statuses(logged_in, watched):
-    watched += [{"name": "demo", "status": "live", "reason": "", "not_visible": {"Secret": "x"}}]
+    watched.add("demo", not_visible=("Secret",))
     assert logged_in.get("/api/clusters").json() == {
         "clusters": [{"name": "demo", "status": "live", "reason": "", "not_visible": ["Secret"]}]
     }

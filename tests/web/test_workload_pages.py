@@ -10,6 +10,8 @@ import orjson
 import pytest
 
 from explorer.demo import build_demo
+from explorer.state import store
+from explorer.state.store import ClusterStates
 from explorer.web import workloads
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +31,12 @@ PAGES = (
 def watched(monkeypatch):
     """The demo as the state this process watches (what the embedded install has)."""
     state = build_demo()
+    states = ClusterStates()
+    states.add("demo", state)
     monkeypatch.setattr(workloads, "known_clusters", lambda: [CLUSTER])
-    monkeypatch.setattr(workloads, "state_of", lambda cluster: state if cluster == "demo" else None)
-    return state
+    store.install(states)
+    yield state
+    store.uninstall(states)
 
 
 def _params(response) -> dict:
@@ -102,7 +107,7 @@ def test_where_the_state_is_not_held_here_the_page_is_served_and_the_view_decide
     logged_in, monkeypatch
 ) -> None:
     monkeypatch.setattr(workloads, "known_clusters", lambda: [CLUSTER])
-    monkeypatch.setattr(workloads, "state_of", lambda cluster: None)
+    assert store.watched() is None
     assert logged_in.get("/pods/shop/anything").status_code == 200
 
 

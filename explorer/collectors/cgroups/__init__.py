@@ -8,8 +8,7 @@ against what their requests and limits call for.
 - `map_pods`: pod cgroup → pod by UID, container cgroup → container by status containerID;
 - `compare`: expected (expected.py) vs actual, every difference flagged;
 - `cgroups_report` / `render_cgroups`: the `analyze cgroups` contract.
-The agentless fetch (nodes/proxy) is `explorer.collectors.cgroups.agentless`, kept out of
-this package's imports because it needs explorer.kube.
+The agentless fetch of the kubelet's texts through nodes/proxy is explorer/kube/node_proxy.py.
 """
 
 from .cadvisor import parse_cadvisor

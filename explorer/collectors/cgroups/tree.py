@@ -7,14 +7,14 @@ with limits, and `build_tree` reads the Kubernetes meaning off the paths.
 The recorded form (the demo's, explorer/demo/facts/cgroups.py) is
 `{"version": 2, "driver": "systemd", "root": "/sys/fs/cgroup", "nodes": {path: {file: text}}}`
 with paths relative to the root: `tree_from_recorded` reads it. A probe's tree
-(explorer/collectors/probes/facts.py) has the same form and says which input it was read from
+(explorer/state/node_facts.py) has the same form and says which input it was read from
 (`"source": "walk"`, `"cadvisor"`); the tree keeps that source.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .limits import Limits, limits_from_files, version_of_files
@@ -65,6 +65,12 @@ class CgroupTree:
 
     def pod(self, uid: str) -> PodCgroup | None:
         return next((p for p in self.pods if p.uid == uid), None)
+
+    def copy(self) -> CgroupTree:
+        """A copy whose pods and containers `map_pods` may name without touching this one (a
+        parsed tree is shared: explorer/state/parsed_facts.py)."""
+        pods = [replace(pod, containers=[replace(c) for c in pod.containers]) for pod in self.pods]
+        return replace(self, pods=pods)
 
 
 @dataclass(slots=True)

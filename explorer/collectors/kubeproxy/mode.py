@@ -25,7 +25,7 @@ from explorer.collectors.nft import parse as parse_nft
 from explorer.collectors.nft.services import kube_proxy_tables
 
 IPTABLES, NFTABLES, IPVS, NONE, UNKNOWN = "iptables", "nftables", "ipvs", "none", "unknown"
-# Node facts (explorer.collectors.probes.facts) that carry a dataplane's rules.
+# Node facts (explorer.state.node_facts) that carry a dataplane's rules.
 IPTABLES_FACT, NFT_FACT, IPVSADM_FACT = "iptables-save", "nft", "ipvsadm"
 _DATA_FACT = {IPTABLES: IPTABLES_FACT, NFTABLES: NFT_FACT, IPVS: IPVSADM_FACT}
 _MODES = {"iptables": IPTABLES, "nftables": NFTABLES, "ipvs": IPVS, "kernelspace": UNKNOWN}

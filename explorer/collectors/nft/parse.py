@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import orjson
 
-from .jsonform import parse_json
+from .json_form import parse_json
 from .model import NftRuleset
-from .text import parse_text
+from .text_form import parse_text
 
 
 class NotNftables(ValueError):

@@ -11,13 +11,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from explorer.state.cluster import ClusterState
+from explorer.state.cluster_state import ClusterState
 
 from ..clock import parse_ts
 from .cgroups import cgroup_tree
+from .container_logs import container_logs
 from .dns import node_resolv_conf, pod_resolv_conf
 from .iptables import iptables_save
-from .logs import container_logs
 
 DEFAULT_CLUSTER_CIDR = "10.244.0.0/16"
 

@@ -1,5 +1,5 @@
 /*
- * The chain browser (model: explorer/views/chain_browser.py): tables → chains → rules, a text
+ * The chain browser (model: explorer/viewmodels/network/chain_browser.py): tables → chains → rules, a text
  * filter, and jump targets as links that open and scroll to the chain they name. Rule text
  * arrives cut into [text, anchor] parts; it is put in the DOM as text only.
  */

@@ -9,7 +9,7 @@
  * Services, pods); forms marked data-network-controls get their <select data-choose=...> filled
  * from that index too.
  * Everything from a cluster or a dump reaches the DOM as text (textContent); Plotly labels and
- * hover text arrive escaped from the server (explorer/views/text.py). No inline script anywhere.
+ * hover text arrive escaped from the server (explorer/viewmodels/plotly_text.py). No inline script anywhere.
  */
 (function () {
   "use strict";

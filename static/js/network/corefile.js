@@ -1,5 +1,5 @@
 /*
- * The Corefile as chains (model: explorer/views/corefile_chain.py): each server block, its
+ * The Corefile as chains (model: explorer/viewmodels/network/corefile.py): each server block, its
  * plugins in the order a query meets them, what each does, and where the Corefile's order
  * differs. Text only.
  */

@@ -1,5 +1,5 @@
 /*
- * The DNS trace (model: explorer/views/dns_trace.py): the pod's effective resolv.conf, each query
+ * The DNS trace (model: explorer/viewmodels/network/dns_trace.py): the pod's effective resolv.conf, each query
  * the C library sends in order with its answer, and where the lookup ends — with a link to the
  * service chain of the Service it reached. A [data-dns-live] button (only when the server allows
  * live lookups) fetches the same trace with the cluster DNS really asked.

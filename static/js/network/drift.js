@@ -1,5 +1,5 @@
 /*
- * Drift per node (model: explorer/views/drift.py): what kube-proxy should have programmed
+ * Drift per node (model: explorer/viewmodels/network/drift.py): what kube-proxy should have programmed
  * against what each node's rules hold, finding by finding.
  */
 (function () {

@@ -1,5 +1,5 @@
 /*
- * Packet trace (model: explorer/views/packet_trace.py): the first packet of a connection walked
+ * Packet trace (model: explorer/viewmodels/network/packet_trace.py): the first packet of a connection walked
  * through a node's nat table; each outcome with its probability, the rules tried on its way
  * (matched, or why not), the marks set, and the pod it ends at.
  */

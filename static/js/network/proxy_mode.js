@@ -1,5 +1,5 @@
 /*
- * Proxy mode per node (model: explorer/views/proxy_mode.py): the mode found and the evidence.
+ * Proxy mode per node (model: explorer/viewmodels/network/proxy_mode.py): the mode found and the evidence.
  */
 (function () {
   "use strict";

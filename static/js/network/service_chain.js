@@ -1,5 +1,5 @@
 /*
- * The service chain Sankey (model: explorer/views/service_chains.py): boxes and links keyed by
+ * The service chain Sankey (model: explorer/viewmodels/network/service_chain.py): boxes and links keyed by
  * id, drawn with Plotly's strict bundle. A <select data-service-filter> next to the figure (the
  * pasted-text page) narrows the drawing to one Service: the boxes reachable from its ports.
  */

@@ -1,5 +1,5 @@
 /*
- * The events page: the "events" view (explorer/views/events.py) on a timeline and as a list,
+ * The events page: the "events" view (explorer/viewmodels/workloads/events.py) on a timeline and as a list,
  * kept live. Messages reach the DOM as text.
  */
 (function () {

@@ -1,5 +1,5 @@
 /*
- * The workload hierarchy: a Plotly sunburst of the "hierarchy" view (explorer/views/hierarchy.py),
+ * The workload hierarchy: a Plotly sunburst of the "hierarchy" view (explorer/viewmodels/workloads/hierarchy.py),
  * kept live. Beside it, the children of the sector the figure is zoomed to, as links: a pod goes
  * to its page, anything else zooms the figure (the same as clicking it). Labels and hover text
  * arrive escaped for Plotly; where they are shown in the DOM they are decoded and set as text.

@@ -1,6 +1,6 @@
 /*
- * The node page: the "node" view (explorer/views/node.py) as text and Plotly bars, and the node's
- * cgroup tree, the "cgroup-tree" view (explorer/views/cgroup_tree.py), as a Plotly sunburst. A
+ * The node page: the "node" view (explorer/viewmodels/workloads/node.py) as text and Plotly bars, and the node's
+ * cgroup tree, the "cgroup-tree" view (explorer/viewmodels/workloads/cgroup_tree.py), as a Plotly sunburst. A
  * cgroup named in ?cgroup= (a pod page's link) is outlined in the whole tree and described above
  * the figure. Cluster strings reach the DOM as text only.
  */

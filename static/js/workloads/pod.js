@@ -1,5 +1,5 @@
 /*
- * The pod page: the "pod" view (explorer/views/pod.py) drawn as text, kept live; its events on a
+ * The pod page: the "pod" view (explorer/viewmodels/workloads/pod.py) drawn as text, kept live; its events on a
  * timeline; its containers' logs followed over the tab's websocket ("logs" messages,
  * explorer/streaming/consumers.py). Every cluster string reaches the DOM as text.
  */

@@ -1,5 +1,5 @@
 /*
- * The search page: asks the "search" view (explorer/views/search.py) once and lists what it
+ * The search page: asks the "search" view (explorer/viewmodels/workloads/search.py) once and lists what it
  * found, each result a link to the object's page. Results reach the DOM as text.
  */
 (function () {

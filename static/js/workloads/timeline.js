@@ -1,6 +1,6 @@
 /*
  * Events on a timeline (Plotly scatter): time across, reason down, one trace per type (Normal,
- * Warning), marker size by count. Points are the events view's (explorer/views/events.py):
+ * Warning), marker size by count. Points are the events view's (explorer/viewmodels/workloads/events.py):
  * hover text arrives escaped for Plotly; the reason arrives plain (the list shows it as text), so
  * it is escaped here before it becomes a tick label, which Plotly reads as pseudo-HTML too.
  */

@@ -19,7 +19,7 @@ import pytest
 from explorer.collectors.dns.queries import candidates, query_types
 from explorer.collectors.dns.resolver import ask, stub_walk
 from explorer.demo import build_demo
-from explorer.views.dns_trace import dns_context, dns_trace, essence
+from explorer.viewmodels.network.dns_trace import dns_context, dns_trace, essence
 
 from .conftest import NOW
 

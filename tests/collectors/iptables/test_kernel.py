@@ -6,8 +6,8 @@ import pytest
 
 from explorer.collectors.iptables import parse, service_ports
 from explorer.collectors.iptables.report import report
-from explorer.collectors.probes.local import LocalProbe
 from explorer.demo import build_demo
+from explorer.probes.local_probe import LocalProbe
 from tests.demo.conftest import NOW
 from tests.netns import IPTABLES_BACKENDS, needs_netns, run_in
 

@@ -4,7 +4,7 @@ import pytest
 
 from explorer.collectors.kubeproxy.expected import ExpectedPort, expected_ports, index_slices
 from explorer.demo import build_demo
-from explorer.state.cluster import ClusterState
+from explorer.state.cluster_state import ClusterState
 
 NOW = datetime(2025, 6, 2, 9, 0, 0, tzinfo=UTC)
 

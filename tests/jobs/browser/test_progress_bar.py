@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from explorer.state.bundle import bundle_from_bytes
+from explorer.snapshots.bundle import bundle_from_bytes
 
 
 def test_download_a_bundle_shows_a_progress_bar_then_a_link_to_the_file(

@@ -1,0 +1,41 @@
+"""The proxy probe: agentless, the node's cgroup tree from its kubelet's /metrics/cadvisor
+through the API server's `nodes/proxy` (explorer/kube/node_proxy.py). The `id`
+label of each sample is the cgroup path; the limits are the `container_spec_*` gauges.
+
+It reads the `cgroups` fact only (a node's rules come from the exec probe). A cluster that
+forbids `nodes/proxy`, a kubelet that does not answer, or an answer that is not cAdvisor's give
+the fact's error, one line: reported, never raised. Import it from
+`explorer.probes.proxy_probe` (it needs explorer.kube).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from kubernetes.client import ApiClient
+
+from explorer.collectors.cgroups.cadvisor import parse_cadvisor
+from explorer.kube.node_proxy import read_cadvisor_text
+from explorer.kube.transport import ApiError
+from explorer.state.node_facts import CGROUPS, NodeFacts, ProbeName, node_facts, now, one_line
+
+from .cgroup_fact import cgroups_fact
+
+ENDPOINT = "nodes/proxy metrics/cadvisor"
+
+
+@dataclass(frozen=True)
+class ProxyCgroupProbe:
+    api_client: ApiClient
+    name: ClassVar[ProbeName] = "proxy"
+
+    def collect(self, node: str) -> NodeFacts:
+        taken_at = now()
+        try:
+            tree = parse_cadvisor(read_cadvisor_text(self.api_client, node))
+        except (ApiError, ValueError) as error:
+            reason = f"{ENDPOINT}: {one_line(str(error)) or type(error).__name__}"
+            return node_facts(node, "proxy", {}, {CGROUPS: reason}, taken_at)
+        fact = cgroups_fact(tree, "proxy", taken_at)
+        return node_facts(node, "proxy", {CGROUPS: fact}, {}, taken_at)

@@ -1,0 +1,129 @@
+"""The demo cluster served by the project's API server, with its churn, in a background thread.
+
+`make run` uses it when there is no kubeconfig (or EXPLORER_DEMO=1): the app then watches the demo
+through the official client exactly as it would watch a real cluster.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from explorer.apiserver import ApiServer, ApiStore
+from explorer.state.cluster_state import ClusterState
+
+DEMO_CONTEXT = "demo"
+
+
+def touched_nodes(events: list[dict]) -> set[str]:
+    """Nodes whose facts a churn step may have changed (the nodes of the pods it touched)."""
+    nodes = set()
+    for event in events:
+        obj = event.get("object") or {}
+        if obj.get("kind") == "Pod":
+            node = (obj.get("spec") or {}).get("nodeName")
+            if node:
+                nodes.add(node)
+        elif obj.get("kind") == "Node":
+            nodes.add((obj.get("metadata") or {}).get("name", ""))
+    return nodes - {""}
+
+
+def churn_once(store: ApiStore, churn) -> list[dict]:
+    """Apply one churn step through the store and refresh the facts of the nodes it touched."""
+    from explorer.demo.facts import node_facts
+
+    events = churn.step()
+    store.apply_many(events)
+    touched = touched_nodes(events)
+    if touched:
+        for node, facts in node_facts(store.state, touched).items():
+            store.set_node_facts(node, facts)
+    return events
+
+
+def churn_forever(store: ApiStore, churn, interval: float, stop: threading.Event) -> None:
+    """Apply the demo churn every `interval` seconds until `stop` is set."""
+    while not stop.wait(interval):
+        churn_once(store, churn)
+
+
+def demo_state(
+    nodes: int = 3, pods_per_node: int | None = None, services: int | None = None, seed: int = 0
+) -> ClusterState:
+    from explorer.demo import build_demo
+
+    return build_demo(
+        nodes=nodes, pods_per_node=pods_per_node, services=services, seed=seed, cluster=DEMO_CONTEXT
+    )
+
+
+@dataclass
+class DemoCluster:
+    """A running demo: API server on a loopback port, churn thread, and a kubeconfig for it."""
+
+    server: ApiServer
+    store: ApiStore
+    kubeconfig: Path
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def stop(self) -> None:
+        from explorer.probes.node_sources import unregister
+
+        unregister(DEMO_CONTEXT)
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self.server.stop()
+        self.kubeconfig.unlink(missing_ok=True)
+
+
+def start_demo_cluster(churn_interval: float = 3.0, seed: int = 0, **sizes) -> DemoCluster:
+    """Build the demo, serve it on 127.0.0.1 (a free port) and churn it every `churn_interval` s."""
+    from explorer.demo.churn import DemoChurn
+
+    store = ApiStore(demo_state(seed=seed, **sizes))
+    server = ApiServer(store, host="127.0.0.1", port=0).start()
+    demo = DemoCluster(server, store, write_kubeconfig(server.url))
+    _register_for_collection(demo)
+    if churn_interval > 0:
+        churn = DemoChurn(store.state, seed=seed)
+        demo._thread = threading.Thread(
+            target=churn_forever,
+            args=(store, churn, churn_interval, demo._stop),
+            name="demo churn",
+            daemon=True,
+        )
+        demo._thread.start()
+    return demo
+
+
+def _register_for_collection(demo: DemoCluster) -> None:
+    """Node collection (explorer/jobs/collect.py) reaches the demo's nodes through its API
+    server (exec), or else reads the facts its store recorded."""
+    from explorer.probes.node_sources import NodeSource, register
+
+    state = demo.store.state
+    register(
+        DEMO_CONTEXT,
+        NodeSource(kubeconfig=demo.kubeconfig, recorded=lambda: dict(state.node_facts)),
+    )
+
+
+def write_kubeconfig(url: str) -> Path:
+    """A private kubeconfig with one context, `demo`, pointing at the demo's API server."""
+    handle, name = tempfile.mkstemp(prefix="explorer-demo-", suffix=".kubeconfig")
+    with os.fdopen(handle, "w") as out:
+        out.write(
+            "apiVersion: v1\nkind: Config\n"
+            f"current-context: {DEMO_CONTEXT}\n"
+            f"clusters:\n- name: {DEMO_CONTEXT}\n  cluster:\n    server: {url}\n"
+            f"users:\n- name: {DEMO_CONTEXT}\n  user:\n    token: demo\n"
+            f"contexts:\n- name: {DEMO_CONTEXT}\n  context:\n"
+            f"    cluster: {DEMO_CONTEXT}\n    user: {DEMO_CONTEXT}\n"
+        )
+    return Path(name)

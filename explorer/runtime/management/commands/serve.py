@@ -1,0 +1,95 @@
+"""`manage.py serve` (what `make run` runs): watcher, demo cluster when needed, and the web app.
+
+With no kubeconfig (or EXPLORER_DEMO=1) the demo cluster is served by the project's API server on
+a loopback port and watched through the official client, exactly as a real cluster would be.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from explorer.kube.config import (
+    Cluster,
+    KubeConfigError,
+    in_cluster,
+    in_cluster_available,
+    kubeconfig_paths,
+    load_kubeconfig,
+)
+from explorer.web.bootstrap import ADMIN_USERNAME, ensure_admin
+from explorer.web.login_links import MAX_AGE_SECONDS, login_url
+
+
+class Command(BaseCommand):
+    help = "Run Cluster Explorer in one process: watcher, demo cluster if needed, web server."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=settings.EXPLORER_PORT)
+        parser.add_argument(
+            "--demo", action="store_true", help="watch the demo cluster even if a kubeconfig exists"
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        host, port = str(options["host"]), int(options["port"])
+        demo = None
+        if options["demo"] or settings.EXPLORER_DEMO or not _cluster_configured():
+            from explorer.runtime.demo_cluster import start_demo_cluster
+
+            demo = start_demo_cluster(churn_interval=settings.EXPLORER_DEMO_CHURN_SECONDS)
+            clusters = [load_kubeconfig(str(demo.kubeconfig)).connect()]
+            self.stdout.write(f"Watching the demo cluster, served at {demo.server.url}")
+        else:
+            clusters = self._connect_all()
+
+        from explorer.runtime.process import start_embedded
+
+        runtime = start_embedded(clusters)
+        user, password = ensure_admin()
+        if password:
+            self.stdout.write(f"Created the user {ADMIN_USERNAME!r} with password: {password}")
+        base = f"http://{host}:{port}"
+        self.stdout.write(
+            f"Login: {login_url(user, base)}  (works once, for {MAX_AGE_SECONDS // 60} minutes)"
+        )
+        self.stdout.flush()
+        try:
+            _run_daphne(host, port)
+        finally:
+            runtime.stop()
+            if demo is not None:
+                demo.stop()
+
+    def _connect_all(self) -> list[Cluster]:
+        """Every context of the kubeconfig; one that cannot be used is reported, not fatal."""
+        if not any(os.path.exists(p) for p in kubeconfig_paths()):
+            try:
+                return [in_cluster()]
+            except KubeConfigError as error:
+                raise CommandError(str(error)) from None
+        try:
+            kubeconfig = load_kubeconfig()
+        except KubeConfigError as error:
+            raise CommandError(str(error)) from None
+        clusters = []
+        for context in kubeconfig.contexts:
+            try:
+                clusters.append(kubeconfig.connect(context))
+            except KubeConfigError as error:
+                self.stderr.write(f"skipping context {context!r}: {error}")
+        if not clusters:
+            raise CommandError(f"{kubeconfig.source}: no usable context")
+        return clusters
+
+
+def _cluster_configured() -> bool:
+    return any(os.path.exists(p) for p in kubeconfig_paths()) or in_cluster_available()
+
+
+def _run_daphne(host: str, port: int) -> None:
+    from daphne.cli import CommandLineInterface
+
+    CommandLineInterface().run(["-b", host, "-p", str(port), "explorer.asgi:application"])

@@ -1,0 +1,338 @@
+"""ClusterState: one consistent picture of one cluster, with the indexes the views walk.
+
+Objects are plain dicts as the API serves them (parsed with orjson), held by kind and
+(namespace, name), and by uid. `apply()` takes a watch event and says what changed; `replace()`
+takes a fresh list (a relist) and says what changed against what was held.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from explorer.lib.choices import ADDED, BOOKMARK, DELETED, MODIFIED
+from explorer.lib.resources import BY_KIND
+
+from .redact import redact
+
+log = logging.getLogger(__name__)
+
+Key = tuple[str, str]  # (namespace or "", name)
+Ref = tuple[str, str, str]  # (kind, namespace or "", name)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    type: str  # ADDED, MODIFIED or DELETED
+    kind: str
+    namespace: str
+    name: str
+    object: dict  # the new object; for DELETED the last one held
+    old: dict | None = None
+
+    @property
+    def ref(self) -> Ref:
+        return (self.kind, self.namespace, self.name)
+
+
+def key_of(obj: dict) -> Key:
+    meta = obj.get("metadata") or {}
+    return (meta.get("namespace") or "", meta.get("name") or "")
+
+
+def uid_of(obj: dict) -> str:
+    return (obj.get("metadata") or {}).get("uid") or ""
+
+
+class ClusterState:
+    """Objects of one cluster (kubeconfig context) plus per-node facts."""
+
+    def __init__(self, cluster: str = "default") -> None:
+        self.cluster = cluster
+        self._objects: dict[str, dict[Key, dict]] = defaultdict(dict)
+        self._by_uid: dict[str, Ref] = {}
+        self._children: dict[str, set[Ref]] = defaultdict(set)
+        self._pods_by_node: dict[str, set[Key]] = defaultdict(set)
+        self._slices_by_service: dict[Key, set[str]] = defaultdict(set)
+        self._by_namespace: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        self._volume_by_claim: dict[Key, str] = {}  # from PersistentVolume spec.claimRef
+        # node name -> {fact name (e.g. "iptables-save", "cgroups", "resolv.conf") -> value}
+        self.node_facts: dict[str, dict[str, Any]] = {}
+        # kind -> resourceVersion of the last list or event seen, for watchers and bundles
+        self.resource_versions: dict[str, str] = {}
+        # kind -> why it cannot be seen (RBAC, not served), so views can say "not visible"
+        self.not_visible: dict[str, str] = {}
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def kinds(self) -> list[str]:
+        return [kind for kind, objs in self._objects.items() if objs]
+
+    def get(self, kind: str, namespace: str, name: str) -> dict | None:
+        return self._objects.get(kind, {}).get((namespace or "", name))
+
+    def list(self, kind: str, namespace: str | None = None) -> Iterator[dict]:
+        objs = self._objects.get(kind, {})
+        if namespace is None:
+            yield from objs.values()
+        elif not namespace:  # cluster-scoped objects are not in the namespace index
+            yield from (obj for (ns, _), obj in objs.items() if not ns)
+        else:
+            names = sorted(n for k, n in self._by_namespace.get(namespace, ()) if k == kind)
+            yield from (obj for n in names if (obj := objs.get((namespace, n))) is not None)
+
+    def count(self, kind: str) -> int:
+        return len(self._objects.get(kind, {}))
+
+    def __len__(self) -> int:
+        return sum(len(objs) for objs in self._objects.values())
+
+    def by_uid(self, uid: str) -> dict | None:
+        ref = self._by_uid.get(uid)
+        return self.get(*ref) if ref else None
+
+    def children(self, owner_uid: str) -> list[dict]:
+        """Objects whose ownerReferences name this uid (ReplicaSets of a Deployment, …)."""
+        return [obj for ref in sorted(self._children.get(owner_uid, ())) if (obj := self.get(*ref))]
+
+    def owner_chain(self, obj: dict) -> list[dict]:
+        """The controlling owners of an object, nearest first, up to the top controller."""
+        chain: list[dict] = []
+        seen = {uid_of(obj)}
+        current = obj
+        while True:
+            owner = _controller_ref(current)
+            if owner is None or owner.get("uid") in seen:
+                return chain
+            parent = self.by_uid(owner.get("uid", ""))
+            if parent is None:
+                return chain
+            chain.append(parent)
+            seen.add(uid_of(parent))
+            current = parent
+
+    def pods_on_node(self, node: str) -> list[dict]:
+        return [
+            pod
+            for key in sorted(self._pods_by_node.get(node, ()))
+            if (pod := self.get("Pod", *key))
+        ]
+
+    def endpoint_slices_for_service(self, namespace: str, name: str) -> list[dict]:
+        names = sorted(self._slices_by_service.get((namespace, name), ()))
+        return [s for n in names if (s := self.get("EndpointSlice", namespace, n))]
+
+    def pods_for_service(self, namespace: str, name: str) -> list[dict]:
+        """Pods a Service reaches, through its EndpointSlices' targetRefs."""
+        pods: dict[str, dict] = {}
+        for eps in self.endpoint_slices_for_service(namespace, name):
+            for endpoint in eps.get("endpoints") or ():
+                ref = endpoint.get("targetRef") or {}
+                if ref.get("kind") == "Pod":
+                    pod = self.get("Pod", ref.get("namespace") or namespace, ref.get("name", ""))
+                    if pod is not None:
+                        pods[uid_of(pod)] = pod
+        return list(pods.values())
+
+    def volume_for_claim(self, namespace: str, name: str) -> dict | None:
+        claim = self.get("PersistentVolumeClaim", namespace, name)
+        volume_name = ((claim or {}).get("spec") or {}).get("volumeName")
+        if volume_name:
+            return self.get("PersistentVolume", "", volume_name)
+        bound = self._volume_by_claim.get((namespace, name))
+        return self.get("PersistentVolume", "", bound) if bound else None
+
+    def claim_for_volume(self, name: str) -> dict | None:
+        pv = self.get("PersistentVolume", "", name)
+        ref = ((pv or {}).get("spec") or {}).get("claimRef") or {}
+        return self.get("PersistentVolumeClaim", ref.get("namespace", ""), ref.get("name", ""))
+
+    def storage_class_for_volume(self, name: str) -> dict | None:
+        """The StorageClass a PersistentVolume names (None if it names none, or one not held)."""
+        pv = self.get("PersistentVolume", "", name)
+        class_name = ((pv or {}).get("spec") or {}).get("storageClassName")
+        return self.get("StorageClass", "", class_name) if class_name else None
+
+    def namespace_objects(self, namespace: str) -> list[dict]:
+        refs = sorted(self._by_namespace.get(namespace, ()))
+        return [obj for kind, name in refs if (obj := self.get(kind, namespace, name))]
+
+    # ---- writing -------------------------------------------------------------------------
+
+    def apply(self, event: dict, kind: str | None = None) -> Change | None:
+        """Apply one watch event (`{"type": ..., "object": ...}`); return what changed.
+
+        BOOKMARK and ERROR events change nothing and return None; so does an event whose object
+        equals the one held. The resourceVersion of every event (BOOKMARK included) is recorded
+        in `resource_versions`, as a reflector does. The object is taken over (redacted in place).
+        """
+        etype = event.get("type")
+        obj = event.get("object")
+        if not isinstance(obj, dict) or etype not in (ADDED, MODIFIED, DELETED, BOOKMARK):
+            return None
+        kind = kind or obj.get("kind")
+        if not kind:
+            raise ValueError("event object has no kind and none was given")
+        version = (obj.get("metadata") or {}).get("resourceVersion")
+        if version:
+            self.resource_versions[kind] = str(version)
+        if etype == BOOKMARK or not _take(kind, obj):
+            return None
+        if etype == DELETED:
+            return self._remove(kind, key_of(obj))
+        return self._put(kind, obj)
+
+    def upsert(self, obj: dict, kind: str | None = None) -> Change | None:
+        return self.apply({"type": MODIFIED, "object": obj}, kind)
+
+    def delete(self, kind: str, namespace: str, name: str) -> Change | None:
+        return self._remove(kind, (namespace or "", name))
+
+    def replace(
+        self, kind: str, objects: Iterable[dict], resource_version: str = ""
+    ) -> list[Change]:
+        """Make `kind` hold exactly `objects` (a fresh list); return the differences."""
+        changes: list[Change] = []
+        seen: set[Key] = set()
+        for obj in objects:
+            if not _take(kind, obj):
+                continue
+            seen.add(key_of(obj))
+            change = self._put(kind, obj)
+            if change is not None:
+                changes.append(change)
+        for key in [k for k in self._objects.get(kind, {}) if k not in seen]:
+            change = self._remove(kind, key)
+            if change is not None:
+                changes.append(change)
+        if resource_version:
+            self.resource_versions[kind] = resource_version
+        return changes
+
+    def set_node_facts(self, node: str, facts: dict[str, Any]) -> None:
+        self.node_facts.setdefault(node, {}).update(facts)
+
+    # ---- internals -----------------------------------------------------------------------
+
+    def _put(self, kind: str, obj: dict) -> Change | None:
+        key = key_of(obj)
+        objs = self._objects[kind]
+        old = objs.get(key)
+        if old is not None:
+            if old == obj:
+                return None
+            self._unindex(kind, key, old)
+        objs[key] = obj
+        self._index(kind, key, obj)
+        return Change(ADDED if old is None else MODIFIED, kind, key[0], key[1], obj, old)
+
+    def _remove(self, kind: str, key: Key) -> Change | None:
+        old = self._objects.get(kind, {}).pop(key, None)
+        if old is None:
+            return None
+        self._unindex(kind, key, old)
+        return Change(DELETED, kind, key[0], key[1], old, old)
+
+    def _index(self, kind: str, key: Key, obj: dict) -> None:
+        ref = (kind, *key)
+        uid = uid_of(obj)
+        if uid:
+            self._by_uid[uid] = ref
+        for owner_uid in _owner_uids(obj):
+            self._children[owner_uid].add(ref)
+        if key[0]:
+            self._by_namespace[key[0]].add((kind, key[1]))
+        if kind == "Pod":
+            node = (obj.get("spec") or {}).get("nodeName")
+            if node:
+                self._pods_by_node[node].add(key)
+        elif kind == "PersistentVolume":
+            claim = _claim_key(obj)
+            if claim:
+                self._volume_by_claim[claim] = key[1]
+        elif kind == "EndpointSlice":
+            service = ((obj.get("metadata") or {}).get("labels") or {}).get(
+                "kubernetes.io/service-name"
+            )
+            if service:
+                self._slices_by_service[(key[0], service)].add(key[1])
+
+    def _unindex(self, kind: str, key: Key, obj: dict) -> None:
+        ref = (kind, *key)
+        uid = uid_of(obj)
+        if uid and self._by_uid.get(uid) == ref:
+            del self._by_uid[uid]
+        for owner_uid in _owner_uids(obj):
+            _discard(self._children, owner_uid, ref)
+        if key[0]:
+            _discard(self._by_namespace, key[0], (kind, key[1]))
+        if kind == "Pod":
+            _discard(self._pods_by_node, (obj.get("spec") or {}).get("nodeName") or "", key)
+        elif kind == "PersistentVolume":
+            claim = _claim_key(obj)
+            if claim and self._volume_by_claim.get(claim) == key[1]:
+                del self._volume_by_claim[claim]
+        elif kind == "EndpointSlice":
+            service = ((obj.get("metadata") or {}).get("labels") or {}).get(
+                "kubernetes.io/service-name"
+            )
+            _discard(self._slices_by_service, (key[0], service or ""), key[1])
+
+
+def _discard(index: dict, bucket: Any, item: Any) -> None:
+    members = index.get(bucket)
+    if members is not None:
+        members.discard(item)
+        if not members:
+            del index[bucket]
+
+
+def _take(kind: str, obj: dict) -> bool:
+    """Make an incoming object fit to hold as `kind`, in place; False if it cannot be held.
+
+    Redacts it, names its kind (a Secret watched as PartialObjectMetadata is held as a Secret),
+    and files it where a reader looks: a namespaced kind without a namespace lands in "default"
+    as kubectl would put it, a cluster-scoped kind never has one.
+    """
+    redact(obj, kind)
+    metadata = obj.get("metadata")
+    if not isinstance(metadata, dict) or not metadata.get("name"):
+        log.warning("ignoring a %s without metadata.name", kind)
+        return False
+    resource = BY_KIND.get(kind)
+    if obj.get("kind") == "PartialObjectMetadata":
+        obj.pop("apiVersion", None)
+        obj["kind"] = kind
+    obj.setdefault("kind", kind)
+    if resource is not None:
+        obj.setdefault("apiVersion", resource.api_version)
+        if resource.namespaced and not metadata.get("namespace"):
+            metadata["namespace"] = "default"
+        elif not resource.namespaced:
+            metadata.pop("namespace", None)
+    return True
+
+
+def _claim_key(pv: dict) -> Key | None:
+    ref = (pv.get("spec") or {}).get("claimRef") or {}
+    return (ref.get("namespace") or "", ref["name"]) if ref.get("name") else None
+
+
+def _owner_uids(obj: dict) -> list[str]:
+    refs = (obj.get("metadata") or {}).get("ownerReferences") or ()
+    return [ref["uid"] for ref in refs if isinstance(ref, dict) and ref.get("uid")]
+
+
+def _controller_ref(obj: dict) -> dict | None:
+    refs = (obj.get("metadata") or {}).get("ownerReferences") or ()
+    for ref in refs:
+        if ref.get("controller"):
+            return ref
+    return refs[0] if refs else None
+
+
+def is_known_kind(kind: str) -> bool:
+    return kind in BY_KIND

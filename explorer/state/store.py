@@ -1,0 +1,179 @@
+"""ClusterStates: the state of every cluster this process watches, each behind its own lock.
+
+- Watchers write: the store is their `kube` WatchSink (lists, events, what each kind is doing),
+  one thread per resource, serialised per cluster by that cluster's lock.
+- Collections put node facts (`put_node_facts`): their texts are parsed first, outside any lock
+  (explorer/state/parsed_facts.py), then merged into the state.
+- Readers — the publisher, pages, jobs — read a cluster's state under its lock: `with
+  states.read(cluster) as state: ...`. What they take out must be taken before the block ends.
+- Listeners (`listen`) hear what changed, in the order it was applied, after the lock is let go:
+  object changes, node facts put, and watcher statuses.
+
+The process's own store, if it watches clusters, is `watched()` (set by the process wiring,
+explorer/runtime/process.py): pages and jobs ask it, and fall back to other ways when it is None.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Protocol
+
+from explorer.lib.choices import NOT_VISIBLE
+
+from .cluster_state import Change, ClusterState
+from .node_facts import NodeFacts, merged
+from .parsed_facts import PARSED_FACTS
+
+log = logging.getLogger(__name__)
+
+
+class Listener(Protocol):
+    """Told what changed in a cluster's state; called on the writer's thread, no lock held."""
+
+    def changed(self, cluster: str, changes: list[Change]) -> None: ...
+
+    def node_facts_put(self, cluster: str, node: str) -> None: ...
+
+    def status_changed(self, cluster: str, kind: str, status: str, reason: str) -> None: ...
+
+
+class UnknownCluster(KeyError):
+    """A cluster this store does not hold."""
+
+
+class ClusterStates:
+    """One ClusterState per cluster, each with its lock, and who listens to them."""
+
+    def __init__(self, clusters: Iterable[str] = ()) -> None:
+        self._guard = threading.Lock()  # over the maps below, never held while a state is
+        self._states: dict[str, ClusterState] = {}
+        self._locks: dict[str, threading.RLock] = {}
+        self._statuses: dict[str, dict[str, tuple[str, str]]] = {}
+        self._listeners: list[Listener] = []
+        for cluster in clusters:
+            self.add(cluster)
+
+    # ---- which clusters ------------------------------------------------------------------
+
+    def add(self, cluster: str, state: ClusterState | None = None) -> None:
+        """Hold `cluster` (empty, or as `state` when given: a loaded bundle, a test's)."""
+        with self._guard:
+            if cluster not in self._states:
+                self._states[cluster] = state if state is not None else ClusterState(cluster)
+                self._locks[cluster] = threading.RLock()
+                self._statuses[cluster] = {}
+
+    def clusters(self) -> list[str]:
+        with self._guard:
+            return list(self._states)
+
+    def __contains__(self, cluster: object) -> bool:
+        with self._guard:
+            return cluster in self._states
+
+    # ---- reading -------------------------------------------------------------------------
+
+    @contextmanager
+    def read(self, cluster: str) -> Iterator[ClusterState]:
+        """The cluster's state, its lock held for the block (UnknownCluster if not held here)."""
+        state, lock = self._entry(cluster)
+        with lock:
+            yield state
+
+    def statuses(self, cluster: str) -> dict[str, tuple[str, str]]:
+        """kind -> (status, reason) as the cluster's watcher last reported it."""
+        with self._guard:
+            return dict(self._statuses.get(cluster, {}))
+
+    def listen(self, listener: Listener) -> None:
+        with self._guard:
+            self._listeners.append(listener)
+
+    def unlisten(self, listener: Listener) -> None:
+        with self._guard:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+    # ---- writing: what a watcher sees (the kube WatchSink) --------------------------------
+
+    def replace(self, cluster: str, kind: str, objects: list[dict], resource_version: str) -> None:
+        with self.read(cluster) as state:
+            changes = state.replace(kind, objects, resource_version)
+        if changes:
+            for listener in self._listening():
+                listener.changed(cluster, changes)
+
+    def event(self, cluster: str, kind: str, event: dict) -> None:
+        with self.read(cluster) as state:
+            change = state.apply(event, kind)
+        if change is not None:
+            for listener in self._listening():
+                listener.changed(cluster, [change])
+
+    def status(self, cluster: str, kind: str, status: str, reason: str = "") -> None:
+        with self.read(cluster) as state:
+            with self._guard:
+                self._statuses[cluster][kind] = (status, reason)
+            if status == NOT_VISIBLE:
+                state.not_visible[kind] = reason or NOT_VISIBLE
+            else:
+                state.not_visible.pop(kind, None)
+        log.debug("cluster %s: %s %s %s", cluster, kind, status, reason)
+        for listener in self._listening():
+            listener.status_changed(cluster, kind, status, reason)
+
+    # ---- writing: what a collection brings -----------------------------------------------
+
+    def put_node_facts(self, cluster: str, collected: NodeFacts) -> bool:
+        """Merge a node's collected facts into the cluster's state (parsed first, outside the
+        lock); False when this store does not hold the cluster."""
+        if cluster not in self:
+            return False
+        PARSED_FACTS.parse_all(collected["facts"])
+        node = collected["node"]
+        with self.read(cluster) as state:
+            state.node_facts[node] = merged(state.node_facts.get(node) or {}, collected)
+        for listener in self._listening():
+            listener.node_facts_put(cluster, node)
+        return True
+
+    # ---- internals -----------------------------------------------------------------------
+
+    def _entry(self, cluster: str) -> tuple[ClusterState, threading.RLock]:
+        with self._guard:
+            try:
+                return self._states[cluster], self._locks[cluster]
+            except KeyError:
+                raise UnknownCluster(cluster) from None
+
+    def _listening(self) -> list[Listener]:
+        with self._guard:
+            return list(self._listeners)
+
+
+_watched: ClusterStates | None = None
+_watched_lock = threading.Lock()
+
+
+def install(states: ClusterStates) -> None:
+    """Make `states` this process's watched store (the process wiring does, when it starts)."""
+    global _watched
+    with _watched_lock:
+        _watched = states
+
+
+def uninstall(states: ClusterStates) -> None:
+    global _watched
+    with _watched_lock:
+        if _watched is states:
+            _watched = None
+
+
+def watched() -> ClusterStates | None:
+    """The store of the clusters this process watches, or None (it watches none: a web process
+    or a worker of the team install)."""
+    with _watched_lock:
+        return _watched

@@ -1,0 +1,122 @@
+"""Drift: on each node, what kube-proxy should have programmed (from Services and
+EndpointSlices, filtered for that node as kube-proxy filters them) against the rules the node
+has (its recorded iptables-save or nft ruleset) — missing Services, missing and stale
+endpoints, wrong shares, leftover chains — with the node, Service port, chain and endpoint of
+each finding. A node in a mode the explorer cannot read, or whose rules were not collected,
+says so instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from explorer.collectors.kubeproxy import drift
+from explorer.collectors.kubeproxy.expected import expected_ports, index_slices
+from explorer.collectors.kubeproxy.mode import IPTABLES, IPVS, NFTABLES, NONE, ProxyMode
+from explorer.state.cluster_state import ClusterState
+from explorer.state.node_facts import NODE_FACTS_KIND
+from explorer.state.parsed_facts import parsed_fact
+
+from ..base import Params, View
+from .node_dumps import node_source
+from .proxy_mode import node_modes
+
+INTRO = (
+    "kube-proxy watches Services and EndpointSlices and rewrites each node's rules to match. "
+    "When it is stopped, crash-looping or cannot keep up, a node keeps sending connections to "
+    "pods that are gone, or never learns of new ones. This table compares what kube-proxy "
+    "should have programmed on each node with what the node's rules hold: a missing Service "
+    "or endpoint means connections from that node cannot reach it; a stale endpoint means "
+    "some connections go to an address that no longer answers; a leftover chain is harmless "
+    "but shows kube-proxy did not clean up."
+)
+CHECKED, NOT_COLLECTED, UNREADABLE, NO_PROXY, UNKNOWN_MODE = (
+    "checked",
+    "not collected",
+    "mode not readable",
+    "no kube-proxy",
+    "mode unknown",
+)
+
+
+class NodeDrift(TypedDict):
+    node: str
+    mode: str
+    status: str
+    reason: str
+    source: dict[str, Any]
+    counts: dict[str, int]
+    items: list[drift.DriftItem]
+
+
+def _unchecked(mode: ProxyMode) -> tuple[str, str] | None:
+    """Why a node's rules cannot be compared, or None when they can."""
+    if mode["mode"] == NONE:
+        return NO_PROXY, (
+            "No kube-proxy runs on this node (for example an eBPF dataplane replaces it): "
+            "there are no kube-proxy rules to compare."
+        )
+    if mode["mode"] == IPVS:
+        return UNREADABLE, "IPVS mode: drift is checked for iptables and nftables rules only."
+    if mode["mode"] not in (IPTABLES, NFTABLES):
+        return UNKNOWN_MODE, "The proxy mode of this node is unknown: nothing to compare with."
+    if mode["data"] is None:
+        fact = "iptables-save" if mode["mode"] == IPTABLES else "nft ruleset"
+        return NOT_COLLECTED, f"No {fact} has been collected from this node yet."
+    return None
+
+
+def node_drift(state: ClusterState, node: str, mode: ProxyMode, slices: Any) -> NodeDrift:
+    fact = mode["data"] or ""
+    result: NodeDrift = {
+        "node": node,
+        "mode": mode["mode"],
+        "status": CHECKED,
+        "reason": "",
+        "source": node_source(state, node, fact),
+        "counts": drift.counts([]),
+        "items": [],
+    }
+    unchecked = _unchecked(mode)
+    if unchecked is not None:
+        result["status"], result["reason"] = unchecked
+        return result
+    expected = expected_ports(state.list("Service"), slices, node)
+    try:
+        rules = parsed_fact(state, node, fact)
+        if mode["mode"] == IPTABLES:
+            items = drift.iptables_drift(node, expected, rules.iptables)
+        else:
+            items = drift.nft_drift(node, expected, rules.nft)
+    except ValueError as error:
+        result["status"] = UNREADABLE
+        result["reason"] = f"The recorded {fact} could not be read: {error}"
+        return result
+    result["items"], result["counts"] = items, drift.counts(items)
+    return result
+
+
+def drift_model(state: ClusterState) -> dict[str, Any]:
+    slices = index_slices(state.list("EndpointSlice"))
+    nodes = [node_drift(state, node, mode, slices) for node, mode in node_modes(state).items()]
+    totals = drift.counts(item for node in nodes for item in node["items"])
+    return {
+        "intro": INTRO,
+        "nodes": nodes,
+        "totals": totals,
+        "checked": sum(1 for n in nodes if n["status"] == CHECKED),
+        "clean": [n["node"] for n in nodes if n["status"] == CHECKED and not n["items"]],
+    }
+
+
+def _build(state: ClusterState, params: Params, memo: None) -> dict[str, Any]:
+    return drift_model(state)
+
+
+VIEW = View(
+    name="drift",
+    build=_build,
+    kinds=frozenset(
+        {NODE_FACTS_KIND, "Node", "Pod", "Service", "EndpointSlice", "ConfigMap", "DaemonSet"}
+    ),
+)

@@ -1,0 +1,68 @@
+"""What the network pages offer to pick from: nodes (with which networking facts were collected
+from each, when and how), Services, and pods (with their node).
+
+The model: `nodes` (name → {facts, taken_at, probe, errors}), `services` (ns/name → {type,
+cluster_ip}), `pods` (ns/name → node; at most MAX_PODS, `pods_truncated` says when more exist).
+Plain strings: pages put them in the DOM as text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from explorer.state.cluster_state import ClusterState
+from explorer.state.node_facts import ERRORS, FACTS, NODE_FACTS_KIND, PROBE, TAKEN_AT
+
+from ..base import Params, View
+
+MAX_PODS = 5000
+NETWORK_FACTS = (*FACTS, "corefile")
+
+
+def _name(obj: dict) -> str:
+    meta = obj.get("metadata") or {}
+    return f"{meta.get('namespace')}/{meta.get('name')}" if meta.get("namespace") else meta["name"]
+
+
+def node_entry(facts: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "facts": [f for f in NETWORK_FACTS if isinstance(facts.get(f), str) and facts[f]],
+        "taken_at": str(facts.get(TAKEN_AT) or ""),
+        "probe": str(facts.get(PROBE) or ""),
+        "errors": {str(k): str(v) for k, v in (facts.get(ERRORS) or {}).items()},
+    }
+
+
+def network_index(state: ClusterState) -> dict[str, Any]:
+    names = sorted({n["metadata"]["name"] for n in state.list("Node", "")} | set(state.node_facts))
+    nodes = {name: node_entry(state.node_facts.get(name) or {}) for name in names}
+    services = {
+        _name(svc): {
+            "type": str((svc.get("spec") or {}).get("type") or "ClusterIP"),
+            "cluster_ip": str((svc.get("spec") or {}).get("clusterIP") or ""),
+        }
+        for svc in state.list("Service")
+    }
+    all_pods = list(state.list("Pod"))
+    pods = {
+        _name(pod): str((pod.get("spec") or {}).get("nodeName") or "")
+        for pod in all_pods[:MAX_PODS]
+    }
+    return {
+        "cluster": state.cluster,
+        "nodes": nodes,
+        "services": dict(sorted(services.items())),
+        "pods": dict(sorted(pods.items())),
+        "pods_truncated": len(all_pods) > MAX_PODS,
+    }
+
+
+def _build(state: ClusterState, params: Params, memo: Any) -> dict[str, Any]:
+    return network_index(state)
+
+
+VIEW = View(
+    name="network-index",
+    build=_build,
+    kinds=frozenset({NODE_FACTS_KIND, "Node", "Service", "Pod"}),
+)

@@ -1,0 +1,61 @@
+"""Proxy mode: how each node turns Service addresses into pods — kube-proxy in iptables,
+nftables or IPVS mode, or no kube-proxy at all — and the evidence for it.
+
+`node_modes(state)` is shared with the drift and packet-trace views: a node whose mode the
+explorer cannot read is reported as such by them, never as "everything missing".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from explorer.collectors.kubeproxy.mode import ProxyMode, proxy_modes
+from explorer.state.cluster_state import ClusterState
+from explorer.state.node_facts import NODE_FACTS_KIND
+
+from ..base import Params, View
+
+INTRO = (
+    "A Service's ClusterIP is not held by any machine: on every node a proxy rewrites "
+    "connections to it. Usually that is kube-proxy, which programs the kernel in one of three "
+    "modes: iptables (chains of NAT rules, KUBE-SERVICES first), nftables (one `kube-proxy` "
+    "table with verdict maps, Kubernetes 1.29 and later) or IPVS (the kernel's load balancer). "
+    "Some clusters run no kube-proxy at all: an eBPF dataplane such as Cilium does the same job "
+    "in its own programs. Each node below shows the mode found and why: kube-proxy's "
+    "configuration, whether its pod runs there, and what the node's own rules show (which "
+    "wins when they disagree)."
+)
+
+
+def node_modes(state: ClusterState, only: str | None = None) -> dict[str, ProxyMode]:
+    """Every node's mode (known nodes and nodes with facts), or only the one named."""
+    known = {n["metadata"]["name"] for n in state.list("Node", "")} | set(state.node_facts)
+    names = [only] if only is not None else sorted(known)
+    pods = None if "Pod" in state.not_visible else {n: state.pods_on_node(n) for n in names}
+    found = proxy_modes(
+        names,
+        pods,
+        list(state.list("ConfigMap", "kube-system")),
+        list(state.list("DaemonSet", "kube-system")),
+        state.node_facts,
+    )
+    return {mode["node"]: mode for mode in found}
+
+
+def proxy_mode(state: ClusterState) -> dict[str, Any]:
+    modes = list(node_modes(state).values())
+    counts: dict[str, int] = {}
+    for mode in modes:
+        counts[mode["mode"]] = counts.get(mode["mode"], 0) + 1
+    return {"intro": INTRO, "nodes": modes, "counts": counts}
+
+
+def _build(state: ClusterState, params: Params, memo: Any) -> dict[str, Any]:
+    return proxy_mode(state)
+
+
+VIEW = View(
+    name="proxy-mode",
+    build=_build,
+    kinds=frozenset({NODE_FACTS_KIND, "Node", "Pod", "ConfigMap", "DaemonSet"}),
+)

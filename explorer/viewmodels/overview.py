@@ -1,0 +1,364 @@
+"""The overview: every node with its pods, as a treemap node → namespace → pod coloured by state.
+
+The model:
+- `header`: the cluster's name, counts, pods per state, the kinds the user may not see (kind →
+  why) and the level of detail chosen — all plain strings, to be put in a page as text only.
+- `legend`: `[{"state", "colour"}]`, worst state first.
+- `sectors`: sector id → `{parent, label, value, colour, hover, kind, ...}`, ready for a Plotly
+  treemap (`ids` are the keys; `parents`, `labels`, `values`, `marker.colors`, `hovertext` the
+  fields). Labels and hover text are Plotly pseudo-HTML: cluster strings in them are escaped.
+  Pod sectors also carry `phase`, `state`, `ready`, `qos` and `restarts`.
+Keyed by id (not parallel arrays) so that a change to one pod is a change to one entry.
+
+Level of detail: a big cluster would make a treemap of tens of thousands of sectors that no
+browser draws quickly nor anyone reads. The finest level that fits MAX_SECTORS is chosen: one
+sector per pod; pods of one owner on one node folded into one sector; one sector per namespace
+on a node; one per node. At pod level a node with more than MAX_PODS_PER_NODE pods has its pods
+folded by owner anyway.
+
+Live: each node draws its own sectors, so after a change only the nodes whose pods (or own
+object) changed are drawn again (`update_overview`); the level of detail is kept from counts
+the pod index keeps as pods come and go, and when it changes every node is drawn again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any, TypedDict
+
+from explorer.state.cluster_state import Change, ClusterState
+
+from .base import Params, View
+from .plotly_text import hover_lines, plotly_text
+from .pod_summary import STATE_COLOURS, PodSummary, worst
+from .pods_by_node import PodIndex
+
+MAX_SECTORS = 3000
+MAX_PODS_PER_NODE = 60
+PODS, OWNERS, NAMESPACES, NODES = "pods", "owners", "namespaces", "nodes"
+UNSCHEDULED = "unscheduled"  # the id of the pseudo-node holding pods not yet on a node
+NODE_COLOUR, NODE_NOT_READY_COLOUR, NAMESPACE_COLOUR = "#e8edf3", "#f4c7c3", "#f7f7f7"
+
+
+class Sector(TypedDict, total=False):
+    parent: str
+    label: str
+    value: int
+    colour: str
+    hover: str
+    kind: str  # node, namespace, pod or pods (a folded group)
+    phase: str
+    state: str
+    ready: str
+    qos: str
+    restarts: int
+
+
+class OverviewMemo:
+    """What one subscription keeps between builds: the pods by node, the sectors drawn and
+    which node drew which, so that a change redraws only the nodes it touches."""
+
+    def __init__(self) -> None:
+        self.pods = PodIndex()
+        self.sectors: dict[str, Sector] = {}
+        self.drawn: dict[str, tuple[str, ...]] = {}  # node name -> ids of the sectors it drew
+        self.level: str | None = None  # None until a full build has completed
+
+
+def overview(
+    state: ClusterState, params: Params, memo: OverviewMemo | None = None
+) -> dict[str, Any]:
+    """The model, built from every pod; `memo` (owned by the caller, one per subscription)
+    saves resummarising unchanged pods and lets `update_overview` follow changes from here."""
+    memo = memo or OverviewMemo()
+    memo.level = None
+    memo.pods.load(state)
+    _draw_all(state, memo, detail_level(memo.pods))
+    return _model(state, memo)
+
+
+def update_overview(
+    state: ClusterState, params: Params, memo: OverviewMemo, changes: Iterable[Change]
+) -> dict[str, Any] | None:
+    """The model after `changes` (already applied to `state`), redrawing only the nodes they
+    touch; None when `memo` holds no complete build to start from. Reads every touched object
+    from the state, so a change seen twice, or already in the last build, does no harm."""
+    if memo.level is None:
+        return None
+    touched: set[str] = set()
+    for change in changes:
+        if change.kind == "Pod":
+            touched |= memo.pods.touch(state, change.namespace, change.name)
+        elif change.kind == "Node":
+            touched.add(change.name)
+    level = detail_level(memo.pods)
+    if level != memo.level:
+        _draw_all(state, memo, level)
+    else:
+        _redraw(state, memo, touched, level)
+    return _model(state, memo)
+
+
+def detail_level(pods: PodIndex) -> str:
+    """The finest level of detail whose sector count fits MAX_SECTORS."""
+    if len(pods) <= MAX_SECTORS:
+        return PODS
+    if len(pods.owner_groups) <= MAX_SECTORS:
+        return OWNERS
+    if len(pods.namespace_groups) <= MAX_SECTORS:
+        return NAMESPACES
+    return NODES
+
+
+def _draw_all(state: ClusterState, memo: OverviewMemo, level: str) -> None:
+    memo.level = None
+    memo.sectors, memo.drawn = {}, {}
+    names = {_name(node) for node in state.list("Node", "")} | memo.pods.nodes()
+    for name in sorted(names):
+        sectors = _node_sectors(state, name, memo.pods.pods_on(name), level)
+        if sectors:
+            memo.drawn[name] = tuple(sectors)
+            memo.sectors.update(sectors)
+    memo.level = level
+
+
+def _redraw(state: ClusterState, memo: OverviewMemo, names: set[str], level: str) -> None:
+    """Redraw some nodes in place: sectors keep their places, so a fresh full model lists them
+    in the same order as before."""
+    fresh: dict[str, Sector] = {}
+    drawn: dict[str, tuple[str, ...]] = {}
+    for name in names:
+        sectors = _node_sectors(state, name, memo.pods.pods_on(name), level)
+        drawn[name] = tuple(sectors)
+        fresh.update(sectors)
+    for name in names:  # after drawing them all: a pod may have moved between two of them
+        for sector_id in memo.drawn.pop(name, ()):
+            if sector_id not in fresh:
+                del memo.sectors[sector_id]
+        if drawn[name]:
+            memo.drawn[name] = drawn[name]
+    memo.sectors.update(fresh)
+
+
+def _node_sectors(
+    state: ClusterState, name: str, pods: list[PodSummary], level: str
+) -> dict[str, Sector]:
+    """The sectors one node draws (its own, its namespaces', its pods'); "" is the pseudo-node of
+    pods not yet scheduled, and a node not (yet) seen is drawn while pods name it."""
+    sectors: dict[str, Sector] = {}
+    if not name:
+        if pods:
+            sectors[UNSCHEDULED] = _unscheduled_sector(pods, level)
+    else:
+        node = state.get("Node", "", name)
+        if node is None and not pods:
+            return sectors
+        sectors[node_id(name)] = _node_sector(node or {"metadata": {"name": name}}, pods, level)
+    if pods:
+        _add_pods(sectors, name, pods, level)
+    return sectors
+
+
+def _model(state: ClusterState, memo: OverviewMemo) -> dict[str, Any]:
+    states = memo.pods.states
+    return {
+        "header": {
+            "cluster": state.cluster,
+            "counts": {
+                "nodes": state.count("Node"),
+                "pods": len(memo.pods),
+                "namespaces": state.count("Namespace"),
+            },
+            "states": {s: states[s] for s in STATE_COLOURS if states[s]},
+            "not_visible": dict(sorted(state.not_visible.items())),
+            "detail": memo.level,
+        },
+        "legend": [{"state": s, "colour": c} for s, c in STATE_COLOURS.items()],
+        "sectors": dict(memo.sectors),  # a copy: the memo's own goes on changing
+    }
+
+
+def node_id(node: str) -> str:
+    return f"node/{node}" if node else UNSCHEDULED
+
+
+def treemap_trace(model: dict[str, Any]) -> dict[str, Any]:
+    """The Plotly trace a page draws from a model (what static/js/overview.js builds)."""
+    sectors = model["sectors"]
+    return {
+        "type": "treemap",
+        "ids": list(sectors),
+        "parents": [s["parent"] for s in sectors.values()],
+        "labels": [s["label"] for s in sectors.values()],
+        "values": [s["value"] for s in sectors.values()],
+        "marker": {"colors": [s["colour"] for s in sectors.values()]},
+        "hovertext": [s["hover"] for s in sectors.values()],
+        "branchvalues": "remainder",
+    }
+
+
+def _add_pods(sectors: dict[str, Sector], node: str, pods: list[PodSummary], level: str) -> None:
+    if level == NODES:
+        return
+    parent = node_id(node)
+    groups: dict[str, list[PodSummary]] = defaultdict(list)
+    for pod in pods:
+        groups[pod.namespace].append(pod)
+    fold = level == OWNERS or (level == PODS and len(pods) > MAX_PODS_PER_NODE)
+    for namespace in sorted(groups):
+        ns_id = f"{parent}/ns/{namespace}"
+        members = groups[namespace]
+        sectors[ns_id] = _namespace_sector(parent, namespace, members, level == NAMESPACES)
+        if level == NAMESPACES:
+            continue
+        if not fold:
+            for pod in sorted(members, key=lambda p: p.name):
+                sectors[f"pod/{namespace}/{pod.name}"] = _pod_sector(ns_id, pod)
+            continue
+        owned: dict[str, list[PodSummary]] = defaultdict(list)
+        for pod in members:
+            owned[pod.owner or f"Pod/{pod.name}"].append(pod)
+        for owner in sorted(owned):
+            group = owned[owner]
+            if len(group) == 1:
+                sectors[f"pod/{namespace}/{group[0].name}"] = _pod_sector(ns_id, group[0])
+            else:
+                sectors[f"{ns_id}/owner/{owner}"] = _group_sector(ns_id, owner, group)
+
+
+def _node_sector(node: dict, pods: list[PodSummary], level: str) -> Sector:
+    meta = node.get("metadata") or {}
+    status = node.get("status") or {}
+    ready = _condition(status, "Ready")
+    labels = meta.get("labels") or {}
+    roles = sorted(
+        key.removeprefix("node-role.kubernetes.io/")
+        for key in labels
+        if key.startswith("node-role.kubernetes.io/")
+    )
+    allocatable = status.get("allocatable") or {}
+    name = meta.get("name") or ""
+    rows: list[tuple[str, object]] = [
+        ("ready", ready or "unknown"),
+        ("roles", ", ".join(roles) or "none"),
+        ("kubelet", (status.get("nodeInfo") or {}).get("kubeletVersion", "?")),
+        (
+            "allocatable",
+            f"cpu {allocatable.get('cpu', '?')}, memory {allocatable.get('memory', '?')}",
+        ),
+        ("pods", len(pods)),
+        *_by_state(Counter(pod.state for pod in pods)),
+    ]
+    return {
+        "parent": "",
+        "label": plotly_text(name),
+        "value": _own_value(len(pods), level),
+        "colour": _node_colour(ready, pods, level),
+        "hover": hover_lines(f"node {name}", rows),
+        "kind": "node",
+    }
+
+
+def _unscheduled_sector(pods: list[PodSummary], level: str) -> Sector:
+    rows = [("pods", len(pods)), *_by_state(Counter(pod.state for pod in pods))]
+    return {
+        "parent": "",
+        "label": "not scheduled",
+        "value": _own_value(len(pods), level),
+        "colour": NODE_NOT_READY_COLOUR,
+        "hover": hover_lines("pods not yet on a node", rows),
+        "kind": "node",
+    }
+
+
+def _node_colour(ready: str, pods: list[PodSummary], level: str) -> str:
+    """A node whose pods are not drawn takes the colour of its worst pod."""
+    if ready not in ("True", ""):
+        return NODE_NOT_READY_COLOUR
+    if level == NODES and pods:
+        return STATE_COLOURS[worst([pod.state for pod in pods])]
+    return NODE_COLOUR
+
+
+def _own_value(pods: int, level: str) -> int:
+    """A node's own area: its pod count when its pods are not drawn, 1 to keep an empty node."""
+    if level == NODES:
+        return max(pods, 1)
+    return 0 if pods else 1
+
+
+def _namespace_sector(parent: str, namespace: str, pods: list[PodSummary], leaf: bool) -> Sector:
+    states = Counter(pod.state for pod in pods)
+    return {
+        "parent": parent,
+        "label": plotly_text(namespace),
+        "value": len(pods) if leaf else 0,
+        "colour": STATE_COLOURS[worst(list(states))] if leaf else NAMESPACE_COLOUR,
+        "hover": hover_lines(f"namespace {namespace}", [("pods", len(pods)), *_by_state(states)]),
+        "kind": "namespace",
+    }
+
+
+def _pod_sector(parent: str, pod: PodSummary) -> Sector:
+    rows: list[tuple[str, object]] = [
+        ("namespace", pod.namespace),
+        ("state", f"{pod.state} ({pod.reason})" if pod.reason else pod.state),
+        ("ready", pod.readiness),
+        ("restarts", pod.restarts),
+        ("QoS", pod.qos),
+        ("owner", pod.owner or "none"),
+        ("labels", pod.labels or "none"),
+    ]
+    return {
+        "parent": parent,
+        "label": plotly_text(pod.name),
+        "value": 1,
+        "colour": STATE_COLOURS[pod.state],
+        "hover": hover_lines(f"pod {pod.name}", rows),
+        "kind": "pod",
+        "phase": pod.phase,
+        "state": pod.state,
+        "ready": pod.readiness,
+        "qos": pod.qos,
+        "restarts": pod.restarts,
+    }
+
+
+def _group_sector(parent: str, owner: str, pods: list[PodSummary]) -> Sector:
+    states = Counter(pod.state for pod in pods)
+    restarts = sum(pod.restarts for pod in pods)
+    rows = [("pods", len(pods)), *_by_state(states), ("restarts", restarts)]
+    return {
+        "parent": parent,
+        "label": f"{plotly_text(owner.partition('/')[2])} \u00d7{len(pods)}",
+        "value": len(pods),
+        "colour": STATE_COLOURS[worst(list(states))],
+        "hover": hover_lines(f"{owner}: {len(pods)} pods", rows),
+        "kind": "pods",
+        "restarts": restarts,
+    }
+
+
+def _by_state(states: Counter[str]) -> list[tuple[str, object]]:
+    return [(state, states[state]) for state in STATE_COLOURS if states[state]]
+
+
+def _condition(status: dict, kind: str) -> str:
+    for condition in status.get("conditions") or ():
+        if isinstance(condition, dict) and condition.get("type") == kind:
+            return str(condition.get("status") or "")
+    return ""
+
+
+def _name(obj: dict) -> str:
+    return (obj.get("metadata") or {}).get("name") or ""
+
+
+VIEW = View(
+    "overview",
+    overview,
+    frozenset({"Pod", "Node", "Namespace"}),
+    memo=OverviewMemo,
+    update=update_overview,
+)

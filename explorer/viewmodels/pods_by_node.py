@@ -1,0 +1,97 @@
+"""Pod summaries grouped by node, kept up to date one pod at a time.
+
+What the overview needs to redraw only the nodes a change touches: each pod's summary, the pods
+of each node, how many pods are in each state, and how many sectors each level of detail would
+draw (distinct (node, namespace, owner) and (node, namespace) keys, counted as pods come and go).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from explorer.state.cluster_state import ClusterState, Key, key_of
+
+from .pod_summary import PodSummary, summarise
+
+
+class PodIndex:
+    def __init__(self) -> None:
+        self._clear()
+
+    def _clear(self) -> None:
+        # The state replaces a pod's dict on every change and never edits one it holds, so the
+        # object's identity says whether its summary is still right.
+        self._held: dict[Key, tuple[dict, PodSummary]] = {}
+        self._by_node: dict[str, dict[Key, PodSummary]] = {}
+        self.states: Counter[str] = Counter()
+        self.owner_groups: Counter[tuple[str, str, str]] = Counter()
+        self.namespace_groups: Counter[tuple[str, str]] = Counter()
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+    def load(self, state: ClusterState) -> None:
+        """Hold exactly the state's pods, summarising only those not seen before."""
+        held = self._held
+        self._clear()
+        for pod in state.list("Pod"):
+            key = key_of(pod)
+            entry = held.get(key)
+            if entry is None or entry[0] is not pod:
+                entry = (pod, summarise(pod))
+            self._add(key, entry)
+
+    def touch(self, state: ClusterState, namespace: str, name: str) -> set[str]:
+        """Bring one pod up to date with the state; the nodes whose pods look different now."""
+        key = (namespace, name)
+        pod = state.get("Pod", namespace, name)
+        entry = self._held.get(key)
+        if entry is not None and entry[0] is pod:
+            return set()
+        fresh = (pod, summarise(pod)) if pod is not None else None
+        if entry is not None and fresh is not None and entry[1] == fresh[1]:
+            self._held[key] = fresh
+            return set()
+        nodes = set()
+        if entry is not None:
+            self._remove(key, entry[1])
+            nodes.add(entry[1].node)
+        if fresh is not None:
+            self._add(key, fresh)
+            nodes.add(fresh[1].node)
+        return nodes
+
+    def nodes(self) -> set[str]:
+        """Names of the nodes holding pods ("" for pods not yet scheduled)."""
+        return set(self._by_node)
+
+    def pods_on(self, node: str) -> list[PodSummary]:
+        return list(self._by_node.get(node, {}).values())
+
+    def _add(self, key: Key, entry: tuple[dict, PodSummary]) -> None:
+        summary = entry[1]
+        self._held[key] = entry
+        self._by_node.setdefault(summary.node, {})[key] = summary
+        self.states[summary.state] += 1
+        self.owner_groups[_owner_group(summary)] += 1
+        self.namespace_groups[(summary.node, summary.namespace)] += 1
+
+    def _remove(self, key: Key, summary: PodSummary) -> None:
+        del self._held[key]
+        on_node = self._by_node[summary.node]
+        del on_node[key]
+        if not on_node:
+            del self._by_node[summary.node]
+        _decrement(self.states, summary.state)
+        _decrement(self.owner_groups, _owner_group(summary))
+        _decrement(self.namespace_groups, (summary.node, summary.namespace))
+
+
+def _owner_group(pod: PodSummary) -> tuple[str, str, str]:
+    return (pod.node, pod.namespace, pod.owner or pod.name)
+
+
+def _decrement(counter: Counter, key: object) -> None:
+    counter[key] -= 1
+    if counter[key] <= 0:
+        del counter[key]

@@ -1,0 +1,41 @@
+"""Every view by name. View modules import only `base`; this module imports them all."""
+
+from __future__ import annotations
+
+from .base import View, ViewError
+from .network import (
+    chain_browser,
+    corefile,
+    dns_trace,
+    drift,
+    index,
+    packet_trace,
+    proxy_mode,
+    service_chain,
+)
+from .overview import VIEW as OVERVIEW
+from .workloads import cgroup_tree, events, hierarchy, node, pod, search
+
+NETWORK = (
+    service_chain.VIEW,
+    chain_browser.VIEW,
+    corefile.VIEW,
+    dns_trace.VIEW,
+    index.VIEW,
+    proxy_mode.VIEW,
+    drift.VIEW,
+    packet_trace.VIEW,
+)
+WORKLOADS = (hierarchy.VIEW, pod.VIEW, node.VIEW, cgroup_tree.VIEW, events.VIEW, search.VIEW)
+VIEWS: dict[str, View] = {view.name: view for view in (OVERVIEW, *NETWORK, *WORKLOADS)}
+
+
+def get_view(name: str) -> View:
+    view = VIEWS.get(name) if isinstance(name, str) else None
+    if view is None:
+        raise ViewError(f"no such view: {str(name)[:40]!r}")
+    return view
+
+
+def view_names() -> list[str]:
+    return sorted(VIEWS)

@@ -1,0 +1,164 @@
+"""Events on a timeline: for the cluster, one namespace or one object.
+
+Params: `cluster`, `namespace` (`*` for every one) and `object`: `*`, or `Kind/name` of an
+object in that namespace (a Node: `Node/name` with namespace `*`).
+
+The model:
+- `header`: cluster, scope, counts (shown and in scope), the reasons in order of first sight.
+- `events`: uid → `{time, first, reason, type, count, object, message, hover, link}`; `time` is
+  when it was last seen (RFC 3339), `hover` is Plotly pseudo-HTML with every cluster string
+  escaped, `object` is plain text (for the page to set as text), `link` is
+  `{"kind", "namespace", "name"}` of the involved object.
+At most MAX_EVENTS, the latest kept; the page plots reason against time, coloured by type, sized by
+count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypedDict
+
+from explorer.state.cluster_state import ClusterState
+
+from ..base import Params, View
+from ..plotly_text import hover_lines, plotly_text
+
+MAX_EVENTS = 2000
+ALL = "*"
+TYPE_COLOURS = {"Normal": "#2a5db0", "Warning": "#d62728"}
+OTHER_TYPE_COLOUR = "#7f7f7f"
+
+
+class Link(TypedDict):
+    kind: str
+    namespace: str
+    name: str
+
+
+class EventPoint(TypedDict):
+    time: str
+    first: str
+    reason: str
+    type: str
+    count: int
+    object: str
+    message: str
+    hover: str
+    link: Link
+
+
+def event_time(event: dict) -> str:
+    """When an event was last seen: lastTimestamp, else series/eventTime, else creation."""
+    series = event.get("series") or {}
+    return str(
+        event.get("lastTimestamp")
+        or series.get("lastObservedTime")
+        or event.get("eventTime")
+        or event.get("firstTimestamp")
+        or (event.get("metadata") or {}).get("creationTimestamp")
+        or ""
+    )
+
+
+def involves(event: dict, kind: str, namespace: str, name: str, uid: str = "") -> bool:
+    involved = event.get("involvedObject") or event.get("regarding") or {}
+    if uid and involved.get("uid"):
+        return involved.get("uid") == uid
+    return (
+        involved.get("kind") == kind
+        and involved.get("name") == name
+        and (involved.get("namespace") or "") == (namespace or "")
+    )
+
+
+def events_for(
+    state: ClusterState, kind: str, namespace: str, name: str, uid: str = ""
+) -> list[dict]:
+    """The events about one object, oldest first. Node events are filed in `default`."""
+    source = (
+        state.list("Event") if kind == "Node" or not namespace else state.list("Event", namespace)
+    )
+    found = [e for e in source if involves(e, kind, namespace, name, uid)]
+    return sorted(found, key=event_time)
+
+
+def points(events: Iterable[dict]) -> dict[str, EventPoint]:
+    """The latest MAX_EVENTS events as timeline points, keyed by uid (or namespace/name)."""
+    ordered = sorted(events, key=event_time)[-MAX_EVENTS:]
+    found: dict[str, EventPoint] = {}
+    for event in ordered:
+        meta = event.get("metadata") or {}
+        key = meta.get("uid") or f"{meta.get('namespace', '')}/{meta.get('name', '')}"
+        found[key] = point(event)
+    return found
+
+
+def point(event: dict) -> EventPoint:
+    involved = event.get("involvedObject") or event.get("regarding") or {}
+    kind, name = str(involved.get("kind") or "?"), str(involved.get("name") or "?")
+    namespace = str(involved.get("namespace") or "")
+    count = int(event.get("count") or (event.get("series") or {}).get("count") or 1)
+    reason = str(event.get("reason") or "?")
+    etype = str(event.get("type") or "Normal")
+    message = str(event.get("message") or event.get("note") or "")
+    source = event.get("source") or {}
+    component = event.get("reportingComponent") or source.get("component") or "?"
+    shown = f"{kind} {namespace + '/' if namespace else ''}{name}"
+    return {
+        "time": event_time(event),
+        "first": str(event.get("firstTimestamp") or event.get("eventTime") or ""),
+        "reason": reason,
+        "type": etype,
+        "count": count,
+        "object": shown,
+        "message": message,
+        "hover": hover_lines(
+            f"{etype} {reason}", [("object", shown), ("count", count), ("from", component)]
+        )
+        + "<br>"
+        + _wrap(plotly_text(message)),
+        "link": {"kind": kind, "namespace": namespace, "name": name},
+    }
+
+
+def _wrap(text: str, width: int = 90) -> str:
+    """Escaped text broken at spaces into lines for a hover box."""
+    words, lines, line = text.split(" "), [], ""
+    for word in words:
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def timeline(state: ClusterState, params: Params, memo: Any = None) -> dict[str, Any]:
+    namespace, obj = params["namespace"], params["object"]
+    if obj != ALL:
+        kind, _, name = obj.partition("/")
+        held = state.get(kind, "" if namespace == ALL else namespace, name)
+        uid = (held or {}).get("metadata", {}).get("uid", "") if held else ""
+        scoped = events_for(state, kind, "" if namespace == ALL else namespace, name, uid)
+        scope = f"{kind} {name}" + ("" if namespace == ALL else f" in {namespace}")
+    else:
+        scoped = list(state.list("Event") if namespace == ALL else state.list("Event", namespace))
+        scope = "the cluster" if namespace == ALL else f"namespace {namespace}"
+    shown = points(scoped)
+    reasons = list(dict.fromkeys(p["reason"] for p in shown.values()))
+    return {
+        "header": {
+            "cluster": state.cluster,
+            "scope": scope,
+            "namespace": namespace,
+            "object": obj,
+            "counts": {"in_scope": len(scoped), "shown": len(shown)},
+            "reasons": reasons,
+        },
+        "colours": {**TYPE_COLOURS, "other": OTHER_TYPE_COLOUR},
+        "events": shown,
+    }
+
+
+VIEW = View("events", timeline, frozenset({"Event"}), params=("cluster", "namespace", "object"))

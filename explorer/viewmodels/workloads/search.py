@@ -1,0 +1,230 @@
+"""Find anything: the things an engineer has in hand during an incident, to the object's page.
+
+Params: `cluster`, `q`. The query is read, in this order, as:
+- a cgroup path (it has a `/` and names kubepods): the pod by the UID in it, the container by
+  its ID, and the node whose recorded cgroups hold it;
+- `key=value`: objects with that label;
+- a UID;
+- an IP address: pods (podIP/podIPs), nodes (addresses), Services (clusterIPs);
+- a container ID (8+ hex digits, a `containerd://` scheme allowed): the pod and container,
+  or the pod sandbox from a node's recorded cgroups;
+- a name: exact matches first, then names containing it (case-insensitive).
+The model: `{"query", "results": [{kind, namespace, name, why, link}], "truncated"}`, at most
+MAX_RESULTS; `link` is `{"page": "pod"|"node"|"object", ...}` for the page to make a URL from;
+every string plain text.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any, TypedDict
+
+from explorer.collectors.cgroups.paths import bare_container_id, meaning
+from explorer.lib.resources import BY_KIND
+from explorer.state.cluster_state import ClusterState
+from explorer.state.node_facts import NODE_FACTS_KIND
+
+from ..base import Params, View
+from .cgroup_tree import recorded_tree
+
+MAX_RESULTS = 50
+_HEX = re.compile(r"^[0-9a-f]{8,64}$")
+_UID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class Result(TypedDict):
+    kind: str
+    namespace: str
+    name: str
+    why: str
+    link: dict[str, str]
+
+
+def link_for(kind: str, namespace: str, name: str, **extra: str) -> dict[str, str]:
+    if kind == "Pod":
+        return {"page": "pod", "namespace": namespace, "name": name, **extra}
+    if kind == "Node":
+        return {"page": "node", "name": name, **extra}
+    return {"page": "object", "kind": kind, "namespace": namespace, "name": name}
+
+
+def _result(obj: dict, why: str, **extra: str) -> Result:
+    meta = obj.get("metadata") or {}
+    kind, ns, name = obj.get("kind") or "?", meta.get("namespace") or "", meta.get("name") or ""
+    return {
+        "kind": kind,
+        "namespace": ns,
+        "name": name,
+        "why": why,
+        "link": link_for(kind, ns, name, **extra),
+    }
+
+
+def search(state: ClusterState, params: Params, memo: Any = None) -> dict[str, Any]:
+    query = params["q"].strip()
+    results: list[Result] = []
+    for finder in (_by_cgroup_path, _by_label, _by_uid, _by_ip, _by_container_id, _by_name):
+        results = finder(state, query)
+        if results:
+            break
+    return {
+        "cluster": state.cluster,
+        "query": query,
+        "results": results[:MAX_RESULTS],
+        "truncated": len(results) > MAX_RESULTS,
+    }
+
+
+def _by_cgroup_path(state: ClusterState, query: str) -> list[Result]:
+    if "/" not in query or "kubepods" not in query:
+        return []
+    found = meaning(query)
+    if found.role is None:
+        return []
+    results: list[Result] = []
+    for node in state.node_facts:
+        tree = recorded_tree(state, node)
+        if tree is None:
+            continue
+        for pod_cgroup in tree.pods:
+            if pod_cgroup.uid != found.uid:
+                continue
+            container = (
+                pod_cgroup.container(found.container_id or "") if found.container_id else None
+            )
+            path = container.path if container else pod_cgroup.path
+            results.append(
+                {
+                    "kind": "Node",
+                    "namespace": "",
+                    "name": node,
+                    "why": f"cgroup {path} is on this node",
+                    "link": link_for("Node", "", node, cgroup=path),
+                }
+            )
+    pod = state.by_uid(found.uid or "")
+    if pod is not None:
+        results.append(_result(pod, f"the pod UID in the path ({found.uid})"))
+    return results
+
+
+def _by_label(state: ClusterState, query: str) -> list[Result]:
+    key, sep, value = query.partition("=")
+    key, value = key.strip(), value.strip()
+    if not sep or not key or " " in key:
+        return []
+    return [
+        _result(obj, f"label {key}={value}")
+        for kind in sorted(state.kinds(), key=_kind_rank)
+        for obj in state.list(kind)
+        if ((obj.get("metadata") or {}).get("labels") or {}).get(key) == value
+    ]
+
+
+def _by_uid(state: ClusterState, query: str) -> list[Result]:
+    if not _UID.match(query.lower()):
+        return []
+    obj = state.by_uid(query.lower())
+    return [_result(obj, "UID")] if obj is not None else []
+
+
+def _by_ip(state: ClusterState, query: str) -> list[Result]:
+    try:
+        ip = str(ipaddress.ip_address(query))
+    except ValueError:
+        return []
+    results = []
+    for node in state.list("Node", ""):
+        for address in (node.get("status") or {}).get("addresses") or ():
+            if address.get("address") == ip:
+                results.append(_result(node, f"node {address.get('type', 'address')} {ip}"))
+    for pod in state.list("Pod"):
+        status = pod.get("status") or {}
+        ips = {status.get("podIP")} | {p.get("ip") for p in status.get("podIPs") or ()}
+        if ip in ips:
+            host = (
+                " (hostNetwork: the node's IP)"
+                if (pod.get("spec") or {}).get("hostNetwork")
+                else ""
+            )
+            results.append(_result(pod, f"pod IP {ip}{host}"))
+    for service in state.list("Service"):
+        spec = service.get("spec") or {}
+        if ip in (spec.get("clusterIPs") or [spec.get("clusterIP")]):
+            results.append(_result(service, f"Service cluster IP {ip}"))
+    return results
+
+
+def _by_container_id(state: ClusterState, query: str) -> list[Result]:
+    wanted = bare_container_id(query.strip()).lower()
+    if not _HEX.match(wanted):
+        return []
+    results: list[Result] = []
+    for pod in state.list("Pod"):
+        status = pod.get("status") or {}
+        for field in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"):
+            for item in status.get(field) or ():
+                cid = bare_container_id(item.get("containerID") or "")
+                if cid and cid.startswith(wanted):
+                    results.append(
+                        _result(
+                            pod,
+                            f"container {item.get('name', '?')} has ID {cid}",
+                            container=str(item.get("name", "")),
+                        )
+                    )
+    if results:
+        return results
+    for node in state.node_facts:
+        tree = recorded_tree(state, node)
+        for pod_cgroup in tree.pods if tree else ():
+            for container in pod_cgroup.containers:
+                if container.id.startswith(wanted):
+                    results.append(
+                        {
+                            "kind": "Node",
+                            "namespace": "",
+                            "name": node,
+                            "why": f"cgroup {container.path} (no pod status names it: the sandbox)",
+                            "link": link_for("Node", "", node, cgroup=container.path),
+                        }
+                    )
+                    pod = state.by_uid(pod_cgroup.uid)
+                    if pod is not None:
+                        results.append(_result(pod, f"its sandbox (pause) is {container.id}"))
+    return results
+
+
+def _by_name(state: ClusterState, query: str) -> list[Result]:
+    needle = query.lower()
+    if not needle:
+        return []
+    exact: list[Result] = []
+    partial: list[Result] = []
+    for kind in sorted(state.kinds(), key=_kind_rank):
+        if kind == "Event":
+            continue
+        for obj in state.list(kind):
+            name = ((obj.get("metadata") or {}).get("name") or "").lower()
+            if name == needle:
+                exact.append(_result(obj, "name"))
+            elif needle in name and len(partial) <= MAX_RESULTS:
+                partial.append(_result(obj, "name contains it"))
+    return exact + partial
+
+
+def _kind_rank(kind: str) -> tuple[int, str]:
+    first = ("Pod", "Node", "Deployment", "StatefulSet", "DaemonSet", "Service", "Job", "CronJob")
+    return (
+        first.index(kind) if kind in first else len(first) + (0 if kind in BY_KIND else 1),
+        kind,
+    )
+
+
+VIEW = View(
+    "search",
+    search,
+    frozenset({"Pod", "Node", "Service", NODE_FACTS_KIND}),
+    params=("cluster", "q"),
+)

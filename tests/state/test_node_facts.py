@@ -1,0 +1,39 @@
+"""How a collection lands in a node's entry of ClusterState.node_facts."""
+
+from __future__ import annotations
+
+from explorer.state.node_facts import merged, node_facts, unreadable
+
+
+def test_a_collection_replaces_what_it_read_drops_what_failed_and_keeps_other_facts() -> None:
+    existing = {
+        "iptables-save": "old rules",
+        "nft": "old ruleset",
+        "cgroups": {"kubepods.slice": {}},
+        "errors": {"resolv.conf": "stale"},
+    }
+    collected = node_facts(
+        "n1",
+        "exec",
+        {"iptables-save": "new rules"},
+        {"nft": "nft: exit code 127"},
+        taken_at="2026-05-06T07:08:09Z",
+    )
+    assert merged(existing, collected) == {
+        "iptables-save": "new rules",
+        "cgroups": {"kubepods.slice": {}},
+        "taken_at": "2026-05-06T07:08:09Z",
+        "probe": "exec",
+        "errors": {"nft": "nft: exit code 127"},
+    }
+
+
+def test_a_node_that_could_not_be_reached_keeps_its_last_facts_and_says_when_it_failed() -> None:
+    existing = {"iptables-save": "rules", "taken_at": "2026-05-06T07:08:09Z", "probe": "local"}
+    failed = unreadable("n1", "exec", "no running kube-proxy pod on n1")
+    entry = merged(existing, failed)
+    assert {k: entry[k] for k in existing} == existing
+    assert entry["unreachable_at"] == failed["taken_at"]
+    assert set(entry["errors"].values()) == {"no running kube-proxy pod on n1"}
+    collected = node_facts("n1", "local", {"iptables-save": "new"}, {})
+    assert "unreachable_at" not in merged(entry, collected)

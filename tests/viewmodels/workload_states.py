@@ -1,0 +1,61 @@
+"""States the workload view tests share: the demo, the real kubectl fixtures, hostile strings."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from pathlib import Path
+
+from explorer.snapshots.object_files import load_files
+from explorer.state.cluster_state import ClusterState
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+
+
+def real_state(real_fixtures: Path) -> ClusterState:
+    folder = real_fixtures / "kubectl"
+    return load_files(sorted(p for p in folder.iterdir() if p.suffix in (".json", ".yaml")))
+
+
+def add_hostile_pod(state: ClusterState) -> dict:
+    """A copy of a running shop pod whose name, labels, image and owner are injection attempts."""
+    template = state.get(
+        "Pod",
+        "shop",
+        next(
+            p["metadata"]["name"]
+            for p in state.list("Pod", "shop")
+            if p["metadata"]["name"].startswith("web-")
+        ),
+    )
+    pod = copy.deepcopy(template)
+    meta = pod["metadata"]
+    meta.update(name="evil", uid=str(uuid.uuid4()), labels={"note": HOSTILE})
+    meta["ownerReferences"] = [
+        {"kind": "ReplicaSet", "name": HOSTILE, "uid": "nope", "controller": True}
+    ]
+    pod["spec"]["containers"][0]["image"] = HOSTILE
+    pod["spec"]["containers"][0]["name"] = HOSTILE
+    pod["status"]["containerStatuses"][0]["name"] = HOSTILE
+    state.upsert(pod, "Pod")
+    return pod
+
+
+def every_plotly_text(model: dict) -> list[str]:
+    """Labels and hover texts anywhere in a model."""
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in ("label", "hover") and isinstance(item, str):
+                    found.append(item)
+                else:
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(model)
+    return found
