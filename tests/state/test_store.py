@@ -1,0 +1,188 @@
+"""ClusterStates: one lock per cluster, listeners told after the lock is let go, node facts parsed
+before the lock is taken, and clusters it does not hold refused."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from explorer.lib.choices import NOT_VISIBLE, WATCHING
+from explorer.state.node_facts import IPTABLES, node_facts
+from explorer.state.parsed_facts import PARSED_FACTS
+from explorer.state.store import ClusterStates, UnknownCluster
+
+from .test_cluster_state import event, pod
+
+WAIT = 5.0
+
+
+class Recorder:
+    """A store listener that keeps what it hears, and checks the cluster's lock is free then."""
+
+    def __init__(self, states: ClusterStates) -> None:
+        self.states = states
+        self.heard: list[tuple] = []
+        self.lock_was_free: list[bool] = []
+
+    def _lock_free(self, cluster: str) -> bool:
+        result: list[bool] = []
+
+        def read() -> None:
+            with self.states.read(cluster):
+                result.append(True)
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        reader.join(1.0)
+        return bool(result)
+
+    def changed(self, cluster: str, changes: list) -> None:
+        self.lock_was_free.append(self._lock_free(cluster))
+        self.heard += [("changed", cluster, c.type, c.name) for c in changes]
+
+    def node_facts_put(self, cluster: str, node: str) -> None:
+        self.lock_was_free.append(self._lock_free(cluster))
+        self.heard.append(("node facts", cluster, node))
+
+    def status_changed(self, cluster: str, kind: str, status: str, reason: str) -> None:
+        self.heard.append(("status", cluster, kind, status))
+
+
+def test_a_reader_of_one_cluster_does_not_hold_up_a_write_to_another() -> None:
+    states = ClusterStates(["a", "b"])
+    reading, done = threading.Event(), threading.Event()
+
+    def long_read() -> None:
+        with states.read("a"):
+            reading.set()
+            done.wait(WAIT)
+
+    reader = threading.Thread(target=long_read)
+    reader.start()
+    try:
+        assert reading.wait(WAIT)
+        started = time.monotonic()
+        states.event("b", "Pod", event("ADDED", pod("web-1")))
+        assert time.monotonic() - started < 1.0
+        with states.read("b") as state:
+            assert state.get("Pod", "shop", "web-1") is not None
+    finally:
+        done.set()
+        reader.join()
+
+
+def test_a_write_to_a_cluster_waits_for_its_reader() -> None:
+    states = ClusterStates(["a"])
+    reading, done, wrote = threading.Event(), threading.Event(), threading.Event()
+
+    def long_read() -> None:
+        with states.read("a"):
+            reading.set()
+            done.wait(WAIT)
+
+    def write() -> None:
+        states.event("a", "Pod", event("ADDED", pod("web-1")))
+        wrote.set()
+
+    reader = threading.Thread(target=long_read)
+    reader.start()
+    assert reading.wait(WAIT)
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        assert not wrote.wait(0.3), "the write went in while the cluster was being read"
+    finally:
+        done.set()
+        reader.join()
+        writer.join()
+    assert wrote.is_set()
+
+
+def test_listeners_hear_every_change_in_order_once_the_lock_is_let_go() -> None:
+    states = ClusterStates(["a"])
+    recorder = Recorder(states)
+    states.listen(recorder)
+    states.replace("a", "Pod", [pod("web-1"), pod("web-2")], "5")
+    states.event("a", "Pod", event("DELETED", pod("web-1")))
+    states.event("a", "Pod", event("BOOKMARK", {"metadata": {"resourceVersion": "9"}}))
+    assert recorder.heard == [
+        ("changed", "a", "ADDED", "web-1"),
+        ("changed", "a", "ADDED", "web-2"),
+        ("changed", "a", "DELETED", "web-1"),
+    ]
+    assert recorder.lock_was_free == [True, True]
+    with states.read("a") as state:
+        assert state.resource_versions["Pod"] == "9"
+    states.unlisten(recorder)
+    states.event("a", "Pod", event("ADDED", pod("web-3")))
+    assert len(recorder.heard) == 3
+
+
+def test_a_kind_not_visible_is_kept_in_the_state_until_it_is_watched_again() -> None:
+    states = ClusterStates(["a"])
+    recorder = Recorder(states)
+    states.listen(recorder)
+    states.status("a", "Secret", NOT_VISIBLE, "forbidden: cannot list secrets")
+    with states.read("a") as state:
+        assert state.not_visible == {"Secret": "forbidden: cannot list secrets"}
+    assert states.statuses("a") == {"Secret": (NOT_VISIBLE, "forbidden: cannot list secrets")}
+    states.status("a", "Secret", WATCHING)
+    with states.read("a") as state:
+        assert state.not_visible == {}
+    assert recorder.heard == [
+        ("status", "a", "Secret", NOT_VISIBLE),
+        ("status", "a", "Secret", WATCHING),
+    ]
+
+
+def test_a_cluster_the_store_does_not_hold_is_refused() -> None:
+    states = ClusterStates(["a"])
+    with pytest.raises(UnknownCluster), states.read("elsewhere"):
+        pass
+    collected = node_facts("n1", "local", {IPTABLES: "*nat\nCOMMIT\n"}, {})
+    assert states.put_node_facts("elsewhere", collected) is False
+    assert "elsewhere" not in states
+    assert states.clusters() == ["a"]
+
+
+def test_node_facts_are_parsed_before_the_cluster_is_locked_and_merged_after(
+    real_fixtures,
+) -> None:
+    text = (real_fixtures / "iptables" / "kind-v1.23.5-traefik-iptables-save.txt").read_text()
+    text += "# a text of this test's own, parsed by no other\n"
+    states = ClusterStates(["a"])
+    recorder = Recorder(states)
+    states.listen(recorder)
+    reading, done = threading.Event(), threading.Event()
+
+    def long_read() -> None:
+        with states.read("a"):
+            reading.set()
+            done.wait(WAIT)
+
+    reader = threading.Thread(target=long_read)
+    reader.start()
+    assert reading.wait(WAIT)
+    parses = PARSED_FACTS.parses
+    collected = node_facts("n1", "local", {IPTABLES: text}, {})
+    putter = threading.Thread(target=states.put_node_facts, args=("a", collected))
+    putter.start()
+    try:
+        deadline = time.monotonic() + WAIT
+        while PARSED_FACTS.parses == parses and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert PARSED_FACTS.parses == parses + 1, (
+            "the facts were not parsed while the lock was held"
+        )
+        assert putter.is_alive(), "the facts went in while the cluster was being read"
+    finally:
+        done.set()
+        reader.join()
+        putter.join(WAIT)
+    with states.read("a") as state:
+        assert state.node_facts["n1"][IPTABLES] is text
+        assert state.node_facts["n1"]["probe"] == "local"
+    assert recorder.heard == [("node facts", "a", "n1")]
+    assert recorder.lock_was_free == [True]
