@@ -7,6 +7,7 @@ the caller closes it).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 
 import orjson
@@ -56,8 +57,13 @@ def read_log(
 
 
 class FollowedLog:
-    """A log being followed: iterate for lines as the container writes them; `close()` (from any
-    thread) ends the iteration by closing the connection."""
+    """A log being followed: iterate (on a thread of its own) for lines as the container writes
+    them; `close()`, from any thread, ends the iteration and returns at once.
+
+    `close()` must not close the response: the reader's thread holds the response's buffer lock
+    while it waits in `recv()` on an idle stream, so closing it from the event loop would block
+    the loop until the container writes a line. It shuts the socket down for reading instead,
+    which wakes that `recv()`; the reader's thread then releases the connection itself."""
 
     def __init__(self, response) -> None:
         self._response = response
@@ -71,19 +77,22 @@ class FollowedLog:
                 *lines, pending = pending.split(b"\n")
                 for line in lines:
                     yield line.decode(errors="replace")
-            if pending:
+            if pending and not self.closed:
                 yield pending.decode(errors="replace")
         except Exception:
             if not self.closed:
                 raise
         finally:
-            self.close()
-
-    def close(self) -> None:
-        if not self.closed:
             self.closed = True
             self._response.close()
             self._response.release_conn()
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        with contextlib.suppress(Exception):  # already released by the reader: nothing to wake
+            self._response.shutdown()
 
 
 def follow_log(

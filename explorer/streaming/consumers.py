@@ -65,7 +65,7 @@ MAX_ID = 64
 KEEPALIVE = 30.0  # seconds between renewals of groups and publications
 ANSWER_TIMEOUT = 10.0  # a full model asked for and not come by then: tell the page
 CLOSE_UNAUTHENTICATED = 4401
-MAX_LOGS = 4
+MAX_LOGS = MAX_SUBSCRIPTIONS
 MAX_LOG_BATCH = 1000
 MAX_LOG_TAIL = 1000
 
@@ -78,6 +78,12 @@ def serve_progress_from(lookup: ProgressLookup | None) -> None:
     """Where `follow` finds what a task reported before the tab followed it."""
     global _progress_lookup
     _progress_lookup = lookup
+
+
+@dataclass
+class _LogFollow:
+    target: tuple[str, str, str, str]  # cluster, namespace, pod, container
+    task: asyncio.Task
 
 
 @dataclass
@@ -120,8 +126,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self._keepalive is not None:
             self._keepalive.cancel()
-        for task in self.logs.values():
-            task.cancel()
+        for follow in self.logs.values():
+            follow.task.cancel()
         for group in self._groups():
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -225,6 +231,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         tail = content.get("tail", 100)
         tail = min(tail, MAX_LOG_TAIL) if isinstance(tail, int) and tail >= 0 else 100
+        target = tuple(fields)
+        for earlier in [i for i, follow in self.logs.items() if follow.target == target]:
+            await self._unlogs({"id": earlier})  # following it again replaces the follow
         await self._unlogs({"id": log_id})
         if len(self.logs) >= MAX_LOGS:
             await self._error(log_id, f"at most {MAX_LOGS} logs followed per page")
@@ -233,27 +242,42 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if client is None:
             await self._error(log_id, "this web process does not watch that cluster: no logs")
             return
-        self.logs[log_id] = asyncio.ensure_future(
+        task = asyncio.ensure_future(
             self._follow_log(log_id, client, *fields[1:], tail)  # type: ignore[arg-type]
         )
+        self.logs[log_id] = _LogFollow(target, task)  # type: ignore[arg-type]
+        task.add_done_callback(lambda _: self._forget_log(log_id, task))
+
+    def _forget_log(self, log_id: str, task: asyncio.Task) -> None:
+        """An ended log frees its slot at once (unless the id already names a newer follow)."""
+        follow = self.logs.get(log_id)
+        if follow is not None and follow.task is task:
+            del self.logs[log_id]
 
     async def _unlogs(self, content: dict[str, Any]) -> None:
-        task = self.logs.pop(_id(content) or "", None)
-        if task is not None:
-            task.cancel()
+        follow = self.logs.pop(_id(content) or "", None)
+        if follow is not None:
+            follow.task.cancel()
 
     async def _follow_log(
         self, log_id: str, client: Any, namespace: str, pod: str, container: str, tail: int
     ) -> None:
-        """Read the log on a thread; hand its lines to the tab in batches as it reads them."""
+        """Read the log on a thread; hand its lines to the tab in batches as it reads them.
+        Stopping never waits for that thread: it is told to stop and wakes by itself."""
         loop = asyncio.get_running_loop()
         lines: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+        stopped = threading.Event()
         holder: dict[str, Any] = {}
 
+        def put(kind: str, text: str) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is reading
+                loop.call_soon_threadsafe(lines.put_nowait, (kind, text))
+
         def pump() -> None:
-            put = lambda kind, text: loop.call_soon_threadsafe(lines.put_nowait, (kind, text))  # noqa: E731
             try:
                 holder["log"] = followed = follow_log(client, namespace, pod, container, tail)
+                if stopped.is_set():  # stopped while the API was being asked
+                    followed.close()
                 for line in followed:
                     put("line", line)
                 put("end", "")
@@ -277,9 +301,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 if kind != "line":
                     return
         finally:
-            with contextlib.suppress(Exception):
-                if "log" in holder:
-                    holder["log"].close()
+            stopped.set()
+            if "log" in holder:
+                holder["log"].close()
 
     async def _queue_log(self, log_id: str, lines: list[str], end: bool) -> None:
         """Lines join those still waiting for the tab; beyond MAX_LOG_BATCH the oldest go."""
