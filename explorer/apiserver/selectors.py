@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from explorer.lib.objects import meta_of, status_of
+
 from .status import bad_request
 
 Matcher = Callable[[dict], bool]
@@ -79,7 +81,7 @@ def label_matcher(text: str | None) -> Matcher:
         return match_all
 
     def matches(obj: dict) -> bool:
-        labels = (obj.get("metadata") or {}).get("labels") or {}
+        labels = meta_of(obj).get("labels") or {}
         return all(r.matches(labels) for r in requirements)
 
     return matches
@@ -124,7 +126,7 @@ def _field_value(obj: dict, path: str) -> str:
     if path == "source":  # Events index `source` as the reporting component
         value = (obj.get("source") or {}).get("component") or obj.get("reportingComponent")
     elif path == "status.successful":
-        value = (obj.get("status") or {}).get("succeeded")
+        value = status_of(obj).get("succeeded")
     else:
         value = obj
         for part in path.split("."):

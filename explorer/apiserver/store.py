@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from explorer.lib.choices import ADDED, DELETED, MODIFIED
+from explorer.lib.objects import meta_of
 from explorer.lib.resources import BY_KIND, RESOURCES
 from explorer.state.cluster_state import ClusterState
 from explorer.state.redact import redact
@@ -45,7 +46,7 @@ class Page:
 
 def key_of(obj: dict) -> str:
     """The object's place in the key space (`ns/name`, or `name` when cluster scoped)."""
-    meta = obj.get("metadata") or {}
+    meta = meta_of(obj)
     namespace = meta.get("namespace") or ""
     return f"{namespace}/{meta.get('name', '')}" if namespace else meta.get("name", "")
 
@@ -267,21 +268,21 @@ class ApiStore:
 
 
 def _numeric_rv(obj: dict) -> int:
-    rv = (obj.get("metadata") or {}).get("resourceVersion")
+    rv = meta_of(obj).get("resourceVersion")
     return int(rv) if isinstance(rv, str) and rv.isdigit() else 0
 
 
 def _complete(kind: str, obj: dict, old: dict | None) -> dict:
     """A copy of `obj` with what a served object always carries, and no Secret value."""
     new = dict(obj)
-    meta = new["metadata"] = dict(obj.get("metadata") or {})
+    meta = new["metadata"] = dict(meta_of(obj))
     if isinstance(meta.get("annotations"), dict):
         meta["annotations"] = dict(meta["annotations"])
     new["kind"] = kind
     resource = BY_KIND.get(kind)
     if resource is not None:
         new.setdefault("apiVersion", resource.api_version)
-    old_meta = (old or {}).get("metadata") or {}
+    old_meta = meta_of(old)
     if not meta.get("uid"):
         meta["uid"] = old_meta.get("uid") or str(uuid.uuid4())
     if not meta.get("creationTimestamp"):
@@ -298,7 +299,7 @@ def _restamp(obj: dict, rv: int) -> dict:
 def _same_apart_from_version(new: dict, old: dict) -> bool:
     meta = new["metadata"]
     mine = meta.get("resourceVersion")
-    meta["resourceVersion"] = (old.get("metadata") or {}).get("resourceVersion")
+    meta["resourceVersion"] = meta_of(old).get("resourceVersion")
     same = new == old
     meta["resourceVersion"] = mine
     return same

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from explorer.lib.objects import status_of
+
 from .clock import ts
 from .ids import Ids
 from .meta import new_object, owner_ref, selector_matches
@@ -90,7 +92,7 @@ def selected_pods(svc: dict, pods: list[dict]) -> list[dict]:
 
 
 def _in_endpoints(pod: dict, include_terminating: bool) -> bool:
-    status = pod.get("status") or {}
+    status = status_of(pod)
     if not status.get("podIP"):
         return False
     if not include_terminating and pod["metadata"].get("deletionTimestamp"):

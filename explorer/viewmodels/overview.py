@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any, TypedDict
 
+from explorer.lib.objects import meta_of, status_of
 from explorer.state.cluster_state import Change, ClusterState
 
 from .base import Params, View
@@ -228,8 +229,8 @@ def _add_pods(sectors: dict[str, Sector], node: str, pods: list[PodSummary], lev
 
 
 def _node_sector(node: dict, pods: list[PodSummary], level: str) -> Sector:
-    meta = node.get("metadata") or {}
-    status = node.get("status") or {}
+    meta = meta_of(node)
+    status = status_of(node)
     ready = _condition(status, "Ready")
     labels = meta.get("labels") or {}
     roles = sorted(
@@ -352,7 +353,7 @@ def _condition(status: dict, kind: str) -> str:
 
 
 def _name(obj: dict) -> str:
-    return (obj.get("metadata") or {}).get("name") or ""
+    return meta_of(obj).get("name") or ""
 
 
 VIEW = View(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from explorer.collectors.dns.effective import pod_dns
+from explorer.lib.objects import meta_of, spec_of, status_of
 from explorer.lib.qos import explain_pod_qos
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import NODE_FACTS_KIND
@@ -53,7 +54,7 @@ def pod_view(state: ClusterState, params: Params, memo: Any = None) -> dict[str,
             "found": False,
             "header": {"cluster": state.cluster, "namespace": namespace, "name": name},
         }
-    meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}
+    meta, spec, status = meta_of(pod), spec_of(pod), status_of(pod)
     summary = summarise(pod)
     node_name = spec.get("nodeName") or ""
     cgroup = pod_cgroups(state, node_name).get(meta.get("uid") or "") if node_name else None
@@ -101,8 +102,8 @@ def pod_view(state: ClusterState, params: Params, memo: Any = None) -> dict[str,
         "owners": [
             {
                 "kind": o.get("kind", ""),
-                "namespace": (o.get("metadata") or {}).get("namespace", ""),
-                "name": (o.get("metadata") or {}).get("name", ""),
+                "namespace": meta_of(o).get("namespace", ""),
+                "name": meta_of(o).get("name", ""),
             }
             for o in state.owner_chain(pod)
         ]
@@ -112,7 +113,7 @@ def pod_view(state: ClusterState, params: Params, memo: Any = None) -> dict[str,
 
 
 def containers_of(pod: dict, cgroup_paths: dict[str, str]) -> list[Container]:
-    spec, status = pod.get("spec") or {}, pod.get("status") or {}
+    spec, status = spec_of(pod), status_of(pod)
     found: list[Container] = []
     for role, field, status_field in (
         ("init", "initContainers", "initContainerStatuses"),
@@ -186,9 +187,9 @@ def describe_probe(probe: dict) -> str:
 
 
 def volumes_of(state: ClusterState, pod: dict) -> list[dict[str, Any]]:
-    namespace = (pod.get("metadata") or {}).get("namespace") or ""
+    namespace = meta_of(pod).get("namespace") or ""
     found = []
-    for volume in (pod.get("spec") or {}).get("volumes") or ():
+    for volume in spec_of(pod).get("volumes") or ():
         name = str(volume.get("name") or "?")
         kind = next((k for k in volume if k != "name"), "unknown")
         entry: dict[str, Any] = {
@@ -228,20 +229,16 @@ def _claim_chain(state: ClusterState, namespace: str, claim_name: str) -> dict[s
     chain: dict[str, Any] = {
         "claim": {
             "name": claim_name,
-            "phase": ((claim or {}).get("status") or {}).get(
-                "phase", "not visible" if claim is None else ""
-            ),
+            "phase": status_of(claim).get("phase", "not visible" if claim is None else ""),
             "requested": str(
-                (
-                    (((claim or {}).get("spec") or {}).get("resources") or {}).get("requests") or {}
-                ).get("storage", "")
+                ((spec_of(claim).get("resources") or {}).get("requests") or {}).get("storage", "")
             ),
         }
     }
     volume = state.volume_for_claim(namespace, claim_name)
     if volume is not None:
-        spec = volume.get("spec") or {}
-        name = (volume.get("metadata") or {}).get("name") or ""
+        spec = spec_of(volume)
+        name = meta_of(volume).get("name") or ""
         source = next(
             (
                 k
@@ -287,11 +284,11 @@ def selects(selector: dict, labels: dict) -> bool:
 
 
 def services_selecting(state: ClusterState, pod: dict) -> list[dict[str, str]]:
-    meta = pod.get("metadata") or {}
+    meta = meta_of(pod)
     labels = meta.get("labels") or {}
     found = []
     for service in state.list("Service", meta.get("namespace") or ""):
-        spec = service.get("spec") or {}
+        spec = spec_of(service)
         if selects(spec.get("selector") or {}, labels):
             found.append(
                 {
@@ -308,7 +305,7 @@ def node_of(state: ClusterState, name: str) -> dict[str, str] | None:
     if not name:
         return None
     node = state.get("Node", "", name)
-    status = (node or {}).get("status") or {}
+    status = status_of(node)
     ready = next(
         (c.get("status", "") for c in status.get("conditions") or () if c.get("type") == "Ready"),
         "",

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from explorer.lib.gc_pause import gc_paused
+from explorer.lib.objects import meta_of, spec_of, status_of
 from explorer.lib.quantities import QuantityError, cpu_millicores, memory_bytes
 from explorer.state.cluster_state import ClusterState
 
@@ -70,7 +71,7 @@ class PodFacts:
 
 
 def pod_facts(pod: dict) -> PodFacts:
-    meta = pod.get("metadata") or {}
+    meta = meta_of(pod)
     return PodFacts(
         summary=summarise(pod),
         uid=meta.get("uid") or "",
@@ -103,9 +104,7 @@ class WorkloadFacts:
 
 
 def controller_of(obj: dict) -> Owner | None:
-    refs = [
-        r for r in (obj.get("metadata") or {}).get("ownerReferences") or () if isinstance(r, dict)
-    ]
+    refs = [r for r in meta_of(obj).get("ownerReferences") or () if isinstance(r, dict)]
     ref = next((r for r in refs if r.get("controller")), refs[0] if refs else None)
     if ref is None:
         return None
@@ -140,8 +139,8 @@ def bare_id(status_id: str) -> str:
 
 
 def containers_of(pod: dict) -> list[ContainerFacts]:
-    spec = pod.get("spec") or {}
-    status = pod.get("status") or {}
+    spec = spec_of(pod)
+    status = status_of(pod)
     found: list[ContainerFacts] = []
     for role, field, status_field in (
         ("init", "initContainers", "initContainerStatuses"),
