@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from explorer.lib.choices import ADDED, DELETED, MODIFIED
-from explorer.lib.objects import meta_of
+from explorer.lib.objects import meta_of, namespaced_name
 from explorer.lib.resources import BY_KIND, RESOURCES
 from explorer.state.cluster_state import ClusterState
 from explorer.state.redact import redact
@@ -42,13 +42,6 @@ class Page:
     resource_version: int
     last_key: str | None  # set when more items follow
     remaining: int | None  # items after this page, when cheaply known
-
-
-def key_of(obj: dict) -> str:
-    """The object's place in the key space (`ns/name`, or `name` when cluster scoped)."""
-    meta = meta_of(obj)
-    namespace = meta.get("namespace") or ""
-    return f"{namespace}/{meta.get('name', '')}" if namespace else meta.get("name", "")
 
 
 def split_key(key: str) -> tuple[str, str]:
@@ -83,7 +76,7 @@ class ApiStore:
         kind = obj.get("kind")
         if not kind:
             raise ValueError("event object has no kind")
-        key = key_of(obj)
+        key = namespaced_name(obj)
         namespace, name = split_key(key)
         with self._lock:
             old = self.state.get(kind, namespace, name)
@@ -251,7 +244,9 @@ class ApiStore:
         """Give every object of the wrapped state a version, uid, creationTimestamp and
         apiVersion; objects already carrying a numeric version keep it."""
         held = [(kind, obj) for kind in self.state.kinds() for obj in self.state.list(kind)]
-        held.sort(key=lambda item: (_KIND_ORDER.get(item[0], len(_KIND_ORDER)), key_of(item[1])))
+        held.sort(
+            key=lambda item: (_KIND_ORDER.get(item[0], len(_KIND_ORDER)), namespaced_name(item[1]))
+        )
         self._rv = max((_numeric_rv(obj) for _, obj in held), default=0)
         for kind, obj in held:
             complete = _complete(kind, obj, None)
@@ -261,7 +256,7 @@ class ApiStore:
                 complete["metadata"]["resourceVersion"] = str(self._next_rv())
             if complete != obj:
                 self.state.apply({"type": MODIFIED, "object": complete}, kind)
-            self._keys.setdefault(kind, []).append(key_of(obj))
+            self._keys.setdefault(kind, []).append(namespaced_name(obj))
         for keys in self._keys.values():
             keys.sort()
         self._history.compact(self._rv)

@@ -58,22 +58,6 @@ def owner_ref(owner: dict, controller: bool = True, block: bool = True) -> dict:
     return ref
 
 
-def name_of(obj: dict) -> str:
-    return obj["metadata"]["name"]
-
-
-def namespace_of(obj: dict) -> str:
-    return obj["metadata"].get("namespace") or ""
-
-
-def uid_of(obj: dict) -> str:
-    return obj["metadata"]["uid"]
-
-
-def labels_of(obj: dict) -> dict:
-    return obj["metadata"].get("labels") or {}
-
-
 def selector_matches(selector: dict | None, labels: dict) -> bool:
     """matchLabels / matchExpressions (or a Service's plain map) against labels."""
     if not selector:

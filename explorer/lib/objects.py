@@ -48,19 +48,23 @@ class Meta(TypedDict, total=False):
     ownerReferences: list[OwnerReference]
 
 
+def _part(obj: Body | None, part: str) -> dict:
+    return (obj or {}).get(part) or {}
+
+
 def meta_of(obj: Body | None) -> dict:
     """`metadata`, empty when the object (or its metadata) is missing."""
-    return (obj or {}).get("metadata") or {}
+    return _part(obj, "metadata")
 
 
 def spec_of(obj: Body | None) -> dict:
     """`spec`, empty when the object (or its spec) is missing."""
-    return (obj or {}).get("spec") or {}
+    return _part(obj, "spec")
 
 
 def status_of(obj: Body | None) -> dict:
     """`status`, empty when the object (or its status) is missing."""
-    return (obj or {}).get("status") or {}
+    return _part(obj, "status")
 
 
 def name_of(obj: Body | None) -> str:

@@ -14,14 +14,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from explorer.lib.choices import ADDED, BOOKMARK, DELETED, MODIFIED
-from explorer.lib.objects import meta_of, spec_of
+from explorer.lib.objects import (
+    Key,
+    controller_reference,
+    key_of,
+    labels_of,
+    meta_of,
+    owner_references,
+    spec_of,
+    uid_of,
+)
 from explorer.lib.resources import BY_KIND
 
 from .redact import redact
 
 log = logging.getLogger(__name__)
 
-Key = tuple[str, str]  # (namespace or "", name)
 Ref = tuple[str, str, str]  # (kind, namespace or "", name)
 
 
@@ -37,15 +45,6 @@ class Change:
     @property
     def ref(self) -> Ref:
         return (self.kind, self.namespace, self.name)
-
-
-def key_of(obj: dict) -> Key:
-    meta = meta_of(obj)
-    return (meta.get("namespace") or "", meta.get("name") or "")
-
-
-def uid_of(obj: dict) -> str:
-    return meta_of(obj).get("uid") or ""
 
 
 class ClusterState:
@@ -255,7 +254,7 @@ class ClusterState:
             if claim:
                 self._volume_by_claim[claim] = key[1]
         elif kind == "EndpointSlice":
-            service = (meta_of(obj).get("labels") or {}).get("kubernetes.io/service-name")
+            service = labels_of(obj).get("kubernetes.io/service-name")
             if service:
                 self._slices_by_service[(key[0], service)].add(key[1])
 
@@ -275,7 +274,7 @@ class ClusterState:
             if claim and self._volume_by_claim.get(claim) == key[1]:
                 del self._volume_by_claim[claim]
         elif kind == "EndpointSlice":
-            service = (meta_of(obj).get("labels") or {}).get("kubernetes.io/service-name")
+            service = labels_of(obj).get("kubernetes.io/service-name")
             _discard(self._slices_by_service, (key[0], service or ""), key[1])
 
 
@@ -319,16 +318,13 @@ def _claim_key(pv: dict) -> Key | None:
 
 
 def _owner_uids(obj: dict) -> list[str]:
-    refs = meta_of(obj).get("ownerReferences") or ()
-    return [ref["uid"] for ref in refs if isinstance(ref, dict) and ref.get("uid")]
+    return [ref["uid"] for ref in owner_references(obj) if ref.get("uid")]
 
 
 def _controller_ref(obj: dict) -> dict | None:
-    refs = meta_of(obj).get("ownerReferences") or ()
-    for ref in refs:
-        if ref.get("controller"):
-            return ref
-    return refs[0] if refs else None
+    """The controller reference, else the first owner."""
+    refs = owner_references(obj)
+    return controller_reference(obj) or (refs[0] if refs else None)
 
 
 def is_known_kind(kind: str) -> bool:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
+from explorer.lib.objects import meta_of, spec_of
+
 from ..duration import age
 
 
@@ -41,28 +43,12 @@ IMAGES = col("Images", priority=1, doc="Images referenced by each container in t
 SELECTOR = col("Selector", priority=1, doc="The label selector of the object.")
 
 
-def meta(obj: dict) -> dict:
-    return obj.get("metadata") or {}
-
-
-def spec(obj: dict) -> dict:
-    return obj.get("spec") or {}
-
-
-def status(obj: dict) -> dict:
-    return obj.get("status") or {}
-
-
-def name(obj: dict) -> str:
-    return meta(obj).get("name", "")
-
-
 def created(obj: dict, now: float) -> str:
-    return age(meta(obj).get("creationTimestamp"), now)
+    return age(meta_of(obj).get("creationTimestamp"), now)
 
 
 def is_terminating(obj: dict) -> bool:
-    return bool(meta(obj).get("deletionTimestamp"))
+    return bool(meta_of(obj).get("deletionTimestamp"))
 
 
 def format_labels(labels: dict[str, str] | None) -> str:
@@ -105,10 +91,6 @@ def container_cells(pod_spec: dict) -> tuple[str, str]:
     )
 
 
-def template_spec(obj: dict) -> dict:
-    return (spec(obj).get("template") or {}).get("spec") or {}
-
-
 def bool_text(value: bool | None) -> str:
     """`printBoolPtr`."""
     if value is None:
@@ -140,6 +122,6 @@ def access_modes(modes: list[str] | None) -> str:
 
 
 def storage_class_of(obj: dict) -> str:
-    annotations = meta(obj).get("annotations") or {}
+    annotations = meta_of(obj).get("annotations") or {}
     beta = annotations.get("volume.beta.kubernetes.io/storage-class")
-    return beta if beta is not None else spec(obj).get("storageClassName") or ""
+    return beta if beta is not None else spec_of(obj).get("storageClassName") or ""

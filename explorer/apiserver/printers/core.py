@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from explorer.lib.objects import meta_of, name_of, spec_of, status_of
+
 from ..duration import age
 from .common import (
     AGE,
@@ -13,10 +15,6 @@ from .common import (
     created,
     format_labels,
     is_terminating,
-    meta,
-    name,
-    spec,
-    status,
     storage_class_of,
 )
 
@@ -27,7 +25,7 @@ _ROLE_PREFIX = "node-role.kubernetes.io/"
 
 def _node_roles(node: dict) -> str:
     roles = set()
-    for key, value in (meta(node).get("labels") or {}).items():
+    for key, value in (meta_of(node).get("labels") or {}).items():
         if key.startswith(_ROLE_PREFIX) and key[len(_ROLE_PREFIX) :]:
             roles.add(key[len(_ROLE_PREFIX) :])
         elif key == "kubernetes.io/role" and value:
@@ -36,7 +34,7 @@ def _node_roles(node: dict) -> str:
 
 
 def _node_address(node: dict, kind: str) -> str:
-    for address in status(node).get("addresses") or ():
+    for address in status_of(node).get("addresses") or ():
         if address.get("type") == kind:
             return address.get("address", "")
     return "<none>"
@@ -45,14 +43,14 @@ def _node_address(node: dict, kind: str) -> str:
 def node_cells(node: dict, now: float) -> Cells:
     states = [
         c.get("type", "") if c.get("status") == "True" else "Not" + c.get("type", "")
-        for c in status(node).get("conditions") or ()
+        for c in status_of(node).get("conditions") or ()
         if c.get("type") == "Ready"
     ] or ["Unknown"]
-    if spec(node).get("unschedulable"):
+    if spec_of(node).get("unschedulable"):
         states.append("SchedulingDisabled")
-    info = status(node).get("nodeInfo") or {}
+    info = status_of(node).get("nodeInfo") or {}
     return [
-        name(node),
+        name_of(node),
         ",".join(states),
         _node_roles(node),
         created(node, now),
@@ -86,7 +84,7 @@ NODE = Printer(
 
 def _load_balancer_ips(svc: dict) -> list[str]:
     seen: list[str] = []
-    for ingress in (status(svc).get("loadBalancer") or {}).get("ingress") or ():
+    for ingress in (status_of(svc).get("loadBalancer") or {}).get("ingress") or ():
         value = ingress.get("ip") or ingress.get("hostname")
         if value and value not in seen:
             seen.append(value)
@@ -94,7 +92,7 @@ def _load_balancer_ips(svc: dict) -> list[str]:
 
 
 def _external_ip(svc: dict) -> str:
-    svc_spec = spec(svc)
+    svc_spec = spec_of(svc)
     kind = svc_spec.get("type") or "ClusterIP"
     external = svc_spec.get("externalIPs") or []
     if kind in ("ClusterIP", "NodePort"):
@@ -118,12 +116,12 @@ def _ports(ports: list[dict]) -> str:
 
 
 def service_cells(svc: dict, now: float) -> Cells:
-    svc_spec = spec(svc)
+    svc_spec = spec_of(svc)
     cluster_ips = svc_spec.get("clusterIPs") or (
         [svc_spec["clusterIP"]] if svc_spec.get("clusterIP") else []
     )
     return [
-        name(svc),
+        name_of(svc),
         svc_spec.get("type") or "ClusterIP",
         cluster_ips[0] if cluster_ips else "<none>",
         _external_ip(svc),
@@ -185,7 +183,7 @@ def event_cells(event: dict, now: float) -> Cells:
         (event.get("message") or "").strip(),
         first_seen,
         count,
-        name(event),
+        name_of(event),
     ]
 
 
@@ -212,13 +210,13 @@ EVENT = Printer(
 
 NAMESPACE = Printer(
     (NAME, col("Status", doc="The status of the namespace"), AGE),
-    lambda ns, now: [name(ns), status(ns).get("phase", ""), created(ns, now)],
+    lambda ns, now: [name_of(ns), status_of(ns).get("phase", ""), created(ns, now)],
 )
 
 CONFIG_MAP = Printer(
     (NAME, col("Data", doc="Data contains the configuration data."), AGE),
     lambda cm, now: [
-        name(cm),
+        name_of(cm),
         len(cm.get("data") or {}) + len(cm.get("binaryData") or {}),
         created(cm, now),
     ],
@@ -232,12 +230,12 @@ SECRET = Printer(
         col("Data", doc="Number of data keys."),
         AGE,
     ),
-    lambda s, now: [name(s), s.get("type", ""), len(s.get("data") or {}), created(s, now)],
+    lambda s, now: [name_of(s), s.get("type", ""), len(s.get("data") or {}), created(s, now)],
 )
 
 SERVICE_ACCOUNT = Printer(
     (NAME, col("Secrets", doc="Secrets is a list of the secrets in the same namespace."), AGE),
-    lambda sa, now: [name(sa), len(sa.get("secrets") or ()), created(sa, now)],
+    lambda sa, now: [name_of(sa), len(sa.get("secrets") or ()), created(sa, now)],
 )
 
 
@@ -267,24 +265,24 @@ def _host_port(ip: str, port: object) -> str:
 
 ENDPOINTS = Printer(
     (NAME, col("Endpoints", doc="The set of all endpoints is the union of all subsets."), AGE),
-    lambda ep, now: [name(ep), _endpoints_text(ep), created(ep, now)],
+    lambda ep, now: [name_of(ep), _endpoints_text(ep), created(ep, now)],
 )
 
 
 def pv_cells(pv: dict, now: float) -> Cells:
-    pv_spec = spec(pv)
+    pv_spec = spec_of(pv)
     claim = pv_spec.get("claimRef")
     claim_text = f"{claim.get('namespace', '')}/{claim.get('name', '')}" if claim else ""
     return [
-        name(pv),
+        name_of(pv),
         (pv_spec.get("capacity") or {}).get("storage", "0"),
         access_modes(pv_spec.get("accessModes")),
         pv_spec.get("persistentVolumeReclaimPolicy", ""),
-        "Terminating" if is_terminating(pv) else status(pv).get("phase", ""),
+        "Terminating" if is_terminating(pv) else status_of(pv).get("phase", ""),
         claim_text,
         storage_class_of(pv),
         pv_spec.get("volumeAttributesClassName") or "<unset>",
-        status(pv).get("reason", ""),
+        status_of(pv).get("reason", ""),
         created(pv, now),
         pv_spec.get("volumeMode") or "<unset>",
     ]
@@ -315,10 +313,10 @@ PERSISTENT_VOLUME = Printer(
 
 
 def pvc_cells(pvc: dict, now: float) -> Cells:
-    pvc_spec, pvc_status = spec(pvc), status(pvc)
+    pvc_spec, pvc_status = spec_of(pvc), status_of(pvc)
     bound = bool(pvc_spec.get("volumeName"))
     return [
-        name(pvc),
+        name_of(pvc),
         "Terminating" if is_terminating(pvc) else pvc_status.get("phase", ""),
         pvc_spec.get("volumeName", ""),
         (pvc_status.get("capacity") or {}).get("storage", "") if bound else "",
@@ -347,13 +345,13 @@ PERSISTENT_VOLUME_CLAIM = Printer(
 
 
 def quota_cells(quota: dict, now: float) -> Cells:
-    hard = status(quota).get("hard") or {}
-    used = status(quota).get("used") or {}
+    hard = status_of(quota).get("hard") or {}
+    used = status_of(quota).get("used") or {}
     requests, limits = [], []
     for resource in sorted(hard):
         target = limits if resource.split(".")[0] == "limits" and "." in resource else requests
         target.append(f"{resource}: {used.get(resource, '0')}/{hard[resource]}")
-    return [name(quota), created(quota, now), ", ".join(requests), ", ".join(limits)]
+    return [name_of(quota), created(quota, now), ", ".join(requests), ", ".join(limits)]
 
 
 RESOURCE_QUOTA = Printer(

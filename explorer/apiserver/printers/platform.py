@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from explorer.lib.objects import meta_of, name_of, spec_of, status_of
+
 from .common import (
     AGE,
     NAME,
@@ -11,10 +13,6 @@ from .common import (
     created,
     format_label_selector,
     list_with_more,
-    meta,
-    name,
-    spec,
-    status,
 )
 
 _DEFAULT_CLASS = (
@@ -24,10 +22,10 @@ _DEFAULT_CLASS = (
 
 
 def storage_class_cells(obj: dict, now: float) -> Cells:
-    annotations = meta(obj).get("annotations") or {}
+    annotations = meta_of(obj).get("annotations") or {}
     default = any(annotations.get(a) == "true" for a in _DEFAULT_CLASS)
     return [
-        name(obj) + (" (default)" if default else ""),
+        name_of(obj) + (" (default)" if default else ""),
         obj.get("provisioner", ""),
         obj.get("reclaimPolicy") or "Delete",
         obj.get("volumeBindingMode") or "Immediate",
@@ -53,7 +51,7 @@ STORAGE_CLASS = Printer(
 
 LEASE = Printer(
     (NAME, col("Holder", doc="holderIdentity contains the identity of the holder."), AGE),
-    lambda obj, now: [name(obj), spec(obj).get("holderIdentity") or "", created(obj, now)],
+    lambda obj, now: [name_of(obj), spec_of(obj).get("holderIdentity") or "", created(obj, now)],
 )
 
 PRIORITY_CLASS = Printer(
@@ -65,7 +63,7 @@ PRIORITY_CLASS = Printer(
         col("PreemptionPolicy", doc="The policy for preempting pods with lower priority."),
     ),
     lambda obj, now: [
-        name(obj),
+        name_of(obj),
         obj.get("value", 0),
         bool(obj.get("globalDefault")),
         created(obj, now),
@@ -90,7 +88,7 @@ def _subjects(obj: dict) -> tuple[str, str, str]:
 def binding_cells(obj: dict, now: float) -> Cells:
     ref = obj.get("roleRef") or {}
     return [
-        name(obj),
+        name_of(obj),
         f"{ref.get('kind', '')}/{ref.get('name', '')}",
         created(obj, now),
         *_subjects(obj),
@@ -120,14 +118,14 @@ def _ingress_hosts(rules: list[dict]) -> str:
 
 
 def ingress_cells(obj: dict, now: float) -> Cells:
-    ing_spec = spec(obj)
+    ing_spec = spec_of(obj)
     addresses: list[str] = []
-    for ingress in (status(obj).get("loadBalancer") or {}).get("ingress") or ():
+    for ingress in (status_of(obj).get("loadBalancer") or {}).get("ingress") or ():
         value = ingress.get("ip") or ingress.get("hostname")
         if value and value not in addresses:
             addresses.append(value)
     return [
-        name(obj),
+        name_of(obj),
         ing_spec.get("ingressClassName") or "<none>",
         _ingress_hosts(ing_spec.get("rules") or []),
         ",".join(addresses),
@@ -151,8 +149,8 @@ INGRESS = Printer(
 NETWORK_POLICY = Printer(
     (NAME, col("Pod-Selector", doc="Selects the pods to which this policy applies."), AGE),
     lambda obj, now: [
-        name(obj),
-        format_label_selector(spec(obj).get("podSelector") or {}),
+        name_of(obj),
+        format_label_selector(spec_of(obj).get("podSelector") or {}),
         created(obj, now),
     ],
 )
@@ -165,7 +163,7 @@ def endpoint_slice_cells(obj: dict, now: float) -> Cells:
     ]
     addresses = [a for e in obj.get("endpoints") or () for a in e.get("addresses") or ()]
     return [
-        name(obj),
+        name_of(obj),
         obj.get("addressType", ""),
         list_with_more(port_texts, len(port_texts)),
         list_with_more(addresses, len(addresses)),
@@ -186,15 +184,15 @@ ENDPOINT_SLICE = Printer(
 
 CSI_NODE = Printer(
     (NAME, col("Drivers", "integer", doc="Number of CSI drivers registered on the node"), AGE),
-    lambda obj, now: [name(obj), len(spec(obj).get("drivers") or ()), created(obj, now)],
+    lambda obj, now: [name_of(obj), len(spec_of(obj).get("drivers") or ()), created(obj, now)],
 )
 
 
 def csi_driver_cells(obj: dict, now: float) -> Cells:
-    drv = spec(obj)
+    drv = spec_of(obj)
     requests = drv.get("tokenRequests")
     return [
-        name(obj),
+        name_of(obj),
         drv.get("attachRequired", True),
         bool(drv.get("podInfoOnMount")),
         bool(drv.get("storageCapacity")),
@@ -229,11 +227,11 @@ VOLUME_ATTACHMENT = Printer(
         AGE,
     ),
     lambda obj, now: [
-        name(obj),
-        spec(obj).get("attacher", ""),
-        (spec(obj).get("source") or {}).get("persistentVolumeName") or "",
-        spec(obj).get("nodeName", ""),
-        bool(status(obj).get("attached")),
+        name_of(obj),
+        spec_of(obj).get("attacher", ""),
+        (spec_of(obj).get("source") or {}).get("persistentVolumeName") or "",
+        spec_of(obj).get("nodeName", ""),
+        bool(status_of(obj).get("attached")),
         created(obj, now),
     ],
 )

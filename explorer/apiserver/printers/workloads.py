@@ -3,6 +3,8 @@ cron jobs, autoscalers and disruption budgets."""
 
 from __future__ import annotations
 
+from explorer.lib.objects import name_of, spec_of, status_of, template_spec_of
+
 from ..duration import human_duration, parse_time
 from .common import (
     AGE,
@@ -20,26 +22,22 @@ from .common import (
     format_labels,
     int_or_string,
     is_terminating,
-    name,
     selector_string,
-    spec,
-    status,
-    template_spec,
 )
 
 
 def deployment_cells(obj: dict, now: float) -> Cells:
-    st = status(obj)
-    names, images = container_cells(template_spec(obj))
+    st = status_of(obj)
+    names, images = container_cells(template_spec_of(obj))
     return [
-        name(obj),
-        f"{st.get('readyReplicas') or 0}/{spec(obj).get('replicas') or 0}",
+        name_of(obj),
+        f"{st.get('readyReplicas') or 0}/{spec_of(obj).get('replicas') or 0}",
         st.get("updatedReplicas") or 0,
         st.get("availableReplicas") or 0,
         created(obj, now),
         names,
         images,
-        selector_string(spec(obj).get("selector")),
+        selector_string(spec_of(obj).get("selector")),
     ]
 
 
@@ -59,17 +57,17 @@ DEPLOYMENT = Printer(
 
 
 def replica_set_cells(obj: dict, now: float) -> Cells:
-    st = status(obj)
-    names, images = container_cells(template_spec(obj))
+    st = status_of(obj)
+    names, images = container_cells(template_spec_of(obj))
     return [
-        name(obj),
-        spec(obj).get("replicas") or 0,
+        name_of(obj),
+        spec_of(obj).get("replicas") or 0,
         st.get("replicas") or 0,
         st.get("readyReplicas") or 0,
         created(obj, now),
         names,
         images,
-        format_label_selector(spec(obj).get("selector")),
+        format_label_selector(spec_of(obj).get("selector")),
     ]
 
 
@@ -89,11 +87,11 @@ REPLICA_SET = Printer(
 
 
 def stateful_set_cells(obj: dict, now: float) -> Cells:
-    names, images = container_cells(template_spec(obj))
-    ready = status(obj).get("readyReplicas") or 0
+    names, images = container_cells(template_spec_of(obj))
+    ready = status_of(obj).get("readyReplicas") or 0
     return [
-        name(obj),
-        f"{ready}/{spec(obj).get('replicas') or 0}",
+        name_of(obj),
+        f"{ready}/{spec_of(obj).get('replicas') or 0}",
         created(obj, now),
         names,
         images,
@@ -107,20 +105,20 @@ STATEFUL_SET = Printer(
 
 
 def daemon_set_cells(obj: dict, now: float) -> Cells:
-    st = status(obj)
-    names, images = container_cells(template_spec(obj))
+    st = status_of(obj)
+    names, images = container_cells(template_spec_of(obj))
     return [
-        name(obj),
+        name_of(obj),
         st.get("desiredNumberScheduled") or 0,
         st.get("currentNumberScheduled") or 0,
         st.get("numberReady") or 0,
         st.get("updatedNumberScheduled") or 0,
         st.get("numberAvailable") or 0,
-        format_labels(template_spec(obj).get("nodeSelector")),
+        format_labels(template_spec_of(obj).get("nodeSelector")),
         created(obj, now),
         names,
         images,
-        format_label_selector(spec(obj).get("selector")),
+        format_label_selector(spec_of(obj).get("selector")),
     ]
 
 
@@ -143,7 +141,7 @@ DAEMON_SET = Printer(
 
 
 def _job_condition(obj: dict, kind: str) -> bool:
-    for condition in status(obj).get("conditions") or ():
+    for condition in status_of(obj).get("conditions") or ():
         if condition.get("type") == kind:
             return condition.get("status") == "True"
     return False
@@ -164,7 +162,7 @@ def job_status(obj: dict) -> str:
 
 
 def job_cells(obj: dict, now: float) -> Cells:
-    job_spec, st = spec(obj), status(obj)
+    job_spec, st = spec_of(obj), status_of(obj)
     succeeded = st.get("succeeded") or 0
     if job_spec.get("completions") is not None:
         completions = f"{succeeded}/{job_spec['completions']}"
@@ -176,9 +174,9 @@ def job_cells(obj: dict, now: float) -> Cells:
     took = ""
     if started is not None:
         took = human_duration((finished if finished is not None else now) - started)
-    names, images = container_cells(template_spec(obj))
+    names, images = container_cells(template_spec_of(obj))
     return [
-        name(obj),
+        name_of(obj),
         job_status(obj),
         completions,
         took,
@@ -205,16 +203,16 @@ JOB = Printer(
 
 
 def cron_job_cells(obj: dict, now: float) -> Cells:
-    cj_spec = spec(obj)
-    job_template = (cj_spec.get("jobTemplate") or {}).get("spec") or {}
-    names, images = container_cells((job_template.get("template") or {}).get("spec") or {})
-    last = status(obj).get("lastScheduleTime")
+    cj_spec = spec_of(obj)
+    job_template = spec_of(cj_spec.get("jobTemplate"))
+    names, images = container_cells(spec_of(job_template.get("template")))
+    last = status_of(obj).get("lastScheduleTime")
     return [
-        name(obj),
+        name_of(obj),
         cj_spec.get("schedule", ""),
         cj_spec.get("timeZone") or "<none>",
         bool_text(cj_spec.get("suspend")),
-        len(status(obj).get("active") or ()),
+        len(status_of(obj).get("active") or ()),
         human_duration(now - parse_time(last)) if parse_time(last) is not None else "<none>",
         created(obj, now),
         names,
@@ -275,10 +273,10 @@ def _hpa_metric(metric: dict, current: dict | None) -> str:
 
 
 def hpa_targets(obj: dict) -> str:
-    metrics = spec(obj).get("metrics") or []
+    metrics = spec_of(obj).get("metrics") or []
     if not metrics:
         return "<none>"
-    currents = status(obj).get("currentMetrics") or []
+    currents = status_of(obj).get("currentMetrics") or []
     texts = [
         _hpa_metric(m, currents[i] if i < len(currents) else None) for i, m in enumerate(metrics)
     ]
@@ -288,15 +286,15 @@ def hpa_targets(obj: dict) -> str:
 
 
 def hpa_cells(obj: dict, now: float) -> Cells:
-    hpa_spec = spec(obj)
+    hpa_spec = spec_of(obj)
     ref = hpa_spec.get("scaleTargetRef") or {}
     return [
-        name(obj),
+        name_of(obj),
         f"{ref.get('kind', '')}/{ref.get('name', '')}",
         hpa_targets(obj),
         int_or_string(hpa_spec.get("minReplicas"), "<unset>"),
         hpa_spec.get("maxReplicas") or 0,
-        status(obj).get("currentReplicas") or 0,
+        status_of(obj).get("currentReplicas") or 0,
         created(obj, now),
     ]
 
@@ -323,10 +321,10 @@ POD_DISRUPTION_BUDGET = Printer(
         AGE,
     ),
     lambda obj, now: [
-        name(obj),
-        int_or_string(spec(obj).get("minAvailable")),
-        int_or_string(spec(obj).get("maxUnavailable")),
-        status(obj).get("disruptionsAllowed") or 0,
+        name_of(obj),
+        int_or_string(spec_of(obj).get("minAvailable")),
+        int_or_string(spec_of(obj).get("maxUnavailable")),
+        status_of(obj).get("disruptionsAllowed") or 0,
         created(obj, now),
     ],
 )

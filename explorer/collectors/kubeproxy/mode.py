@@ -23,7 +23,7 @@ from explorer.collectors.iptables.ipvs import NotIpvsadm, parse_ipvsadm
 from explorer.collectors.nft import NotNftables
 from explorer.collectors.nft import parse as parse_nft
 from explorer.collectors.nft.services import kube_proxy_tables
-from explorer.lib.objects import meta_of, spec_of
+from explorer.lib.objects import meta_of, template_spec_of
 
 IPTABLES, NFTABLES, IPVS, NONE, UNKNOWN = "iptables", "nftables", "ipvs", "none", "unknown"
 # Node facts (explorer.state.node_facts) that carry a dataplane's rules.
@@ -60,7 +60,7 @@ def configured_mode(config_maps: Iterable[dict], daemon_sets: Iterable[dict]) ->
         meta = meta_of(daemon_set)
         if not (meta.get("name") or "").startswith("kube-proxy"):
             continue
-        pod_spec = (spec_of(daemon_set).get("template") or {}).get("spec") or {}
+        pod_spec = template_spec_of(daemon_set)
         for container in pod_spec.get("containers") or ():
             words = [*(container.get("command") or ()), *(container.get("args") or ())]
             uses_config_file |= any(w.startswith("--config") for w in words)
