@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from explorer.lib.objects import meta_of, spec_of
+from explorer.lib.objects import labels_of, meta_of, spec_of
 
 from .context import ServerContext
 from .log_stream import choose_container
@@ -46,7 +46,7 @@ class Ran:
 
 def _is_kube_proxy(pod: dict) -> bool:
     key, value = KUBE_PROXY_LABEL
-    return (meta_of(pod).get("labels") or {}).get(key) == value
+    return labels_of(pod).get(key) == value
 
 
 def _not_found(command: str) -> Ran:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from explorer.lib.objects import meta_of, spec_of, status_of
+from explorer.lib.objects import meta_of, name_of, spec_of, status_of
 
 from .context import ServerContext, Stream
 from .duration import parse_time
@@ -23,7 +23,7 @@ def _container_names(pod: dict, field: str) -> list[str]:
 
 
 def choose_container(pod: dict, asked: str) -> str:
-    name = meta_of(pod).get("name", "")
+    name = name_of(pod)
     containers = _container_names(pod, "containers")
     init = _container_names(pod, "initContainers")
     ephemeral = _container_names(pod, "ephemeralContainers")

@@ -31,7 +31,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from explorer.lib.objects import meta_of, spec_of, status_of
+from explorer.lib.objects import meta_of, name_of, spec_of, status_of, uid_of
 from explorer.lib.quantities import memory_bytes
 from explorer.lib.resources import BY_KIND
 
@@ -135,7 +135,7 @@ def _name_container(
 
 def cgroups_of(recorded: dict[str, Any], pods: list[dict]) -> list[Cgroup]:
     """Every recorded cgroup, parents first, named after the pod and container in it."""
-    by_uid = {meta_of(p).get("uid", ""): p for p in pods}
+    by_uid = {uid_of(p): p for p in pods}
     containers = _containers_by_id(pods)
     cgroups: dict[str, Cgroup] = {}
     for path, files in sorted((recorded.get("nodes") or {}).items()):
@@ -286,7 +286,7 @@ def summary(node: dict, cgroups: list[Cgroup], version: Any) -> dict[str, Any]:
     usage = kubepods.usage if kubepods else 0
     return {
         "node": {
-            "nodeName": meta_of(node).get("name", ""),
+            "nodeName": name_of(node),
             "systemContainers": [{"name": "pods", "startTime": started, **pods_stats}],
             "startTime": started,
             "cpu": pods_stats.get("cpu", {"time": now, "usageNanoCores": 0}),

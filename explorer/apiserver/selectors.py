@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from explorer.lib.objects import meta_of, status_of
+from explorer.lib.objects import labels_of, status_of
 
 from .status import bad_request
 
@@ -81,7 +81,7 @@ def label_matcher(text: str | None) -> Matcher:
         return match_all
 
     def matches(obj: dict) -> bool:
-        labels = meta_of(obj).get("labels") or {}
+        labels = labels_of(obj)
         return all(r.matches(labels) for r in requirements)
 
     return matches

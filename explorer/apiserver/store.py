@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from explorer.lib.choices import ADDED, DELETED, MODIFIED
-from explorer.lib.objects import meta_of, namespaced_name
+from explorer.lib.objects import meta_of, namespaced_name, resource_version_of
 from explorer.lib.resources import BY_KIND, RESOURCES
 from explorer.state.cluster_state import ClusterState
 from explorer.state.redact import redact
@@ -263,7 +263,7 @@ class ApiStore:
 
 
 def _numeric_rv(obj: dict) -> int:
-    rv = meta_of(obj).get("resourceVersion")
+    rv = resource_version_of(obj)
     return int(rv) if isinstance(rv, str) and rv.isdigit() else 0
 
 
@@ -294,7 +294,7 @@ def _restamp(obj: dict, rv: int) -> dict:
 def _same_apart_from_version(new: dict, old: dict) -> bool:
     meta = new["metadata"]
     mine = meta.get("resourceVersion")
-    meta["resourceVersion"] = meta_of(old).get("resourceVersion")
+    meta["resourceVersion"] = resource_version_of(old)
     same = new == old
     meta["resourceVersion"] = mine
     return same

@@ -21,7 +21,7 @@ import urllib3
 from kubernetes.client import ApiClient
 
 from explorer.lib.gc_pause import gc_paused
-from explorer.lib.objects import meta_of
+from explorer.lib.objects import meta_of, resource_version_of
 from explorer.lib.resources import Resource
 
 from .backoff import Backoff
@@ -241,7 +241,7 @@ class Reflector:
         obj = event.get("object") or {}
         if etype == "ERROR":
             raise ApiError.from_status(obj)
-        new_rv = meta_of(obj).get("resourceVersion") or rv
+        new_rv = resource_version_of(obj) or rv
         if etype == "BOOKMARK":
             self.resource_version = new_rv
             return new_rv

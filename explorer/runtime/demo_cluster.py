@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from explorer.apiserver import ApiServer, ApiStore
-from explorer.lib.objects import meta_of, spec_of
+from explorer.lib.objects import name_of, spec_of
 from explorer.state.cluster_state import ClusterState
 
 DEMO_CONTEXT = "demo"
@@ -29,7 +29,7 @@ def touched_nodes(events: list[dict]) -> set[str]:
             if node:
                 nodes.add(node)
         elif obj.get("kind") == "Node":
-            nodes.add(meta_of(obj).get("name", ""))
+            nodes.add(name_of(obj))
     return nodes - {""}
 
 

@@ -19,8 +19,8 @@ from explorer.lib.objects import (
     controller_reference,
     key_of,
     labels_of,
-    meta_of,
     owner_references,
+    resource_version_of,
     spec_of,
     uid_of,
 )
@@ -176,7 +176,7 @@ class ClusterState:
         kind = kind or obj.get("kind")
         if not kind:
             raise ValueError("event object has no kind and none was given")
-        version = meta_of(obj).get("resourceVersion")
+        version = resource_version_of(obj)
         if version:
             self.resource_versions[kind] = str(version)
         if etype == BOOKMARK or not _take(kind, obj):

@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any, TypedDict
 
-from explorer.lib.objects import meta_of, status_of
+from explorer.lib.objects import meta_of, name_of, status_of
 from explorer.state.cluster_state import Change, ClusterState
 
 from .base import Params, View
@@ -115,7 +115,7 @@ def detail_level(pods: PodIndex) -> str:
 def _draw_all(state: ClusterState, memo: OverviewMemo, level: str) -> None:
     memo.level = None
     memo.sectors, memo.drawn = {}, {}
-    names = {_name(node) for node in state.list("Node", "")} | memo.pods.nodes()
+    names = {name_of(node) for node in state.list("Node", "")} | memo.pods.nodes()
     for name in sorted(names):
         sectors = _node_sectors(state, name, memo.pods.pods_on(name), level)
         if sectors:
@@ -350,10 +350,6 @@ def _condition(status: dict, kind: str) -> str:
         if isinstance(condition, dict) and condition.get("type") == kind:
             return str(condition.get("status") or "")
     return ""
-
-
-def _name(obj: dict) -> str:
-    return meta_of(obj).get("name") or ""
 
 
 VIEW = View(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
-from explorer.lib.objects import meta_of, spec_of
+from explorer.lib.objects import annotations_of, meta_of, spec_of
 
 from ..duration import age
 
@@ -122,6 +122,6 @@ def access_modes(modes: list[str] | None) -> str:
 
 
 def storage_class_of(obj: dict) -> str:
-    annotations = meta_of(obj).get("annotations") or {}
+    annotations = annotations_of(obj)
     beta = annotations.get("volume.beta.kubernetes.io/storage-class")
     return beta if beta is not None else spec_of(obj).get("storageClassName") or ""

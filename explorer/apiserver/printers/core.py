@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from explorer.lib.objects import meta_of, name_of, spec_of, status_of
+from explorer.lib.objects import labels_of, name_of, spec_of, status_of
 
 from ..duration import age
 from .common import (
@@ -25,7 +25,7 @@ _ROLE_PREFIX = "node-role.kubernetes.io/"
 
 def _node_roles(node: dict) -> str:
     roles = set()
-    for key, value in (meta_of(node).get("labels") or {}).items():
+    for key, value in labels_of(node).items():
         if key.startswith(_ROLE_PREFIX) and key[len(_ROLE_PREFIX) :]:
             roles.add(key[len(_ROLE_PREFIX) :])
         elif key == "kubernetes.io/role" and value:

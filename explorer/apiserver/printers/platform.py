@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from explorer.lib.objects import meta_of, name_of, spec_of, status_of
+from explorer.lib.objects import annotations_of, name_of, spec_of, status_of
 
 from .common import (
     AGE,
@@ -22,7 +22,7 @@ _DEFAULT_CLASS = (
 
 
 def storage_class_cells(obj: dict, now: float) -> Cells:
-    annotations = meta_of(obj).get("annotations") or {}
+    annotations = annotations_of(obj)
     default = any(annotations.get(a) == "true" for a in _DEFAULT_CLASS)
     return [
         name_of(obj) + (" (default)" if default else ""),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from explorer.lib.objects import meta_of, spec_of, status_of
+from explorer.lib.objects import meta_of, name_of, spec_of, status_of
 
 from ..duration import human_duration, parse_time
 from .common import AGE, NAME, Cells, Printer, col, created
@@ -142,7 +142,7 @@ def pod_cells(pod: dict, now: float) -> Cells:
         passed = sum(1 for g in gates if conditions.get(g.get("conditionType")) == "True")
         readiness = f"{passed}/{len(gates)}"
     return [
-        meta_of(pod).get("name", ""),
+        name_of(pod),
         f"{ready}/{total}",
         reason,
         restarts_text,

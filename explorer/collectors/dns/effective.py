@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from explorer.lib.objects import meta_of, spec_of
+from explorer.lib.objects import namespace_of, spec_of
 
 from .resolv import ResolvConf, render_resolv_conf
 
@@ -98,7 +98,7 @@ def pod_dns(
 ) -> PodDns:
     """The pod's effective resolv.conf, with notes on why it is what it is."""
     spec = spec_of(pod)
-    namespace = meta_of(pod).get("namespace") or "default"
+    namespace = namespace_of(pod) or "default"
     policy = spec.get("dnsPolicy") or "ClusterFirst"
     host = read_host_file(node_resolv_conf)
     notes: list[str] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from explorer.lib.objects import meta_of, spec_of
+from explorer.lib.objects import namespaced_name, spec_of
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import ERRORS, FACTS, NODE_FACTS_KIND, PROBE, TAKEN_AT
 
@@ -18,11 +18,6 @@ from ..base import Params, View
 
 MAX_PODS = 5000
 NETWORK_FACTS = (*FACTS, "corefile")
-
-
-def _name(obj: dict) -> str:
-    meta = meta_of(obj)
-    return f"{meta.get('namespace')}/{meta.get('name')}" if meta.get("namespace") else meta["name"]
 
 
 def node_entry(facts: dict[str, Any]) -> dict[str, Any]:
@@ -38,14 +33,16 @@ def network_index(state: ClusterState) -> dict[str, Any]:
     names = sorted({n["metadata"]["name"] for n in state.list("Node", "")} | set(state.node_facts))
     nodes = {name: node_entry(state.node_facts.get(name) or {}) for name in names}
     services = {
-        _name(svc): {
+        namespaced_name(svc): {
             "type": str(spec_of(svc).get("type") or "ClusterIP"),
             "cluster_ip": str(spec_of(svc).get("clusterIP") or ""),
         }
         for svc in state.list("Service")
     }
     all_pods = list(state.list("Pod"))
-    pods = {_name(pod): str(spec_of(pod).get("nodeName") or "") for pod in all_pods[:MAX_PODS]}
+    pods = {
+        namespaced_name(pod): str(spec_of(pod).get("nodeName") or "") for pod in all_pods[:MAX_PODS]
+    }
     return {
         "cluster": state.cluster,
         "nodes": nodes,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from explorer.collectors.dns.effective import pod_dns
-from explorer.lib.objects import meta_of, spec_of, status_of
+from explorer.lib.objects import meta_of, name_of, namespace_of, spec_of, status_of
 from explorer.lib.qos import explain_pod_qos
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import NODE_FACTS_KIND
@@ -102,8 +102,8 @@ def pod_view(state: ClusterState, params: Params, memo: Any = None) -> dict[str,
         "owners": [
             {
                 "kind": o.get("kind", ""),
-                "namespace": meta_of(o).get("namespace", ""),
-                "name": meta_of(o).get("name", ""),
+                "namespace": namespace_of(o),
+                "name": name_of(o),
             }
             for o in state.owner_chain(pod)
         ]
@@ -187,7 +187,7 @@ def describe_probe(probe: dict) -> str:
 
 
 def volumes_of(state: ClusterState, pod: dict) -> list[dict[str, Any]]:
-    namespace = meta_of(pod).get("namespace") or ""
+    namespace = namespace_of(pod)
     found = []
     for volume in spec_of(pod).get("volumes") or ():
         name = str(volume.get("name") or "?")
@@ -238,7 +238,7 @@ def _claim_chain(state: ClusterState, namespace: str, claim_name: str) -> dict[s
     volume = state.volume_for_claim(namespace, claim_name)
     if volume is not None:
         spec = spec_of(volume)
-        name = meta_of(volume).get("name") or ""
+        name = name_of(volume)
         source = next(
             (
                 k

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from explorer.lib.gc_pause import gc_paused
-from explorer.lib.objects import meta_of, spec_of, status_of
+from explorer.lib.objects import controller_reference, meta_of, owner_references, spec_of, status_of
 from explorer.lib.quantities import QuantityError, cpu_millicores, memory_bytes
 from explorer.state.cluster_state import ClusterState
 
@@ -104,8 +104,8 @@ class WorkloadFacts:
 
 
 def controller_of(obj: dict) -> Owner | None:
-    refs = [r for r in meta_of(obj).get("ownerReferences") or () if isinstance(r, dict)]
-    ref = next((r for r in refs if r.get("controller")), refs[0] if refs else None)
+    refs = owner_references(obj)
+    ref = controller_reference(obj) or (refs[0] if refs else None)
     if ref is None:
         return None
     return Owner(

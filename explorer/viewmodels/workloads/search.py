@@ -21,7 +21,7 @@ import re
 from typing import Any, TypedDict
 
 from explorer.collectors.cgroups.paths import bare_container_id, meaning
-from explorer.lib.objects import meta_of, spec_of, status_of
+from explorer.lib.objects import labels_of, meta_of, name_of, spec_of, status_of
 from explorer.lib.resources import BY_KIND
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import NODE_FACTS_KIND
@@ -119,7 +119,7 @@ def _by_label(state: ClusterState, query: str) -> list[Result]:
         _result(obj, f"label {key}={value}")
         for kind in sorted(state.kinds(), key=_kind_rank)
         for obj in state.list(kind)
-        if (meta_of(obj).get("labels") or {}).get(key) == value
+        if labels_of(obj).get(key) == value
     ]
 
 
@@ -203,7 +203,7 @@ def _by_name(state: ClusterState, query: str) -> list[Result]:
         if kind == "Event":
             continue
         for obj in state.list(kind):
-            name = (meta_of(obj).get("name") or "").lower()
+            name = name_of(obj).lower()
             if name == needle:
                 exact.append(_result(obj, "name"))
             elif needle in name and len(partial) <= MAX_RESULTS:
