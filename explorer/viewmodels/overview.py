@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import Any, TypedDict
+from typing import Any
 
 from explorer.lib.objects import meta_of, name_of, status_of
 from explorer.state.cluster_state import Change, ClusterState
@@ -34,26 +34,13 @@ from .base import Params, View
 from .plotly_text import hover_lines, plotly_text
 from .pod_summary import STATE_COLOURS, PodSummary, worst
 from .pods_by_node import PodIndex
+from .sectors import Sector
 
 MAX_SECTORS = 3000
 MAX_PODS_PER_NODE = 60
 PODS, OWNERS, NAMESPACES, NODES = "pods", "owners", "namespaces", "nodes"
 UNSCHEDULED = "unscheduled"  # the id of the pseudo-node holding pods not yet on a node
 NODE_COLOUR, NODE_NOT_READY_COLOUR, NAMESPACE_COLOUR = "#e8edf3", "#f4c7c3", "#f7f7f7"
-
-
-class Sector(TypedDict, total=False):
-    parent: str
-    label: str
-    value: int
-    colour: str
-    hover: str
-    kind: str  # node, namespace, pod or pods (a folded group)
-    phase: str
-    state: str
-    ready: str
-    qos: str
-    restarts: int
 
 
 class OverviewMemo:
