@@ -36,18 +36,6 @@ class OwnerReference(TypedDict, total=False):
     blockOwnerDeletion: bool
 
 
-class Meta(TypedDict, total=False):
-    name: str
-    namespace: str
-    uid: str
-    resourceVersion: str
-    creationTimestamp: str
-    deletionTimestamp: str
-    labels: dict[str, str]
-    annotations: dict[str, str]
-    ownerReferences: list[OwnerReference]
-
-
 def _part(obj: Body | None, part: str) -> dict:
     return (obj or {}).get(part) or {}
 

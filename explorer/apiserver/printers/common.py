@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
-from explorer.lib.objects import annotations_of, meta_of, spec_of
+from explorer.lib.objects import annotations_of, meta_of, name_of, spec_of, template_spec_of
 
 from ..duration import age
 
@@ -125,3 +125,41 @@ def storage_class_of(obj: dict) -> str:
     annotations = annotations_of(obj)
     beta = annotations.get("volume.beta.kubernetes.io/storage-class")
     return beta if beta is not None else spec_of(obj).get("storageClassName") or ""
+
+
+def named_rows(
+    columns: tuple[Column, ...], cells: Callable[[dict, float], Cells], *, age_at: int | None = None
+) -> Printer:
+    """The usual table: NAME, then `columns` with AGE among them (before `columns[age_at]`, else
+    last). `cells(obj, now)` gives the cells of `columns`; the name and the age are added here."""
+    at = len(columns) if age_at is None else age_at
+
+    def row(obj: dict, now: float) -> Cells:
+        middle = cells(obj, now)
+        return [name_of(obj), *middle[:at], created(obj, now), *middle[at:]]
+
+    return Printer((NAME, *columns[:at], AGE, *columns[at:]), row)
+
+
+def workload_rows(
+    columns: tuple[Column, ...],
+    cells: Callable[[dict, float], Cells],
+    *,
+    pod_spec: Callable[[dict], dict] = template_spec_of,
+    selector: Callable[[dict], str] | None = None,
+) -> Printer:
+    """A workload controller's table: NAME, `columns`, AGE, then the CONTAINERS and IMAGES of its
+    pod template (`pod_spec`) and, unless `selector` is None, its SELECTOR (`selector(obj)`)."""
+    tail = (CONTAINERS, IMAGES, SELECTOR) if selector is not None else (CONTAINERS, IMAGES)
+
+    def row(obj: dict, now: float) -> Cells:
+        names, images = container_cells(pod_spec(obj))
+        extra = [selector(obj)] if selector is not None else []
+        return [*cells(obj, now), names, images, *extra]
+
+    return named_rows((*columns, *tail), row, age_at=len(columns))
+
+
+def spec_selector(obj: dict) -> str:
+    """`spec.selector` as `FormatLabelSelector` writes it."""
+    return format_label_selector(spec_of(obj).get("selector"))
