@@ -15,12 +15,13 @@ None, so `spec_of(state.get(...))` reads an object that may not be there.
     template_spec_of                spec.template.spec (a workload's pod spec)
     containers_of                   spec.containers (with initContainers when asked)
     container_statuses              status.containerStatuses (with initContainerStatuses when asked)
+    containers_and_statuses         every container of a pod by role, with its status
     conditions_of, condition        status.conditions, and the one of a type
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, TypedDict
 
 Body = Mapping[str, Any]
@@ -119,6 +120,25 @@ def container_statuses(pod: Body | None, *, init: bool = False) -> list[dict]:
     status = status_of(pod)
     statuses = list(status.get("containerStatuses") or ())
     return [*(status.get("initContainerStatuses") or ()), *statuses] if init else statuses
+
+
+# (role, spec field, status field) of a pod's containers, in the order the kubelet starts them
+CONTAINER_ROLES = (
+    ("init", "initContainers", "initContainerStatuses"),
+    ("container", "containers", "containerStatuses"),
+    ("ephemeral", "ephemeralContainers", "ephemeralContainerStatuses"),
+)
+
+
+def containers_and_statuses(pod: Body | None) -> Iterator[tuple[str, int, dict, dict]]:
+    """(role, place in its list from 1, container, its status or {}) of every container of a
+    pod: init containers, then the others, then ephemeral ones (entries not dicts skipped)."""
+    spec, status = spec_of(pod), status_of(pod)
+    for role, field, status_field in CONTAINER_ROLES:
+        statuses = {s.get("name"): s for s in status.get(status_field) or () if isinstance(s, dict)}
+        for order, item in enumerate(spec.get(field) or (), start=1):
+            if isinstance(item, dict):
+                yield role, order, item, statuses.get(item.get("name"), {})
 
 
 def conditions_of(obj: Body | None) -> list[dict]:

@@ -5,6 +5,7 @@ from explorer.lib.objects import (
     condition,
     conditions_of,
     container_statuses,
+    containers_and_statuses,
     containers_of,
     controller_reference,
     key_of,
@@ -125,3 +126,20 @@ def test_condition_finds_the_condition_of_a_type():
     assert condition(POD, "Ready") == {"type": "Ready", "status": "True"}
     assert condition(POD, "PodScheduled") is None
     assert conditions_of(POD) == [{"type": "Ready", "status": "True"}]
+
+
+def test_containers_and_statuses_pair_each_container_with_its_status_by_role():
+    pod = {
+        "spec": {
+            "containers": [{"name": "app"}, "not a container", {"name": "log"}],
+            "initContainers": [{"name": "init"}],
+            "ephemeralContainers": [{"name": "debug"}],
+        },
+        "status": {"containerStatuses": [{"name": "app", "ready": True}]},
+    }
+    assert [(role, order, c["name"], s) for role, order, c, s in containers_and_statuses(pod)] == [
+        ("init", 1, "init", {}),
+        ("container", 1, "app", {"name": "app", "ready": True}),
+        ("container", 3, "log", {}),
+        ("ephemeral", 1, "debug", {}),
+    ]

@@ -11,7 +11,14 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from explorer.collectors.dns.effective import pod_dns
-from explorer.lib.objects import meta_of, name_of, namespace_of, spec_of, status_of
+from explorer.lib.objects import (
+    containers_and_statuses,
+    meta_of,
+    name_of,
+    namespace_of,
+    spec_of,
+    status_of,
+)
 from explorer.lib.qos import explain_pod_qos
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import NODE_FACTS_KIND
@@ -113,46 +120,38 @@ def pod_view(state: ClusterState, params: Params, memo: Any = None) -> dict[str,
 
 
 def containers_of(pod: dict, cgroup_paths: dict[str, str]) -> list[Container]:
-    spec, status = spec_of(pod), status_of(pod)
     found: list[Container] = []
-    for role, field, status_field in (
-        ("init", "initContainers", "initContainerStatuses"),
-        ("container", "containers", "containerStatuses"),
-        ("ephemeral", "ephemeralContainers", "ephemeralContainerStatuses"),
-    ):
-        statuses = {s.get("name"): s for s in status.get(status_field) or () if isinstance(s, dict)}
-        for order, item in enumerate(spec.get(field) or (), start=1):
-            own = statuses.get(item.get("name"), {})
-            condition, detail = container_condition(own, role)
-            resources = item.get("resources") or {}
-            container_id = bare_id(str(own.get("containerID") or ""))
-            sidecar = role == "init" and item.get("restartPolicy") == "Always"
-            found.append(
-                {
-                    "role": "sidecar" if sidecar else role,
-                    "order": order,
-                    "name": str(item.get("name") or "?"),
-                    "image": str(item.get("image") or ""),
-                    "condition": condition,
-                    "detail": detail,
-                    "ready": bool(own.get("ready")),
-                    "restarts": int(own.get("restartCount") or 0),
-                    "last_termination": _last_termination(own),
-                    "requests": {k: str(v) for k, v in (resources.get("requests") or {}).items()},
-                    "limits": {k: str(v) for k, v in (resources.get("limits") or {}).items()},
-                    "probes": [
-                        f"{kind}: {describe_probe(item[key])}"
-                        for kind, key in (
-                            ("startup", "startupProbe"),
-                            ("liveness", "livenessProbe"),
-                            ("readiness", "readinessProbe"),
-                        )
-                        if isinstance(item.get(key), dict)
-                    ],
-                    "container_id": container_id,
-                    "cgroup": cgroup_paths.get(container_id, ""),
-                }
-            )
+    for role, order, item, own in containers_and_statuses(pod):
+        condition, detail = container_condition(own, role)
+        resources = item.get("resources") or {}
+        container_id = bare_id(str(own.get("containerID") or ""))
+        sidecar = role == "init" and item.get("restartPolicy") == "Always"
+        found.append(
+            {
+                "role": "sidecar" if sidecar else role,
+                "order": order,
+                "name": str(item.get("name") or "?"),
+                "image": str(item.get("image") or ""),
+                "condition": condition,
+                "detail": detail,
+                "ready": bool(own.get("ready")),
+                "restarts": int(own.get("restartCount") or 0),
+                "last_termination": _last_termination(own),
+                "requests": {k: str(v) for k, v in (resources.get("requests") or {}).items()},
+                "limits": {k: str(v) for k, v in (resources.get("limits") or {}).items()},
+                "probes": [
+                    f"{kind}: {describe_probe(item[key])}"
+                    for kind, key in (
+                        ("startup", "startupProbe"),
+                        ("liveness", "livenessProbe"),
+                        ("readiness", "readinessProbe"),
+                    )
+                    if isinstance(item.get(key), dict)
+                ],
+                "container_id": container_id,
+                "cgroup": cgroup_paths.get(container_id, ""),
+            }
+        )
     return found
 
 
