@@ -123,35 +123,49 @@ def pod_template(
     annotations: dict | None = None,
     affinity: dict | None = None,
 ) -> dict:
-    spec: dict = {}
-    if affinity:
-        spec["affinity"] = affinity
-    spec["containers"] = containers
-    spec["dnsPolicy"] = dns_policy
-    if host_network:
-        spec["hostNetwork"] = True
-    if init_containers:
-        spec["initContainers"] = init_containers
-    if node_selector:
-        spec["nodeSelector"] = node_selector
-    if priority_class:
-        spec["priorityClassName"] = priority_class
-    spec["restartPolicy"] = restart_policy
-    spec["schedulerName"] = "default-scheduler"
-    spec["securityContext"] = security_context or {}
-    if service_account:
-        spec["serviceAccount"] = service_account
-        spec["serviceAccountName"] = service_account
-    spec["terminationGracePeriodSeconds"] = grace
-    if tolerations:
-        spec["tolerations"] = tolerations
-    if volumes:
-        spec["volumes"] = volumes
+    spec = _set_fields(
+        {
+            "affinity": affinity,
+            "containers": containers,
+            "dnsPolicy": dns_policy,
+            "hostNetwork": host_network or None,
+            "initContainers": init_containers,
+            "nodeSelector": node_selector,
+            "priorityClassName": priority_class,
+            "restartPolicy": restart_policy,
+            "schedulerName": "default-scheduler",
+            "securityContext": security_context or {},
+            "serviceAccount": service_account,
+            "serviceAccountName": service_account,
+            "terminationGracePeriodSeconds": grace,
+            "tolerations": tolerations,
+            "volumes": volumes,
+        },
+        always=_ALWAYS_IN_POD_SPEC,
+    )
     metadata: dict = {}
     if annotations:
         metadata["annotations"] = annotations
     metadata["labels"] = labels
     return {"metadata": metadata, "spec": spec}
+
+
+# what a pod spec always carries, even empty (the others are left out when unset, as the API does)
+_ALWAYS_IN_POD_SPEC = frozenset(
+    (
+        "containers",
+        "dnsPolicy",
+        "restartPolicy",
+        "schedulerName",
+        "securityContext",
+        "terminationGracePeriodSeconds",
+    )
+)
+
+
+def _set_fields(fields: dict, always: frozenset[str]) -> dict:
+    """`fields` without the unset ones (empty or None), but for those in `always`."""
+    return {key: value for key, value in fields.items() if value or key in always}
 
 
 def copy(data: dict) -> dict:
