@@ -9,6 +9,12 @@ from explorer.lib.resources import for_kind
 from .clock import ts
 
 
+def set_fields(fields: dict, always: frozenset[str] = frozenset()) -> dict:
+    """`fields` without the unset ones (empty or None), but for those in `always`: an object as
+    the API stores it, where an unset field is left out rather than null."""
+    return {key: value for key, value in fields.items() if value or key in always}
+
+
 def new_object(
     kind: str,
     name: str,

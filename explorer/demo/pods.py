@@ -18,7 +18,7 @@ from explorer.lib.quantities import cpu_millicores, memory_bytes
 
 from .clock import seconds, ts
 from .ids import Ids, image_id
-from .meta import new_object
+from .meta import new_object, set_fields
 
 SA_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"
 DEFAULT_TOLERATIONS = [
@@ -35,6 +35,21 @@ DEFAULT_TOLERATIONS = [
         "tolerationSeconds": 300,
     },
 ]
+
+
+# what a container always carries, even empty
+_ALWAYS_IN_CONTAINER = frozenset(("image", "imagePullPolicy", "name", "resources"))
+# what a pod spec always carries, even empty (the others are left out when unset, as the API does)
+_ALWAYS_IN_POD_SPEC = frozenset(
+    (
+        "containers",
+        "dnsPolicy",
+        "restartPolicy",
+        "schedulerName",
+        "securityContext",
+        "terminationGracePeriodSeconds",
+    )
+)
 
 
 def container(
@@ -55,43 +70,33 @@ def container(
     host_ports: bool = False,
 ) -> dict:
     """A container as stored: with imagePullPolicy and termination message defaults."""
-    spec: dict = {}
-    if args:
-        spec["args"] = args
-    if command:
-        spec["command"] = command
-    if env:
-        spec["env"] = env
-    spec["image"] = image
-    spec["imagePullPolicy"] = pull
-    if liveness:
-        spec["livenessProbe"] = liveness
-    spec["name"] = name
-    if ports:
-        spec["ports"] = [
-            {
-                "containerPort": port,
-                **({"hostPort": port} if host_ports else {}),
-                "name": pname,
-                "protocol": proto,
-            }
-            for pname, port, proto in ports
-        ]
-    if readiness:
-        spec["readinessProbe"] = readiness
-    resources: dict = {}
-    if limits:
-        resources["limits"] = limits
-    if requests:
-        resources["requests"] = requests
-    spec["resources"] = resources
-    if security:
-        spec["securityContext"] = security
-    spec["terminationMessagePath"] = "/dev/termination-log"
-    spec["terminationMessagePolicy"] = "File"
-    if mounts:
-        spec["volumeMounts"] = mounts
-    return spec
+    return set_fields(
+        {
+            "args": args,
+            "command": command,
+            "env": env,
+            "image": image,
+            "imagePullPolicy": pull,
+            "livenessProbe": liveness,
+            "name": name,
+            "ports": [
+                {
+                    "containerPort": port,
+                    **({"hostPort": port} if host_ports else {}),
+                    "name": pname,
+                    "protocol": proto,
+                }
+                for pname, port, proto in ports
+            ],
+            "readinessProbe": readiness,
+            "resources": set_fields({"limits": limits, "requests": requests}),
+            "securityContext": security,
+            "terminationMessagePath": "/dev/termination-log",
+            "terminationMessagePolicy": "File",
+            "volumeMounts": mounts,
+        },
+        always=_ALWAYS_IN_CONTAINER,
+    )
 
 
 def http_probe(path: str, port: int | str, period: int = 10, delay: int = 0) -> dict:
@@ -123,7 +128,7 @@ def pod_template(
     annotations: dict | None = None,
     affinity: dict | None = None,
 ) -> dict:
-    spec = _set_fields(
+    spec = set_fields(
         {
             "affinity": affinity,
             "containers": containers,
@@ -148,24 +153,6 @@ def pod_template(
         metadata["annotations"] = annotations
     metadata["labels"] = labels
     return {"metadata": metadata, "spec": spec}
-
-
-# what a pod spec always carries, even empty (the others are left out when unset, as the API does)
-_ALWAYS_IN_POD_SPEC = frozenset(
-    (
-        "containers",
-        "dnsPolicy",
-        "restartPolicy",
-        "schedulerName",
-        "securityContext",
-        "terminationGracePeriodSeconds",
-    )
-)
-
-
-def _set_fields(fields: dict, always: frozenset[str]) -> dict:
-    """`fields` without the unset ones (empty or None), but for those in `always`."""
-    return {key: value for key, value in fields.items() if value or key in always}
 
 
 def copy(data: dict) -> dict:
