@@ -20,6 +20,8 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from explorer.lib.objects import labels_of, meta_of, spec_of
+
 from .context import ServerContext
 from .log_stream import choose_container
 from .routing import Target
@@ -44,7 +46,7 @@ class Ran:
 
 def _is_kube_proxy(pod: dict) -> bool:
     key, value = KUBE_PROXY_LABEL
-    return ((pod.get("metadata") or {}).get("labels") or {}).get(key) == value
+    return labels_of(pod).get(key) == value
 
 
 def _not_found(command: str) -> Ran:
@@ -56,10 +58,10 @@ def _not_found(command: str) -> Ran:
 
 
 def _resolv_conf(ctx: ServerContext, pod: dict, node: str) -> str | None:
-    meta = pod.get("metadata") or {}
+    meta = meta_of(pod)
     per_pod = ctx.store.node_fact(node, "pod-resolv.conf") or {}
     text = per_pod.get(f"{meta.get('namespace', '')}/{meta.get('name', '')}")
-    if text is None and (pod.get("spec") or {}).get("hostNetwork"):
+    if text is None and spec_of(pod).get("hostNetwork"):
         text = ctx.store.node_fact(node, "resolv.conf")
     return text if isinstance(text, str) else None
 
@@ -116,7 +118,7 @@ async def serve_exec(
     if not argv:
         raise bad_request("you must specify at least 1 command")
     choose_container(pod, request.query.get("container", ""))
-    node = (pod.get("spec") or {}).get("nodeName")
+    node = spec_of(pod).get("nodeName")
     if not node:
         raise bad_request(f"pod {target.name} does not have a host assigned")
     socket = web.WebSocketResponse(protocols=PROTOCOLS)

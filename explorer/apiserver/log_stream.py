@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
+from explorer.lib.objects import meta_of, name_of, spec_of, status_of
+
 from .context import ServerContext, Stream
 from .duration import parse_time
 from .params import flag, integer
@@ -17,11 +19,11 @@ FOLLOW_POLL = 0.25  # seconds between looks at a followed log
 
 
 def _container_names(pod: dict, field: str) -> list[str]:
-    return [c.get("name", "") for c in (pod.get("spec") or {}).get(field) or ()]
+    return [c.get("name", "") for c in spec_of(pod).get(field) or ()]
 
 
 def choose_container(pod: dict, asked: str) -> str:
-    name = (pod.get("metadata") or {}).get("name", "")
+    name = name_of(pod)
     containers = _container_names(pod, "containers")
     init = _container_names(pod, "initContainers")
     ephemeral = _container_names(pod, "ephemeralContainers")
@@ -41,7 +43,7 @@ def choose_container(pod: dict, asked: str) -> str:
 
 
 def _container_state(pod: dict, container: str) -> dict:
-    status = pod.get("status") or {}
+    status = status_of(pod)
     for field in ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"):
         for cs in status.get(field) or ():
             if cs.get("name") == container:
@@ -50,9 +52,9 @@ def _container_state(pod: dict, container: str) -> dict:
 
 
 def _log_text(ctx: ServerContext, pod: dict, container: str) -> str | None:
-    node = (pod.get("spec") or {}).get("nodeName")
+    node = spec_of(pod).get("nodeName")
     logs = ctx.store.node_fact(node, "logs") if node else None
-    meta = pod.get("metadata") or {}
+    meta = meta_of(pod)
     return (logs or {}).get(f"{meta.get('namespace', '')}/{meta.get('name', '')}/{container}")
 
 

@@ -31,6 +31,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from explorer.lib.objects import meta_of, name_of, spec_of, status_of, uid_of
 from explorer.lib.quantities import memory_bytes
 from explorer.lib.resources import BY_KIND
 
@@ -111,7 +112,7 @@ def _containers_by_id(pods: list[dict]) -> dict[str, tuple[dict, str, str]]:
     """Bare container ID -> (pod, container name, image), from the pods' statuses."""
     found: dict[str, tuple[dict, str, str]] = {}
     for pod in pods:
-        status = pod.get("status") or {}
+        status = status_of(pod)
         for status_field in STATUS_FIELDS:
             for item in status.get(status_field) or ():
                 container_id = (item.get("containerID") or "").split("://", 1)[-1]
@@ -134,7 +135,7 @@ def _name_container(
 
 def cgroups_of(recorded: dict[str, Any], pods: list[dict]) -> list[Cgroup]:
     """Every recorded cgroup, parents first, named after the pod and container in it."""
-    by_uid = {(p.get("metadata") or {}).get("uid", ""): p for p in pods}
+    by_uid = {uid_of(p): p for p in pods}
     containers = _containers_by_id(pods)
     cgroups: dict[str, Cgroup] = {}
     for path, files in sorted((recorded.get("nodes") or {}).items()):
@@ -181,7 +182,7 @@ def _escape(value: str) -> str:
 
 
 def _labels(cgroup: Cgroup) -> str:
-    meta = (cgroup.pod or {}).get("metadata") or {}
+    meta = meta_of(cgroup.pod)
     labels = (
         ("container", cgroup.container),
         ("id", cgroup.id),
@@ -258,15 +259,15 @@ def _stats(cgroup: Cgroup, now: str, pressure: bool) -> dict[str, Any]:
 
 def summary(node: dict, cgroups: list[Cgroup], version: Any) -> dict[str, Any]:
     now, pressure = now_rfc3339(), version == 2
-    started = (node.get("metadata") or {}).get("creationTimestamp", now)
-    capacity = memory_bytes(((node.get("status") or {}).get("capacity") or {}).get("memory", "0"))
+    started = meta_of(node).get("creationTimestamp", now)
+    capacity = memory_bytes((status_of(node).get("capacity") or {}).get("memory", "0"))
     kubepods = next((c for c in cgroups if c.pod is None and c.id.count("/") == 1), None)
     pods_stats = _stats(kubepods, now, pressure) if kubepods else {}
     pods = []
     for cgroup in cgroups:
         if cgroup.pod is None or cgroup.is_container:
             continue
-        meta, status = cgroup.pod["metadata"], cgroup.pod.get("status") or {}
+        meta, status = cgroup.pod["metadata"], status_of(cgroup.pod)
         containers = [
             {
                 "name": c.container,
@@ -285,7 +286,7 @@ def summary(node: dict, cgroups: list[Cgroup], version: Any) -> dict[str, Any]:
     usage = kubepods.usage if kubepods else 0
     return {
         "node": {
-            "nodeName": (node.get("metadata") or {}).get("name", ""),
+            "nodeName": name_of(node),
             "systemContainers": [{"name": "pods", "startTime": started, **pods_stats}],
             "startTime": started,
             "cpu": pods_stats.get("cpu", {"time": now, "usageNanoCores": 0}),
@@ -299,7 +300,7 @@ def summary(node: dict, cgroups: list[Cgroup], version: Any) -> dict[str, Any]:
 
 
 def _on_node(node: str):
-    return lambda pod: (pod.get("spec") or {}).get("nodeName") == node
+    return lambda pod: spec_of(pod).get("nodeName") == node
 
 
 def _unreachable(node: str) -> ApiError:

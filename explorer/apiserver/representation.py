@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from explorer.lib.objects import meta_of, resource_version_of
 from explorer.lib.resources import Resource
 
 from .negotiation import METADATA, TABLE, Wanted
@@ -14,7 +15,7 @@ def partial(obj: dict, version: str = "v1") -> dict:
     return {
         "kind": "PartialObjectMetadata",
         "apiVersion": f"meta.k8s.io/{version}",
-        "metadata": obj.get("metadata") or {},
+        "metadata": meta_of(obj),
     }
 
 
@@ -82,7 +83,7 @@ def collection(
 def single(resource: Resource, obj: dict, wanted: Wanted, include: str, now: float) -> dict:
     """The body of a get response in the representation asked for."""
     if wanted.form == TABLE:
-        rv = (obj.get("metadata") or {}).get("resourceVersion", "")
+        rv = resource_version_of(obj) or ""
         return table(resource.kind, [obj], {"resourceVersion": rv}, include, now, wanted.version)
     if wanted.form == METADATA:
         return partial(obj, wanted.version)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from explorer.lib.objects import spec_of
 from explorer.lib.resources import RESOURCES
 
 from .discovery_documents import AUTHORIZATION_GROUP, REVIEWS, SUBRESOURCES
@@ -20,7 +21,7 @@ NON_RESOURCE_URLS = [
 
 
 def access_review(policy: Policy, review: dict) -> dict:
-    spec = review.get("spec") or {}
+    spec = spec_of(review)
     attributes = spec.get("resourceAttributes")
     if attributes is None:
         non_resource = spec.get("nonResourceAttributes") or {}
@@ -48,7 +49,7 @@ def access_review(policy: Policy, review: dict) -> dict:
 
 
 def rules_review(policy: Policy, review: dict) -> dict:
-    spec = review.get("spec") or {}
+    spec = spec_of(review)
     namespace = spec.get("namespace", "")
     grouped: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for resource in RESOURCES:

@@ -10,6 +10,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from explorer.lib.objects import labels_of, status_of
+from explorer.lib.text import split_top_level
+
 from .status import bad_request
 
 Matcher = Callable[[dict], bool]
@@ -42,24 +45,9 @@ _EQ_RE = re.compile(r"^\s*(?P<key>[^\s!=(),]+)\s*(?P<op>==|=|!=)\s*(?P<value>[^\
 _EXISTS_RE = re.compile(r"^\s*(?P<neg>!?)\s*(?P<key>[^\s!=(),]+)\s*$")
 
 
-def _split_terms(text: str) -> list[str]:
-    """Split on commas that are not inside `( … )`."""
-    terms, depth, start = [], 0, 0
-    for i, char in enumerate(text):
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "," and depth == 0:
-            terms.append(text[start:i])
-            start = i + 1
-    terms.append(text[start:])
-    return [t for t in terms if t.strip()]
-
-
 def parse_label_selector(text: str) -> list[LabelRequirement]:
     requirements = []
-    for term in _split_terms(text or ""):
+    for term in split_top_level(text or ""):
         if m := _SET_RE.match(term):
             values = frozenset(v.strip() for v in m["values"].split(",") if v.strip())
             requirements.append(LabelRequirement(m["key"], m["op"], values))
@@ -79,7 +67,7 @@ def label_matcher(text: str | None) -> Matcher:
         return match_all
 
     def matches(obj: dict) -> bool:
-        labels = (obj.get("metadata") or {}).get("labels") or {}
+        labels = labels_of(obj)
         return all(r.matches(labels) for r in requirements)
 
     return matches
@@ -124,7 +112,7 @@ def _field_value(obj: dict, path: str) -> str:
     if path == "source":  # Events index `source` as the reporting component
         value = (obj.get("source") or {}).get("component") or obj.get("reportingComponent")
     elif path == "status.successful":
-        value = (obj.get("status") or {}).get("succeeded")
+        value = status_of(obj).get("succeeded")
     else:
         value = obj
         for part in path.split("."):
@@ -142,7 +130,7 @@ _FIELD_RE = re.compile(r"^\s*(?P<path>[^\s!=]+)\s*(?P<op>==|=|!=)\s*(?P<value>.*
 def field_matcher(text: str | None, kind: str) -> Matcher:
     terms = []
     allowed = _COMMON_FIELDS + _KIND_FIELDS.get(kind, ())
-    for term in _split_terms(text or ""):
+    for term in split_top_level(text or ""):
         m = _FIELD_RE.match(term)
         if not m:
             raise bad_request(f"invalid selector: '{text}'; can't understand '{term.strip()}'")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from explorer.lib.choices import ADDED, DELETED, MODIFIED
+from explorer.lib.objects import meta_of, namespaced_name, resource_version_of
 from explorer.lib.resources import BY_KIND, RESOURCES
 from explorer.state.cluster_state import ClusterState
 from explorer.state.redact import redact
@@ -41,13 +42,6 @@ class Page:
     resource_version: int
     last_key: str | None  # set when more items follow
     remaining: int | None  # items after this page, when cheaply known
-
-
-def key_of(obj: dict) -> str:
-    """The object's place in the key space (`ns/name`, or `name` when cluster scoped)."""
-    meta = obj.get("metadata") or {}
-    namespace = meta.get("namespace") or ""
-    return f"{namespace}/{meta.get('name', '')}" if namespace else meta.get("name", "")
 
 
 def split_key(key: str) -> tuple[str, str]:
@@ -82,7 +76,7 @@ class ApiStore:
         kind = obj.get("kind")
         if not kind:
             raise ValueError("event object has no kind")
-        key = key_of(obj)
+        key = namespaced_name(obj)
         namespace, name = split_key(key)
         with self._lock:
             old = self.state.get(kind, namespace, name)
@@ -250,7 +244,9 @@ class ApiStore:
         """Give every object of the wrapped state a version, uid, creationTimestamp and
         apiVersion; objects already carrying a numeric version keep it."""
         held = [(kind, obj) for kind in self.state.kinds() for obj in self.state.list(kind)]
-        held.sort(key=lambda item: (_KIND_ORDER.get(item[0], len(_KIND_ORDER)), key_of(item[1])))
+        held.sort(
+            key=lambda item: (_KIND_ORDER.get(item[0], len(_KIND_ORDER)), namespaced_name(item[1]))
+        )
         self._rv = max((_numeric_rv(obj) for _, obj in held), default=0)
         for kind, obj in held:
             complete = _complete(kind, obj, None)
@@ -260,28 +256,28 @@ class ApiStore:
                 complete["metadata"]["resourceVersion"] = str(self._next_rv())
             if complete != obj:
                 self.state.apply({"type": MODIFIED, "object": complete}, kind)
-            self._keys.setdefault(kind, []).append(key_of(obj))
+            self._keys.setdefault(kind, []).append(namespaced_name(obj))
         for keys in self._keys.values():
             keys.sort()
         self._history.compact(self._rv)
 
 
 def _numeric_rv(obj: dict) -> int:
-    rv = (obj.get("metadata") or {}).get("resourceVersion")
+    rv = resource_version_of(obj)
     return int(rv) if isinstance(rv, str) and rv.isdigit() else 0
 
 
 def _complete(kind: str, obj: dict, old: dict | None) -> dict:
     """A copy of `obj` with what a served object always carries, and no Secret value."""
     new = dict(obj)
-    meta = new["metadata"] = dict(obj.get("metadata") or {})
+    meta = new["metadata"] = dict(meta_of(obj))
     if isinstance(meta.get("annotations"), dict):
         meta["annotations"] = dict(meta["annotations"])
     new["kind"] = kind
     resource = BY_KIND.get(kind)
     if resource is not None:
         new.setdefault("apiVersion", resource.api_version)
-    old_meta = (old or {}).get("metadata") or {}
+    old_meta = meta_of(old)
     if not meta.get("uid"):
         meta["uid"] = old_meta.get("uid") or str(uuid.uuid4())
     if not meta.get("creationTimestamp"):
@@ -298,7 +294,7 @@ def _restamp(obj: dict, rv: int) -> dict:
 def _same_apart_from_version(new: dict, old: dict) -> bool:
     meta = new["metadata"]
     mine = meta.get("resourceVersion")
-    meta["resourceVersion"] = (old.get("metadata") or {}).get("resourceVersion")
+    meta["resourceVersion"] = resource_version_of(old)
     same = new == old
     meta["resourceVersion"] = mine
     return same

@@ -20,6 +20,7 @@ import orjson
 from aiohttp import web
 
 from explorer.lib.choices import ADDED, DELETED, MODIFIED
+from explorer.lib.objects import resource_version_of
 
 from .context import DEFAULT_WATCH_BUFFER, ServerContext, Stream
 from .history import Record
@@ -98,7 +99,7 @@ class _Encoder:
 
     def event(self, event_type: str, obj: dict) -> bytes:
         if self.wanted.form == TABLE:
-            rv = (obj.get("metadata") or {}).get("resourceVersion", "")
+            rv = resource_version_of(obj) or ""
             body = table(
                 self.target.resource.kind,
                 [obj],

@@ -17,6 +17,7 @@ import random
 from collections.abc import Callable
 from datetime import datetime
 
+from explorer.lib.objects import spec_of, status_of
 from explorer.state.cluster_state import ClusterState
 
 from .batch import job_for, job_name, job_ref, set_job_status
@@ -280,16 +281,14 @@ class DemoChurn:
 
     def _placement(self) -> Placement:
         nodes = sorted(
-            (n for n in self.state.list("Node") if not (n.get("spec") or {}).get("taints")),
+            (n for n in self.state.list("Node") if not spec_of(n).get("taints")),
             key=lambda n: n["metadata"]["name"],
         )
         node = nodes[self.count % len(nodes)]
         name = node["metadata"]["name"]
-        used = {(p.get("status") or {}).get("podIP") for p in self.state.pods_on_node(name)}
+        used = {status_of(p).get("podIP") for p in self.state.pods_on_node(name)}
         used |= {
-            (p.get("status") or {}).get("podIP")
-            for (k, _, _), p in self._overlay.items()
-            if k == "Pod" and p
+            status_of(p).get("podIP") for (k, _, _), p in self._overlay.items() if k == "Pod" and p
         }
         host_ip = next(
             a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP"

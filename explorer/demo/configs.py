@@ -52,62 +52,42 @@ def config_maps(b: DemoBuilder) -> None:
         f"  dnsDomain: cluster.local\n  podSubnet: {b.cluster_cidr}\n"
         "  serviceSubnet: 10.96.0.0/12\nproxy: {}\nscheduler: {}\n"
     )
-    ids = b.ids
-    b.add(
-        new_object(
-            "ConfigMap",
-            "coredns",
-            ids.uid(),
-            b.at(seconds=34),
-            namespace="kube-system",
-            data={"Corefile": COREFILE},
-        ),
-        new_object(
-            "ConfigMap",
+    # name, namespace, age, labels, data
+    tables: tuple[tuple[str, str, dict[str, int], dict[str, str], dict[str, str]], ...] = (
+        ("coredns", "kube-system", {"seconds": 34}, {}, {"Corefile": COREFILE}),
+        (
             "kube-proxy",
-            ids.uid(),
-            b.at(seconds=34),
-            namespace="kube-system",
-            labels={"app": "kube-proxy"},
-            data={
+            "kube-system",
+            {"seconds": 34},
+            {"app": "kube-proxy"},
+            {
                 "config.conf": kube_proxy_config(b.cluster_cidr),
                 "kubeconfig.conf": kubeconfig(server),
             },
         ),
-        new_object(
-            "ConfigMap",
-            "kubeadm-config",
-            ids.uid(),
-            b.at(seconds=30),
-            namespace="kube-system",
-            data={"ClusterConfiguration": kubeadm},
-        ),
-        new_object(
-            "ConfigMap",
-            "cluster-info",
-            ids.uid(),
-            b.at(seconds=31),
-            namespace="kube-public",
-            data={"kubeconfig": kubeconfig(server)},
-        ),
-        new_object(
-            "ConfigMap",
+        ("kubeadm-config", "kube-system", {"seconds": 30}, {}, {"ClusterConfiguration": kubeadm}),
+        ("cluster-info", "kube-public", {"seconds": 31}, {}, {"kubeconfig": kubeconfig(server)}),
+        (
             "kube-flannel-cfg",
-            ids.uid(),
-            b.at(minutes=2),
-            namespace="kube-flannel",
-            labels={"app": "flannel", "k8s-app": "flannel", "tier": "node"},
-            data={
+            "kube-flannel",
+            {"minutes": 2},
+            {"app": "flannel", "k8s-app": "flannel", "tier": "node"},
+            {
                 "cni-conf.json": FLANNEL_CNI_CONF,
                 "net-conf.json": flannel_net_conf(b.cluster_cidr),
             },
         ),
-        new_object(
-            "ConfigMap",
-            "web-config",
-            ids.uid(),
-            b.at(days=3),
-            namespace="shop",
-            data={"default.conf": WEB_CONF},
-        ),
+        ("web-config", "shop", {"days": 3}, {}, {"default.conf": WEB_CONF}),
     )
+    for name, namespace, age, labels, data in tables:
+        b.add(
+            new_object(
+                "ConfigMap",
+                name,
+                b.ids.uid(),
+                b.at(**age),
+                namespace=namespace,
+                labels=labels or None,
+                data=data,
+            )
+        )

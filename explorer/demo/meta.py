@@ -9,6 +9,12 @@ from explorer.lib.resources import for_kind
 from .clock import ts
 
 
+def set_fields(fields: dict, always: frozenset[str] = frozenset()) -> dict:
+    """`fields` without the unset ones (empty or None), but for those in `always`: an object as
+    the API stores it, where an unset field is left out rather than null."""
+    return {key: value for key, value in fields.items() if value or key in always}
+
+
 def new_object(
     kind: str,
     name: str,
@@ -56,22 +62,6 @@ def owner_ref(owner: dict, controller: bool = True, block: bool = True) -> dict:
     if block:
         ref["blockOwnerDeletion"] = True
     return ref
-
-
-def name_of(obj: dict) -> str:
-    return obj["metadata"]["name"]
-
-
-def namespace_of(obj: dict) -> str:
-    return obj["metadata"].get("namespace") or ""
-
-
-def uid_of(obj: dict) -> str:
-    return obj["metadata"]["uid"]
-
-
-def labels_of(obj: dict) -> dict:
-    return obj["metadata"].get("labels") or {}
 
 
 def selector_matches(selector: dict | None, labels: dict) -> bool:

@@ -248,57 +248,57 @@ def _b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
+# name, namespace, age, type, data (in clear; stored base64-encoded as the API serves it)
+_SECRETS: tuple[tuple[str, str, dict[str, int], str, dict[str, str]], ...] = (
+    (
+        "db-credentials",
+        "shop",
+        {"days": 3},
+        "Opaque",
+        {"password": "demo-only-not-a-secret", "username": "shop"},
+    ),
+    (
+        "shop-tls",
+        "shop",
+        {"days": 3},
+        "kubernetes.io/tls",
+        {"tls.crt": "-----BEGIN CERTIFICATE-----\n", "tls.key": "-----BEGIN PRIVATE KEY-----\n"},
+    ),
+    (
+        "csi-rbd-secret",
+        "ceph-csi-rbd",
+        {"hours": 2},
+        "Opaque",
+        {"userID": "kubernetes", "userKey": "AQDemoOnlyKeyxxxxxxxxxxxxxxxxxxxx=="},
+    ),
+    (
+        "bootstrap-token-abcdef",
+        "kube-system",
+        {"seconds": 30},
+        "bootstrap.kubernetes.io/token",
+        {
+            "token-id": "abcdef",
+            "token-secret": "0123456789abcdef",
+            "usage-bootstrap-authentication": "true",
+        },
+    ),
+)
+
+
 def secrets(b: DemoBuilder) -> None:
     """Secrets with values in `data`, as an API would return them: the state must drop them."""
-    ids = b.ids
-    b.add(
-        new_object(
-            "Secret",
-            "db-credentials",
-            ids.uid(),
-            b.at(days=3),
-            namespace="shop",
-            type="Opaque",
-            data={"password": _b64("demo-only-not-a-secret"), "username": _b64("shop")},
-        ),
-        new_object(
-            "Secret",
-            "shop-tls",
-            ids.uid(),
-            b.at(days=3),
-            namespace="shop",
-            type="kubernetes.io/tls",
-            data={
-                "tls.crt": _b64("-----BEGIN CERTIFICATE-----\n"),
-                "tls.key": _b64("-----BEGIN PRIVATE KEY-----\n"),
-            },
-        ),
-        new_object(
-            "Secret",
-            "csi-rbd-secret",
-            ids.uid(),
-            b.at(hours=2),
-            namespace="ceph-csi-rbd",
-            type="Opaque",
-            data={
-                "userID": _b64("kubernetes"),
-                "userKey": _b64("AQDemoOnlyKeyxxxxxxxxxxxxxxxxxxxx=="),
-            },
-        ),
-        new_object(
-            "Secret",
-            "bootstrap-token-abcdef",
-            ids.uid(),
-            b.at(seconds=30),
-            namespace="kube-system",
-            type="bootstrap.kubernetes.io/token",
-            data={
-                "token-id": _b64("abcdef"),
-                "token-secret": _b64("0123456789abcdef"),
-                "usage-bootstrap-authentication": _b64("true"),
-            },
-        ),
-    )
+    for name, namespace, age, kind, data in _SECRETS:
+        b.add(
+            new_object(
+                "Secret",
+                name,
+                b.ids.uid(),
+                b.at(**age),
+                namespace=namespace,
+                type=kind,
+                data={key: _b64(value) for key, value in data.items()},
+            )
+        )
 
 
 def priority_classes(b: DemoBuilder) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from explorer.lib.objects import status_of
+
 from .clock import ts
 from .ids import Ids
 from .meta import new_object, owner_ref, selector_matches
@@ -90,7 +92,7 @@ def selected_pods(svc: dict, pods: list[dict]) -> list[dict]:
 
 
 def _in_endpoints(pod: dict, include_terminating: bool) -> bool:
-    status = pod.get("status") or {}
+    status = status_of(pod)
     if not status.get("podIP"):
         return False
     if not include_terminating and pod["metadata"].get("deletionTimestamp"):
@@ -199,31 +201,24 @@ def _slice(
     if previous is not None:
         if previous.get("endpoints") == (endpoints or None) and previous.get("ports") == ports:
             return previous
-        obj = new_object(
-            "EndpointSlice",
-            previous["metadata"]["name"],
-            previous["metadata"]["uid"],
-            when,
-            namespace=svc["metadata"]["namespace"],
-            labels=labels,
-            annotations={"endpoints.kubernetes.io/last-change-trigger-time": ts(when)},
-            owners=[owner_ref(svc)],
-            generate_name=f"{name}-",
-        )
+        slice_name, uid = previous["metadata"]["name"], previous["metadata"]["uid"]
+    else:
+        slice_name, uid = f"{name}-{ids.suffix()}", ids.uid()
+    obj = new_object(
+        "EndpointSlice",
+        slice_name,
+        uid,
+        when,
+        namespace=svc["metadata"]["namespace"],
+        labels=labels,
+        annotations={"endpoints.kubernetes.io/last-change-trigger-time": ts(when)},
+        owners=[owner_ref(svc)],
+        generate_name=f"{name}-",
+    )
+    if previous is not None:
         obj["metadata"]["creationTimestamp"] = previous["metadata"]["creationTimestamp"]
         obj["metadata"]["generation"] = previous["metadata"].get("generation", 1) + 1
     else:
-        obj = new_object(
-            "EndpointSlice",
-            f"{name}-{ids.suffix()}",
-            ids.uid(),
-            when,
-            namespace=svc["metadata"]["namespace"],
-            labels=labels,
-            annotations={"endpoints.kubernetes.io/last-change-trigger-time": ts(when)},
-            owners=[owner_ref(svc)],
-            generate_name=f"{name}-",
-        )
         obj["metadata"]["generation"] = 1
     obj["addressType"] = "IPv4"
     obj["endpoints"] = endpoints or None

@@ -18,7 +18,7 @@ from explorer.lib.quantities import cpu_millicores, memory_bytes
 
 from .clock import seconds, ts
 from .ids import Ids, image_id
-from .meta import new_object
+from .meta import new_object, set_fields
 
 SA_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"
 DEFAULT_TOLERATIONS = [
@@ -35,6 +35,21 @@ DEFAULT_TOLERATIONS = [
         "tolerationSeconds": 300,
     },
 ]
+
+
+# what a container always carries, even empty
+_ALWAYS_IN_CONTAINER = frozenset(("image", "imagePullPolicy", "name", "resources"))
+# what a pod spec always carries, even empty (the others are left out when unset, as the API does)
+_ALWAYS_IN_POD_SPEC = frozenset(
+    (
+        "containers",
+        "dnsPolicy",
+        "restartPolicy",
+        "schedulerName",
+        "securityContext",
+        "terminationGracePeriodSeconds",
+    )
+)
 
 
 def container(
@@ -55,43 +70,33 @@ def container(
     host_ports: bool = False,
 ) -> dict:
     """A container as stored: with imagePullPolicy and termination message defaults."""
-    spec: dict = {}
-    if args:
-        spec["args"] = args
-    if command:
-        spec["command"] = command
-    if env:
-        spec["env"] = env
-    spec["image"] = image
-    spec["imagePullPolicy"] = pull
-    if liveness:
-        spec["livenessProbe"] = liveness
-    spec["name"] = name
-    if ports:
-        spec["ports"] = [
-            {
-                "containerPort": port,
-                **({"hostPort": port} if host_ports else {}),
-                "name": pname,
-                "protocol": proto,
-            }
-            for pname, port, proto in ports
-        ]
-    if readiness:
-        spec["readinessProbe"] = readiness
-    resources: dict = {}
-    if limits:
-        resources["limits"] = limits
-    if requests:
-        resources["requests"] = requests
-    spec["resources"] = resources
-    if security:
-        spec["securityContext"] = security
-    spec["terminationMessagePath"] = "/dev/termination-log"
-    spec["terminationMessagePolicy"] = "File"
-    if mounts:
-        spec["volumeMounts"] = mounts
-    return spec
+    return set_fields(
+        {
+            "args": args,
+            "command": command,
+            "env": env,
+            "image": image,
+            "imagePullPolicy": pull,
+            "livenessProbe": liveness,
+            "name": name,
+            "ports": [
+                {
+                    "containerPort": port,
+                    **({"hostPort": port} if host_ports else {}),
+                    "name": pname,
+                    "protocol": proto,
+                }
+                for pname, port, proto in ports
+            ],
+            "readinessProbe": readiness,
+            "resources": set_fields({"limits": limits, "requests": requests}),
+            "securityContext": security,
+            "terminationMessagePath": "/dev/termination-log",
+            "terminationMessagePolicy": "File",
+            "volumeMounts": mounts,
+        },
+        always=_ALWAYS_IN_CONTAINER,
+    )
 
 
 def http_probe(path: str, port: int | str, period: int = 10, delay: int = 0) -> dict:
@@ -123,30 +128,26 @@ def pod_template(
     annotations: dict | None = None,
     affinity: dict | None = None,
 ) -> dict:
-    spec: dict = {}
-    if affinity:
-        spec["affinity"] = affinity
-    spec["containers"] = containers
-    spec["dnsPolicy"] = dns_policy
-    if host_network:
-        spec["hostNetwork"] = True
-    if init_containers:
-        spec["initContainers"] = init_containers
-    if node_selector:
-        spec["nodeSelector"] = node_selector
-    if priority_class:
-        spec["priorityClassName"] = priority_class
-    spec["restartPolicy"] = restart_policy
-    spec["schedulerName"] = "default-scheduler"
-    spec["securityContext"] = security_context or {}
-    if service_account:
-        spec["serviceAccount"] = service_account
-        spec["serviceAccountName"] = service_account
-    spec["terminationGracePeriodSeconds"] = grace
-    if tolerations:
-        spec["tolerations"] = tolerations
-    if volumes:
-        spec["volumes"] = volumes
+    spec = set_fields(
+        {
+            "affinity": affinity,
+            "containers": containers,
+            "dnsPolicy": dns_policy,
+            "hostNetwork": host_network or None,
+            "initContainers": init_containers,
+            "nodeSelector": node_selector,
+            "priorityClassName": priority_class,
+            "restartPolicy": restart_policy,
+            "schedulerName": "default-scheduler",
+            "securityContext": security_context or {},
+            "serviceAccount": service_account,
+            "serviceAccountName": service_account,
+            "terminationGracePeriodSeconds": grace,
+            "tolerations": tolerations,
+            "volumes": volumes,
+        },
+        always=_ALWAYS_IN_POD_SPEC,
+    )
     metadata: dict = {}
     if annotations:
         metadata["annotations"] = annotations

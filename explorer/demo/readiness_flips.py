@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from explorer.lib.objects import status_of
 from explorer.state.cluster_state import ClusterState
 
 from .pods import copy
@@ -67,7 +68,7 @@ def flip_at_rate(
 
 
 def _flippable(pod: dict) -> bool:
-    status = pod.get("status") or {}
+    status = status_of(pod)
     return status.get("phase") == "Running" and bool(status.get("containerStatuses"))
 
 

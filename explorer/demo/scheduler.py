@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from explorer.lib.objects import status_of
 from explorer.lib.quantities import cpu_millicores, memory_bytes
 
 from .pods import pod_requests
@@ -38,7 +39,7 @@ def filter_reasons(pod: dict, node: dict, pods_on_node: list[dict]) -> tuple[lis
     wanted = pod_requests(spec)
     free = _allocatable(node)
     for other in pods_on_node:
-        if (other.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+        if status_of(other).get("phase") in ("Succeeded", "Failed"):
             continue
         for res, value in pod_requests(other["spec"]).items():
             free[res] = free.get(res, 0) - value

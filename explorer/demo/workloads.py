@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from explorer.lib.objects import status_of
+
 from .builder import DemoBuilder
 from .clock import parse_ts, seconds, ts
 from .events import pod_start_events, recorded_event
@@ -212,7 +214,7 @@ def set_replicaset_status(rs: dict, pods: list[dict]) -> None:
 def set_deployment_status(
     deploy: dict, new_rs: dict, when: datetime, old_replicas: int = 0, old_ready: int = 0
 ) -> None:
-    rs_status = new_rs.get("status") or {}
+    rs_status = status_of(new_rs)
     ready = rs_status.get("readyReplicas", 0) + old_ready
     replicas = rs_status.get("replicas", 0) + old_replicas
     wanted = deploy["spec"]["replicas"]
@@ -255,7 +257,7 @@ def set_deployment_status(
 
 
 def is_ready(pod: dict) -> bool:
-    for cond in (pod.get("status") or {}).get("conditions") or ():
+    for cond in status_of(pod).get("conditions") or ():
         if cond.get("type") == "Ready":
             return cond.get("status") == "True"
     return False

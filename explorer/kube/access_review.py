@@ -13,6 +13,7 @@ from typing import Any
 
 from kubernetes.client import ApiClient
 
+from explorer.lib.objects import status_of
 from explorer.lib.resources import RESOURCES, Resource
 
 from .transport import JSON, METADATA_LIST, ApiError, get_json, request_json
@@ -62,7 +63,7 @@ def _review(api_client: ApiClient, resource: Resource) -> Access:
             if error.forbidden or error.not_found or error.code == 405:
                 raise _ReviewsUnavailable from None
             raise
-        review = status.get("status") or {}
+        review = status_of(status)
         if not review.get("allowed"):
             because = review.get("reason") or review.get("evaluationError") or ""
             reason = f"forbidden: cannot {verb} {resource.name}"

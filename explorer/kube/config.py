@@ -8,7 +8,7 @@ as ONE line naming the file and the problem (`KubeConfigError`), never a traceba
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -150,6 +150,28 @@ def kubeconfig_paths(path: str | None = None, environ: Mapping[str, str] = os.en
     return [os.path.expanduser(p) for p in spec.split(ENV_KUBECONFIG_PATH_SEPARATOR) if p]
 
 
+def kubeconfig_exists(path: str | None = None, environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether a file of the kubeconfig list (`path`, else `KUBECONFIG`, else ~/.kube/config)
+    exists: when none does, a process in a pod uses its service account instead."""
+    return any(os.path.exists(p) for p in kubeconfig_paths(path, environ))
+
+
+def connect_all(
+    kubeconfig: Kubeconfig, skipped: Callable[[str, KubeConfigError], object]
+) -> list[Cluster]:
+    """A connection to every context of `kubeconfig`. A context that cannot be used is told to
+    `skipped` (its name and why) and left out; KubeConfigError when none can be used."""
+    clusters = []
+    for context in kubeconfig.contexts:
+        try:
+            clusters.append(kubeconfig.connect(context))
+        except KubeConfigError as error:
+            skipped(context, error)
+    if not clusters:
+        raise KubeConfigError(f"{kubeconfig.source}: no usable context")
+    return clusters
+
+
 def load_kubeconfig(path: str | None = None, environ: Mapping[str, str] = os.environ) -> Kubeconfig:
     """Read and check every file; files of a list that do not exist are skipped, as by kubectl."""
     paths = kubeconfig_paths(path, environ)
@@ -195,7 +217,7 @@ def connect_to(cluster: str) -> Cluster:
     """A connection of this process's own to `cluster`: its kubeconfig context, or the service
     account when running in the cluster (KubeConfigError when neither is that cluster). The
     caller closes its api_client."""
-    if any(os.path.exists(path) for path in kubeconfig_paths()):
+    if kubeconfig_exists():
         kubeconfig = load_kubeconfig()
         if cluster not in kubeconfig.contexts:
             raise KubeConfigError(f"cluster {cluster!r} is not a context of {kubeconfig.source}")

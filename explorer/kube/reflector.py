@@ -21,6 +21,7 @@ import urllib3
 from kubernetes.client import ApiClient
 
 from explorer.lib.gc_pause import gc_paused
+from explorer.lib.objects import meta_of, resource_version_of
 from explorer.lib.resources import Resource
 
 from .backoff import Backoff
@@ -159,7 +160,7 @@ class Reflector:
                 query = {}
                 continue
             items.extend(page.get("items") or ())
-            meta = page.get("metadata") or {}
+            meta = meta_of(page)
             token = meta.get("continue")
             if not token or not query.get("limit"):
                 break
@@ -240,7 +241,7 @@ class Reflector:
         obj = event.get("object") or {}
         if etype == "ERROR":
             raise ApiError.from_status(obj)
-        new_rv = (obj.get("metadata") or {}).get("resourceVersion") or rv
+        new_rv = resource_version_of(obj) or rv
         if etype == "BOOKMARK":
             self.resource_version = new_rv
             return new_rv

@@ -92,15 +92,10 @@ def open_request(
 
 
 def request_json(
-    api_client: ApiClient,
-    method: str,
-    path: str,
-    query: Query | None = None,
-    accept: str = JSON,
-    body: Any = None,
-    timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+    api_client: ApiClient, method: str, path: str, query: Query | None = None, **options: Any
 ) -> dict[str, Any]:
-    response = open_request(api_client, method, path, query, accept, body, timeout)
+    """`open_request` (`accept`, `body`, `timeout` as there), the response read as JSON."""
+    response = open_request(api_client, method, path, query, **options)
     try:
         return orjson.loads(read_all(response))
     except orjson.JSONDecodeError as error:
@@ -114,7 +109,7 @@ def get_json(
     accept: str = JSON,
     timeout: tuple[float, float] = DEFAULT_TIMEOUT,
 ) -> dict[str, Any]:
-    return request_json(api_client, "GET", path, query, accept, timeout=timeout)
+    return request_json(api_client, "GET", path, query, accept=accept, timeout=timeout)
 
 
 def read_all(response: urllib3.BaseHTTPResponse) -> bytes:

@@ -18,6 +18,8 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from explorer.lib.objects import spec_of
+
 from .quantities import QuantityError, format_bytes, format_millicores, parse_quantity
 
 GUARANTEED = "Guaranteed"
@@ -51,7 +53,7 @@ def pod_qos_class(pod: dict) -> str:
 
 def explain_pod_qos(pod: dict) -> QosVerdict:
     """The QoS class the kubelet derives for this pod, with the reasons in words."""
-    spec = pod.get("spec") or {}
+    spec = spec_of(pod)
     pod_level = _amounts("the pod's spec.resources", spec.get("resources"))
     if pod_level.requests or pod_level.limits:
         return _verdict(

@@ -5,7 +5,9 @@ through `nodes/proxy`, then the recorded tree."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import ExitStack
+from typing import Protocol
 
 from kubernetes.client import ApiClient
 
@@ -14,6 +16,7 @@ from explorer.probes.exec_probe import ExecProbe
 from explorer.probes.proxy_probe import ProxyCgroupProbe
 from explorer.state.node_facts import (
     CGROUP_FACTS,
+    FACTS,
     NodeFacts,
     ProbeName,
     one_line,
@@ -23,6 +26,10 @@ from explorer.state.node_facts import (
 
 from .node_sources import api_client, source_of
 from .recorded_probe import RecordedProbe
+
+
+class _Probe(Protocol):
+    def collect(self, node: str) -> NodeFacts: ...
 
 
 class Agentless:
@@ -43,44 +50,41 @@ class Agentless:
 
     def collect(self, node: str, why: str) -> NodeFacts:
         """`why`: why the agent did not answer, the first of the reasons if nothing does."""
-        reasons = [why]
-        tried: ProbeName = "exec"
-        client = self._connection()
-        if client is None:
-            reasons.append(f"exec: {self._unusable}")
-        else:
-            collected = ExecProbe(client).collect(node)
-            if reached(collected):
-                return collected
-            reasons.append(f"exec: {_reason(collected)}")
-        source = source_of(self.cluster)
-        if source.recorded is not None:
-            tried = "recorded"
-            collected = RecordedProbe(source.recorded(), source.recorded_at).collect(node)
-            if reached(collected):
-                return collected
-            reasons.append(f"recorded: {_reason(collected)}")
-        return unreadable(node, tried, "; ".join(reasons))
+        return self._first_reached(node, [why], "exec", ExecProbe, FACTS, blame_recorded=True)
 
     def cgroups(self, node: str) -> NodeFacts:
         """The node's `cgroups` fact alone (an error for it when neither way reaches it)."""
-        reasons = []
+        return self._first_reached(node, [], "proxy", ProxyCgroupProbe, CGROUP_FACTS)
+
+    def _first_reached(
+        self,
+        node: str,
+        reasons: list[str],
+        way: ProbeName,
+        probe: Callable[[ApiClient], _Probe],
+        facts: tuple[str, ...],
+        *,
+        blame_recorded: bool = False,
+    ) -> NodeFacts:
+        """`way` through the API server (`probe`), then the recorded facts; else an unreadable
+        node, named after `way` (or the recorded probe, if tried and `blame_recorded`)."""
         client = self._connection()
         if client is None:
-            reasons.append(f"proxy: {self._unusable}")
+            reasons.append(f"{way}: {self._unusable}")
         else:
-            collected = ProxyCgroupProbe(client).collect(node)
+            collected = probe(client).collect(node)
             if reached(collected):
                 return collected
-            reasons.append(f"proxy: {_reason(collected)}")
+            reasons.append(f"{way}: {_reason(collected)}")
+        tried = way
         source = source_of(self.cluster)
         if source.recorded is not None:
-            recorded = RecordedProbe(source.recorded(), source.recorded_at, CGROUP_FACTS)
-            collected = recorded.collect(node)
+            tried = "recorded" if blame_recorded else way
+            collected = RecordedProbe(source.recorded(), source.recorded_at, facts).collect(node)
             if reached(collected):
                 return collected
             reasons.append(f"recorded: {_reason(collected)}")
-        return unreadable(node, "proxy", "; ".join(reasons), CGROUP_FACTS)
+        return unreadable(node, tried, "; ".join(reasons), facts)
 
     def _connection(self) -> ApiClient | None:
         if self._client is None and not self._unusable:

@@ -17,6 +17,7 @@ from kubernetes.client import ApiClient
 
 from explorer.kube.pod_exec import DEFAULT_TIMEOUT, ExecResult, run_in_pod
 from explorer.kube.transport import ApiError, get_json
+from explorer.lib.objects import meta_of, status_of
 from explorer.state.node_facts import (
     COMMANDS,
     NodeFacts,
@@ -72,8 +73,8 @@ class ExecProbe:
             {"labelSelector": self.selector, "fieldSelector": f"spec.nodeName={node}"},
         )
         for pod in listed.get("items") or ():
-            meta = pod.get("metadata") or {}
-            running = (pod.get("status") or {}).get("phase") == "Running"
+            meta = meta_of(pod)
+            running = status_of(pod).get("phase") == "Running"
             if running and not meta.get("deletionTimestamp"):
                 return str(meta.get("name"))
         return None

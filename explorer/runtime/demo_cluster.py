@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from explorer.apiserver import ApiServer, ApiStore
+from explorer.lib.objects import name_of, spec_of
 from explorer.state.cluster_state import ClusterState
 
 DEMO_CONTEXT = "demo"
@@ -24,11 +25,11 @@ def touched_nodes(events: list[dict]) -> set[str]:
     for event in events:
         obj = event.get("object") or {}
         if obj.get("kind") == "Pod":
-            node = (obj.get("spec") or {}).get("nodeName")
+            node = spec_of(obj).get("nodeName")
             if node:
                 nodes.add(node)
         elif obj.get("kind") == "Node":
-            nodes.add((obj.get("metadata") or {}).get("name", ""))
+            nodes.add(name_of(obj))
     return nodes - {""}
 
 

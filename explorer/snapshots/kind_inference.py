@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from explorer.lib.objects import meta_of, namespace_of
 from explorer.lib.resources import BY_KIND, BY_PLURAL
 
 # Kinds that one apiVersion group does not pin down alone.
@@ -28,7 +29,7 @@ def infer_kind(obj: dict, list_kind: str | None = None) -> str | None:
 
 
 def _kind_from_self_link(obj: dict) -> str | None:
-    link = (obj.get("metadata") or {}).get("selfLink")
+    link = meta_of(obj).get("selfLink")
     if not isinstance(link, str):
         return None
     parts = link.strip("/").split("/")
@@ -66,7 +67,7 @@ def _in_group(kind: str, group: str) -> bool:
 
 def _scoped(kind: str, obj: dict) -> str:
     """Role/ClusterRole and RoleBinding/ClusterRoleBinding differ only in having a namespace."""
-    if kind in ("Role", "RoleBinding") and not (obj.get("metadata") or {}).get("namespace"):
+    if kind in ("Role", "RoleBinding") and not namespace_of(obj):
         return f"Cluster{kind}"
     return kind
 

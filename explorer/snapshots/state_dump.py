@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from explorer.state.cluster_state import ClusterState, key_of
+from explorer.lib.objects import key_of
+from explorer.state.cluster_state import ClusterState
 
 
 class StateDump(TypedDict):

@@ -14,13 +14,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from explorer.lib.choices import ADDED, BOOKMARK, DELETED, MODIFIED
+from explorer.lib.objects import (
+    Key,
+    controller_reference,
+    key_of,
+    labels_of,
+    owner_references,
+    resource_version_of,
+    spec_of,
+    uid_of,
+)
 from explorer.lib.resources import BY_KIND
 
 from .redact import redact
 
 log = logging.getLogger(__name__)
 
-Key = tuple[str, str]  # (namespace or "", name)
 Ref = tuple[str, str, str]  # (kind, namespace or "", name)
 
 
@@ -36,15 +45,6 @@ class Change:
     @property
     def ref(self) -> Ref:
         return (self.kind, self.namespace, self.name)
-
-
-def key_of(obj: dict) -> Key:
-    meta = obj.get("metadata") or {}
-    return (meta.get("namespace") or "", meta.get("name") or "")
-
-
-def uid_of(obj: dict) -> str:
-    return (obj.get("metadata") or {}).get("uid") or ""
 
 
 class ClusterState:
@@ -139,7 +139,7 @@ class ClusterState:
 
     def volume_for_claim(self, namespace: str, name: str) -> dict | None:
         claim = self.get("PersistentVolumeClaim", namespace, name)
-        volume_name = ((claim or {}).get("spec") or {}).get("volumeName")
+        volume_name = spec_of(claim).get("volumeName")
         if volume_name:
             return self.get("PersistentVolume", "", volume_name)
         bound = self._volume_by_claim.get((namespace, name))
@@ -147,13 +147,13 @@ class ClusterState:
 
     def claim_for_volume(self, name: str) -> dict | None:
         pv = self.get("PersistentVolume", "", name)
-        ref = ((pv or {}).get("spec") or {}).get("claimRef") or {}
+        ref = spec_of(pv).get("claimRef") or {}
         return self.get("PersistentVolumeClaim", ref.get("namespace", ""), ref.get("name", ""))
 
     def storage_class_for_volume(self, name: str) -> dict | None:
         """The StorageClass a PersistentVolume names (None if it names none, or one not held)."""
         pv = self.get("PersistentVolume", "", name)
-        class_name = ((pv or {}).get("spec") or {}).get("storageClassName")
+        class_name = spec_of(pv).get("storageClassName")
         return self.get("StorageClass", "", class_name) if class_name else None
 
     def namespace_objects(self, namespace: str) -> list[dict]:
@@ -176,7 +176,7 @@ class ClusterState:
         kind = kind or obj.get("kind")
         if not kind:
             raise ValueError("event object has no kind and none was given")
-        version = (obj.get("metadata") or {}).get("resourceVersion")
+        version = resource_version_of(obj)
         if version:
             self.resource_versions[kind] = str(version)
         if etype == BOOKMARK or not _take(kind, obj):
@@ -246,7 +246,7 @@ class ClusterState:
         if key[0]:
             self._by_namespace[key[0]].add((kind, key[1]))
         if kind == "Pod":
-            node = (obj.get("spec") or {}).get("nodeName")
+            node = spec_of(obj).get("nodeName")
             if node:
                 self._pods_by_node[node].add(key)
         elif kind == "PersistentVolume":
@@ -254,9 +254,7 @@ class ClusterState:
             if claim:
                 self._volume_by_claim[claim] = key[1]
         elif kind == "EndpointSlice":
-            service = ((obj.get("metadata") or {}).get("labels") or {}).get(
-                "kubernetes.io/service-name"
-            )
+            service = labels_of(obj).get("kubernetes.io/service-name")
             if service:
                 self._slices_by_service[(key[0], service)].add(key[1])
 
@@ -270,15 +268,13 @@ class ClusterState:
         if key[0]:
             _discard(self._by_namespace, key[0], (kind, key[1]))
         if kind == "Pod":
-            _discard(self._pods_by_node, (obj.get("spec") or {}).get("nodeName") or "", key)
+            _discard(self._pods_by_node, spec_of(obj).get("nodeName") or "", key)
         elif kind == "PersistentVolume":
             claim = _claim_key(obj)
             if claim and self._volume_by_claim.get(claim) == key[1]:
                 del self._volume_by_claim[claim]
         elif kind == "EndpointSlice":
-            service = ((obj.get("metadata") or {}).get("labels") or {}).get(
-                "kubernetes.io/service-name"
-            )
+            service = labels_of(obj).get("kubernetes.io/service-name")
             _discard(self._slices_by_service, (key[0], service or ""), key[1])
 
 
@@ -317,21 +313,18 @@ def _take(kind: str, obj: dict) -> bool:
 
 
 def _claim_key(pv: dict) -> Key | None:
-    ref = (pv.get("spec") or {}).get("claimRef") or {}
+    ref = spec_of(pv).get("claimRef") or {}
     return (ref.get("namespace") or "", ref["name"]) if ref.get("name") else None
 
 
 def _owner_uids(obj: dict) -> list[str]:
-    refs = (obj.get("metadata") or {}).get("ownerReferences") or ()
-    return [ref["uid"] for ref in refs if isinstance(ref, dict) and ref.get("uid")]
+    return [ref["uid"] for ref in owner_references(obj) if ref.get("uid")]
 
 
 def _controller_ref(obj: dict) -> dict | None:
-    refs = (obj.get("metadata") or {}).get("ownerReferences") or ()
-    for ref in refs:
-        if ref.get("controller"):
-            return ref
-    return refs[0] if refs else None
+    """The controller reference, else the first owner."""
+    refs = owner_references(obj)
+    return controller_reference(obj) or (refs[0] if refs else None)
 
 
 def is_known_kind(kind: str) -> bool:

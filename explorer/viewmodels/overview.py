@@ -25,34 +25,22 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import Any, TypedDict
+from typing import Any
 
+from explorer.lib.objects import meta_of, name_of, status_of
 from explorer.state.cluster_state import Change, ClusterState
 
 from .base import Params, View
 from .plotly_text import hover_lines, plotly_text
 from .pod_summary import STATE_COLOURS, PodSummary, worst
 from .pods_by_node import PodIndex
+from .sectors import Sector
 
 MAX_SECTORS = 3000
 MAX_PODS_PER_NODE = 60
 PODS, OWNERS, NAMESPACES, NODES = "pods", "owners", "namespaces", "nodes"
 UNSCHEDULED = "unscheduled"  # the id of the pseudo-node holding pods not yet on a node
 NODE_COLOUR, NODE_NOT_READY_COLOUR, NAMESPACE_COLOUR = "#e8edf3", "#f4c7c3", "#f7f7f7"
-
-
-class Sector(TypedDict, total=False):
-    parent: str
-    label: str
-    value: int
-    colour: str
-    hover: str
-    kind: str  # node, namespace, pod or pods (a folded group)
-    phase: str
-    state: str
-    ready: str
-    qos: str
-    restarts: int
 
 
 class OverviewMemo:
@@ -114,7 +102,7 @@ def detail_level(pods: PodIndex) -> str:
 def _draw_all(state: ClusterState, memo: OverviewMemo, level: str) -> None:
     memo.level = None
     memo.sectors, memo.drawn = {}, {}
-    names = {_name(node) for node in state.list("Node", "")} | memo.pods.nodes()
+    names = {name_of(node) for node in state.list("Node", "")} | memo.pods.nodes()
     for name in sorted(names):
         sectors = _node_sectors(state, name, memo.pods.pods_on(name), level)
         if sectors:
@@ -228,8 +216,8 @@ def _add_pods(sectors: dict[str, Sector], node: str, pods: list[PodSummary], lev
 
 
 def _node_sector(node: dict, pods: list[PodSummary], level: str) -> Sector:
-    meta = node.get("metadata") or {}
-    status = node.get("status") or {}
+    meta = meta_of(node)
+    status = status_of(node)
     ready = _condition(status, "Ready")
     labels = meta.get("labels") or {}
     roles = sorted(
@@ -349,10 +337,6 @@ def _condition(status: dict, kind: str) -> str:
         if isinstance(condition, dict) and condition.get("type") == kind:
             return str(condition.get("status") or "")
     return ""
-
-
-def _name(obj: dict) -> str:
-    return (obj.get("metadata") or {}).get("name") or ""
 
 
 VIEW = View(

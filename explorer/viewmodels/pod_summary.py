@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from explorer.lib.objects import meta_of, spec_of, status_of
 from explorer.lib.qos import pod_qos_class
 
 RUNNING, PENDING, SUCCEEDED, FAILED, UNKNOWN = (
@@ -52,9 +53,9 @@ class PodSummary:
 
 
 def summarise(pod: dict) -> PodSummary:
-    meta = pod.get("metadata") or {}
-    spec = pod.get("spec") or {}
-    status = pod.get("status") or {}
+    meta = meta_of(pod)
+    spec = spec_of(pod)
+    status = status_of(pod)
     statuses = [s for s in status.get("containerStatuses") or () if isinstance(s, dict)]
     init_statuses = [s for s in status.get("initContainerStatuses") or () if isinstance(s, dict)]
     phase = status.get("phase") or UNKNOWN

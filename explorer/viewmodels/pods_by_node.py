@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from explorer.state.cluster_state import ClusterState, Key, key_of
+from explorer.lib.objects import Key, key_of
+from explorer.state.cluster_state import ClusterState
 
 from .pod_summary import PodSummary, summarise
 

@@ -5,12 +5,14 @@ Kinds without a printer of their own get the default table (NAME, CREATED AT), a
 
 from __future__ import annotations
 
+from explorer.lib.objects import meta_of, name_of
+
 from . import core, platform, pods, workloads
-from .common import NAME, Column, Printer, col, meta
+from .common import NAME, Column, Printer, col
 
 DEFAULT = Printer(
     (NAME, col("Created At", "date", doc="CreationTimestamp is the time this object was created.")),
-    lambda obj, _now: [meta(obj).get("name", ""), meta(obj).get("creationTimestamp", "")],
+    lambda obj, _now: [name_of(obj), meta_of(obj).get("creationTimestamp", "")],
 )
 
 PRINTERS: dict[str, Printer] = {

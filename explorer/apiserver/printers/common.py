@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
+from explorer.lib.objects import annotations_of, meta_of, name_of, spec_of, template_spec_of
+
 from ..duration import age
 
 
@@ -41,28 +43,12 @@ IMAGES = col("Images", priority=1, doc="Images referenced by each container in t
 SELECTOR = col("Selector", priority=1, doc="The label selector of the object.")
 
 
-def meta(obj: dict) -> dict:
-    return obj.get("metadata") or {}
-
-
-def spec(obj: dict) -> dict:
-    return obj.get("spec") or {}
-
-
-def status(obj: dict) -> dict:
-    return obj.get("status") or {}
-
-
-def name(obj: dict) -> str:
-    return meta(obj).get("name", "")
-
-
 def created(obj: dict, now: float) -> str:
-    return age(meta(obj).get("creationTimestamp"), now)
+    return age(meta_of(obj).get("creationTimestamp"), now)
 
 
 def is_terminating(obj: dict) -> bool:
-    return bool(meta(obj).get("deletionTimestamp"))
+    return bool(meta_of(obj).get("deletionTimestamp"))
 
 
 def format_labels(labels: dict[str, str] | None) -> str:
@@ -105,10 +91,6 @@ def container_cells(pod_spec: dict) -> tuple[str, str]:
     )
 
 
-def template_spec(obj: dict) -> dict:
-    return (spec(obj).get("template") or {}).get("spec") or {}
-
-
 def bool_text(value: bool | None) -> str:
     """`printBoolPtr`."""
     if value is None:
@@ -140,6 +122,44 @@ def access_modes(modes: list[str] | None) -> str:
 
 
 def storage_class_of(obj: dict) -> str:
-    annotations = meta(obj).get("annotations") or {}
+    annotations = annotations_of(obj)
     beta = annotations.get("volume.beta.kubernetes.io/storage-class")
-    return beta if beta is not None else spec(obj).get("storageClassName") or ""
+    return beta if beta is not None else spec_of(obj).get("storageClassName") or ""
+
+
+def named_rows(
+    columns: tuple[Column, ...], cells: Callable[[dict, float], Cells], *, age_at: int | None = None
+) -> Printer:
+    """The usual table: NAME, then `columns` with AGE among them (before `columns[age_at]`, else
+    last). `cells(obj, now)` gives the cells of `columns`; the name and the age are added here."""
+    at = len(columns) if age_at is None else age_at
+
+    def row(obj: dict, now: float) -> Cells:
+        middle = cells(obj, now)
+        return [name_of(obj), *middle[:at], created(obj, now), *middle[at:]]
+
+    return Printer((NAME, *columns[:at], AGE, *columns[at:]), row)
+
+
+def workload_rows(
+    columns: tuple[Column, ...],
+    cells: Callable[[dict, float], Cells],
+    *,
+    pod_spec: Callable[[dict], dict] = template_spec_of,
+    selector: Callable[[dict], str] | None = None,
+) -> Printer:
+    """A workload controller's table: NAME, `columns`, AGE, then the CONTAINERS and IMAGES of its
+    pod template (`pod_spec`) and, unless `selector` is None, its SELECTOR (`selector(obj)`)."""
+    tail = (CONTAINERS, IMAGES, SELECTOR) if selector is not None else (CONTAINERS, IMAGES)
+
+    def row(obj: dict, now: float) -> Cells:
+        names, images = container_cells(pod_spec(obj))
+        extra = [selector(obj)] if selector is not None else []
+        return [*cells(obj, now), names, images, *extra]
+
+    return named_rows((*columns, *tail), row, age_at=len(columns))
+
+
+def spec_selector(obj: dict) -> str:
+    """`spec.selector` as `FormatLabelSelector` writes it."""
+    return format_label_selector(spec_of(obj).get("selector"))

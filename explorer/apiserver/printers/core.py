@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
+from explorer.lib.objects import labels_of, name_of, spec_of, status_of
+
 from ..duration import age
 from .common import (
-    AGE,
-    NAME,
     Cells,
     Printer,
     access_modes,
     col,
-    created,
     format_labels,
     is_terminating,
-    meta,
-    name,
-    spec,
-    status,
+    named_rows,
     storage_class_of,
 )
 
@@ -27,7 +23,7 @@ _ROLE_PREFIX = "node-role.kubernetes.io/"
 
 def _node_roles(node: dict) -> str:
     roles = set()
-    for key, value in (meta(node).get("labels") or {}).items():
+    for key, value in labels_of(node).items():
         if key.startswith(_ROLE_PREFIX) and key[len(_ROLE_PREFIX) :]:
             roles.add(key[len(_ROLE_PREFIX) :])
         elif key == "kubernetes.io/role" and value:
@@ -36,26 +32,24 @@ def _node_roles(node: dict) -> str:
 
 
 def _node_address(node: dict, kind: str) -> str:
-    for address in status(node).get("addresses") or ():
+    for address in status_of(node).get("addresses") or ():
         if address.get("type") == kind:
             return address.get("address", "")
     return "<none>"
 
 
-def node_cells(node: dict, now: float) -> Cells:
+def _node_cells(node: dict, _now: float) -> Cells:
     states = [
         c.get("type", "") if c.get("status") == "True" else "Not" + c.get("type", "")
-        for c in status(node).get("conditions") or ()
+        for c in status_of(node).get("conditions") or ()
         if c.get("type") == "Ready"
     ] or ["Unknown"]
-    if spec(node).get("unschedulable"):
+    if spec_of(node).get("unschedulable"):
         states.append("SchedulingDisabled")
-    info = status(node).get("nodeInfo") or {}
+    info = status_of(node).get("nodeInfo") or {}
     return [
-        name(node),
         ",".join(states),
         _node_roles(node),
-        created(node, now),
         info.get("kubeletVersion", ""),
         _node_address(node, "InternalIP"),
         _node_address(node, "ExternalIP"),
@@ -65,12 +59,10 @@ def node_cells(node: dict, now: float) -> Cells:
     ]
 
 
-NODE = Printer(
+NODE = named_rows(
     (
-        NAME,
         col("Status", doc="The status of the node"),
         col("Roles", doc="The roles of the node"),
-        AGE,
         col("Version", doc="Kubelet Version reported by the node."),
         col("Internal-IP", priority=1, doc="List of addresses reachable to the node."),
         col("External-IP", priority=1, doc="List of addresses reachable to the node."),
@@ -78,7 +70,8 @@ NODE = Printer(
         col("Kernel-Version", priority=1, doc="Kernel Version reported by the node."),
         col("Container-Runtime", priority=1, doc="ContainerRuntime Version reported by the node."),
     ),
-    node_cells,
+    _node_cells,
+    age_at=2,
 )
 
 # ---- services ----------------------------------------------------------------------------
@@ -86,7 +79,7 @@ NODE = Printer(
 
 def _load_balancer_ips(svc: dict) -> list[str]:
     seen: list[str] = []
-    for ingress in (status(svc).get("loadBalancer") or {}).get("ingress") or ():
+    for ingress in (status_of(svc).get("loadBalancer") or {}).get("ingress") or ():
         value = ingress.get("ip") or ingress.get("hostname")
         if value and value not in seen:
             seen.append(value)
@@ -94,7 +87,7 @@ def _load_balancer_ips(svc: dict) -> list[str]:
 
 
 def _external_ip(svc: dict) -> str:
-    svc_spec = spec(svc)
+    svc_spec = spec_of(svc)
     kind = svc_spec.get("type") or "ClusterIP"
     external = svc_spec.get("externalIPs") or []
     if kind in ("ClusterIP", "NodePort"):
@@ -117,33 +110,30 @@ def _ports(ports: list[dict]) -> str:
     return ",".join(pieces) or "<none>"
 
 
-def service_cells(svc: dict, now: float) -> Cells:
-    svc_spec = spec(svc)
+def _service_cells(svc: dict, _now: float) -> Cells:
+    svc_spec = spec_of(svc)
     cluster_ips = svc_spec.get("clusterIPs") or (
         [svc_spec["clusterIP"]] if svc_spec.get("clusterIP") else []
     )
     return [
-        name(svc),
         svc_spec.get("type") or "ClusterIP",
         cluster_ips[0] if cluster_ips else "<none>",
         _external_ip(svc),
         _ports(svc_spec.get("ports") or []),
-        created(svc, now),
         format_labels(svc_spec.get("selector")),
     ]
 
 
-SERVICE = Printer(
+SERVICE = named_rows(
     (
-        NAME,
         col("Type", doc="type determines how the Service is exposed."),
         col("Cluster-IP", doc="clusterIP is the IP address of the service."),
         col("External-IP", doc="externalIPs of the service."),
         col("Port(s)", doc="The list of ports that are exposed by this service."),
-        AGE,
         col("Selector", priority=1, doc="Route service traffic to pods with these labels."),
     ),
-    service_cells,
+    _service_cells,
+    age_at=4,
 )
 
 # ---- events ------------------------------------------------------------------------------
@@ -185,7 +175,7 @@ def event_cells(event: dict, now: float) -> Cells:
         (event.get("message") or "").strip(),
         first_seen,
         count,
-        name(event),
+        name_of(event),
     ]
 
 
@@ -210,34 +200,28 @@ EVENT = Printer(
 
 # ---- small core kinds --------------------------------------------------------------------
 
-NAMESPACE = Printer(
-    (NAME, col("Status", doc="The status of the namespace"), AGE),
-    lambda ns, now: [name(ns), status(ns).get("phase", ""), created(ns, now)],
+NAMESPACE = named_rows(
+    (col("Status", doc="The status of the namespace"),),
+    lambda ns, _now: [status_of(ns).get("phase", "")],
 )
 
-CONFIG_MAP = Printer(
-    (NAME, col("Data", doc="Data contains the configuration data."), AGE),
-    lambda cm, now: [
-        name(cm),
-        len(cm.get("data") or {}) + len(cm.get("binaryData") or {}),
-        created(cm, now),
-    ],
+CONFIG_MAP = named_rows(
+    (col("Data", doc="Data contains the configuration data."),),
+    lambda cm, _now: [len(cm.get("data") or {}) + len(cm.get("binaryData") or {})],
 )
 
 # The state never holds Secret values, so DATA counts whatever keys are left: 0 in practice.
-SECRET = Printer(
+SECRET = named_rows(
     (
-        NAME,
         col("Type", doc="Used to facilitate programmatic handling of secret data."),
         col("Data", doc="Number of data keys."),
-        AGE,
     ),
-    lambda s, now: [name(s), s.get("type", ""), len(s.get("data") or {}), created(s, now)],
+    lambda s, _now: [s.get("type", ""), len(s.get("data") or {})],
 )
 
-SERVICE_ACCOUNT = Printer(
-    (NAME, col("Secrets", doc="Secrets is a list of the secrets in the same namespace."), AGE),
-    lambda sa, now: [name(sa), len(sa.get("secrets") or ()), created(sa, now)],
+SERVICE_ACCOUNT = named_rows(
+    (col("Secrets", doc="Secrets is a list of the secrets in the same namespace."),),
+    lambda sa, _now: [len(sa.get("secrets") or ())],
 )
 
 
@@ -265,34 +249,31 @@ def _host_port(ip: str, port: object) -> str:
     return f"[{ip}]:{port}" if ":" in ip else f"{ip}:{port}"
 
 
-ENDPOINTS = Printer(
-    (NAME, col("Endpoints", doc="The set of all endpoints is the union of all subsets."), AGE),
-    lambda ep, now: [name(ep), _endpoints_text(ep), created(ep, now)],
+ENDPOINTS = named_rows(
+    (col("Endpoints", doc="The set of all endpoints is the union of all subsets."),),
+    lambda ep, _now: [_endpoints_text(ep)],
 )
 
 
-def pv_cells(pv: dict, now: float) -> Cells:
-    pv_spec = spec(pv)
+def _pv_cells(pv: dict, _now: float) -> Cells:
+    pv_spec = spec_of(pv)
     claim = pv_spec.get("claimRef")
     claim_text = f"{claim.get('namespace', '')}/{claim.get('name', '')}" if claim else ""
     return [
-        name(pv),
         (pv_spec.get("capacity") or {}).get("storage", "0"),
         access_modes(pv_spec.get("accessModes")),
         pv_spec.get("persistentVolumeReclaimPolicy", ""),
-        "Terminating" if is_terminating(pv) else status(pv).get("phase", ""),
+        "Terminating" if is_terminating(pv) else status_of(pv).get("phase", ""),
         claim_text,
         storage_class_of(pv),
         pv_spec.get("volumeAttributesClassName") or "<unset>",
-        status(pv).get("reason", ""),
-        created(pv, now),
+        status_of(pv).get("reason", ""),
         pv_spec.get("volumeMode") or "<unset>",
     ]
 
 
-PERSISTENT_VOLUME = Printer(
+PERSISTENT_VOLUME = named_rows(
     (
-        NAME,
         col("Capacity", doc="capacity is the description of the persistent volume's resources."),
         col("Access Modes", doc="accessModes contains all ways the volume can be mounted."),
         col("Reclaim Policy", doc="What happens to a persistent volume when released."),
@@ -303,65 +284,61 @@ PERSISTENT_VOLUME = Printer(
         col("StorageClass", doc="StorageClass of the pv"),
         col("VolumeAttributesClass", doc="VolumeAttributesClass of the pv"),
         col("Reason", doc="reason is a brief CamelCase string that describes any failure."),
-        AGE,
         col(
             "VolumeMode",
             priority=1,
             doc="volumeMode defines if a volume is a filesystem or a block.",
         ),
     ),
-    pv_cells,
+    _pv_cells,
+    age_at=8,
 )
 
 
-def pvc_cells(pvc: dict, now: float) -> Cells:
-    pvc_spec, pvc_status = spec(pvc), status(pvc)
+def _pvc_cells(pvc: dict, _now: float) -> Cells:
+    pvc_spec, pvc_status = spec_of(pvc), status_of(pvc)
     bound = bool(pvc_spec.get("volumeName"))
     return [
-        name(pvc),
         "Terminating" if is_terminating(pvc) else pvc_status.get("phase", ""),
         pvc_spec.get("volumeName", ""),
         (pvc_status.get("capacity") or {}).get("storage", "") if bound else "",
         access_modes(pvc_status.get("accessModes")) if bound else "",
         storage_class_of(pvc),
         pvc_spec.get("volumeAttributesClassName") or "<unset>",
-        created(pvc, now),
         pvc_spec.get("volumeMode") or "<unset>",
     ]
 
 
-PERSISTENT_VOLUME_CLAIM = Printer(
+PERSISTENT_VOLUME_CLAIM = named_rows(
     (
-        NAME,
         col("Status", doc="phase represents the current phase of PersistentVolumeClaim."),
         col("Volume", doc="volumeName is the binding reference to the PersistentVolume."),
         col("Capacity", doc="capacity represents the actual resources of the underlying volume."),
         col("Access Modes", doc="accessModes contains the actual access modes the volume has."),
         col("StorageClass", doc="StorageClass of the pvc"),
         col("VolumeAttributesClass", doc="VolumeAttributesClass of the pvc"),
-        AGE,
         col("VolumeMode", priority=1, doc="volumeMode defines what type of volume is required."),
     ),
-    pvc_cells,
+    _pvc_cells,
+    age_at=6,
 )
 
 
-def quota_cells(quota: dict, now: float) -> Cells:
-    hard = status(quota).get("hard") or {}
-    used = status(quota).get("used") or {}
+def _quota_cells(quota: dict, _now: float) -> Cells:
+    hard = status_of(quota).get("hard") or {}
+    used = status_of(quota).get("used") or {}
     requests, limits = [], []
     for resource in sorted(hard):
         target = limits if resource.split(".")[0] == "limits" and "." in resource else requests
         target.append(f"{resource}: {used.get(resource, '0')}/{hard[resource]}")
-    return [name(quota), created(quota, now), ", ".join(requests), ", ".join(limits)]
+    return [", ".join(requests), ", ".join(limits)]
 
 
-RESOURCE_QUOTA = Printer(
+RESOURCE_QUOTA = named_rows(
     (
-        NAME,
-        AGE,
         col("Request", doc="Request represents a minimum amount of cpu/memory."),
         col("Limit", doc="Limits control the maximum amount of cpu/memory."),
     ),
-    quota_cells,
+    _quota_cells,
+    age_at=0,
 )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from explorer.lib.objects import meta_of, name_of, spec_of, status_of
+
 from ..duration import human_duration, parse_time
-from .common import AGE, NAME, Cells, Printer, col, created, meta, spec, status
+from .common import AGE, NAME, Cells, Printer, col, created
 
 COLUMNS = (
     NAME,
@@ -89,7 +91,7 @@ def _init_containers(
 
 def pod_status_text(pod: dict) -> tuple[str, int, int, int, float | None]:
     """(STATUS, ready containers, total containers, restarts, last restart time)."""
-    pod_spec, pod_status = spec(pod), status(pod)
+    pod_spec, pod_status = spec_of(pod), status_of(pod)
     phase = pod_status.get("phase") or ""
     reason = pod_status.get("reason") or phase
     for condition in pod_status.get("conditions") or ():
@@ -117,7 +119,7 @@ def pod_status_text(pod: dict) -> tuple[str, int, int, int, float | None]:
                 tally.ready += 1
         if reason == "Completed" and has_running:
             reason = "Running" if _condition_true(pod_status, "Ready") else "NotReady"
-    if meta(pod).get("deletionTimestamp"):
+    if meta_of(pod).get("deletionTimestamp"):
         if pod_status.get("reason") == "NodeLost":
             reason = "Unknown"
         elif phase not in _TERMINAL:
@@ -130,7 +132,7 @@ def pod_cells(pod: dict, now: float) -> Cells:
     restarts_text = str(restarts)
     if restarts and last_restart is not None:
         restarts_text = f"{restarts} ({human_duration(now - last_restart)} ago)"
-    pod_spec, pod_status = spec(pod), status(pod)
+    pod_spec, pod_status = spec_of(pod), status_of(pod)
     ips = pod_status.get("podIPs") or ()
     pod_ip = (ips[0].get("ip") if ips else pod_status.get("podIP")) or "<none>"
     gates = pod_spec.get("readinessGates") or ()
@@ -140,7 +142,7 @@ def pod_cells(pod: dict, now: float) -> Cells:
         passed = sum(1 for g in gates if conditions.get(g.get("conditionType")) == "True")
         readiness = f"{passed}/{len(gates)}"
     return [
-        meta(pod).get("name", ""),
+        name_of(pod),
         f"{ready}/{total}",
         reason,
         restarts_text,
@@ -153,7 +155,7 @@ def pod_cells(pod: dict, now: float) -> Cells:
 
 
 def pod_conditions(pod: dict) -> list[dict] | None:
-    phase = status(pod).get("phase")
+    phase = status_of(pod).get("phase")
     if phase == "Succeeded":
         message = "The pod has completed successfully."
     elif phase == "Failed":

@@ -3,147 +3,93 @@ cron jobs, autoscalers and disruption budgets."""
 
 from __future__ import annotations
 
+from explorer.lib.objects import spec_of, status_of, template_spec_of
+
 from ..duration import human_duration, parse_time
 from .common import (
-    AGE,
-    CONTAINERS,
-    IMAGES,
-    NAME,
-    SELECTOR,
     Cells,
-    Printer,
     bool_text,
     col,
-    container_cells,
-    created,
     format_label_selector,
     format_labels,
     int_or_string,
     is_terminating,
-    name,
+    named_rows,
     selector_string,
-    spec,
-    status,
-    template_spec,
+    spec_selector,
+    workload_rows,
 )
 
 
-def deployment_cells(obj: dict, now: float) -> Cells:
-    st = status(obj)
-    names, images = container_cells(template_spec(obj))
+def _deployment_cells(obj: dict, _now: float) -> Cells:
+    st = status_of(obj)
     return [
-        name(obj),
-        f"{st.get('readyReplicas') or 0}/{spec(obj).get('replicas') or 0}",
+        f"{st.get('readyReplicas') or 0}/{spec_of(obj).get('replicas') or 0}",
         st.get("updatedReplicas") or 0,
         st.get("availableReplicas") or 0,
-        created(obj, now),
-        names,
-        images,
-        selector_string(spec(obj).get("selector")),
     ]
 
 
-DEPLOYMENT = Printer(
+DEPLOYMENT = workload_rows(
     (
-        NAME,
         col("Ready", doc="Number of the pod with ready state"),
         col("Up-to-date", doc="Total number of non-terminated pods with the desired template."),
         col("Available", doc="Total number of available pods."),
-        AGE,
-        CONTAINERS,
-        IMAGES,
-        SELECTOR,
     ),
-    deployment_cells,
+    _deployment_cells,
+    selector=lambda obj: selector_string(spec_of(obj).get("selector")),
 )
 
-
-def replica_set_cells(obj: dict, now: float) -> Cells:
-    st = status(obj)
-    names, images = container_cells(template_spec(obj))
-    return [
-        name(obj),
-        spec(obj).get("replicas") or 0,
-        st.get("replicas") or 0,
-        st.get("readyReplicas") or 0,
-        created(obj, now),
-        names,
-        images,
-        format_label_selector(spec(obj).get("selector")),
-    ]
-
-
-REPLICA_SET = Printer(
+REPLICA_SET = workload_rows(
     (
-        NAME,
         col("Desired", "integer", doc="Replicas is the number of desired replicas."),
         col("Current", "integer", doc="Replicas is the most recently observed number of replicas."),
         col("Ready", "integer", doc="The number of ready replicas for this replica set."),
-        AGE,
-        CONTAINERS,
-        IMAGES,
-        SELECTOR,
     ),
-    replica_set_cells,
+    lambda obj, _now: [
+        spec_of(obj).get("replicas") or 0,
+        status_of(obj).get("replicas") or 0,
+        status_of(obj).get("readyReplicas") or 0,
+    ],
+    selector=spec_selector,
+)
+
+STATEFUL_SET = workload_rows(
+    (col("Ready", doc="Number of the pod with ready state"),),
+    lambda obj, _now: [
+        f"{status_of(obj).get('readyReplicas') or 0}/{spec_of(obj).get('replicas') or 0}"
+    ],
 )
 
 
-def stateful_set_cells(obj: dict, now: float) -> Cells:
-    names, images = container_cells(template_spec(obj))
-    ready = status(obj).get("readyReplicas") or 0
+def _daemon_set_cells(obj: dict, _now: float) -> Cells:
+    st = status_of(obj)
     return [
-        name(obj),
-        f"{ready}/{spec(obj).get('replicas') or 0}",
-        created(obj, now),
-        names,
-        images,
-    ]
-
-
-STATEFUL_SET = Printer(
-    (NAME, col("Ready", doc="Number of the pod with ready state"), AGE, CONTAINERS, IMAGES),
-    stateful_set_cells,
-)
-
-
-def daemon_set_cells(obj: dict, now: float) -> Cells:
-    st = status(obj)
-    names, images = container_cells(template_spec(obj))
-    return [
-        name(obj),
         st.get("desiredNumberScheduled") or 0,
         st.get("currentNumberScheduled") or 0,
         st.get("numberReady") or 0,
         st.get("updatedNumberScheduled") or 0,
         st.get("numberAvailable") or 0,
-        format_labels(template_spec(obj).get("nodeSelector")),
-        created(obj, now),
-        names,
-        images,
-        format_label_selector(spec(obj).get("selector")),
+        format_labels(template_spec_of(obj).get("nodeSelector")),
     ]
 
 
-DAEMON_SET = Printer(
+DAEMON_SET = workload_rows(
     (
-        NAME,
         col("Desired", "integer", doc="The total number of nodes that should run the daemon pod."),
         col("Current", "integer", doc="The number of nodes running at least one daemon pod."),
         col("Ready", "integer", doc="The number of nodes with a ready daemon pod."),
         col("Up-to-date", "integer", doc="The number of nodes running the updated daemon pod."),
         col("Available", "integer", doc="The number of nodes with an available daemon pod."),
         col("Node Selector", doc="NodeSelector of the pod template."),
-        AGE,
-        CONTAINERS,
-        IMAGES,
-        SELECTOR,
     ),
-    daemon_set_cells,
+    _daemon_set_cells,
+    selector=spec_selector,
 )
 
 
 def _job_condition(obj: dict, kind: str) -> bool:
-    for condition in status(obj).get("conditions") or ():
+    for condition in status_of(obj).get("conditions") or ():
         if condition.get("type") == kind:
             return condition.get("status") == "True"
     return False
@@ -163,8 +109,8 @@ def job_status(obj: dict) -> str:
     return "Running"
 
 
-def job_cells(obj: dict, now: float) -> Cells:
-    job_spec, st = spec(obj), status(obj)
+def _job_cells(obj: dict, now: float) -> Cells:
+    job_spec, st = spec_of(obj), status_of(obj)
     succeeded = st.get("succeeded") or 0
     if job_spec.get("completions") is not None:
         completions = f"{succeeded}/{job_spec['completions']}"
@@ -176,67 +122,47 @@ def job_cells(obj: dict, now: float) -> Cells:
     took = ""
     if started is not None:
         took = human_duration((finished if finished is not None else now) - started)
-    names, images = container_cells(template_spec(obj))
-    return [
-        name(obj),
-        job_status(obj),
-        completions,
-        took,
-        created(obj, now),
-        names,
-        images,
-        format_label_selector(job_spec.get("selector")),
-    ]
+    return [job_status(obj), completions, took]
 
 
-JOB = Printer(
+JOB = workload_rows(
     (
-        NAME,
         col("Status", doc="Status of the job."),
         col("Completions", doc="The number of pods which reached phase Succeeded."),
         col("Duration", doc="Time required to complete the job."),
-        AGE,
-        CONTAINERS,
-        IMAGES,
-        SELECTOR,
     ),
-    job_cells,
+    _job_cells,
+    selector=spec_selector,
 )
 
 
-def cron_job_cells(obj: dict, now: float) -> Cells:
-    cj_spec = spec(obj)
-    job_template = (cj_spec.get("jobTemplate") or {}).get("spec") or {}
-    names, images = container_cells((job_template.get("template") or {}).get("spec") or {})
-    last = status(obj).get("lastScheduleTime")
+def _job_template(cron_job: dict) -> dict:
+    return spec_of(spec_of(cron_job).get("jobTemplate"))
+
+
+def _cron_job_cells(obj: dict, now: float) -> Cells:
+    cj_spec = spec_of(obj)
+    last = status_of(obj).get("lastScheduleTime")
     return [
-        name(obj),
         cj_spec.get("schedule", ""),
         cj_spec.get("timeZone") or "<none>",
         bool_text(cj_spec.get("suspend")),
-        len(status(obj).get("active") or ()),
+        len(status_of(obj).get("active") or ()),
         human_duration(now - parse_time(last)) if parse_time(last) is not None else "<none>",
-        created(obj, now),
-        names,
-        images,
-        format_label_selector(job_template.get("selector")),
     ]
 
 
-CRON_JOB = Printer(
+CRON_JOB = workload_rows(
     (
-        NAME,
         col("Schedule", doc="The schedule in Cron format."),
         col("Timezone", doc="The time zone name for the given schedule."),
         col("Suspend", "boolean", doc="Suspend subsequent executions."),
         col("Active", "integer", doc="A list of pointers to currently running jobs."),
         col("Last Schedule", doc="The last time the job was successfully scheduled."),
-        AGE,
-        CONTAINERS,
-        IMAGES,
-        SELECTOR,
     ),
-    cron_job_cells,
+    _cron_job_cells,
+    pod_spec=lambda obj: spec_of(_job_template(obj).get("template")),
+    selector=lambda obj: format_label_selector(_job_template(obj).get("selector")),
 )
 
 
@@ -275,10 +201,10 @@ def _hpa_metric(metric: dict, current: dict | None) -> str:
 
 
 def hpa_targets(obj: dict) -> str:
-    metrics = spec(obj).get("metrics") or []
+    metrics = spec_of(obj).get("metrics") or []
     if not metrics:
         return "<none>"
-    currents = status(obj).get("currentMetrics") or []
+    currents = status_of(obj).get("currentMetrics") or []
     texts = [
         _hpa_metric(m, currents[i] if i < len(currents) else None) for i, m in enumerate(metrics)
     ]
@@ -287,46 +213,38 @@ def hpa_targets(obj: dict) -> str:
     return ", ".join(texts)
 
 
-def hpa_cells(obj: dict, now: float) -> Cells:
-    hpa_spec = spec(obj)
+def _hpa_cells(obj: dict, _now: float) -> Cells:
+    hpa_spec = spec_of(obj)
     ref = hpa_spec.get("scaleTargetRef") or {}
     return [
-        name(obj),
         f"{ref.get('kind', '')}/{ref.get('name', '')}",
         hpa_targets(obj),
         int_or_string(hpa_spec.get("minReplicas"), "<unset>"),
         hpa_spec.get("maxReplicas") or 0,
-        status(obj).get("currentReplicas") or 0,
-        created(obj, now),
+        status_of(obj).get("currentReplicas") or 0,
     ]
 
 
-HORIZONTAL_POD_AUTOSCALER = Printer(
+HORIZONTAL_POD_AUTOSCALER = named_rows(
     (
-        NAME,
         col("Reference", doc="The target resource to scale."),
         col("Targets", doc="The metrics used to calculate the desired replica count."),
         col("MinPods", doc="The lower limit for the number of replicas."),
         col("MaxPods", doc="The upper limit for the number of replicas."),
         col("Replicas", doc="Current number of replicas of pods managed by this autoscaler."),
-        AGE,
     ),
-    hpa_cells,
+    _hpa_cells,
 )
 
-POD_DISRUPTION_BUDGET = Printer(
+POD_DISRUPTION_BUDGET = named_rows(
     (
-        NAME,
         col("Min Available", doc="The minimum number of pods that must be available."),
         col("Max Unavailable", doc="The maximum number of pods that may be unavailable."),
         col("Allowed Disruptions", "integer", doc="Number of pod disruptions currently allowed."),
-        AGE,
     ),
-    lambda obj, now: [
-        name(obj),
-        int_or_string(spec(obj).get("minAvailable")),
-        int_or_string(spec(obj).get("maxUnavailable")),
-        status(obj).get("disruptionsAllowed") or 0,
-        created(obj, now),
+    lambda obj, _now: [
+        int_or_string(spec_of(obj).get("minAvailable")),
+        int_or_string(spec_of(obj).get("maxUnavailable")),
+        status_of(obj).get("disruptionsAllowed") or 0,
     ],
 )

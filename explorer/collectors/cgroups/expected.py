@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TypedDict
 
+from explorer.lib.objects import spec_of, status_of
 from explorer.lib.qos import pod_qos_class
 from explorer.lib.quantities import QuantityError, parse_quantity
 
@@ -151,12 +152,12 @@ def _every_container_limits(spec: dict, resource: str) -> bool:
 
 def pod_qos(pod: dict) -> str:
     """`guaranteed`, `burstable` or `besteffort`: the pod's status, else derived."""
-    qos = (pod.get("status") or {}).get("qosClass") or pod_qos_class(pod)
+    qos = status_of(pod).get("qosClass") or pod_qos_class(pod)
     return qos.lower()
 
 
 def pod_expected(pod: dict, period: int = PERIOD_US) -> Expected:
-    spec = pod.get("spec") or {}
+    spec = spec_of(pod)
     qos = pod_qos(pod)
     if qos == "besteffort":
         return Expected(cpu_shares=MIN_SHARES)
@@ -185,11 +186,7 @@ def qos_level_expected(pods: Iterable[dict]) -> dict[str, Expected]:
     """The burstable and besteffort levels' shares (the kubelet updates burstable's as pods
     come and go: the sum of its pods' cpu requests)."""
     burstable = sum(
-        (
-            _pod_total(p.get("spec") or {}, "requests", "cpu")
-            for p in pods
-            if pod_qos(p) == "burstable"
-        ),
+        (_pod_total(spec_of(p), "requests", "cpu") for p in pods if pod_qos(p) == "burstable"),
         Decimal(0),
     )
     return {
@@ -199,5 +196,5 @@ def qos_level_expected(pods: Iterable[dict]) -> dict[str, Expected]:
 
 
 def kubepods_expected(node: dict) -> Expected:
-    capacity = (node.get("status") or {}).get("capacity") or {}
+    capacity = status_of(node).get("capacity") or {}
     return Expected(cpu_shares=millicpu_to_shares(_millicpu(_amount(capacity, "cpu"))))

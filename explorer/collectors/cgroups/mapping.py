@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from explorer.lib.objects import meta_of, spec_of, status_of
+
 from .paths import bare_container_id
 from .tree import CgroupTree, ContainerCgroup, PodCgroup
 
@@ -44,14 +46,14 @@ class PodMapping:
 
 
 def pod_key(pod: dict) -> str:
-    meta = pod.get("metadata") or {}
+    meta = meta_of(pod)
     return f"{meta.get('namespace', '')}/{meta.get('name', '')}"
 
 
 def container_refs(pod: dict) -> dict[str, ContainerRef]:
     """Bare container ID -> the container, for every container the pod's status names."""
-    spec = pod.get("spec") or {}
-    status = pod.get("status") or {}
+    spec = spec_of(pod)
+    status = status_of(pod)
     refs: dict[str, ContainerRef] = {}
     for status_field in STATUS_FIELDS:
         specs = {c.get("name"): c for c in spec.get(SPEC_FIELDS[status_field]) or ()}
@@ -69,13 +71,13 @@ def container_refs(pod: dict) -> dict[str, ContainerRef]:
 
 def expects_cgroup(pod: dict) -> bool:
     """A pod that should have a pod cgroup now: not finished, and placed on the node."""
-    status = pod.get("status") or {}
+    status = status_of(pod)
     return status.get("phase") in ("Running", "Pending") and bool(status.get("containerStatuses"))
 
 
 def map_pods(tree: CgroupTree, pods: Iterable[dict]) -> PodMapping:
     """Map the tree to the node's pods; names the tree's pods and containers on the way."""
-    by_uid = {(p.get("metadata") or {}).get("uid"): p for p in pods}
+    by_uid = {meta_of(p).get("uid"): p for p in pods}
     found = PodMapping()
     seen: set[str] = set()
     for pod_cgroup in tree.pods:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import orjson
 import yaml
 
+from explorer.lib.objects import meta_of
+
 from .corefile import Corefile, Directive, parse_corefile, parse_directives
 
 
@@ -63,7 +65,7 @@ def read_source(text: str) -> CorefileSource:
         return CorefileSource(corefile=text)
     source = CorefileSource()
     for cm in configmaps:
-        meta = cm.get("metadata") or {}
+        meta = meta_of(cm)
         source.configmaps.append(f"{meta.get('namespace', '')}/{meta.get('name', '')}")
         for key, value in (cm.get("data") or {}).items():
             if not isinstance(value, str):

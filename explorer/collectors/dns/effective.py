@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from explorer.lib.objects import namespace_of, spec_of
+
 from .resolv import ResolvConf, render_resolv_conf
 
 MAX_NAMESERVERS = 3
@@ -95,8 +97,8 @@ def pod_dns(
     pod: dict, cluster_dns: list[str], cluster_domain: str, node_resolv_conf: str
 ) -> PodDns:
     """The pod's effective resolv.conf, with notes on why it is what it is."""
-    spec = pod.get("spec") or {}
-    namespace = (pod.get("metadata") or {}).get("namespace") or "default"
+    spec = spec_of(pod)
+    namespace = namespace_of(pod) or "default"
     policy = spec.get("dnsPolicy") or "ClusterFirst"
     host = read_host_file(node_resolv_conf)
     notes: list[str] = []

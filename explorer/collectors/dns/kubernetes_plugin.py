@@ -21,6 +21,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from explorer.lib.objects import meta_of, spec_of, status_of
+
 from .answers import Answer, Record, address_family_type, dashed, ip_from_reverse
 from .corefile import Directive, fqdn, in_zone
 
@@ -55,7 +57,7 @@ class ClusterIndex:
     ) -> ClusterIndex:
         index = cls(namespaces=set(namespaces))
         for svc in services:
-            meta = svc.get("metadata") or {}
+            meta = meta_of(svc)
             key = (meta.get("namespace") or "default", meta.get("name") or "")
             index.services[key] = svc
             index.namespaces.add(key[0])
@@ -65,7 +67,7 @@ class ClusterIndex:
         for eps in slices:
             if eps.get("addressType") not in ("IPv4", "IPv6"):
                 continue
-            meta = eps.get("metadata") or {}
+            meta = meta_of(eps)
             service = (meta.get("labels") or {}).get("kubernetes.io/service-name")
             if not service:
                 continue
@@ -81,16 +83,16 @@ class ClusterIndex:
                     index.by_endpoint_ip.setdefault(ip, []).append((key, endpoint))
         index.endpoints = dict(endpoints)
         for pod in pods:
-            meta = pod.get("metadata") or {}
+            meta = meta_of(pod)
             index.namespaces.add(meta.get("namespace") or "default")
-            for entry in (pod.get("status") or {}).get("podIPs") or ():
+            for entry in status_of(pod).get("podIPs") or ():
                 name = f"{meta.get('namespace')}/{meta.get('name')}"
                 index.pods_by_ip.setdefault(entry.get("ip", ""), []).append(name)
         return index
 
 
 def _cluster_ips(svc: dict) -> list[str]:
-    spec = svc.get("spec") or {}
+    spec = spec_of(svc)
     ips = spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else [])
     return [ip for ip in ips if ip and ip != "None"]
 
@@ -181,7 +183,7 @@ class KubernetesPlugin:
             return self._endpoint_name(qname, qtype, key, extra[0])
         if len(extra) > 2:
             return Answer("NXDOMAIN", note="too many labels for a Service name")
-        spec = svc.get("spec") or {}
+        spec = spec_of(svc)
         if spec.get("type") == "ExternalName":
             target = fqdn(spec.get("externalName") or "")
             return Answer(
@@ -206,7 +208,7 @@ class KubernetesPlugin:
         return self._headless(qname, qtype, key, svc)
 
     def _serving(self, key: tuple[str, str], svc: dict) -> list[Endpoint]:
-        publish = (svc.get("spec") or {}).get("publishNotReadyAddresses")
+        publish = spec_of(svc).get("publishNotReadyAddresses")
         seen: dict[str, Endpoint] = {}
         for endpoint in self.index.endpoints.get(key, ()):
             if endpoint.ready or publish:
@@ -256,7 +258,7 @@ class KubernetesPlugin:
         port_name, proto = extra[0].lstrip("_"), extra[1].lstrip("_")
         ports = [
             p
-            for p in (svc.get("spec") or {}).get("ports") or ()
+            for p in spec_of(svc).get("ports") or ()
             if port_name in ("*", p.get("name") or "")
             and proto in ("*", (p.get("protocol") or "TCP").lower())
         ]

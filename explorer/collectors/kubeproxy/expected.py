@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from explorer.lib import kubeproxy
+from explorer.lib.objects import meta_of, spec_of, status_of
 
 SliceIndex = Mapping[tuple[str, str], list[dict]]  # (namespace, service name) -> EndpointSlices
 
@@ -187,14 +188,14 @@ def _balanced(name: str, protocol: str, endpoints: list[Endpoint]) -> list[Expec
 
 
 def _ingress_ips(svc: dict) -> list[str]:
-    if (svc.get("spec") or {}).get("type") != "LoadBalancer":
+    if spec_of(svc).get("type") != "LoadBalancer":
         return []
-    ingress = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or ()
+    ingress = (status_of(svc).get("loadBalancer") or {}).get("ingress") or ()
     return [i["ip"] for i in ingress if i.get("ip")]
 
 
 def expected_port(svc: dict, port: dict, slices: Iterable[dict], node: str) -> ExpectedPort:
-    meta, spec = svc["metadata"], svc.get("spec") or {}
+    meta, spec = svc["metadata"], spec_of(svc)
     name = kubeproxy.service_port_name(meta["namespace"], meta["name"], port.get("name", ""))
     protocol = port.get("protocol", "TCP").lower()
     node_port = port.get("nodePort") if spec.get("type") in ("NodePort", "LoadBalancer") else None
@@ -234,7 +235,7 @@ def expected_port(svc: dict, port: dict, slices: Iterable[dict], node: str) -> E
 
 def proxied(svc: dict) -> bool:
     """kube-proxy programs Services with a ClusterIP; ExternalName and headless ones it skips."""
-    spec = svc.get("spec") or {}
+    spec = spec_of(svc)
     return spec.get("type") != "ExternalName" and spec.get("clusterIP") not in (None, "", "None")
 
 
@@ -242,7 +243,7 @@ def index_slices(slices: Iterable[dict]) -> dict[tuple[str, str], list[dict]]:
     """EndpointSlices by the (namespace, service) of their `kubernetes.io/service-name` label."""
     found: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for eps in slices:
-        meta = eps.get("metadata") or {}
+        meta = meta_of(eps)
         service = (meta.get("labels") or {}).get("kubernetes.io/service-name")
         if service:
             found[(meta.get("namespace") or "", service)].append(eps)

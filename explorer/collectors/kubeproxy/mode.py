@@ -23,6 +23,7 @@ from explorer.collectors.iptables.ipvs import NotIpvsadm, parse_ipvsadm
 from explorer.collectors.nft import NotNftables
 from explorer.collectors.nft import parse as parse_nft
 from explorer.collectors.nft.services import kube_proxy_tables
+from explorer.lib.objects import meta_of, template_spec_of
 
 IPTABLES, NFTABLES, IPVS, NONE, UNKNOWN = "iptables", "nftables", "ipvs", "none", "unknown"
 # Node facts (explorer.state.node_facts) that carry a dataplane's rules.
@@ -56,10 +57,10 @@ def configured_mode(config_maps: Iterable[dict], daemon_sets: Iterable[dict]) ->
     found: list[Evidence] = []
     uses_config_file = False
     for daemon_set in daemon_sets:
-        meta = daemon_set.get("metadata") or {}
+        meta = meta_of(daemon_set)
         if not (meta.get("name") or "").startswith("kube-proxy"):
             continue
-        pod_spec = ((daemon_set.get("spec") or {}).get("template") or {}).get("spec") or {}
+        pod_spec = template_spec_of(daemon_set)
         for container in pod_spec.get("containers") or ():
             words = [*(container.get("command") or ()), *(container.get("args") or ())]
             uses_config_file |= any(w.startswith("--config") for w in words)
@@ -75,7 +76,7 @@ def configured_mode(config_maps: Iterable[dict], daemon_sets: Iterable[dict]) ->
                     )
                 )
     for config_map in config_maps:
-        meta = config_map.get("metadata") or {}
+        meta = meta_of(config_map)
         for key, text in (config_map.get("data") or {}).items():
             if not isinstance(text, str) or "KubeProxyConfiguration" not in text:
                 continue
@@ -159,7 +160,7 @@ def _nft_evidence(text: str) -> Evidence:
 
 
 def _is_kube_proxy(pod: dict) -> bool:
-    meta = pod.get("metadata") or {}
+    meta = meta_of(pod)
     labels = meta.get("labels") or {}
     return (
         labels.get("k8s-app") == "kube-proxy"
@@ -176,7 +177,7 @@ def _replacement(config_maps: Iterable[dict]) -> Evidence | None:
         data = config_map.get("data") or {}
         setting = str(data.get("kube-proxy-replacement", "")).lower()
         if setting in ("true", "strict"):
-            name = (config_map.get("metadata") or {}).get("name")
+            name = meta_of(config_map).get("name")
             return _evidence("cilium", f"ConfigMap {name}: kube-proxy-replacement: {setting}", NONE)
     return None
 

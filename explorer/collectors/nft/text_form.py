@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from explorer.lib.text import split_top_level
+
 from .model import NftChain, NftElement, NftRuleset, NftSet, NftTable, priority
 from .rules import text_rule
 
@@ -27,28 +29,10 @@ def _unquote(text: str) -> str:
     return found.group(1).replace('\\"', '"') if found else text
 
 
-def _top_level_split(text: str) -> list[str]:
-    parts, depth, quoted, start = [], 0, False, 0
-    for index, char in enumerate(text):
-        if char == '"':
-            quoted = not quoted
-        elif quoted:
-            continue
-        elif char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif char == "," and depth == 0:
-            parts.append(text[start:index])
-            start = index + 1
-    parts.append(text[start:])
-    return [p.strip() for p in parts if p.strip()]
-
-
 def elements(body: str) -> list[NftElement]:
     """`a . tcp . 53 comment "x" : goto c, …` (the text between the outer braces)."""
     found = []
-    for part in _top_level_split(body):
+    for part in (p.strip() for p in split_top_level(body, brackets="{}", quote='"')):
         comment = None
         matched = _ELEMENT_COMMENT.search(part)
         if matched:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from explorer.lib.objects import spec_of
 from explorer.state.cluster_state import ClusterState
 
 from ..clock import parse_ts
@@ -43,7 +44,7 @@ def _corefile(state: ClusterState) -> str:
 
 def _when(state: ClusterState, node: str) -> datetime:
     lease = state.get("Lease", "kube-node-lease", node)
-    renew = ((lease or {}).get("spec") or {}).get("renewTime")
+    renew = spec_of(lease).get("renewTime")
     return parse_ts(renew).replace(microsecond=0) if renew else datetime.now(UTC)
 
 

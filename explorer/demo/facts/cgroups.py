@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 
+from explorer.lib.objects import status_of
 from explorer.lib.quantities import cpu_millicores, memory_bytes
 
 PERIOD = 100000
@@ -61,7 +62,7 @@ def _files(cpu_shares: int, cpu_limit: int | None, memory_limit: int | None) -> 
 
 
 def pod_slice(pod: dict) -> str:
-    qos = (pod.get("status") or {}).get("qosClass", "BestEffort")
+    qos = status_of(pod).get("qosClass", "BestEffort")
     uid = pod["metadata"]["uid"].replace("-", "_")
     if qos == "Guaranteed":
         return f"{KUBEPODS}/kubepods-pod{uid}.slice"
@@ -83,7 +84,7 @@ def cgroup_tree(node: dict, pods: list[dict]) -> dict:
     }
     burstable_shares = 0
     for pod in pods:
-        status = pod.get("status") or {}
+        status = status_of(pod)
         if status.get("phase") in ("Succeeded", "Failed") or not status.get("qosClass"):
             continue
         containers = {c["name"]: c for c in pod["spec"]["containers"]}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
+from explorer.lib.objects import status_of
+
 from ..clock import parse_ts
 
 
@@ -15,7 +17,7 @@ def _klog(moment: datetime, source: str, text: str, level: str = "I") -> str:
 def _lines(pod: dict, container: str, started: datetime) -> list[str]:
     name = pod["metadata"]["name"]
     node = pod["spec"].get("nodeName", "")
-    ip = (pod.get("status") or {}).get("podIP", "")
+    ip = status_of(pod).get("podIP", "")
     t = [started + timedelta(seconds=n, microseconds=137 * n) for n in range(12)]
     if container == "coredns":
         digest = hashlib.sha512(name.encode()).hexdigest()[:128]
@@ -136,7 +138,7 @@ def container_logs(pod: dict) -> dict[str, str]:
     """{"<ns>/<pod>/<container>": text} for every init and app container that has started."""
     out = {}
     namespace, name = pod["metadata"]["namespace"], pod["metadata"]["name"]
-    status = pod.get("status") or {}
+    status = status_of(pod)
     statuses = list(status.get("initContainerStatuses") or ()) + list(
         status.get("containerStatuses") or ()
     )

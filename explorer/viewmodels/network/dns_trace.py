@@ -23,6 +23,7 @@ from explorer.collectors.dns.queries import Candidate, candidates, query_types, 
 from explorer.collectors.dns.resolv import render_resolv_conf
 from explorer.collectors.dns.resolver import LiveWalk
 from explorer.collectors.dns.server_model import DEFAULT_COREFILE, ServerModel, cluster_domain
+from explorer.lib.objects import spec_of
 from explorer.state.cluster_state import ClusterState
 
 from ..base import View
@@ -74,7 +75,7 @@ def _dns_service_ips(state: ClusterState) -> list[str]:
             ),
             None,
         )
-    spec = (svc or {}).get("spec") or {}
+    spec = spec_of(svc)
     ips = spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else [])
     return [ip for ip in ips if ip != "None"]
 
@@ -107,7 +108,7 @@ def _coredns_upstreams(state: ClusterState, dns_ips: list[str], domain: str) -> 
     """What `forward . /etc/resolv.conf` reaches: the CoreDNS pods' own nameservers."""
     for pod in state.list("Pod", "kube-system"):
         if (pod["metadata"].get("labels") or {}).get("k8s-app") == "kube-dns":
-            node = (pod.get("spec") or {}).get("nodeName") or ""
+            node = spec_of(pod).get("nodeName") or ""
             own = pod_dns(pod, dns_ips, domain, _node_resolv_conf(state, node))
             return own.conf.used_nameservers
     return []
@@ -120,7 +121,7 @@ def dns_context(state: ClusterState, namespace: str, pod_name: str) -> DnsContex
     corefile, corefile_source = _corefile(state)
     domain = cluster_domain(corefile)
     dns_ips = _dns_service_ips(state)
-    node = (pod.get("spec") or {}).get("nodeName") or ""
+    node = spec_of(pod).get("nodeName") or ""
     effective = pod_dns(pod, dns_ips, domain, _node_resolv_conf(state, node))
     index = ClusterIndex.build(
         state.list("Service"),

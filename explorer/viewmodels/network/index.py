@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from explorer.lib.objects import namespaced_name, spec_of
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import ERRORS, FACTS, NODE_FACTS_KIND, PROBE, TAKEN_AT
 
@@ -17,11 +18,6 @@ from ..base import Params, View
 
 MAX_PODS = 5000
 NETWORK_FACTS = (*FACTS, "corefile")
-
-
-def _name(obj: dict) -> str:
-    meta = obj.get("metadata") or {}
-    return f"{meta.get('namespace')}/{meta.get('name')}" if meta.get("namespace") else meta["name"]
 
 
 def node_entry(facts: dict[str, Any]) -> dict[str, Any]:
@@ -37,16 +33,15 @@ def network_index(state: ClusterState) -> dict[str, Any]:
     names = sorted({n["metadata"]["name"] for n in state.list("Node", "")} | set(state.node_facts))
     nodes = {name: node_entry(state.node_facts.get(name) or {}) for name in names}
     services = {
-        _name(svc): {
-            "type": str((svc.get("spec") or {}).get("type") or "ClusterIP"),
-            "cluster_ip": str((svc.get("spec") or {}).get("clusterIP") or ""),
+        namespaced_name(svc): {
+            "type": str(spec_of(svc).get("type") or "ClusterIP"),
+            "cluster_ip": str(spec_of(svc).get("clusterIP") or ""),
         }
         for svc in state.list("Service")
     }
     all_pods = list(state.list("Pod"))
     pods = {
-        _name(pod): str((pod.get("spec") or {}).get("nodeName") or "")
-        for pod in all_pods[:MAX_PODS]
+        namespaced_name(pod): str(spec_of(pod).get("nodeName") or "") for pod in all_pods[:MAX_PODS]
     }
     return {
         "cluster": state.cluster,

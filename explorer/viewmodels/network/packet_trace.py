@@ -16,6 +16,7 @@ from typing import Any
 from explorer.collectors.kubeproxy.matches import Packet, Where
 from explorer.collectors.kubeproxy.mode import IPTABLES
 from explorer.collectors.kubeproxy.trace import trace
+from explorer.lib.objects import spec_of, status_of
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import NODE_FACTS_KIND
 from explorer.state.parsed_facts import parsed_fact
@@ -49,7 +50,7 @@ class TraceError(ValueError):
 
 def _node_addresses(state: ClusterState, node: str) -> list[str]:
     found = state.get("Node", "", node) or {}
-    addresses = (found.get("status") or {}).get("addresses") or ()
+    addresses = status_of(found).get("addresses") or ()
     ordered = sorted(addresses, key=lambda a: a.get("type") != "InternalIP")
     return [a["address"] for a in ordered if a.get("type") in ("InternalIP", "ExternalIP")]
 
@@ -66,7 +67,7 @@ def parse_source(state: ClusterState, text: str) -> Source:
         pod = state.get("Pod", namespace, pod_name)
         if pod is None:
             raise TraceError(f"no pod {name!r} in this cluster")
-        spec, status = pod.get("spec") or {}, pod.get("status") or {}
+        spec, status = spec_of(pod), status_of(pod)
         node, ip = spec.get("nodeName") or "", status.get("podIP") or ""
         if not node or not ip:
             raise TraceError(f"pod {name} has no node or no IP yet: it sends no packets")
@@ -88,7 +89,7 @@ def parse_destination(text: str) -> tuple[str, int, str]:
 
 
 def _listens(pod: dict, port: int) -> bool:
-    for container in (pod.get("spec") or {}).get("containers") or ():
+    for container in spec_of(pod).get("containers") or ():
         for declared in container.get("ports") or ():
             if port in (declared.get("containerPort"), declared.get("hostPort")):
                 return True
@@ -120,13 +121,13 @@ def owner_of(state: ClusterState, address: str) -> dict[str, Any]:
                 owner["node"] = owner["node"] or endpoint.get("nodeName")
     host_network: list[dict] = []
     for pod in state.list("Pod"):
-        if (pod.get("status") or {}).get("podIP") != ip:
+        if status_of(pod).get("podIP") != ip:
             continue
-        if (pod.get("spec") or {}).get("hostNetwork"):
+        if spec_of(pod).get("hostNetwork"):
             host_network.append(pod)
         elif not owner["pod"]:
             owner["pod"] = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
-            owner["node"] = (pod.get("spec") or {}).get("nodeName")
+            owner["node"] = spec_of(pod).get("nodeName")
     if not owner["pod"]:
         serving = [p for p in host_network if _listens(p, port)]
         if serving:

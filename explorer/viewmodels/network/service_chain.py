@@ -27,6 +27,7 @@ from explorer.collectors.iptables.model import Rule
 from explorer.collectors.iptables.services import Endpoint, ServicePort
 from explorer.collectors.kubeproxy.node_rules import NFT_RULES, NodeRules
 from explorer.lib import kubeproxy
+from explorer.lib.objects import spec_of, status_of
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import IP6TABLES, IPTABLES, NFT, NODE_FACTS_KIND
 from explorer.state.parsed_facts import parsed_fact
@@ -442,11 +443,11 @@ def endpoint_owners(state: ClusterState) -> dict[str, Owner]:
     owners: dict[str, Owner] = {}
     for node in state.list("Node", ""):
         name = node["metadata"].get("name") or ""
-        for address in (node.get("status") or {}).get("addresses") or ():
+        for address in status_of(node).get("addresses") or ():
             if address.get("type") in ("InternalIP", "ExternalIP") and address.get("address"):
                 owners[address["address"]] = Owner("", name)
     for pod in state.list("Pod"):
-        spec, status = pod.get("spec") or {}, pod.get("status") or {}
+        spec, status = spec_of(pod), status_of(pod)
         if spec.get("hostNetwork"):
             continue
         ref = f"{pod['metadata'].get('namespace')}/{pod['metadata'].get('name')}"

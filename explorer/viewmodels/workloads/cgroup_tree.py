@@ -19,7 +19,7 @@ drawn at NOMINAL_MIB and says so.
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any
 
 from explorer.collectors.cgroups.compare import Comparison, compare
 from explorer.collectors.cgroups.limits import Limits
@@ -36,6 +36,7 @@ from explorer.state.parsed_facts import parsed_fact
 
 from ..base import Params, View, ViewError
 from ..plotly_text import hover_lines, plotly_text
+from ..sectors import Sector
 
 SIZES = ("limit", "usage")
 NOMINAL_MIB = 16
@@ -46,20 +47,6 @@ CONTAINER_COLOURS = {"guaranteed": "#98df8a", "burstable": "#ffbb78", "besteffor
 SANDBOX_COLOUR = "#b8c2cc"
 KUBEPODS_COLOUR = "#e8edf3"
 DIFFERS_COLOUR = "#d62728"
-
-
-class Sector(TypedDict, total=False):
-    parent: str
-    label: str
-    value: float
-    colour: str
-    hover: str
-    kind: str  # kubepods, qos, pod, container, sandbox
-    path: str
-    pod: str
-    container: str
-    container_id: str
-    differs: bool
 
 
 def recorded_tree(state: ClusterState, node: str) -> CgroupTree | None:

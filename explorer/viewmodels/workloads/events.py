@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypedDict
 
+from explorer.lib.objects import meta_of
 from explorer.state.cluster_state import ClusterState
 
 from ..base import Params, View
@@ -55,7 +56,7 @@ def event_time(event: dict) -> str:
         or series.get("lastObservedTime")
         or event.get("eventTime")
         or event.get("firstTimestamp")
-        or (event.get("metadata") or {}).get("creationTimestamp")
+        or meta_of(event).get("creationTimestamp")
         or ""
     )
 
@@ -87,7 +88,7 @@ def points(events: Iterable[dict]) -> dict[str, EventPoint]:
     ordered = sorted(events, key=event_time)[-MAX_EVENTS:]
     found: dict[str, EventPoint] = {}
     for event in ordered:
-        meta = event.get("metadata") or {}
+        meta = meta_of(event)
         key = meta.get("uid") or f"{meta.get('namespace', '')}/{meta.get('name', '')}"
         found[key] = point(event)
     return found

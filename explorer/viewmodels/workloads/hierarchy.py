@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import TypedDict
 
 from explorer.lib.quantities import format_bytes, format_millicores
 from explorer.state.cluster_state import ClusterState
@@ -32,6 +31,7 @@ from explorer.state.cluster_state import ClusterState
 from ..base import Params, View, ViewError
 from ..plotly_text import hover_lines, plotly_text
 from ..pod_summary import STATE_COLOURS, worst
+from ..sectors import Sector
 from .pod_facts import (
     BARE,
     CONTAINER_COLOURS,
@@ -53,19 +53,6 @@ MIB = 1024 * 1024
 KINDS = frozenset(
     {"Pod", "ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Namespace"}
 )
-
-
-class Sector(TypedDict, total=False):
-    parent: str
-    label: str
-    value: float
-    colour: str
-    hover: str
-    kind: str  # namespace, controller, owner, pod, pods, more, container, sandbox
-    pod: str
-    container: str
-    sandbox: bool
-    state: str
 
 
 @dataclass

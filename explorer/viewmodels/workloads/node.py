@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from explorer.lib.objects import meta_of, spec_of, status_of
 from explorer.lib.quantities import (
     QuantityError,
     cpu_millicores,
@@ -48,7 +49,7 @@ def _show(resource: str, amount: int) -> str:
 
 def pod_requests(pod: dict) -> dict[str, int]:
     """What the scheduler counts a pod as asking for (cpu in millicores, the rest in units)."""
-    spec = pod.get("spec") or {}
+    spec = spec_of(pod)
     totals: dict[str, int] = {"pods": 1}
     for resource in ("cpu", "memory", "ephemeral-storage"):
         total = 0
@@ -82,14 +83,12 @@ def node_view(state: ClusterState, params: Params, memo: Any = None) -> dict[str
     if node is None:
         return {"found": False, "header": {"cluster": state.cluster, "name": name}}
     meta, spec, status = (
-        node.get("metadata") or {},
-        node.get("spec") or {},
-        node.get("status") or {},
+        meta_of(node),
+        spec_of(node),
+        status_of(node),
     )
     pods = state.pods_on_node(name)
-    active = [
-        p for p in pods if (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
-    ]
+    active = [p for p in pods if status_of(p).get("phase") not in ("Succeeded", "Failed")]
     requested: dict[str, int] = dict.fromkeys(RESOURCES, 0)
     for pod in active:
         for resource, amount in pod_requests(pod).items():
@@ -140,9 +139,9 @@ def node_view(state: ClusterState, params: Params, memo: Any = None) -> dict[str
         ],
         "lease": {
             "found": lease is not None,
-            "holder": ((lease or {}).get("spec") or {}).get("holderIdentity", ""),
-            "renew_time": ((lease or {}).get("spec") or {}).get("renewTime", ""),
-            "duration_seconds": ((lease or {}).get("spec") or {}).get("leaseDurationSeconds", 40),
+            "holder": spec_of(lease).get("holderIdentity", ""),
+            "renew_time": spec_of(lease).get("renewTime", ""),
+            "duration_seconds": spec_of(lease).get("leaseDurationSeconds", 40),
         },
         "pods": [_pod_row(p) for p in pods],
     }
@@ -212,7 +211,7 @@ def _pod_row(pod: dict) -> dict[str, Any]:
         "qos": s.qos,
         "cpu": format_millicores(asked["cpu"]),
         "memory": format_bytes(asked["memory"]),
-        "ip": (pod.get("status") or {}).get("podIP") or "",
+        "ip": status_of(pod).get("podIP") or "",
     }
 
 

@@ -11,6 +11,14 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from explorer.collectors.dns.effective import pod_dns
+from explorer.lib.objects import (
+    containers_and_statuses,
+    meta_of,
+    name_of,
+    namespace_of,
+    spec_of,
+    status_of,
+)
 from explorer.lib.qos import explain_pod_qos
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import NODE_FACTS_KIND
@@ -53,7 +61,7 @@ def pod_view(state: ClusterState, params: Params, memo: Any = None) -> dict[str,
             "found": False,
             "header": {"cluster": state.cluster, "namespace": namespace, "name": name},
         }
-    meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}
+    meta, spec, status = meta_of(pod), spec_of(pod), status_of(pod)
     summary = summarise(pod)
     node_name = spec.get("nodeName") or ""
     cgroup = pod_cgroups(state, node_name).get(meta.get("uid") or "") if node_name else None
@@ -101,8 +109,8 @@ def pod_view(state: ClusterState, params: Params, memo: Any = None) -> dict[str,
         "owners": [
             {
                 "kind": o.get("kind", ""),
-                "namespace": (o.get("metadata") or {}).get("namespace", ""),
-                "name": (o.get("metadata") or {}).get("name", ""),
+                "namespace": namespace_of(o),
+                "name": name_of(o),
             }
             for o in state.owner_chain(pod)
         ]
@@ -112,46 +120,38 @@ def pod_view(state: ClusterState, params: Params, memo: Any = None) -> dict[str,
 
 
 def containers_of(pod: dict, cgroup_paths: dict[str, str]) -> list[Container]:
-    spec, status = pod.get("spec") or {}, pod.get("status") or {}
     found: list[Container] = []
-    for role, field, status_field in (
-        ("init", "initContainers", "initContainerStatuses"),
-        ("container", "containers", "containerStatuses"),
-        ("ephemeral", "ephemeralContainers", "ephemeralContainerStatuses"),
-    ):
-        statuses = {s.get("name"): s for s in status.get(status_field) or () if isinstance(s, dict)}
-        for order, item in enumerate(spec.get(field) or (), start=1):
-            own = statuses.get(item.get("name"), {})
-            condition, detail = container_condition(own, role)
-            resources = item.get("resources") or {}
-            container_id = bare_id(str(own.get("containerID") or ""))
-            sidecar = role == "init" and item.get("restartPolicy") == "Always"
-            found.append(
-                {
-                    "role": "sidecar" if sidecar else role,
-                    "order": order,
-                    "name": str(item.get("name") or "?"),
-                    "image": str(item.get("image") or ""),
-                    "condition": condition,
-                    "detail": detail,
-                    "ready": bool(own.get("ready")),
-                    "restarts": int(own.get("restartCount") or 0),
-                    "last_termination": _last_termination(own),
-                    "requests": {k: str(v) for k, v in (resources.get("requests") or {}).items()},
-                    "limits": {k: str(v) for k, v in (resources.get("limits") or {}).items()},
-                    "probes": [
-                        f"{kind}: {describe_probe(item[key])}"
-                        for kind, key in (
-                            ("startup", "startupProbe"),
-                            ("liveness", "livenessProbe"),
-                            ("readiness", "readinessProbe"),
-                        )
-                        if isinstance(item.get(key), dict)
-                    ],
-                    "container_id": container_id,
-                    "cgroup": cgroup_paths.get(container_id, ""),
-                }
-            )
+    for role, order, item, own in containers_and_statuses(pod):
+        condition, detail = container_condition(own, role)
+        resources = item.get("resources") or {}
+        container_id = bare_id(str(own.get("containerID") or ""))
+        sidecar = role == "init" and item.get("restartPolicy") == "Always"
+        found.append(
+            {
+                "role": "sidecar" if sidecar else role,
+                "order": order,
+                "name": str(item.get("name") or "?"),
+                "image": str(item.get("image") or ""),
+                "condition": condition,
+                "detail": detail,
+                "ready": bool(own.get("ready")),
+                "restarts": int(own.get("restartCount") or 0),
+                "last_termination": _last_termination(own),
+                "requests": {k: str(v) for k, v in (resources.get("requests") or {}).items()},
+                "limits": {k: str(v) for k, v in (resources.get("limits") or {}).items()},
+                "probes": [
+                    f"{kind}: {describe_probe(item[key])}"
+                    for kind, key in (
+                        ("startup", "startupProbe"),
+                        ("liveness", "livenessProbe"),
+                        ("readiness", "readinessProbe"),
+                    )
+                    if isinstance(item.get(key), dict)
+                ],
+                "container_id": container_id,
+                "cgroup": cgroup_paths.get(container_id, ""),
+            }
+        )
     return found
 
 
@@ -186,9 +186,9 @@ def describe_probe(probe: dict) -> str:
 
 
 def volumes_of(state: ClusterState, pod: dict) -> list[dict[str, Any]]:
-    namespace = (pod.get("metadata") or {}).get("namespace") or ""
+    namespace = namespace_of(pod)
     found = []
-    for volume in (pod.get("spec") or {}).get("volumes") or ():
+    for volume in spec_of(pod).get("volumes") or ():
         name = str(volume.get("name") or "?")
         kind = next((k for k in volume if k != "name"), "unknown")
         entry: dict[str, Any] = {
@@ -228,20 +228,16 @@ def _claim_chain(state: ClusterState, namespace: str, claim_name: str) -> dict[s
     chain: dict[str, Any] = {
         "claim": {
             "name": claim_name,
-            "phase": ((claim or {}).get("status") or {}).get(
-                "phase", "not visible" if claim is None else ""
-            ),
+            "phase": status_of(claim).get("phase", "not visible" if claim is None else ""),
             "requested": str(
-                (
-                    (((claim or {}).get("spec") or {}).get("resources") or {}).get("requests") or {}
-                ).get("storage", "")
+                ((spec_of(claim).get("resources") or {}).get("requests") or {}).get("storage", "")
             ),
         }
     }
     volume = state.volume_for_claim(namespace, claim_name)
     if volume is not None:
-        spec = volume.get("spec") or {}
-        name = (volume.get("metadata") or {}).get("name") or ""
+        spec = spec_of(volume)
+        name = name_of(volume)
         source = next(
             (
                 k
@@ -287,11 +283,11 @@ def selects(selector: dict, labels: dict) -> bool:
 
 
 def services_selecting(state: ClusterState, pod: dict) -> list[dict[str, str]]:
-    meta = pod.get("metadata") or {}
+    meta = meta_of(pod)
     labels = meta.get("labels") or {}
     found = []
     for service in state.list("Service", meta.get("namespace") or ""):
-        spec = service.get("spec") or {}
+        spec = spec_of(service)
         if selects(spec.get("selector") or {}, labels):
             found.append(
                 {
@@ -308,7 +304,7 @@ def node_of(state: ClusterState, name: str) -> dict[str, str] | None:
     if not name:
         return None
     node = state.get("Node", "", name)
-    status = (node or {}).get("status") or {}
+    status = status_of(node)
     ready = next(
         (c.get("status", "") for c in status.get("conditions") or () if c.get("type") == "Ready"),
         "",

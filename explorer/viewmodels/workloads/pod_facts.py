@@ -11,6 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from explorer.lib.gc_pause import gc_paused
+from explorer.lib.objects import (
+    containers_and_statuses,
+    controller_reference,
+    meta_of,
+    owner_references,
+)
 from explorer.lib.quantities import QuantityError, cpu_millicores, memory_bytes
 from explorer.state.cluster_state import ClusterState
 
@@ -70,7 +76,7 @@ class PodFacts:
 
 
 def pod_facts(pod: dict) -> PodFacts:
-    meta = pod.get("metadata") or {}
+    meta = meta_of(pod)
     return PodFacts(
         summary=summarise(pod),
         uid=meta.get("uid") or "",
@@ -103,10 +109,8 @@ class WorkloadFacts:
 
 
 def controller_of(obj: dict) -> Owner | None:
-    refs = [
-        r for r in (obj.get("metadata") or {}).get("ownerReferences") or () if isinstance(r, dict)
-    ]
-    ref = next((r for r in refs if r.get("controller")), refs[0] if refs else None)
+    refs = owner_references(obj)
+    ref = controller_reference(obj) or (refs[0] if refs else None)
     if ref is None:
         return None
     return Owner(
@@ -140,37 +144,24 @@ def bare_id(status_id: str) -> str:
 
 
 def containers_of(pod: dict) -> list[ContainerFacts]:
-    spec = pod.get("spec") or {}
-    status = pod.get("status") or {}
     found: list[ContainerFacts] = []
-    for role, field, status_field in (
-        ("init", "initContainers", "initContainerStatuses"),
-        ("container", "containers", "containerStatuses"),
-        ("ephemeral", "ephemeralContainers", "ephemeralContainerStatuses"),
-    ):
-        statuses = {s.get("name"): s for s in status.get(status_field) or () if isinstance(s, dict)}
-        for item in spec.get(field) or ():
-            if not isinstance(item, dict):
-                continue
-            own = statuses.get(item.get("name"), {})
-            condition, detail = container_condition(own, role)
-            requests = (item.get("resources") or {}).get("requests") or {}
-            limits = (item.get("resources") or {}).get("limits") or {}
-            found.append(
-                ContainerFacts(
-                    role=role,
-                    name=str(item.get("name") or "?"),
-                    image=str(item.get("image") or ""),
-                    condition=condition,
-                    detail=detail,
-                    restarts=int(own.get("restartCount") or 0),
-                    cpu_request=_amount(cpu_millicores, requests.get("cpu", limits.get("cpu"))),
-                    memory_request=_amount(
-                        memory_bytes, requests.get("memory", limits.get("memory"))
-                    ),
-                    container_id=bare_id(str(own.get("containerID") or "")),
-                )
+    for role, _order, item, own in containers_and_statuses(pod):
+        condition, detail = container_condition(own, role)
+        requests = (item.get("resources") or {}).get("requests") or {}
+        limits = (item.get("resources") or {}).get("limits") or {}
+        found.append(
+            ContainerFacts(
+                role=role,
+                name=str(item.get("name") or "?"),
+                image=str(item.get("image") or ""),
+                condition=condition,
+                detail=detail,
+                restarts=int(own.get("restartCount") or 0),
+                cpu_request=_amount(cpu_millicores, requests.get("cpu", limits.get("cpu"))),
+                memory_request=_amount(memory_bytes, requests.get("memory", limits.get("memory"))),
+                container_id=bare_id(str(own.get("containerID") or "")),
             )
+        )
     return found
 
 

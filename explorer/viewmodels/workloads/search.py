@@ -21,6 +21,7 @@ import re
 from typing import Any, TypedDict
 
 from explorer.collectors.cgroups.paths import bare_container_id, meaning
+from explorer.lib.objects import labels_of, meta_of, name_of, spec_of, status_of
 from explorer.lib.resources import BY_KIND
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import NODE_FACTS_KIND
@@ -50,7 +51,7 @@ def link_for(kind: str, namespace: str, name: str, **extra: str) -> dict[str, st
 
 
 def _result(obj: dict, why: str, **extra: str) -> Result:
-    meta = obj.get("metadata") or {}
+    meta = meta_of(obj)
     kind, ns, name = obj.get("kind") or "?", meta.get("namespace") or "", meta.get("name") or ""
     return {
         "kind": kind,
@@ -118,7 +119,7 @@ def _by_label(state: ClusterState, query: str) -> list[Result]:
         _result(obj, f"label {key}={value}")
         for kind in sorted(state.kinds(), key=_kind_rank)
         for obj in state.list(kind)
-        if ((obj.get("metadata") or {}).get("labels") or {}).get(key) == value
+        if labels_of(obj).get(key) == value
     ]
 
 
@@ -136,21 +137,17 @@ def _by_ip(state: ClusterState, query: str) -> list[Result]:
         return []
     results = []
     for node in state.list("Node", ""):
-        for address in (node.get("status") or {}).get("addresses") or ():
+        for address in status_of(node).get("addresses") or ():
             if address.get("address") == ip:
                 results.append(_result(node, f"node {address.get('type', 'address')} {ip}"))
     for pod in state.list("Pod"):
-        status = pod.get("status") or {}
+        status = status_of(pod)
         ips = {status.get("podIP")} | {p.get("ip") for p in status.get("podIPs") or ()}
         if ip in ips:
-            host = (
-                " (hostNetwork: the node's IP)"
-                if (pod.get("spec") or {}).get("hostNetwork")
-                else ""
-            )
+            host = " (hostNetwork: the node's IP)" if spec_of(pod).get("hostNetwork") else ""
             results.append(_result(pod, f"pod IP {ip}{host}"))
     for service in state.list("Service"):
-        spec = service.get("spec") or {}
+        spec = spec_of(service)
         if ip in (spec.get("clusterIPs") or [spec.get("clusterIP")]):
             results.append(_result(service, f"Service cluster IP {ip}"))
     return results
@@ -162,7 +159,7 @@ def _by_container_id(state: ClusterState, query: str) -> list[Result]:
         return []
     results: list[Result] = []
     for pod in state.list("Pod"):
-        status = pod.get("status") or {}
+        status = status_of(pod)
         for field in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"):
             for item in status.get(field) or ():
                 cid = bare_container_id(item.get("containerID") or "")
@@ -206,7 +203,7 @@ def _by_name(state: ClusterState, query: str) -> list[Result]:
         if kind == "Event":
             continue
         for obj in state.list(kind):
-            name = ((obj.get("metadata") or {}).get("name") or "").lower()
+            name = name_of(obj).lower()
             if name == needle:
                 exact.append(_result(obj, "name"))
             elif needle in name and len(partial) <= MAX_RESULTS:

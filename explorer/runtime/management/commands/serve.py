@@ -6,17 +6,16 @@ a loopback port and watched through the official client, exactly as a real clust
 
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from explorer.kube.config import (
     Cluster,
     KubeConfigError,
+    connect_all,
     in_cluster,
     in_cluster_available,
-    kubeconfig_paths,
+    kubeconfig_exists,
     load_kubeconfig,
 )
 from explorer.web.bootstrap import ADMIN_USERNAME, ensure_admin
@@ -65,28 +64,19 @@ class Command(BaseCommand):
 
     def _connect_all(self) -> list[Cluster]:
         """Every context of the kubeconfig; one that cannot be used is reported, not fatal."""
-        if not any(os.path.exists(p) for p in kubeconfig_paths()):
-            try:
-                return [in_cluster()]
-            except KubeConfigError as error:
-                raise CommandError(str(error)) from None
         try:
-            kubeconfig = load_kubeconfig()
+            if not kubeconfig_exists():
+                return [in_cluster()]
+            return connect_all(load_kubeconfig(), self._skipped)
         except KubeConfigError as error:
             raise CommandError(str(error)) from None
-        clusters = []
-        for context in kubeconfig.contexts:
-            try:
-                clusters.append(kubeconfig.connect(context))
-            except KubeConfigError as error:
-                self.stderr.write(f"skipping context {context!r}: {error}")
-        if not clusters:
-            raise CommandError(f"{kubeconfig.source}: no usable context")
-        return clusters
+
+    def _skipped(self, context: str, error: KubeConfigError) -> None:
+        self.stderr.write(f"skipping context {context!r}: {error}")
 
 
 def _cluster_configured() -> bool:
-    return any(os.path.exists(p) for p in kubeconfig_paths()) or in_cluster_available()
+    return kubeconfig_exists() or in_cluster_available()
 
 
 def _run_daphne(host: str, port: int) -> None:

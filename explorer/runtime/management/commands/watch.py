@@ -4,7 +4,6 @@ and publishes their views through the Redis channel layer to the web processes."
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 
@@ -16,7 +15,7 @@ from explorer.kube.config import (
     Cluster,
     KubeConfigError,
     in_cluster,
-    kubeconfig_paths,
+    kubeconfig_exists,
     load_kubeconfig,
 )
 from explorer.runtime.process import start
@@ -51,7 +50,7 @@ class Command(BaseCommand):
 
     def _clusters(self, contexts: list[str]) -> list[Cluster]:
         try:
-            if not contexts and not any(os.path.exists(p) for p in kubeconfig_paths()):
+            if not contexts and not kubeconfig_exists():
                 return [in_cluster()]
             kubeconfig = load_kubeconfig()
             return [kubeconfig.connect(c) for c in contexts or kubeconfig.contexts]

@@ -1,0 +1,36 @@
+"""A sector: one entry of a sunburst or treemap model, keyed by its id in the model's `sectors`.
+
+Every figure view (overview, workloads hierarchy, cgroup tree, a node's cgroups) draws the same
+shape: a parent id ("" for a root), a label, a size, a colour and hover text, plus the fields
+that say what the sector stands for. Which `kind`s appear is the view's own:
+
+- overview: node, namespace, pod or pods (a folded group);
+- hierarchy: namespace, controller, owner, pod, pods, more, container, sandbox;
+- cgroup tree: kubepods, qos, pod, container, sandbox.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class Sector(TypedDict, total=False):
+    parent: str
+    label: str
+    value: float  # an int (a count of pods) in the overview
+    colour: str
+    hover: str
+    kind: str
+    # what a pod's sector says about it (overview, hierarchy)
+    phase: str
+    state: str
+    ready: str
+    qos: str
+    restarts: int
+    # what a sector stands for, for a click (hierarchy, cgroup tree)
+    pod: str
+    container: str
+    sandbox: bool
+    path: str  # cgroup tree: the cgroup's path
+    container_id: str
+    differs: bool  # cgroup tree: recorded limits differ from the expected ones
