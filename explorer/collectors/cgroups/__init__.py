@@ -20,7 +20,7 @@ from .parse_proc import parse_proc_cgroup
 from .report import NotCgroupInput, cgroups_report, read_tree, render_cgroups
 from .summary import parse_summary
 from .tree import CgroupTree, ContainerCgroup, PodCgroup, tree_from_recorded
-from .walk import walk, walk_and_map
+from .walk import walk
 
 __all__ = [
     "CgroupTree",
@@ -42,5 +42,4 @@ __all__ = [
     "render_cgroups",
     "tree_from_recorded",
     "walk",
-    "walk_and_map",
 ]
