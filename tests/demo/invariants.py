@@ -8,6 +8,7 @@ from explorer.demo.facts.cgroups import container_scope
 from explorer.demo.meta import selector_matches
 from explorer.demo.pods import qos_class
 from explorer.state.cluster_state import ClusterState
+from tests.service_lookup import endpoint_slices_for_service
 
 SERVICE_NET = ipaddress.ip_network("10.96.0.0/12")
 
@@ -94,7 +95,7 @@ def endpoint_problems(state: ClusterState) -> list[str]:
             )
         }
         listed = {}
-        for eps in state.endpoint_slices_for_service(ns, name):
+        for eps in endpoint_slices_for_service(state, ns, name):
             for endpoint in eps.get("endpoints") or ():
                 listed[endpoint["targetRef"]["uid"]] = endpoint
         if set(listed) != wanted:
