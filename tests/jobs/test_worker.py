@@ -24,7 +24,7 @@ from explorer.demo import build_demo
 from explorer.jobs.celery import app
 from explorer.jobs.progress import latest_progress
 from explorer.jobs.tasks import BUNDLE_STEPS, agent_probe
-from explorer.snapshots.bundle import bundle_from_bytes
+from explorer.snapshots.bundle import decode_bundle
 from explorer.streaming.cluster_status import ClusterStatus
 from explorer.streaming.directory import Directory
 
@@ -114,7 +114,7 @@ async def test_a_worker_process_sends_the_bundles_progress_to_the_tab_through_re
 
     response = await client.get(started.json()["download"])
     assert response.status_code == 200
-    state = bundle_from_bytes(await body_of(response))
+    state = decode_bundle(await body_of(response)).state
     assert state.count("Pod") == demo_store.state.count("Pod") > 0
     assert all("data" not in secret for secret in state.list("Secret"))
 

@@ -9,9 +9,9 @@ from explorer.collectors.cgroups import (
     parse_cgls,
     parse_listing,
     parse_proc_cgroup,
-    parse_summary,
     read_tree,
 )
+from tests.kubelet_summary import parse_summary
 
 
 @pytest.fixture(scope="module")
