@@ -112,7 +112,9 @@ def test_secret_values_are_dropped_by_the_state(demo):
 
 
 def test_every_namespace_has_a_default_service_account_and_root_ca(demo):
-    for namespace in demo.list("Namespace"):
+    namespaces = list(demo.list("Namespace"))
+    assert len(namespaces) > 1
+    for namespace in namespaces:
         name = namespace["metadata"]["name"]
         assert demo.get("ServiceAccount", name, "default") is not None
         assert demo.get("ConfigMap", name, "kube-root-ca.crt") is not None
