@@ -18,7 +18,6 @@ Usage: python bench/cgroup_walk.py [--pods 110] [--containers 3] [--repeat 7]
 
 from __future__ import annotations
 
-import argparse
 import os
 import platform
 import shutil
@@ -30,6 +29,8 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _harness import arguments
 
 from explorer.collectors.cgroups import map_pods, walk
 from explorer.collectors.cgroups.expected import (
@@ -127,11 +128,7 @@ def timed(run, repeat: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pods", type=int, default=110)
-    parser.add_argument("--containers", type=int, default=3)
-    parser.add_argument("--repeat", type=int, default=7)
-    args = parser.parse_args()
+    args = arguments(__doc__.split("\n\n")[0], pods=110, containers=3, repeat=7)
     if os.geteuid() != 0:
         sys.exit("needs root (makes cgroups)")
     pods = make_pods(args.pods, args.containers)
