@@ -20,7 +20,6 @@ from celery.exceptions import TaskRevokedError
 from django.test import AsyncClient
 
 from explorer.apiserver import ApiServer, ApiStore
-from explorer.demo import build_demo
 from explorer.jobs.celery import app
 from explorer.jobs.progress import latest_progress
 from explorer.jobs.tasks import BUNDLE_STEPS, agent_probe
@@ -30,7 +29,7 @@ from explorer.streaming.directory import Directory
 
 from ..streaming.conftest import channel_layers, kubeconfig_for, redis_available
 from ..streaming.tabs import Tab
-from .celery_workers import celery_through, celery_worker, claimed_redis_db
+from .celery_workers import celery_through, celery_worker
 from .test_bundle_download import body_of, progress_until_finished
 
 pytestmark = [
@@ -40,18 +39,6 @@ pytestmark = [
 
 NODE = "demo-worker"
 WORKER_NAME = f"jobs-test-{os.getpid()}@{socket.gethostname()}"
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    """A Redis database no other run is using, emptied, and released at the end."""
-    with claimed_redis_db() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def demo_store() -> ApiStore:
-    return ApiStore(build_demo())
 
 
 @pytest.fixture(scope="module")
