@@ -7,7 +7,7 @@ systemd driver and containerd makes for N pods x M containers: kubepods.slice, t
 one slice per pod (a third each Guaranteed, Burstable, BestEffort) holding its pause sandbox's
 scope and M container scopes, with the limits the pods call for written to the kernel's files.
 Then times, each --repeat times (median):
-  - explorer: explorer.collectors.cgroups.walk_and_map — all three hierarchies, the limit and
+  - explorer: explorer.collectors.cgroups.walk, then map_pods — all three hierarchies, the limit and
     usage files of every cgroup, each pod cgroup mapped to its pod by UID and each container
     to its container by the status containerID;
   - systemd-cgls --no-pager -a memory:/<root>: one hierarchy, names and processes only;
@@ -18,7 +18,6 @@ Usage: python bench/cgroup_walk.py [--pods 110] [--containers 3] [--repeat 7]
 
 from __future__ import annotations
 
-import argparse
 import os
 import platform
 import shutil
@@ -31,14 +30,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from explorer.collectors.cgroups import walk_and_map
+from _harness import arguments
+
+from explorer.collectors.cgroups import map_pods, walk
 from explorer.collectors.cgroups.expected import (
     container_expected,
     pod_expected,
     qos_level_expected,
     sandbox_expected,
 )
-from explorer.collectors.cgroups.scratch import ScratchTree
+from tests.cgroupfs import ScratchTree
 
 RESOURCES = {
     "Guaranteed": {
@@ -127,11 +128,7 @@ def timed(run, repeat: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pods", type=int, default=110)
-    parser.add_argument("--containers", type=int, default=3)
-    parser.add_argument("--repeat", type=int, default=7)
-    args = parser.parse_args()
+    args = arguments(__doc__.split("\n\n")[0], pods=110, containers=3, repeat=7)
     if os.geteuid() != 0:
         sys.exit("needs root (makes cgroups)")
     pods = make_pods(args.pods, args.containers)
@@ -144,7 +141,8 @@ def main() -> None:
         print(f"made {cgroups} cgroups x {len(scratch.hierarchies)} hierarchies in {took:.2f} s")
 
         def explorer() -> None:
-            tree, mapping = walk_and_map(pods, cgroup_root=scratch.cgroup_root)
+            tree = walk(cgroup_root=scratch.cgroup_root)
+            mapping = map_pods(tree, pods)
             assert len(tree.pods) == args.pods and not mapping.unknown_containers
             assert len(mapping.containers) == args.pods * args.containers
             assert len(mapping.sandboxes) == args.pods

@@ -12,7 +12,6 @@ Prints the figures and the ratios explorer/peer. Usage:
 
 from __future__ import annotations
 
-import argparse
 import gc
 import json
 import platform
@@ -26,6 +25,8 @@ from pathlib import Path
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _harness import arguments
 
 from explorer.demo import build_demo
 from explorer.viewmodels.workloads.hierarchy import hierarchy
@@ -43,11 +44,7 @@ def median_seconds(run: Callable[[], object], repeat: int) -> tuple[float, objec
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--nodes", type=int, default=5000)
-    parser.add_argument("--pods-per-node", type=int, default=30)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = arguments(__doc__.split("\n")[0], nodes=5000, pods_per_node=30, repeat=3)
 
     start = time.perf_counter()
     state = build_demo(args.nodes, args.pods_per_node)

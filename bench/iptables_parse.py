@@ -14,7 +14,6 @@ Needs root (network namespaces). Usage: python bench/iptables_parse.py [--servic
 
 from __future__ import annotations
 
-import argparse
 import os
 import resource
 import shutil
@@ -27,6 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _harness import arguments
 
 from explorer.collectors.iptables import parse, service_ports
 from explorer.demo.facts.iptables import iptables_save
@@ -133,11 +134,7 @@ def machine() -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--services", type=int, default=10_000)
-    parser.add_argument("--endpoints", type=int, default=5)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = arguments(__doc__.splitlines()[0], services=10_000, endpoints=5, repeat=3)
     if os.geteuid() != 0:
         sys.exit("bench/iptables_parse.py needs root (it loads the rules into a network namespace)")
     text = generate(args.services, args.endpoints)

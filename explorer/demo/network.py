@@ -10,7 +10,7 @@ from explorer.lib.objects import status_of
 
 from .clock import ts
 from .ids import Ids
-from .meta import new_object, owner_ref, selector_matches
+from .meta import new_object, owner_ref
 from .workloads import is_ready
 
 MANAGED_BY = "endpointslice-controller.k8s.io"
@@ -78,17 +78,6 @@ def service(
 
 def is_headless(svc: dict) -> bool:
     return svc["spec"].get("clusterIP") == "None"
-
-
-def selected_pods(svc: dict, pods: list[dict]) -> list[dict]:
-    selector = svc["spec"].get("selector")
-    namespace = svc["metadata"]["namespace"]
-    return [
-        pod
-        for pod in pods
-        if pod["metadata"]["namespace"] == namespace
-        and selector_matches(selector, pod["metadata"].get("labels") or {})
-    ]
 
 
 def _in_endpoints(pod: dict, include_terminating: bool) -> bool:

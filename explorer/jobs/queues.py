@@ -13,7 +13,6 @@ from typing import Any
 
 from celery import Task
 
-DEFAULT_QUEUE = "default"
 NODE_QUEUE_PREFIX = "node."
 
 

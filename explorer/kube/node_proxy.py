@@ -1,6 +1,6 @@
 """Reads of a kubelet through the API server's `nodes/proxy` subresource (the operator must grant
-`get` on `nodes/proxy`): `/metrics/cadvisor` (every cgroup with its limits and usage, the `id`
-label being the cgroup path) and `/stats/summary` (usage by pod and volume)."""
+`get` on `nodes/proxy`): any endpoint (`read_node_proxy`), and `/metrics/cadvisor` (every cgroup
+with its limits and usage, the `id` label being the cgroup path)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from kubernetes.client import ApiClient
 from .transport import open_request, read_all
 
 CADVISOR = "metrics/cadvisor"
-STATS_SUMMARY = "stats/summary"
 TEXT = "text/plain"
 JSON = "application/json"
 TIMEOUT = (5.0, 60.0)  # a big node's cadvisor text is megabytes

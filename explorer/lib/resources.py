@@ -120,11 +120,3 @@ BY_PLURAL: dict[tuple[str, str], Resource] = {(r.group, r.plural): r for r in RE
 def for_kind(kind: str) -> Resource:
     """The resource of a kind name (`Pod`); KeyError for a kind the explorer does not know."""
     return BY_KIND[kind]
-
-
-def for_api_version_kind(api_version: str, kind: str) -> Resource | None:
-    resource = BY_KIND.get(kind)
-    if resource is None:
-        return None
-    group = api_version.rpartition("/")[0] if "/" in api_version else ""
-    return resource if resource.group == group else None

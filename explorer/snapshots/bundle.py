@@ -66,10 +66,6 @@ def write_bundle(state: ClusterState, path: str | Path, created: datetime | None
     return path
 
 
-def bundle_from_bytes(data: bytes, source: str = "bundle") -> ClusterState:
-    return decode_bundle(data, source).state
-
-
 def read_bundle(path: str | Path) -> ClusterState:
     return open_bundle(path).state
 

@@ -18,7 +18,6 @@ from explorer.lib.objects import (
     Key,
     controller_reference,
     key_of,
-    labels_of,
     owner_references,
     resource_version_of,
     spec_of,
@@ -56,7 +55,6 @@ class ClusterState:
         self._by_uid: dict[str, Ref] = {}
         self._children: dict[str, set[Ref]] = defaultdict(set)
         self._pods_by_node: dict[str, set[Key]] = defaultdict(set)
-        self._slices_by_service: dict[Key, set[str]] = defaultdict(set)
         self._by_namespace: dict[str, set[tuple[str, str]]] = defaultdict(set)
         self._volume_by_claim: dict[Key, str] = {}  # from PersistentVolume spec.claimRef
         # node name -> {fact name (e.g. "iptables-save", "cgroups", "resolv.conf") -> value}
@@ -121,22 +119,6 @@ class ClusterState:
             if (pod := self.get("Pod", *key))
         ]
 
-    def endpoint_slices_for_service(self, namespace: str, name: str) -> list[dict]:
-        names = sorted(self._slices_by_service.get((namespace, name), ()))
-        return [s for n in names if (s := self.get("EndpointSlice", namespace, n))]
-
-    def pods_for_service(self, namespace: str, name: str) -> list[dict]:
-        """Pods a Service reaches, through its EndpointSlices' targetRefs."""
-        pods: dict[str, dict] = {}
-        for eps in self.endpoint_slices_for_service(namespace, name):
-            for endpoint in eps.get("endpoints") or ():
-                ref = endpoint.get("targetRef") or {}
-                if ref.get("kind") == "Pod":
-                    pod = self.get("Pod", ref.get("namespace") or namespace, ref.get("name", ""))
-                    if pod is not None:
-                        pods[uid_of(pod)] = pod
-        return list(pods.values())
-
     def volume_for_claim(self, namespace: str, name: str) -> dict | None:
         claim = self.get("PersistentVolumeClaim", namespace, name)
         volume_name = spec_of(claim).get("volumeName")
@@ -145,20 +127,11 @@ class ClusterState:
         bound = self._volume_by_claim.get((namespace, name))
         return self.get("PersistentVolume", "", bound) if bound else None
 
-    def claim_for_volume(self, name: str) -> dict | None:
-        pv = self.get("PersistentVolume", "", name)
-        ref = spec_of(pv).get("claimRef") or {}
-        return self.get("PersistentVolumeClaim", ref.get("namespace", ""), ref.get("name", ""))
-
     def storage_class_for_volume(self, name: str) -> dict | None:
         """The StorageClass a PersistentVolume names (None if it names none, or one not held)."""
         pv = self.get("PersistentVolume", "", name)
         class_name = spec_of(pv).get("storageClassName")
         return self.get("StorageClass", "", class_name) if class_name else None
-
-    def namespace_objects(self, namespace: str) -> list[dict]:
-        refs = sorted(self._by_namespace.get(namespace, ()))
-        return [obj for kind, name in refs if (obj := self.get(kind, namespace, name))]
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -253,10 +226,6 @@ class ClusterState:
             claim = _claim_key(obj)
             if claim:
                 self._volume_by_claim[claim] = key[1]
-        elif kind == "EndpointSlice":
-            service = labels_of(obj).get("kubernetes.io/service-name")
-            if service:
-                self._slices_by_service[(key[0], service)].add(key[1])
 
     def _unindex(self, kind: str, key: Key, obj: dict) -> None:
         ref = (kind, *key)
@@ -273,9 +242,6 @@ class ClusterState:
             claim = _claim_key(obj)
             if claim and self._volume_by_claim.get(claim) == key[1]:
                 del self._volume_by_claim[claim]
-        elif kind == "EndpointSlice":
-            service = labels_of(obj).get("kubernetes.io/service-name")
-            _discard(self._slices_by_service, (key[0], service or ""), key[1])
 
 
 def _discard(index: dict, bucket: Any, item: Any) -> None:
@@ -326,6 +292,3 @@ def _controller_ref(obj: dict) -> dict | None:
     refs = owner_references(obj)
     return controller_reference(obj) or (refs[0] if refs else None)
 
-
-def is_known_kind(kind: str) -> bool:
-    return kind in BY_KIND

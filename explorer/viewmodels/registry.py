@@ -35,7 +35,3 @@ def get_view(name: str) -> View:
     if view is None:
         raise ViewError(f"no such view: {str(name)[:40]!r}")
     return view
-
-
-def view_names() -> list[str]:
-    return sorted(VIEWS)

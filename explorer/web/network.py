@@ -47,15 +47,6 @@ PASTE_MAX_BYTES = 20 * 1024 * 1024
 _MULTIPART_SLACK = 64 * 1024  # boundaries and the other fields of the form
 MB = 1024 * 1024
 
-FUTURE_PAGES = (
-    ("Drift", "what kube-proxy should have programmed on each node against what it has"),
-    (
-        "Packet trace",
-        "a packet from a pod or node to an ip:port, rule by rule, as the kernel walks",
-    ),
-    ("Proxy mode", "whether each node runs kube-proxy in iptables, nftables or IPVS mode, or none"),
-)
-
 
 def _dumps(model: object) -> str:
     return orjson.dumps(model).decode()

@@ -10,15 +10,11 @@ import aiohttp
 import pytest
 
 from explorer.apiserver import ApiServer, ApiStore, Policy
-from explorer.collectors.cgroups import (
-    map_pods,
-    parse_cadvisor,
-    parse_summary,
-    tree_from_recorded,
-)
+from explorer.collectors.cgroups import map_pods, parse_cadvisor, tree_from_recorded
 from explorer.collectors.cgroups.expected import shares_from_weight
 from explorer.collectors.cgroups.prometheus import samples
 from explorer.demo import build_demo
+from tests.kubelet_summary import parse_summary
 
 from .conftest import Kubectl
 

@@ -17,6 +17,15 @@ from .objects import pod
 PODS = "/api/v1/pods"
 
 
+async def _watched_events(
+    http: aiohttp.ClientSession, server: ApiServer, path: str, rv: int, count: int, **selector: str
+) -> list[dict]:
+    """The first `count` events of a one-second watch of `path` from `rv`, with a selector."""
+    params = {"watch": "true", "resourceVersion": str(rv), **selector, "timeoutSeconds": "1"}
+    async with http.get(server.url + path, params=params) as response:
+        return await read_events(response, count=count)
+
+
 def _rv(obj: dict) -> int:
     return int(obj["metadata"]["resourceVersion"])
 
@@ -175,14 +184,7 @@ async def test_label_selector_watch_turns_leaving_objects_into_deleted(
     joined = copy.deepcopy(store.get("Pod", "default", "pending-1"))
     joined["metadata"]["labels"]["app"] = "web"
     store.apply({"type": "MODIFIED", "object": joined})
-    params = {
-        "watch": "true",
-        "resourceVersion": str(rv),
-        "labelSelector": "app=web",
-        "timeoutSeconds": "1",
-    }
-    async with http.get(server.url + PODS, params=params) as response:
-        events = await read_events(response, count=2)
+    events = await _watched_events(http, server, PODS, rv, 2, labelSelector="app=web")
     assert [(e["type"], e["object"]["metadata"]["name"]) for e in events] == [
         ("DELETED", "web-1"),
         ("ADDED", "pending-1"),
@@ -197,14 +199,8 @@ async def test_field_selector_watch_of_one_pod_by_name(
     changed = copy.deepcopy(store.get("Pod", "default", "web-2"))
     changed["status"]["phase"] = "Failed"
     store.apply({"type": "MODIFIED", "object": changed})
-    params = {
-        "watch": "true",
-        "resourceVersion": str(rv),
-        "fieldSelector": "metadata.name=web-2",
-        "timeoutSeconds": "1",
-    }
-    async with http.get(server.url + "/api/v1/namespaces/default/pods", params=params) as response:
-        events = await read_events(response, count=1)
+    path = "/api/v1/namespaces/default/pods"
+    events = await _watched_events(http, server, path, rv, 1, fieldSelector="metadata.name=web-2")
     assert [(e["type"], e["object"]["status"]["phase"]) for e in events] == [("MODIFIED", "Failed")]
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 
-from explorer.demo.facts.cgroups import container_scope
+from explorer.demo.facts.cgroups import pod_slice
 from explorer.demo.meta import selector_matches
 from explorer.demo.pods import qos_class
 from explorer.state.cluster_state import ClusterState
+from tests.service_lookup import endpoint_slices_for_service
 
 SERVICE_NET = ipaddress.ip_network("10.96.0.0/12")
 
@@ -94,7 +95,7 @@ def endpoint_problems(state: ClusterState) -> list[str]:
             )
         }
         listed = {}
-        for eps in state.endpoint_slices_for_service(ns, name):
+        for eps in endpoint_slices_for_service(state, ns, name):
             for endpoint in eps.get("endpoints") or ():
                 listed[endpoint["targetRef"]["uid"]] = endpoint
         if set(listed) != wanted:
@@ -126,7 +127,8 @@ def cgroup_problems(state: ClusterState) -> list[str]:
             for item in pod["status"].get("containerStatuses") or ():
                 if "running" not in item["state"]:
                     continue
-                path = container_scope(pod, item["containerID"].removeprefix("containerd://"))
+                container_id = item["containerID"].removeprefix("containerd://")
+                path = f"{pod_slice(pod)}/cri-containerd-{container_id}.scope"
                 if path not in tree:
                     problems.append(f"{node}: no cgroup {path}")
     return problems

@@ -6,6 +6,7 @@ import orjson
 from explorer.demo import DemoChurn, build_demo
 from explorer.demo.facts import node_facts
 from explorer.lib import kubeproxy
+from tests.service_lookup import endpoint_slices_for_service
 
 from .conftest import NOW
 from .invariants import all_problems
@@ -84,7 +85,7 @@ def test_scaled_down_pod_is_terminating_in_slices_then_gone():
     terminating = [p for p in state.list("Pod", "shop") if p["metadata"].get("deletionTimestamp")]
     assert len(terminating) == 1
     uid = terminating[0]["metadata"]["uid"]
-    (eps,) = state.endpoint_slices_for_service("shop", "web")
+    (eps,) = endpoint_slices_for_service(state, "shop", "web")
     (endpoint,) = [e for e in eps["endpoints"] if e["targetRef"]["uid"] == uid]
     assert endpoint["conditions"] == {"ready": False, "serving": True, "terminating": True}
     facts = node_facts(state, nodes=[terminating[0]["spec"]["nodeName"]])

@@ -5,6 +5,7 @@ import orjson
 
 from explorer.demo import build_demo
 from explorer.snapshots.state_dump import dump_state
+from tests.service_lookup import endpoint_slices_for_service, pods_for_service
 
 from .conftest import NOW
 from .invariants import all_problems
@@ -43,13 +44,13 @@ def test_static_control_plane_pods_are_mirror_pods_owned_by_the_node(demo):
 def test_kubernetes_service_points_at_the_apiserver_and_dns_at_coredns(demo):
     svc = demo.get("Service", "default", "kubernetes")
     assert svc["spec"]["clusterIP"] == "10.96.0.1"
-    (eps,) = demo.endpoint_slices_for_service("default", "kubernetes")
+    (eps,) = endpoint_slices_for_service(demo, "default", "kubernetes")
     assert eps["endpoints"][0]["addresses"] == ["172.18.0.2"]
     assert eps["ports"] == [{"name": "https", "port": 6443, "protocol": "TCP"}]
     dns = demo.get("Service", "kube-system", "kube-dns")
     assert dns["spec"]["clusterIP"] == "10.96.0.10"
     assert [p["name"] for p in dns["spec"]["ports"]] == ["dns", "dns-tcp", "metrics"]
-    assert len(demo.pods_for_service("kube-system", "kube-dns")) == 2
+    assert len(pods_for_service(demo, "kube-system", "kube-dns")) == 2
 
 
 def test_pending_gpu_pod_has_the_schedulers_failed_scheduling_message(demo):
@@ -111,7 +112,9 @@ def test_secret_values_are_dropped_by_the_state(demo):
 
 
 def test_every_namespace_has_a_default_service_account_and_root_ca(demo):
-    for namespace in demo.list("Namespace"):
+    namespaces = list(demo.list("Namespace"))
+    assert len(namespaces) > 1
+    for namespace in namespaces:
         name = namespace["metadata"]["name"]
         assert demo.get("ServiceAccount", name, "default") is not None
         assert demo.get("ConfigMap", name, "kube-root-ca.crt") is not None

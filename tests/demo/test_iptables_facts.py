@@ -3,6 +3,7 @@ import re
 import pytest
 
 from explorer.lib import kubeproxy
+from tests.service_lookup import endpoint_slices_for_service
 
 SVC_JUMP = re.compile(
     r'^-A KUBE-SERVICES -d (\S+)/32 -p (\w+) -m comment --comment "(\S+) cluster IP" '
@@ -55,7 +56,9 @@ def test_load_balancing_probabilities_are_one_over_remaining_endpoints(demo):
 
 def test_endpoint_chains_masquerade_hairpin_and_dnat_to_the_pod(demo):
     text = _saved(demo, "demo-worker")
-    for eps in demo.endpoint_slices_for_service("shop", "web"):
+    slices = endpoint_slices_for_service(demo, "shop", "web")
+    assert slices and all(eps["endpoints"] for eps in slices)
+    for eps in slices:
         for endpoint in eps["endpoints"]:
             address = f"{endpoint['addresses'][0]}:{eps['ports'][0]['port']}"
             chain = kubeproxy.endpoint_chain("shop/web:http", "tcp", address)

@@ -19,8 +19,23 @@ from explorer.runtime import process
 
 from ..streaming.conftest import FAST, channel_layers, kubeconfig_for
 from ..streaming.tabs import Tab
+from .celery_workers import claimed_redis_db
 
 PASSWORD = "not-used-here-1"
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    """A Redis database no other run is using, emptied, and released at the end (for a module's
+    Celery workers)."""
+    with claimed_redis_db() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def demo_store() -> ApiStore:
+    """The demo cluster's objects, one store for a module's API server."""
+    return ApiStore(build_demo())
 
 
 @pytest.fixture

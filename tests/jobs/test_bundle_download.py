@@ -18,7 +18,7 @@ from explorer.apiserver import ApiStore
 from explorer.jobs.dispatch import _run_here
 from explorer.jobs.tasks import BUNDLE_STEPS, download_bundle
 from explorer.lib.resources import RESOURCES
-from explorer.snapshots.bundle import bundle_from_bytes
+from explorer.snapshots.bundle import decode_bundle
 
 from ..streaming.tabs import Tab
 
@@ -56,7 +56,7 @@ async def test_a_bundle_started_from_the_page_ends_done_on_the_websocket_and_rea
     assert response.status_code == 200
     assert last["download"] in response["Content-Disposition"]
     data = await body_of(response)
-    state = bundle_from_bytes(data)
+    state = decode_bundle(data).state
     assert state.cluster == "demo"
     assert state.count("Pod") == store.state.count("Pod") > 0
     assert state.count("Node") == store.state.count("Node")

@@ -39,6 +39,15 @@ def exec_source(tmp_path: Path, server: ApiServer) -> Iterator[NodeSource]:
     unregister("demo")
 
 
+def forbid_and_record(
+    server: ApiServer, store: ApiStore, exec_source: NodeSource, resource: str
+) -> None:
+    """The API server forbids `resource` (`pods/exec`, `nodes/proxy`); the demo's facts are
+    recorded for the probes that fall back."""
+    server.context.policy = Policy([resource])
+    register("demo", NodeSource(exec_source.kubeconfig, lambda: dict(store.state.node_facts)))
+
+
 async def collect(tab: Tab) -> list[dict[str, Any]]:
     task = str(uuid.uuid4())
     await tab.send({"type": "follow", "task": task})
@@ -116,8 +125,7 @@ async def test_a_node_no_probe_reaches_is_reported_as_such_and_the_others_are_co
 async def test_where_exec_is_forbidden_the_recorded_facts_are_used(
     watched: Any, tab: Tab, store: ApiStore, server: ApiServer, exec_source: NodeSource
 ) -> None:
-    server.context.policy = Policy(["pods/exec"])
-    register("demo", NodeSource(exec_source.kubeconfig, lambda: dict(store.state.node_facts)))
+    forbid_and_record(server, store, exec_source, "pods/exec")
 
     reports = await collect(tab)
 

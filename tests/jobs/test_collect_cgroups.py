@@ -13,10 +13,10 @@ import pytest
 from explorer.apiserver import ApiServer, ApiStore, Policy
 from explorer.collectors.cgroups import map_pods, tree_from_recorded
 from explorer.jobs.collect import agent_probe
-from explorer.probes.node_sources import NodeSource, register
+from explorer.probes.node_sources import NodeSource
 
 from ..streaming.tabs import Tab
-from .test_collect import DEMO_NODES, collect, exec_source
+from .test_collect import DEMO_NODES, collect, exec_source, forbid_and_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,8 +50,7 @@ async def test_every_demo_nodes_cgroup_tree_is_read_through_nodes_proxy_into_the
 async def test_where_nodes_proxy_is_forbidden_the_recorded_tree_is_used(
     watched: Any, tab: Tab, store: ApiStore, server: ApiServer, exec_source: NodeSource
 ) -> None:
-    server.context.policy = Policy(["nodes/proxy"])
-    register("demo", NodeSource(exec_source.kubeconfig, lambda: dict(store.state.node_facts)))
+    forbid_and_record(server, store, exec_source, "nodes/proxy")
 
     reports = await collect(tab)
 

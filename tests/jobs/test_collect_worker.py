@@ -23,7 +23,6 @@ from channels.layers import get_channel_layer
 from django.test import AsyncClient
 
 from explorer.apiserver import ApiServer, ApiStore
-from explorer.demo import build_demo
 from explorer.jobs.celery import app
 from explorer.jobs.collect import collect_cluster, collect_node
 from explorer.jobs.progress import latest_progress
@@ -32,7 +31,7 @@ from explorer.runtime import process
 
 from ..streaming.conftest import channel_layers, kubeconfig_for, redis_available
 from ..streaming.tabs import Tab
-from .celery_workers import celery_through, celery_worker, claimed_redis_db
+from .celery_workers import celery_through, celery_worker
 from .test_bundle_download import progress_until_finished
 
 pytestmark = [
@@ -46,17 +45,6 @@ EXPIRES = 3
 VISIBILITY_TIMEOUT = 4
 WORKER_NAME = f"collect-test-{os.getpid()}@{socket.gethostname()}"
 RESOLV_CONF = "nameserver 192.0.2.53\nsearch agent.test\n"
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    with claimed_redis_db() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def demo_store() -> ApiStore:
-    return ApiStore(build_demo())
 
 
 @pytest.fixture(scope="module")

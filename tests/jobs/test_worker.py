@@ -20,17 +20,16 @@ from celery.exceptions import TaskRevokedError
 from django.test import AsyncClient
 
 from explorer.apiserver import ApiServer, ApiStore
-from explorer.demo import build_demo
 from explorer.jobs.celery import app
 from explorer.jobs.progress import latest_progress
 from explorer.jobs.tasks import BUNDLE_STEPS, agent_probe
-from explorer.snapshots.bundle import bundle_from_bytes
+from explorer.snapshots.bundle import decode_bundle
 from explorer.streaming.cluster_status import ClusterStatus
 from explorer.streaming.directory import Directory
 
 from ..streaming.conftest import channel_layers, kubeconfig_for, redis_available
 from ..streaming.tabs import Tab
-from .celery_workers import celery_through, celery_worker, claimed_redis_db
+from .celery_workers import celery_through, celery_worker
 from .test_bundle_download import body_of, progress_until_finished
 
 pytestmark = [
@@ -40,18 +39,6 @@ pytestmark = [
 
 NODE = "demo-worker"
 WORKER_NAME = f"jobs-test-{os.getpid()}@{socket.gethostname()}"
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    """A Redis database no other run is using, emptied, and released at the end."""
-    with claimed_redis_db() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def demo_store() -> ApiStore:
-    return ApiStore(build_demo())
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +101,7 @@ async def test_a_worker_process_sends_the_bundles_progress_to_the_tab_through_re
 
     response = await client.get(started.json()["download"])
     assert response.status_code == 200
-    state = bundle_from_bytes(await body_of(response))
+    state = decode_bundle(await body_of(response)).state
     assert state.count("Pod") == demo_store.state.count("Pod") > 0
     assert all("data" not in secret for secret in state.list("Secret"))
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from explorer.kube.config import Cluster, load_kubeconfig
 from explorer.state.cluster_state import ClusterState
+from tests.apiserver.objects import secret
 
 from .kubeconfigs import single, write
 
@@ -17,16 +18,6 @@ def configmap(namespace: str, name: str, value: str) -> dict[str, Any]:
         "apiVersion": "v1",
         "metadata": {"namespace": namespace, "name": name},
         "data": {"value": value},
-    }
-
-
-def secret(namespace: str, name: str) -> dict[str, Any]:
-    return {
-        "kind": "Secret",
-        "apiVersion": "v1",
-        "metadata": {"namespace": namespace, "name": name},
-        "type": "Opaque",
-        "data": {"password": "aHVudGVyMg=="},
     }
 
 

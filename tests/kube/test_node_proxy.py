@@ -9,11 +9,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from explorer.collectors.cgroups import parse_cadvisor, parse_summary
+from explorer.collectors.cgroups import parse_cadvisor
 from explorer.kube.config import load_kubeconfig
-from explorer.kube.node_proxy import STATS_SUMMARY, read_cadvisor_text, read_node_proxy
+from explorer.kube.node_proxy import read_cadvisor_text, read_node_proxy
 from explorer.kube.transport import ApiError
 from tests.kube.kubeconfigs import single, write
+from tests.kubelet_summary import parse_summary
 
 NODE = "datagen-1-34"
 NOT_FOUND = b'{"kind":"Status","code":404,"reason":"NotFound","message":"node not found"}'
@@ -76,7 +77,7 @@ def test_cadvisor_through_nodes_proxy_gives_the_node_tree(api_client):
 
 
 def test_stats_summary_through_nodes_proxy_gives_usage_by_pod_uid(api_client):
-    summary = parse_summary(read_node_proxy(api_client, NODE, STATS_SUMMARY))
+    summary = parse_summary(read_node_proxy(api_client, NODE, "stats/summary"))
     assert summary.node == NODE
     assert summary.pod("d765336d-6173-4caa-997f-8c63f9ae32aa").name == "coredns-66bc5c9577-d98t2"
 

@@ -15,13 +15,13 @@ import pytest
 from explorer.apiserver import Policy
 from explorer.collectors.cgroups import compare, map_pods, tree_from_recorded
 from explorer.collectors.cgroups.expected import shares_from_weight
-from explorer.collectors.cgroups.scratch import ScratchTree
 from explorer.collectors.cgroups.walk import MOUNT, hierarchies
 from explorer.kube.config import Cluster
 from explorer.probes import LocalProbe, RecordedProbe
 from explorer.probes.proxy_probe import ProxyCgroupProbe
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import CGROUP_FACTS, CGROUPS, joined, node_facts, reached
+from tests.cgroupfs import ScratchTree
 
 NODE = "demo-worker"
 NODES = ["demo-control-plane", "demo-worker", "demo-gpu-worker"]

@@ -9,8 +9,8 @@ import zstandard
 from explorer.snapshots.bundle import (
     FORMAT,
     BundleError,
-    bundle_from_bytes,
     bundle_to_bytes,
+    decode_bundle,
     open_bundle,
     read_bundle,
     write_bundle,
@@ -66,7 +66,7 @@ def test_open_bundle_reports_when_it_was_made(state, tmp_path):
 
 def test_uncompressed_hand_edited_bundle_is_read(state):
     raw = zstandard.ZstdDecompressor().decompress(bundle_to_bytes(state))
-    assert bundle_from_bytes(raw).count("Pod") == state.count("Pod")
+    assert decode_bundle(raw).state.count("Pod") == state.count("Pod")
 
 
 def one_line(error: pytest.ExceptionInfo) -> str:
@@ -78,7 +78,7 @@ def one_line(error: pytest.ExceptionInfo) -> str:
 def test_newer_bundle_version_is_refused_with_a_clear_message():
     newer = compress({"format": FORMAT, "version": 2, "objects": {}})
     with pytest.raises(BundleError) as caught:
-        bundle_from_bytes(newer, "future.cxb.zst")
+        decode_bundle(newer, "future.cxb.zst")
     assert one_line(caught) == (
         "future.cxb.zst: bundle version 2 comes from a newer Cluster Explorer; "
         "this one reads version 1"
@@ -88,13 +88,13 @@ def test_newer_bundle_version_is_refused_with_a_clear_message():
 @pytest.mark.parametrize("version", [0, "1", None, True, 1.5])
 def test_unknown_bundle_version_is_refused(version):
     with pytest.raises(BundleError, match="unknown bundle version"):
-        bundle_from_bytes(compress({"format": FORMAT, "version": version}))
+        decode_bundle(compress({"format": FORMAT, "version": version}))
 
 
 def test_truncated_bundle_is_refused(state):
     data = bundle_to_bytes(state)
     with pytest.raises(BundleError) as caught:
-        bundle_from_bytes(data[: len(data) // 2], "cut.cxb.zst")
+        decode_bundle(data[: len(data) // 2], "cut.cxb.zst")
     assert one_line(caught) == "cut.cxb.zst: bundle is truncated (its zstd data ends early)"
 
 
@@ -102,13 +102,13 @@ def test_corrupt_bundle_is_refused(state):
     data = bytearray(bundle_to_bytes(state))
     data[4:40] = b"\xff" * 36
     with pytest.raises(BundleError) as caught:
-        bundle_from_bytes(bytes(data), "bad")
+        decode_bundle(bytes(data), "bad")
     assert one_line(caught).startswith("bad: bundle is corrupt")
 
 
 def test_compressed_non_json_is_a_corrupt_bundle():
     with pytest.raises(BundleError, match=r"bundle is corrupt \(invalid JSON at line 1"):
-        bundle_from_bytes(zstandard.ZstdCompressor().compress(b"hello"))
+        decode_bundle(zstandard.ZstdCompressor().compress(b"hello"))
 
 
 @pytest.mark.parametrize(
@@ -122,7 +122,7 @@ def test_compressed_non_json_is_a_corrupt_bundle():
 )
 def test_non_bundle_file_is_refused(data):
     with pytest.raises(BundleError, match="not a cluster-explorer bundle"):
-        bundle_from_bytes(data)
+        decode_bundle(data)
 
 
 @pytest.mark.parametrize(
@@ -137,7 +137,7 @@ def test_non_bundle_file_is_refused(data):
 )
 def test_bundle_of_the_wrong_shape_is_corrupt(body):
     with pytest.raises(BundleError, match="bundle is corrupt"):
-        bundle_from_bytes(compress({"format": FORMAT, "version": 1, **body}))
+        decode_bundle(compress({"format": FORMAT, "version": 1, **body}))
 
 
 def test_missing_bundle_file_is_a_bundle_error(tmp_path):

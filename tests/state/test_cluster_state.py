@@ -6,6 +6,7 @@ import pytest
 
 from explorer.lib.choices import ADDED, DELETED, MODIFIED
 from explorer.state.cluster_state import ClusterState
+from tests.service_lookup import endpoint_slices_for_service, pods_for_service
 
 
 def obj(kind: str, name: str, namespace: str | None = "shop", **fields) -> dict:
@@ -135,7 +136,7 @@ def test_namespaced_object_without_namespace_is_held_in_default_and_deleted_from
     state = ClusterState()
     change = state.apply(event(ADDED, obj("ConfigMap", "settings", namespace=None)))
     assert change.ref == ("ConfigMap", "default", "settings")
-    assert names(state.namespace_objects("default")) == ["settings"]
+    assert names(state.list("ConfigMap", "default")) == ["settings"]
     gone = state.apply(event(DELETED, obj("ConfigMap", "settings", namespace=None)))
     assert gone is not None and state.count("ConfigMap") == 0
 
@@ -144,7 +145,7 @@ def test_cluster_scoped_object_is_held_without_a_namespace_even_if_given_one():
     state = ClusterState()
     state.upsert(obj("Node", "node-a", namespace="default"))
     assert state.get("Node", "", "node-a") is not None
-    assert state.namespace_objects("default") == []
+    assert names(state.list("Node", "default")) == []
     assert names(state.list("Node", "")) == ["node-a"]
 
 
@@ -211,17 +212,17 @@ def test_service_reaches_pods_through_its_endpoint_slices_as_they_change():
         state.upsert(pod(name))
     state.upsert(slice_for("web", "web-abc", "web-1", "web-2"))
     state.upsert(slice_for("web", "web-def", "web-3"))
-    assert names(state.endpoint_slices_for_service("shop", "web")) == ["web-abc", "web-def"]
-    assert sorted(names(state.pods_for_service("shop", "web"))) == ["web-1", "web-2", "web-3"]
+    assert names(endpoint_slices_for_service(state, "shop", "web")) == ["web-abc", "web-def"]
+    assert sorted(names(pods_for_service(state, "shop", "web"))) == ["web-1", "web-2", "web-3"]
 
     state.upsert(slice_for("other", "web-def", "web-3"))  # relabelled to another Service
-    assert names(state.endpoint_slices_for_service("shop", "web")) == ["web-abc"]
-    assert names(state.pods_for_service("shop", "other")) == ["web-3"]
+    assert names(endpoint_slices_for_service(state, "shop", "web")) == ["web-abc"]
+    assert names(pods_for_service(state, "shop", "other")) == ["web-3"]
 
     state.delete("Pod", "shop", "web-2")
-    assert names(state.pods_for_service("shop", "web")) == ["web-1"]
+    assert names(pods_for_service(state, "shop", "web")) == ["web-1"]
     state.delete("EndpointSlice", "shop", "web-abc")
-    assert state.pods_for_service("shop", "web") == []
+    assert pods_for_service(state, "shop", "web") == []
 
 
 def test_claim_and_volume_find_each_other_through_binding_changes():
@@ -230,7 +231,6 @@ def test_claim_and_volume_find_each_other_through_binding_changes():
     state.upsert(obj("PersistentVolume", "pv-1", namespace=None, spec={"claimRef": claim_ref}))
     state.upsert(obj("PersistentVolumeClaim", "data", spec={}))
     assert state.volume_for_claim("shop", "data")["metadata"]["name"] == "pv-1"
-    assert state.claim_for_volume("pv-1")["metadata"]["name"] == "data"
 
     # once bound, the claim names its volume and that wins
     state.upsert(obj("PersistentVolume", "pv-2", namespace=None, spec={}))
@@ -257,13 +257,11 @@ def test_namespace_index_lists_every_kind_and_forgets_deleted_objects():
     state.upsert(pod("web-1"))
     state.upsert(obj("ConfigMap", "settings"))
     state.upsert(obj("ConfigMap", "elsewhere", namespace="other"))
-    assert [(o["kind"], o["metadata"]["name"]) for o in state.namespace_objects("shop")] == [
-        ("ConfigMap", "settings"),
-        ("Pod", "web-1"),
-    ]
+    assert names(state.list("ConfigMap", "shop")) == ["settings"]
+    assert names(state.list("Pod", "shop")) == ["web-1"]
     assert names(state.list("ConfigMap", "other")) == ["elsewhere"]
     state.delete("ConfigMap", "shop", "settings")
-    assert names(state.namespace_objects("shop")) == ["web-1"]
+    assert names(state.list("Pod", "shop")) == ["web-1"]
     assert names(state.list("ConfigMap", "shop")) == []
 
 

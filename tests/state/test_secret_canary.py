@@ -17,7 +17,7 @@ import pytest
 import zstandard
 
 from explorer.lib.choices import ADDED, MODIFIED
-from explorer.snapshots.bundle import FORMAT, bundle_from_bytes, bundle_to_bytes
+from explorer.snapshots.bundle import FORMAT, bundle_to_bytes, decode_bundle
 from explorer.snapshots.object_files import LoadError, load_files, parse_objects
 from explorer.snapshots.state_dump import dump_state
 from explorer.state.cluster_state import ClusterState
@@ -136,7 +136,7 @@ def test_bundle_bytes_hold_no_secret_value():
 def test_hand_edited_bundle_with_secret_values_is_redacted_on_read():
     body = {"format": FORMAT, "version": 1, "cluster": "c", "objects": {"Secret": [secret()]}}
     for data in (orjson.dumps(body), zstandard.ZstdCompressor().compress(orjson.dumps(body))):
-        state = bundle_from_bytes(data)
+        state = decode_bundle(data).state
         assert state.get("Secret", "shop", "db") is not None
         assert_no_canary(orjson.dumps(dump_state(state)))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -16,6 +18,26 @@ from explorer.state.store import ClusterStates, UnknownCluster
 from .test_cluster_state import event, pod
 
 WAIT = 5.0
+
+
+@contextmanager
+def read_held(states: ClusterStates, cluster: str) -> Iterator[None]:
+    """Another thread holds `cluster` for reading until the block ends."""
+    reading, done = threading.Event(), threading.Event()
+
+    def long_read() -> None:
+        with states.read(cluster):
+            reading.set()
+            done.wait(WAIT)
+
+    reader = threading.Thread(target=long_read)
+    reader.start()
+    try:
+        assert reading.wait(WAIT)
+        yield
+    finally:
+        done.set()
+        reader.join()
 
 
 class Recorder:
@@ -52,51 +74,30 @@ class Recorder:
 
 def test_a_reader_of_one_cluster_does_not_hold_up_a_write_to_another() -> None:
     states = ClusterStates(["a", "b"])
-    reading, done = threading.Event(), threading.Event()
-
-    def long_read() -> None:
-        with states.read("a"):
-            reading.set()
-            done.wait(WAIT)
-
-    reader = threading.Thread(target=long_read)
-    reader.start()
-    try:
-        assert reading.wait(WAIT)
+    with read_held(states, "a"):
         started = time.monotonic()
         states.event("b", "Pod", event("ADDED", pod("web-1")))
         assert time.monotonic() - started < 1.0
         with states.read("b") as state:
             assert state.get("Pod", "shop", "web-1") is not None
-    finally:
-        done.set()
-        reader.join()
 
 
 def test_a_write_to_a_cluster_waits_for_its_reader() -> None:
     states = ClusterStates(["a"])
-    reading, done, wrote = threading.Event(), threading.Event(), threading.Event()
-
-    def long_read() -> None:
-        with states.read("a"):
-            reading.set()
-            done.wait(WAIT)
+    wrote = threading.Event()
 
     def write() -> None:
         states.event("a", "Pod", event("ADDED", pod("web-1")))
         wrote.set()
 
-    reader = threading.Thread(target=long_read)
-    reader.start()
-    assert reading.wait(WAIT)
     writer = threading.Thread(target=write)
-    writer.start()
     try:
-        assert not wrote.wait(0.3), "the write went in while the cluster was being read"
+        with read_held(states, "a"):
+            writer.start()
+            assert not wrote.wait(0.3), "the write went in while the cluster was being read"
     finally:
-        done.set()
-        reader.join()
-        writer.join()
+        if writer.ident is not None:  # started
+            writer.join()
     assert wrote.is_set()
 
 
@@ -155,32 +156,22 @@ def test_node_facts_are_parsed_before_the_cluster_is_locked_and_merged_after(
     states = ClusterStates(["a"])
     recorder = Recorder(states)
     states.listen(recorder)
-    reading, done = threading.Event(), threading.Event()
-
-    def long_read() -> None:
-        with states.read("a"):
-            reading.set()
-            done.wait(WAIT)
-
-    reader = threading.Thread(target=long_read)
-    reader.start()
-    assert reading.wait(WAIT)
-    parses = PARSED_FACTS.parses
     collected = node_facts("n1", "local", {IPTABLES: text}, {})
     putter = threading.Thread(target=states.put_node_facts, args=("a", collected))
-    putter.start()
     try:
-        deadline = time.monotonic() + WAIT
-        while PARSED_FACTS.parses == parses and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert PARSED_FACTS.parses == parses + 1, (
-            "the facts were not parsed while the lock was held"
-        )
-        assert putter.is_alive(), "the facts went in while the cluster was being read"
+        with read_held(states, "a"):
+            parses = PARSED_FACTS.parses
+            putter.start()
+            deadline = time.monotonic() + WAIT
+            while PARSED_FACTS.parses == parses and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert PARSED_FACTS.parses == parses + 1, (
+                "the facts were not parsed while the lock was held"
+            )
+            assert putter.is_alive(), "the facts went in while the cluster was being read"
     finally:
-        done.set()
-        reader.join()
-        putter.join(WAIT)
+        if putter.ident is not None:  # started
+            putter.join(WAIT)
     with states.read("a") as state:
         assert state.node_facts["n1"][IPTABLES] is text
         assert state.node_facts["n1"]["probe"] == "local"

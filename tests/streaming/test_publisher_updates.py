@@ -7,6 +7,7 @@ import asyncio
 import dataclasses
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
@@ -129,11 +130,21 @@ async def test_more_changes_than_the_publisher_keeps_make_it_build_the_view_whol
         await tab.close()
 
 
+@asynccontextmanager
+async def _three_tabs(session_cookie: str) -> AsyncIterator[list[Tab]]:
+    """Three tabs of one session, closed on leaving."""
+    tabs = [await Tab.open(session_cookie) for _ in range(3)]
+    try:
+        yield tabs
+    finally:
+        for tab in tabs:
+            await tab.close()
+
+
 async def test_a_delta_is_serialised_once_and_every_tab_gets_the_same_ops(
     fed: Publisher, layer: RecordingLayer, session_cookie: str
 ) -> None:
-    tabs = [await Tab.open(session_cookie) for _ in range(3)]
-    try:
+    async with _three_tabs(session_cookie) as tabs:
         for tab in tabs:
             await tab.subscribe(cluster="fed")
         await asyncio.to_thread(add, fed, pod("shop", "web-once"))
@@ -143,17 +154,13 @@ async def test_a_delta_is_serialised_once_and_every_tab_gets_the_same_ops(
         assert isinstance(sent[0]["ops_json"], bytes)
         assert all(d["ops"] == orjson.loads(sent[0]["ops_json"]) for d in deltas)
         assert all("pod/shop/web-once" in tab.models["s1"]["sectors"] for tab in tabs)
-    finally:
-        for tab in tabs:
-            await tab.close()
 
 
 async def test_tabs_share_one_encoding_of_the_model_until_it_changes(
     fed: Publisher, session_cookie: str
 ) -> None:
     add(fed, pod("shop", "web-1"))
-    tabs = [await Tab.open(session_cookie) for _ in range(3)]
-    try:
+    async with _three_tabs(session_cookie) as tabs:
         first = await tabs[0].subscribe(cluster="fed")
         publication = next(iter(fed._publications.values()))
         encoded = publication.encoded
@@ -164,9 +171,6 @@ async def test_tabs_share_one_encoding_of_the_model_until_it_changes(
         await tabs[0].until(lambda m: m["type"] == "delta")
         later = await tabs[2].subscribe(cluster="fed")
         assert "pod/shop/web-2" in later["sectors"] and later == tabs[0].models["s1"]
-    finally:
-        for tab in tabs:
-            await tab.close()
 
 
 async def test_deltas_reach_a_tab_while_the_thread_for_database_work_is_busy(

@@ -101,13 +101,18 @@ def test_the_header_links_every_network_page_for_the_cluster_being_looked_at(log
             assert f'href="{path}?cluster=prod"' in html
 
 
+def _handed(response, element_id: str, view: str) -> dict:
+    """The parameters the page hands to its script, checking the element names `view`."""
+    element = _page(response).attributes[element_id]
+    assert element["data-view"] == view
+    return orjson.loads(element["data-params"])
+
+
 def test_a_live_page_says_what_it_shows_and_hands_its_parameters_to_its_script(logged_in, watched):
     watched.add("demo")
     response = logged_in.get("/network/service-chain?node=demo-worker&service=shop/web")
     assert "No process listens on it" in response.content.decode()
-    element = _page(response).attributes["service-chain"]
-    assert element["data-view"] == "service-chains"
-    assert orjson.loads(element["data-params"]) == {
+    assert _handed(response, "service-chain", "service-chains") == {
         "cluster": "demo",
         "node": "demo-worker",
         "service": "shop/web",
@@ -149,9 +154,7 @@ def test_the_packet_trace_page_hands_source_and_destination_to_its_view(logged_i
     response = logged_in.get(
         "/network/packet-trace", {"source": "pod:shop/web-1", "destination": "10.96.0.1:443/tcp"}
     )
-    element = _page(response).attributes["packet-trace"]
-    assert element["data-view"] == "packet-trace"
-    assert orjson.loads(element["data-params"]) == {
+    assert _handed(response, "packet-trace", "packet-trace") == {
         "cluster": "demo",
         "source": "pod:shop/web-1",
         "destination": "10.96.0.1:443/tcp",

@@ -3,8 +3,7 @@ against what their requests and limits call for.
 
 - inputs: `walk` (the node's own cgroupfs, v1 or v2), `parse_cgls`, `parse_listing`
   (`find`/`ls -R` of /sys/fs/cgroup), `parse_proc_cgroup`, `parse_cadvisor` (kubelet
-  /metrics/cadvisor), `tree_from_recorded` (the demo's); `parse_summary` (kubelet
-  /stats/summary) gives usage by pod UID, no paths;
+  /metrics/cadvisor), `tree_from_recorded` (the demo's);
 - `map_pods`: pod cgroup → pod by UID, container cgroup → container by status containerID;
 - `compare`: expected (expected.py) vs actual, every difference flagged;
 - `cgroups_report` / `render_cgroups`: the `analyze cgroups` contract.
@@ -18,9 +17,8 @@ from .parse_cgls import parse_cgls
 from .parse_listing import parse_listing
 from .parse_proc import parse_proc_cgroup
 from .report import NotCgroupInput, cgroups_report, read_tree, render_cgroups
-from .summary import parse_summary
 from .tree import CgroupTree, ContainerCgroup, PodCgroup, tree_from_recorded
-from .walk import walk, walk_and_map
+from .walk import walk
 
 __all__ = [
     "CgroupTree",
@@ -37,10 +35,8 @@ __all__ = [
     "parse_cgls",
     "parse_listing",
     "parse_proc_cgroup",
-    "parse_summary",
     "read_tree",
     "render_cgroups",
     "tree_from_recorded",
     "walk",
-    "walk_and_map",
 ]

@@ -15,11 +15,10 @@ as `/proc/<pid>/cgroup` shows them.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from .limits import V1_FILES, V2_FILES, limits_from_files
-from .mapping import PodMapping, map_pods
 from .paths import classify, meaning
 from .tree import CgroupEntry, CgroupTree, build_tree
 
@@ -123,12 +122,3 @@ def walk(root: Path = MOUNT, cgroup_root: str = "/") -> CgroupTree:
         CgroupEntry(path, limits_from_files(files)) for path, files in sorted(merged.items())
     )
     return build_tree(entries, "walk", version)
-
-
-def walk_and_map(
-    pods: Iterable[dict], root: Path = MOUNT, cgroup_root: str = "/"
-) -> tuple[CgroupTree, PodMapping]:
-    """The walk, with each pod cgroup mapped to its pod and each container cgroup to its
-    container (plain pod dicts, as the API returns them)."""
-    tree = walk(root, cgroup_root)
-    return tree, map_pods(tree, pods)

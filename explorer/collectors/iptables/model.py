@@ -45,10 +45,6 @@ class Rule:
         self.counters = counters
         self._target: str | _Unset | None = _UNSET
 
-    @classmethod
-    def from_words(cls, chain: str, words: list[str], counters: Counters | None = None) -> Rule:
-        return cls(chain, tokens.join(words), counters)
-
     def __repr__(self) -> str:
         return f"Rule({self.chain!r}, {self.spec!r})"
 

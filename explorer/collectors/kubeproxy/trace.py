@@ -20,7 +20,6 @@ from explorer.collectors.iptables.model import UNKNOWN_TABLE, Rule, Ruleset
 
 from .matches import Packet, Verdict, Where, evaluate
 
-ENTRY_HOOKS = ("PREROUTING", "OUTPUT")
 MASQ_BIT = 0x4000  # kube-proxy's default masquerade bit (KUBE-MARK-MASQ)
 _FALLS_THROUGH = "fall through"
 _UNCHANGED = (_FALLS_THROUGH, "ACCEPT")  # verdicts that leave the destination as it was

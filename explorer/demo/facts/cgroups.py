@@ -70,10 +70,6 @@ def pod_slice(pod: dict) -> str:
     return f"{KUBEPODS}/kubepods-{level}.slice/kubepods-{level}-pod{uid}.slice"
 
 
-def container_scope(pod: dict, container_id: str) -> str:
-    return f"{pod_slice(pod)}/cri-containerd-{container_id}.scope"
-
-
 def cgroup_tree(node: dict, pods: list[dict]) -> dict:
     capacity = node["status"]["capacity"]
     allocatable = node["status"]["allocatable"]

@@ -55,14 +55,6 @@ def recorded_tree(state: ClusterState, node: str) -> CgroupTree | None:
     return tree.copy() if tree is not None else None
 
 
-def container_cgroups(state: ClusterState, node: str) -> dict[str, str]:
-    """Bare container ID (the sandbox's too) → its cgroup path, on one node."""
-    tree = recorded_tree(state, node)
-    if tree is None:
-        return {}
-    return {c.id: c.path for pod in tree.pods for c in pod.containers}
-
-
 def pod_cgroups(state: ClusterState, node: str) -> dict[str, PodCgroup]:
     """Pod UID → its pod cgroup (containers within), on one node."""
     tree = recorded_tree(state, node)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.collectors.cgroups import compare, parse_proc_cgroup, walk_and_map
+from explorer.collectors.cgroups import compare, map_pods, parse_proc_cgroup, walk
 from explorer.collectors.cgroups.expected import (
     container_expected,
     kubepods_expected,
@@ -19,9 +19,9 @@ from explorer.collectors.cgroups.expected import (
 )
 from explorer.collectors.cgroups.mapping import container_refs
 from explorer.collectors.cgroups.paths import meaning
-from explorer.collectors.cgroups.scratch import ScratchTree
 from explorer.collectors.cgroups.walk import MOUNT, hierarchies
 from explorer.demo import build_demo
+from tests.cgroupfs import ScratchTree
 
 NODE = "demo-worker"
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -122,7 +122,8 @@ def node_tree(request, demo):
 
 def test_the_probe_finds_the_tree_and_maps_it_to_the_demo_pods(node_tree, demo):
     scratch, pods, web, _ = node_tree
-    tree, mapping = walk_and_map(pods, cgroup_root=scratch.cgroup_root)
+    tree = walk(cgroup_root=scratch.cgroup_root)
+    mapping = map_pods(tree, pods)
     running = [p for p in pods if p["status"]["phase"] == "Running"]
     assert tree.version == 1
     assert {p.uid for p in tree.pods} == {p["metadata"]["uid"] for p in running}
@@ -139,7 +140,8 @@ def test_the_probe_finds_the_tree_and_maps_it_to_the_demo_pods(node_tree, demo):
 
 def test_the_probe_reads_the_limits_the_kernel_reports(node_tree):
     scratch, pods, web, sleeping_in = node_tree
-    tree, _ = walk_and_map(pods, cgroup_root=scratch.cgroup_root)
+    tree = walk(cgroup_root=scratch.cgroup_root)
+    map_pods(tree, pods)
     pod = tree.pod(web["metadata"]["uid"])
     # web: requests 100m/128Mi, limits 500m/256Mi; one container, so the pod has the same.
     assert pod.limits["memory_limit_bytes"] == 256 * 2**20
@@ -157,7 +159,8 @@ def test_the_probe_reads_the_limits_the_kernel_reports(node_tree):
 
 def test_the_sleeping_process_names_the_same_cgroup_in_proc(node_tree):
     scratch, pods, web, sleeping_in = node_tree
-    tree, _ = walk_and_map(pods, cgroup_root=scratch.cgroup_root)
+    tree = walk(cgroup_root=scratch.cgroup_root)
+    map_pods(tree, pods)
     sleeper = next(c.path for p in tree.pods for c in p.containers if c.path.endswith(sleeping_in))
     procs = scratch.directory("memory", sleeping_in) / "cgroup.procs"
     pid = int(procs.read_text().split()[0])
@@ -169,7 +172,8 @@ def test_the_sleeping_process_names_the_same_cgroup_in_proc(node_tree):
 
 def test_a_limit_set_differently_from_the_pod_spec_is_flagged(node_tree, demo):
     scratch, pods, web, sleeping_in = node_tree
-    tree, mapping = walk_and_map(pods, cgroup_root=scratch.cgroup_root)
+    tree = walk(cgroup_root=scratch.cgroup_root)
+    mapping = map_pods(tree, pods)
     result = compare(tree, pods, demo.get("Node", "", NODE), mapping=mapping)
     assert result.checked > 50
     [difference] = result.differences

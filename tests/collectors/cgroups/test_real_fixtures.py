@@ -9,9 +9,9 @@ from explorer.collectors.cgroups import (
     parse_cgls,
     parse_listing,
     parse_proc_cgroup,
-    parse_summary,
     read_tree,
 )
+from tests.kubelet_summary import parse_summary
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,9 @@ def minikube(metrics_dir):
 
 def test_every_data_file_is_read_by_the_detecting_reader_or_refused_with_a_reason(real_fixtures):
     for folder in ("cgroups", "metrics"):
-        for path in sorted((real_fixtures / folder).iterdir()):
+        paths = sorted((real_fixtures / folder).iterdir())
+        assert any(not p.name.endswith(".source.txt") for p in paths), f"no data files in {folder}"
+        for path in paths:
             if path.name.endswith(".source.txt"):
                 continue
             if path.suffix == ".json":

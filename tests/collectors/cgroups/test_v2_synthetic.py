@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.collectors.cgroups import compare, tree_from_recorded, walk, walk_and_map
+from explorer.collectors.cgroups import compare, map_pods, tree_from_recorded, walk
 from explorer.collectors.cgroups.expected import (
     container_expected,
     kubepods_expected,
@@ -63,7 +63,8 @@ def test_the_walk_reads_a_v2_tree_and_it_matches_the_pod_specs_by_the_linear_map
 ):
     _write(tmp_path, demo.node_facts[NODE]["cgroups"]["nodes"])
     pods = demo.pods_on_node(NODE)
-    tree, mapping = walk_and_map(pods, root=tmp_path)
+    tree = walk(tmp_path)
+    mapping = map_pods(tree, pods)
     assert (tree.version, tree.driver, tree.source) == (2, "systemd", "walk")
     assert len(tree.pods) == 12 and not mapping.orphan_pods and not mapping.missing_containers
     db = next(p for p in tree.pods if p.name and "/db-0" in p.name)

@@ -20,6 +20,7 @@ from explorer.collectors.dns.queries import candidates, query_types
 from explorer.collectors.dns.resolver import ask, stub_walk
 from explorer.demo import build_demo
 from explorer.viewmodels.network.dns_trace import dns_context, dns_trace, essence
+from tests.service_lookup import endpoint_slices_for_service
 
 from .conftest import NOW
 
@@ -64,7 +65,7 @@ def _records(state) -> list[str]:
             continue
         ready = [
             endpoint
-            for eps in state.endpoint_slices_for_service(ns, name)
+            for eps in endpoint_slices_for_service(state, ns, name)
             for endpoint in eps.get("endpoints") or ()
             if endpoint["conditions"].get("ready")
         ]

@@ -7,6 +7,7 @@ from explorer.collectors.iptables import parse, service_ports
 from explorer.demo import build_demo
 from explorer.lib import kubeproxy
 from tests.demo.conftest import NOW
+from tests.service_lookup import endpoint_slices_for_service
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +17,7 @@ def demo():
 
 def _ready_addresses(demo, namespace, name, port_name):
     found = set()
-    for eps in demo.endpoint_slices_for_service(namespace, name):
+    for eps in endpoint_slices_for_service(demo, namespace, name):
         ports = eps.get("ports") or []
         number = next((p["port"] for p in ports if (p.get("name") or "") == port_name), None)
         for endpoint in eps.get("endpoints") or [] if number is not None else []:

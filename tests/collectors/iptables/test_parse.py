@@ -74,9 +74,9 @@ def test_quoted_comments_with_escaped_quotes_split_and_quote_back():
 
 
 def test_rules_built_from_words_quote_like_iptables_save():
-    rule = Rule.from_words("X", ["-m", "comment", "--comment", "ns/svc:http", "-j", "ACCEPT"])
+    rule = Rule("X", join(["-m", "comment", "--comment", "ns/svc:http", "-j", "ACCEPT"]))
     assert rule.spec == '-m comment --comment "ns/svc:http" -j ACCEPT'
-    assert Rule.from_words("X", ["--comment", "alnum_-1"]).spec == "--comment alnum_-1"
+    assert Rule("X", join(["--comment", "alnum_-1"])).spec == "--comment alnum_-1"
 
 
 def test_goto_targets_are_told_from_jumps():

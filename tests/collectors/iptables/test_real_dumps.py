@@ -36,11 +36,18 @@ def test_kind_dump_dns_splits_evenly_between_two_coredns_pods(dumps):
     }
 
 
+def _load_balancer(dumps, dump: str, name: str, ip: str, chain_hash: str):
+    """The Service port `name` of `dump`, checked to be reached at load balancer `ip` through
+    KUBE-EXT-`chain_hash`."""
+    port = _ports(dumps, dump)[name]
+    assert port.load_balancer_ips == [ip]
+    assert port.external_chain == f"KUBE-EXT-{chain_hash}"
+    return port
+
+
 def test_aks_cluster_policy_load_balancer_enters_through_kube_ext(dumps):
-    ports = _ports(dumps, "aks-lb-cluster-policy-KUBE-EXT-fragment.txt")
-    nginx = ports["default/nginx"]
-    assert nginx.load_balancer_ips == ["20.240.25.37"]
-    assert nginx.external_chain == "KUBE-EXT-2CMXP7HKUVJN7L6M"
+    dump = "aks-lb-cluster-policy-KUBE-EXT-fragment.txt"
+    nginx = _load_balancer(dumps, dump, "default/nginx", "20.240.25.37", "2CMXP7HKUVJN7L6M")
     assert nginx.chain == "KUBE-SVC-2CMXP7HKUVJN7L6M"
     assert nginx.cluster_ip == "10.0.192.18"
     assert [(e.address, e.chain, e.probability) for e in nginx.endpoints] == [
@@ -50,16 +57,16 @@ def test_aks_cluster_policy_load_balancer_enters_through_kube_ext(dumps):
 
 
 def test_aks_local_policy_fragment_halves_between_two_endpoints_despite_duplicated_lines(dumps):
-    ports = _ports(dumps, "aks-lb-externalTrafficPolicy-local-KUBE-EXT-SVL-fragment.txt")
-    http = ports["app-routing-system/nginx:http"]
-    assert http.load_balancer_ips == ["4.225.209.242"]
+    dump = "aks-lb-externalTrafficPolicy-local-KUBE-EXT-SVL-fragment.txt"
+    name = "app-routing-system/nginx:http"
+    http = _load_balancer(dumps, dump, name, "4.225.209.242", "EEQNXCJLUUVUU2YK")
     assert http.local_chain == "KUBE-SVL-EEQNXCJLUUVUU2YK"
-    assert http.external_chain == "KUBE-EXT-EEQNXCJLUUVUU2YK"
     assert {e.address: e.probability for e in http.endpoints} == {
         "10.244.0.203:8080": 0.5,
         "10.244.2.1:8080": 0.5,
     }
-    https = ports["app-routing-system/nginx:https"]  # only its KUBE-SERVICES line was grep'd
+    # only its KUBE-SERVICES line was grep'd
+    https = _ports(dumps, dump)["app-routing-system/nginx:https"]
     assert (https.chain, https.external_chain) == (None, "KUBE-EXT-RX2GVUFA32EFJN3A")
     assert https.load_balancer_ips == ["4.225.209.242"]
 

@@ -3,6 +3,7 @@ import pytest
 from explorer.collectors.iptables import parse
 from explorer.collectors.kubeproxy import drift
 from explorer.lib import kubeproxy
+from tests.service_lookup import endpoint_slices_for_service
 
 from .conftest import expected_on
 from .drifting import web_endpoint_chains, without_chain_lines, without_lines
@@ -38,7 +39,7 @@ def test_removed_endpoint_jump_and_chain_is_one_missing_endpoint(demo):
 
 def test_endpoint_of_a_deleted_pod_still_programmed_is_stale(fresh_demo):
     text = fresh_demo.node_facts["demo-worker"]["iptables-save"]
-    eps = fresh_demo.endpoint_slices_for_service("shop", "web")[0]
+    eps = endpoint_slices_for_service(fresh_demo, "shop", "web")[0]
     gone = eps["endpoints"][0]
     fresh_demo.delete("Pod", "shop", gone["targetRef"]["name"])
     eps = {**eps, "endpoints": eps["endpoints"][1:]}  # what the EndpointSlice controller does

@@ -79,7 +79,9 @@ def test_chains_sets_and_maps_of_the_table(k3s_text):
 
 
 def test_chain_names_follow_kube_proxys_nftables_hash(k3s_text):
-    for port in _ports(parse(k3s_text)).values():
+    ports = list(_ports(parse(k3s_text)).values())
+    assert ports and any(port.endpoints for port in ports)
+    for port in ports:
         for endpoint in port.endpoints:
             ip, _, number = endpoint.address.rpartition(":")
             namespace_name, _, port_name = port.name.partition(":")

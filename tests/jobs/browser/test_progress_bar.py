@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from explorer.snapshots.bundle import bundle_from_bytes
+from explorer.snapshots.bundle import decode_bundle
 
 
 def test_download_a_bundle_shows_a_progress_bar_then_a_link_to_the_file(
@@ -32,7 +32,7 @@ def test_download_a_bundle_shows_a_progress_bar_then_a_link_to_the_file(
     with page.expect_download() as download:
         link.click()
     assert download.value.suggested_filename.startswith("demo-")
-    state = bundle_from_bytes(Path(download.value.path()).read_bytes())
+    state = decode_bundle(Path(download.value.path()).read_bytes()).state
     assert state.count("Pod") > 0
     assert problems.console_errors[before:] == []
     assert (problems.exceptions, problems.failed_requests, problems.dialogs) == ([], [], [])

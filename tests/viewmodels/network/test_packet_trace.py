@@ -5,6 +5,7 @@ import pytest
 from explorer.demo import build_demo
 from explorer.viewmodels.network.packet_trace import packet_trace
 from explorer.viewmodels.registry import get_view
+from tests.service_lookup import pods_for_service
 
 from ..kubeproxy_states import nftables_cluster
 
@@ -39,7 +40,7 @@ def test_three_endpoint_service_ends_at_its_three_pods(demo):
     model = packet_trace(
         demo, _a_pod(demo, "shop", "demo-worker"), f"{svc['spec']['clusterIP']}:80/tcp"
     )
-    pods = {p["metadata"]["name"] for p in demo.pods_for_service("shop", "web")}
+    pods = {p["metadata"]["name"] for p in pods_for_service(demo, "shop", "web")}
     assert len(pods) == 3
     assert {end["pod"] for end in model["ends"]} == {f"shop/{name}" for name in pods}
     assert sum(end["probability"] for end in model["ends"]) == pytest.approx(1.0, abs=1e-9)

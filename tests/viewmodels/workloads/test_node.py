@@ -62,7 +62,9 @@ def test_init_containers_count_as_the_largest_of_them_sidecars_add_up() -> None:
 
 def test_real_node_fixtures_read(real_fixtures) -> None:
     state = real_state(real_fixtures)
-    for node in state.list("Node", ""):
+    nodes = list(state.list("Node", ""))
+    assert nodes
+    for node in nodes:
         model = _node(state, node["metadata"]["name"])
         rows = {r["resource"]: r for r in model["resources"]}
         assert rows["cpu"]["capacity"] >= rows["cpu"]["allocatable"] > 0

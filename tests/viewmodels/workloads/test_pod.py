@@ -19,6 +19,15 @@ def test_statefulset_pod_volume_walks_claim_to_volume_to_storage_class() -> None
     assert data["storage_class"]["provisioner"] == "rbd.csi.ceph.com"
 
 
+def _shop_pod_named(state, prefix: str) -> str:
+    """The name of the first shop pod whose name starts with `prefix`."""
+    return next(
+        p["metadata"]["name"]
+        for p in state.list("Pod", "shop")
+        if p["metadata"]["name"].startswith(prefix)
+    )
+
+
 def test_qos_class_comes_with_the_reason_the_kubelet_has() -> None:
     model = _pod(build_demo(), "shop", "db-0")
     assert model["qos"]["class"] == "Burstable" == model["qos"]["reported"]
@@ -27,11 +36,7 @@ def test_qos_class_comes_with_the_reason_the_kubelet_has() -> None:
 
 def test_owner_chain_reaches_the_deployment_and_services_select_it() -> None:
     state = build_demo()
-    web = next(
-        p["metadata"]["name"]
-        for p in state.list("Pod", "shop")
-        if p["metadata"]["name"].startswith("web-")
-    )
+    web = _shop_pod_named(state, "web-")
     model = _pod(state, "shop", web)
     assert [o["kind"] for o in model["owners"]] == ["ReplicaSet", "Deployment"]
     assert model["owners"][-1]["name"] == "web"
@@ -56,11 +61,7 @@ def test_effective_resolv_conf_uses_the_cluster_dns_and_the_pod_namespace() -> N
 
 def test_pending_pod_shows_its_failed_scheduling_event_on_the_timeline() -> None:
     state = build_demo()
-    trainer = next(
-        p["metadata"]["name"]
-        for p in state.list("Pod", "shop")
-        if p["metadata"]["name"].startswith("trainer-")
-    )
+    trainer = _shop_pod_named(state, "trainer-")
     model = _pod(state, "shop", trainer)
     assert model["header"]["state"] == "Pending" and model["header"]["node"] == ""
     reasons = {e["reason"] for e in model["events"].values()}

@@ -2,6 +2,9 @@
 name — no cgroup paths. Where a memory limit is set, the kubelet reports
 `availableBytes = limit - workingSetBytes`, so the limit is their sum; without a limit
 `availableBytes` is absent. PSI (`psi`) is only filled in on cgroup v2.
+
+For the tests: they read with it what a real kubelet served and what the demo's API server
+serves for it (the product reads a node's cgroups from /metrics/cadvisor).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
-from .walk import MOUNT, hierarchies
+from explorer.collectors.cgroups.walk import MOUNT, hierarchies
 
 
 class ScratchTree:
