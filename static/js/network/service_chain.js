@@ -6,6 +6,8 @@
 (function () {
   "use strict";
   const N = window.ExplorerNetwork;
+  const K = window.ExplorerKit;
+  const el = K.el;
   const COLUMN_ORDER = ["service", "entry", "chain", "endpoint", "pod", "node"];
 
   function reachable(model, service) {
@@ -73,11 +75,11 @@
     const filter = container.parentElement.querySelector("select[data-service-filter]");
     if (filter && !filter.dataset.filled) {
       filter.dataset.filled = "1";
-      const all = N.el("option", "", "every Service");
+      const all = el("option", {}, "every Service");
       all.value = "*";
       filter.appendChild(all);
       for (const service of Object.keys(model.services || {})) {
-        const option = N.el("option", "", service);
+        const option = el("option", {}, service);
         option.value = service;
         filter.appendChild(option);
       }
@@ -87,7 +89,7 @@
       });
     }
     if (!Object.keys(model.nodes || {}).length) {
-      N.clear(figure).appendChild(N.el("p", "placeholder", model.missing || "Nothing to draw."));
+      K.clear(figure).appendChild(el("p", { className: "placeholder" }, model.missing || "Nothing to draw."));
       figure.dataset.drawn = "empty";
       return;
     }
@@ -95,7 +97,7 @@
       figure.textContent = "Plotly did not load; the Sankey cannot be drawn.";
       return;
     }
-    if (figure.querySelector("p.placeholder")) N.clear(figure);
+    if (figure.querySelector("p.placeholder")) K.clear(figure);
     const only = reachable(model, filter ? filter.value : "");
     const height = Math.max(420, 34 * columnHeight(model, only) + 80);
     const layout = {
