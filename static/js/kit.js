@@ -63,12 +63,26 @@
       el("tbody", {}, rows));
   }
 
+  /* The <dl> `id` filled with [term, description] pairs (a description may be a node). */
+  function terms(id, pairs) {
+    return replace(id, pairs.flatMap(([term, description]) => [el("dt", {}, term), el("dd", {}, description)]));
+  }
+
   function cell(content, className) {
     return el("td", { className: className }, content === undefined || content === null ? "" : content);
   }
 
   function row(values, className) {
     return el("tr", { className: className }, values.map((v) => (v instanceof Node && v.tagName === "TD" ? v : cell(v))));
+  }
+
+  /* The status line `id` of an object's page: `text` when the model found the object, else an
+   * error saying it is gone. Returns whether it was found. */
+  function status(id, model, what, text) {
+    const line = byId(id);
+    line.textContent = model.found ? text() : "This " + what + " does not exist (any more) in cluster " + model.header.cluster + ".";
+    line.className = model.found ? "" : "error";
+    return model.found;
   }
 
   /* An error from the server, said as text in the element `id`. */
@@ -116,6 +130,18 @@
       if (also) also(status);
     });
     return live;
+  }
+
+  /* A live page: once the DOM is ready, its parameters (the data-params of the element `root`)
+   * and the tab's connection go to start(params, live); nothing starts when wanted(params) says
+   * no, and the page reloads while no cluster is watched. */
+  function livePage(root, start, wanted) {
+    ready(() => {
+      const p = params(root);
+      if (!p || (wanted && !wanted(p))) return;
+      const live = connect(p.cluster);
+      if (live) start(p, live);
+    });
   }
 
   function withCluster(url, cluster, extra) {
@@ -200,8 +226,8 @@
   }
 
   window.ExplorerKit = {
-    el, append, clear, byId, setText, replace, table, cell, row, problem, ready, parseJson, params,
-    showState, connect, withCluster, links, linkTo, ageText, percent,
+    el, append, clear, byId, setText, replace, terms, table, cell, row, status, problem, ready, parseJson, params,
+    showState, connect, livePage, withCluster, links, linkTo, ageText, percent,
     HOVER_ONLY, MARGINS, sectorTrace, plot,
   };
 })();

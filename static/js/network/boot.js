@@ -14,8 +14,7 @@
 (function () {
   "use strict";
 
-  const K = window.ExplorerKit;
-  const el = K.el;
+  const K = window.ExplorerKit, el = K.el;
 
   function fillSelect(select, options, current) {
     // options: [[value, label], ...]; the current value stays even when the index lacks it.

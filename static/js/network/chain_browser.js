@@ -5,9 +5,7 @@
  */
 (function () {
   "use strict";
-  const N = window.ExplorerNetwork;
-  const K = window.ExplorerKit;
-  const el = K.el;
+  const N = window.ExplorerNetwork, K = window.ExplorerKit, el = K.el;
   const OPEN_ALL_BELOW = 1500; // rules: smaller dumps open every chain at first
   const MAX_MATCHES = 2000; // rules listed for one filter
 

@@ -6,9 +6,7 @@
  */
 (function () {
   "use strict";
-  const N = window.ExplorerNetwork;
-  const K = window.ExplorerKit;
-  const el = K.el;
+  const N = window.ExplorerNetwork, K = window.ExplorerKit, el = K.el;
   let podNode = "";
 
   function records(answer) {

@@ -4,9 +4,7 @@
  */
 (function () {
   "use strict";
-  const N = window.ExplorerNetwork;
-  const K = window.ExplorerKit;
-  const el = K.el;
+  const N = window.ExplorerNetwork, K = window.ExplorerKit, el = K.el;
 
   function findings(node) {
     const rows = node.items.map((item) => {

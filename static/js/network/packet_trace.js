@@ -5,9 +5,7 @@
  */
 (function () {
   "use strict";
-  const N = window.ExplorerNetwork;
-  const K = window.ExplorerKit;
-  const el = K.el;
+  const N = window.ExplorerNetwork, K = window.ExplorerKit, el = K.el;
 
   function steps(outcome) {
     const rows = outcome.steps.map((step) => {

@@ -3,9 +3,7 @@
  */
 (function () {
   "use strict";
-  const N = window.ExplorerNetwork;
-  const K = window.ExplorerKit;
-  const el = K.el;
+  const N = window.ExplorerNetwork, K = window.ExplorerKit, el = K.el;
 
   function draw(container, model) {
     const body = K.clear(container.querySelector("[data-body]") || container);

@@ -4,13 +4,9 @@
  */
 (function () {
   "use strict";
-  const K = window.ExplorerKit;
-  const el = K.el;
+  const K = window.ExplorerKit, el = K.el;
 
-  K.ready(() => {
-    const p = K.params("workloads");
-    const live = K.connect(p.cluster);
-    if (!live) return;
+  K.livePage("workloads", (p, live) => {
     const figure = document.getElementById("events-timeline");
     live.subscribe("events", { cluster: p.cluster, namespace: p.namespace, object: p.object }, {
       onModel: (model) => {

@@ -6,8 +6,7 @@
  */
 (function () {
   "use strict";
-  const K = window.ExplorerKit;
-  const el = K.el;
+  const K = window.ExplorerKit, el = K.el;
   let model = null;
   let level = "";
   let cluster = "";
@@ -111,10 +110,7 @@
     figure.dataset.drawn = "1";
   }
 
-  K.ready(() => {
-    const p = K.params("workloads");
-    const live = K.connect(p.cluster);
-    if (!live) return;
+  K.livePage("workloads", (p, live) => {
     cluster = p.cluster;
     const figure = document.getElementById("hierarchy");
     document.getElementById("hierarchy-path").addEventListener("click", (event) => {

@@ -6,27 +6,20 @@
  */
 (function () {
   "use strict";
-  const K = window.ExplorerKit;
-  const el = K.el;
-  let cluster = "";
-  let lease = "";
+  const K = window.ExplorerKit, el = K.el;
+  let cluster = "", lease = ""; // lease: when the node's Lease was last renewed
 
   function drawNode(model) {
-    const status = document.getElementById("node-status");
-    if (!model.found) {
-      status.textContent = "This node does not exist (any more) in cluster " + model.header.cluster + ".";
-      status.className = "error";
-      return;
-    }
     const h = model.header;
-    const ready = model.conditions.find((c) => c.type === "Ready");
-    status.textContent = "Ready: " + (ready ? ready.status : "unknown") + (h.unschedulable ? ", cordoned" : "");
-    status.className = "";
+    if (!K.status("node-status", model, "node", () => {
+      const ready = model.conditions.find((c) => c.type === "Ready");
+      return "Ready: " + (ready ? ready.status : "unknown") + (h.unschedulable ? ", cordoned" : "");
+    })) return;
     const rows = [
       ["roles", h.roles.join(", ") || "none"], ["addresses", h.addresses.join(", ")], ["pod CIDR", h.pod_cidr],
       ["kubelet", h.kubelet], ["runtime", h.runtime], ["OS", h.os], ["UID", h.uid],
     ];
-    K.replace("node-facts", rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
+    K.terms("node-facts", rows);
     lease = model.lease.found ? model.lease.renew_time : "";
     tickLease(model.lease);
     K.replace("node-conditions", [K.table(["type", "status", "reason", "message", "since"], model.conditions.map((c) =>
@@ -115,10 +108,7 @@
       el("ul", { className: "plain" }, s.facts.map((line) => el("li", {}, line))));
   }
 
-  K.ready(() => {
-    const p = K.params("workloads");
-    const live = K.connect(p.cluster);
-    if (!live) return;
+  K.livePage("workloads", (p, live) => {
     cluster = p.cluster;
     highlight = document.getElementById("workloads").dataset.highlight || "";
     live.subscribe("node", { cluster: p.cluster, name: p.name }, { onModel: drawNode, onError: K.problem("node-status") });

@@ -5,10 +5,8 @@
  */
 (function () {
   "use strict";
-  const K = window.ExplorerKit;
-  const el = K.el;
-  let cluster = "";
-  let node = "";
+  const K = window.ExplorerKit, el = K.el;
+  let cluster = "", node = ""; // where the pod is, for the links to its node
 
   function facts(model) {
     const h = model.header;
@@ -22,7 +20,7 @@
       ["labels", Object.entries(h.labels).map(([k, v]) => k + "=" + v).join(", ") || "none"],
     ];
     if (model.node) rows.splice(2, 0, ["node ready", model.node.ready + (model.node.internal_ip ? ", " + model.node.internal_ip : "")]);
-    K.replace("pod-facts", rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, [v])]));
+    K.terms("pod-facts", rows);
     const owners = model.owners.map((o) =>
       el("li", {}, [el("a", { href: K.links.events(cluster, o.namespace, o.kind, o.name) }, o.kind + " " + o.name)]));
     K.replace("pod-owners", owners.length ? owners : [el("li", { className: "muted" }, "none: a bare pod")]);
@@ -96,15 +94,8 @@
   }
 
   function draw(model) {
-    const status = document.getElementById("pod-status");
-    if (!model.found) {
-      status.textContent = "This pod does not exist (any more) in cluster " + model.header.cluster + ".";
-      status.className = "error";
-      return;
-    }
+    if (!K.status("pod-status", model, "pod", () => model.header.state + " on " + (model.header.node || "no node yet"))) return;
     node = model.header.node;
-    status.textContent = model.header.state + " on " + (node || "no node yet");
-    status.className = "";
     facts(model);
     qos(model);
     anatomy(model);
@@ -157,10 +148,7 @@
     document.getElementById("log-stop").hidden = true;
   }
 
-  K.ready(() => {
-    const p = K.params("workloads");
-    const live = K.connect(p.cluster);
-    if (!live) return;
+  K.livePage("workloads", (p, live) => {
     cluster = p.cluster;
     live.subscribe("pod", { cluster: p.cluster, namespace: p.namespace, name: p.name }, {
       onModel: draw,

@@ -4,14 +4,9 @@
  */
 (function () {
   "use strict";
-  const K = window.ExplorerKit;
-  const el = K.el;
+  const K = window.ExplorerKit, el = K.el;
 
-  K.ready(() => {
-    const p = K.params("workloads");
-    if (!p || !p.q) return;
-    const live = K.connect(p.cluster);
-    if (!live) return;
+  K.livePage("workloads", (p, live) => {
     const sub = live.subscribe("search", { cluster: p.cluster, q: p.q }, {
       onModel: (model) => {
         sub.unsubscribe(); // a one-off answer: no need to keep it live over a big cluster
@@ -25,5 +20,5 @@
       },
       onError: K.problem("search-summary"),
     });
-  });
+  }, (p) => p.q); // nothing asked yet: no need of the websocket
 })();
