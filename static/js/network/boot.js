@@ -8,8 +8,8 @@
  * fills parameters the page left empty from the cluster's network index (nodes with facts,
  * Services, pods); forms marked data-network-controls get their <select data-choose=...> filled
  * from that index too.
- * Everything from a cluster or a dump reaches the DOM as text (textContent); Plotly labels and
- * hover text arrive escaped from the server (explorer/viewmodels/plotly_text.py). No inline script anywhere.
+ * Everything from a cluster or a dump reaches the DOM as text (the escaping rule: static/js/kit.js).
+ * No inline script anywhere.
  */
 (function () {
   "use strict";
