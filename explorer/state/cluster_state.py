@@ -291,4 +291,3 @@ def _controller_ref(obj: dict) -> dict | None:
     """The controller reference, else the first owner."""
     refs = owner_references(obj)
     return controller_reference(obj) or (refs[0] if refs else None)
-

@@ -171,21 +171,6 @@ def node_id(node: str) -> str:
     return f"node/{node}" if node else UNSCHEDULED
 
 
-def treemap_trace(model: dict[str, Any]) -> dict[str, Any]:
-    """The Plotly trace a page draws from a model (what static/js/overview.js builds)."""
-    sectors = model["sectors"]
-    return {
-        "type": "treemap",
-        "ids": list(sectors),
-        "parents": [s["parent"] for s in sectors.values()],
-        "labels": [s["label"] for s in sectors.values()],
-        "values": [s["value"] for s in sectors.values()],
-        "marker": {"colors": [s["colour"] for s in sectors.values()]},
-        "hovertext": [s["hover"] for s in sectors.values()],
-        "branchvalues": "remainder",
-    }
-
-
 def _add_pods(sectors: dict[str, Sector], node: str, pods: list[PodSummary], level: str) -> None:
     if level == NODES:
         return

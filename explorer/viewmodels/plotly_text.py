@@ -20,3 +20,17 @@ def hover_lines(title: str, rows: list[tuple[str, object]]) -> str:
     lines = [f"<b>{plotly_text(title)}</b>"]
     lines += [f"{plotly_text(name)}: {plotly_text(value)}" for name, value in rows]
     return "<br>".join(lines)
+
+
+def labelled(text: str) -> dict[str, str]:
+    """A sector's name twice: `label` escaped for Plotly, `text` plain for the DOM."""
+    return {"label": plotly_text(text), "text": text}
+
+
+def described(title: str, rows: list[tuple[str, object]]) -> dict[str, object]:
+    """A sector's description twice: `hover` for Plotly (hover_lines), `facts` the same lines
+    plain for the DOM."""
+    return {
+        "hover": hover_lines(title, rows),
+        "facts": [title, *(f"{name}: {value}" for name, value in rows)],
+    }

@@ -16,10 +16,12 @@ from typing import TypedDict
 
 class Sector(TypedDict, total=False):
     parent: str
-    label: str
+    label: str  # escaped for Plotly (plotly_text)
+    text: str  # hierarchy: the label, plain for the DOM
     value: float  # an int (a count of pods) in the overview
     colour: str
-    hover: str
+    hover: str  # for Plotly
+    facts: list[str]  # cgroup tree: the hover's lines, plain for the DOM
     kind: str
     # what a pod's sector says about it (overview, hierarchy)
     phase: str

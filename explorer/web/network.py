@@ -24,19 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from explorer.jobs import dispatch
 from explorer.jobs.collect import collect_cluster
-from explorer.viewmodels.network import (
-    chain_browser,
-    dns_trace,
-    drift,
-    packet_trace,
-    proxy_mode,
-)
-from explorer.viewmodels.network import (
-    corefile as corefile_view,
-)
-from explorer.viewmodels.network import (
-    service_chain as service_chain_view,
-)
+from explorer.viewmodels.network import chain_browser
+from explorer.viewmodels.network import service_chain as service_chain_view
 from explorer.viewmodels.network.pasted import KINDS, NotThatKind, analyse
 
 from .clusters import choose, known_clusters
@@ -72,7 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def service_chain(request: HttpRequest) -> HttpResponse:
     node = request.GET.get("node", "")
     service = request.GET.get("service", "") or service_chain_view.ALL
-    context = {"intro": service_chain_view.INTRO, "node": node, "service": service}
+    context = {"node": node, "service": service}
     params = {"node": node, "service": service}
     return _live(request, "network/service_chain.html", context, params)
 
@@ -82,7 +71,7 @@ def chains(request: HttpRequest) -> HttpResponse:
     node = request.GET.get("node", "")
     dump = request.GET.get("dump", "") or chain_browser.AUTO
     dumps = (chain_browser.AUTO, *chain_browser.DUMPS)
-    context = {"intro": chain_browser.INTRO, "node": node, "dump": dump, "dumps": dumps}
+    context = {"node": node, "dump": dump, "dumps": dumps}
     return _live(request, "network/chains.html", context, {"node": node, "dump": dump})
 
 
@@ -92,7 +81,6 @@ def dns(request: HttpRequest) -> HttpResponse:
     namespace, _, pod_name = pod.partition("/")
     name = request.GET.get("name", "").strip()
     context = {
-        "intro": dns_trace.INTRO,
         "pod": pod,
         "name": name,
         "live_enabled": getattr(settings, "EXPLORER_DNS_LIVE", False),
@@ -103,24 +91,24 @@ def dns(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def corefile(request: HttpRequest) -> HttpResponse:
-    return _live(request, "network/corefile.html", {"intro": corefile_view.INTRO}, {})
+    return _live(request, "network/corefile.html", {}, {})
 
 
 @require_GET
 def drift_page(request: HttpRequest) -> HttpResponse:
-    return _live(request, "network/drift.html", {"intro": drift.INTRO}, {})
+    return _live(request, "network/drift.html", {}, {})
 
 
 @require_GET
 def proxy_mode_page(request: HttpRequest) -> HttpResponse:
-    return _live(request, "network/proxy_mode.html", {"intro": proxy_mode.INTRO}, {})
+    return _live(request, "network/proxy_mode.html", {}, {})
 
 
 @require_GET
 def packet_trace_page(request: HttpRequest) -> HttpResponse:
     source = request.GET.get("source", "")
     destination = request.GET.get("destination", "").strip()
-    context = {"intro": packet_trace.INTRO, "source": source, "destination": destination}
+    context = {"source": source, "destination": destination}
     params = {"source": source, "destination": destination}
     return _live(request, "network/packet_trace.html", context, params)
 
@@ -239,11 +227,6 @@ def _analyse_paste(request: HttpRequest) -> HttpResponse:
         "result": result,
         "name": upload.name if upload is not None else "pasted text",
         "size": len(raw),
-        "intros": {
-            "service_chains": service_chain_view.INTRO,
-            "chain_browser": chain_browser.INTRO,
-            "corefile": corefile_view.INTRO,
-        },
         "models": {
             key: _dumps(result[key])
             for key in ("service_chains", "chain_browser", "corefile")

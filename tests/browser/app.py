@@ -26,6 +26,7 @@ USERNAME, PASSWORD = "tester", secrets.token_urlsafe(12)
 HOSTILE = "<img src=x onerror=alert(1)>"
 HOSTILE_LINK = '<a href="https://example.invalid/">a link in a figure</a>'  # Plotly draws <a>
 PROBE_POD = "xss-probe"
+HOSTILE_OWNER = "<b>bold</b><script>alert(3)</script>"  # the probe pod's (missing) controller
 
 
 def free_port() -> int:
@@ -46,8 +47,15 @@ def add_probe_pod(demo: DemoCluster) -> dict:
     meta.update(name=PROBE_POD, namespace="default", uid=str(uuid.uuid4()))
     meta["labels"] = {"app": PROBE_POD, "note": HOSTILE}
     meta["annotations"] = {"description": HOSTILE}
-    for key in ("ownerReferences", "generateName", "resourceVersion"):
+    for key in ("generateName", "resourceVersion"):
         meta.pop(key, None)
+    owner = {
+        "kind": "ReplicaSet",
+        "name": HOSTILE_OWNER,
+        "uid": "no-such-owner",
+        "controller": True,
+    }
+    meta["ownerReferences"] = [{"apiVersion": "apps/v1", **owner}]
     demo.store.apply({"type": "ADDED", "object": pod})
     demo.store.apply({"type": "ADDED", "object": _probe_event(pod)})
     return pod

@@ -23,7 +23,7 @@ from explorer.demo.facts.cgroups import cgroup_tree
 from explorer.streaming.names import publisher_channel
 
 from . import app as app_module
-from .app import HOSTILE, HOSTILE_LINK, PASSWORD, PROBE_POD, start_app
+from .app import HOSTILE, HOSTILE_LINK, HOSTILE_OWNER, PASSWORD, PROBE_POD, start_app
 from .conftest import CHROMIUM, PageProblems, log_in
 
 REDIS_URL = "redis://127.0.0.1:6379/7"
@@ -182,6 +182,16 @@ def test_hostile_label_stays_text_on_the_pod_page_and_the_hierarchy(page):
     page.goto("/workloads/?namespace=default")
     _drawn(page, "#hierarchy")
     assert page.locator("#pod-facts img, #hierarchy img, #hierarchy-children img").count() == 0
+    # the probe pod's controller is named with markup: the list beside the figure and the
+    # crumbs show it literally (sent plain, set as text), the figure too (sent escaped once)
+    page.click('#hierarchy-children button[data-id="ns/default"]')
+    owner = page.locator("#hierarchy-children button", has_text="ReplicaSet <b>bold</b>")
+    assert owner.text_content() == f"ReplicaSet {HOSTILE_OWNER}"
+    owner.click()
+    assert f"ReplicaSet {HOSTILE_OWNER}" in page.locator("#hierarchy-path").text_content()
+    markup = "#hierarchy-children b, #hierarchy-path b, script:not([src])"
+    assert page.locator(markup).count() == 0
+    assert page.locator("#hierarchy tspan[style*='bold']").count() == 0  # Plotly's <b>
     page.goto(f"/events/?namespace=default&kind=Pod&name={PROBE_POD}")
     tick = page.locator("#events-timeline .ytick text").first
     tick.wait_for()

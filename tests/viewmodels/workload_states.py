@@ -43,13 +43,13 @@ def add_hostile_pod(state: ClusterState) -> dict:
 
 
 def every_plotly_text(model: dict) -> list[str]:
-    """Labels and hover texts anywhere in a model."""
+    """Labels, tick labels and hover texts anywhere in a model: what Plotly reads as markup."""
     found: list[str] = []
 
     def walk(value: object) -> None:
         if isinstance(value, dict):
             for key, item in value.items():
-                if key in ("label", "hover") and isinstance(item, str):
+                if key in ("label", "tick", "hover") and isinstance(item, str):
                     found.append(item)
                 else:
                     walk(item)

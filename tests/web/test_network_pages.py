@@ -119,6 +119,28 @@ def test_a_live_page_says_what_it_shows_and_hands_its_parameters_to_its_script(l
     }
 
 
+INTROS = {  # a phrase of each live page's intro (templates/network/intros/)
+    "/network/service-chain": "No process listens on it",
+    "/network/chains": "The Linux kernel filters and rewrites packets",
+    "/network/dns": "api.&lt;namespace&gt;.svc.cluster.local",
+    "/network/corefile": "CoreDNS always chains plugins in the fixed order",
+    "/network/drift": "a stale endpoint means some connections go to an address",
+    "/network/packet-trace": "Only the first packet is walked",
+    "/network/proxy-mode": "an eBPF dataplane such as Cilium",
+}
+
+
+@pytest.mark.parametrize("path", INTROS)
+def test_every_live_page_says_what_it_shows_before_and_after_a_cluster_is_listed(
+    logged_in, watched, path
+):
+    waiting = " ".join(logged_in.get(path).content.decode().split())
+    assert INTROS[path] in waiting and "Waiting for the watcher" in waiting
+    watched.add("demo")
+    live = " ".join(logged_in.get(path).content.decode().split())
+    assert INTROS[path] in live and "Waiting for the watcher" not in live
+
+
 def test_the_dns_trace_page_splits_the_pod_into_namespace_and_name_for_the_view(logged_in, watched):
     watched.add("demo")
     response = logged_in.get("/network/dns?pod=shop/web-1&name=api")
@@ -174,6 +196,8 @@ def test_pasting_the_kind_dump_shows_its_services_and_the_two_dns_endpoints(logg
     assert sorted(link["value"] for link in dns_links) == pytest.approx([0.5, 0.5])
     browser = _model(response, "chain-browser")
     assert "KUBE-SVC-TCOU7JCQXEZGVUNU" in browser["tables"]["nat"]["chains"]
+    page = " ".join(response.content.decode().split())
+    assert INTROS["/network/service-chain"] in page and INTROS["/network/chains"] in page
 
 
 def test_an_uploaded_file_is_read_like_pasted_text(logged_in, kind_dump):

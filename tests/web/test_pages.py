@@ -59,6 +59,7 @@ def test_overview_loads_plotly_and_the_live_scripts_from_files_and_has_no_inline
         "/static/js/find.js",  # the header's search box: "/" focuses it
         "/static/vendor/plotly-strict.min.js",
         "/static/js/live.js",
+        "/static/js/kit.js",  # the page scripts' DOM and Plotly kit
         "/static/js/overview.js",
         "/static/js/progress.js",
     ]

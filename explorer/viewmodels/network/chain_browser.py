@@ -30,15 +30,6 @@ from explorer.state.parsed_facts import parsed_fact
 from ..base import Params, View
 from .node_dumps import dump_source
 
-INTRO = (
-    "The Linux kernel filters and rewrites packets with rules grouped in chains, and chains in "
-    "tables: nat rewrites addresses (this is where Services become pods), filter accepts or "
-    "drops, mangle and raw mark packets. A packet enters a built-in chain (PREROUTING, INPUT, "
-    "FORWARD, OUTPUT, POSTROUTING) and goes down its rules in order; the first rule that "
-    "matches decides, or jumps to another chain (-j) and comes back when that chain ends. "
-    "kube-proxy, the CNI plugin and the kubelet each add their own chains (KUBE-…, FLANNEL-…, "
-    "cali-…). Click a jump target to follow it; counters, when shown, are [packets:bytes]."
-)
 MAX_RULES = 20_000
 AUTO = "auto"
 DUMPS = (IPTABLES, IP6TABLES, NFT)
@@ -169,7 +160,6 @@ def browser_model(
 ) -> dict[str, Any]:
     """The browser model of a parsed iptables-save or nft ruleset."""
     model: dict[str, Any] = {
-        "intro": INTRO,
         "source": source or {},
         "kind": "",
         "tables": {},

@@ -23,15 +23,6 @@ from explorer.state.cluster_state import ClusterState
 
 from ..base import Params, View
 
-INTRO = (
-    "Pods ask the cluster DNS Service for names; behind it runs CoreDNS, configured by a "
-    "Corefile kept in the coredns ConfigMap. The Corefile has server blocks: each serves some "
-    "zones on a port ('.:53' is every name on port 53) and lists plugins. A query to a block "
-    "passes its plugins one after the other until one answers: kubernetes answers names of "
-    "the cluster zone from Services and Pods, forward sends the rest to upstream servers, "
-    "cache keeps answers. The order is not the order written in the Corefile: CoreDNS always "
-    "chains plugins in the fixed order of its plugin.cfg, shown here."
-)
 CONFIGMAPS = ("coredns", "coredns-custom")
 
 
@@ -90,7 +81,6 @@ def _block(block: ServerBlockReport) -> dict[str, Any]:
 
 def corefile_model(text: str, source: str = "pasted text") -> dict[str, Any]:
     model: dict[str, Any] = {
-        "intro": INTRO,
         "source": source,
         "coredns_version": "",
         "configmaps": [],

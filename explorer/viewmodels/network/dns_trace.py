@@ -28,16 +28,6 @@ from explorer.state.cluster_state import ClusterState
 
 from ..base import View
 
-INTRO = (
-    "A program in a pod asks its C library to resolve a name. The library reads the pod's "
-    "/etc/resolv.conf, which the kubelet wrote from the pod's dnsPolicy: usually the cluster "
-    "DNS Service as nameserver and a search list of the pod's namespace and the cluster "
-    "domain. A short name (fewer dots than ndots) is tried with each search suffix first, so "
-    "`api` becomes api.<namespace>.svc.cluster.local on the first try. CoreDNS answers names "
-    "of the cluster zone from Services and Pods and forwards the rest upstream. A Service "
-    "name usually answers with its ClusterIP, which kube-proxy's rules on the node then "
-    "translate to a pod: the service-chain view carries on from there."
-)
 SENT, MAYBE_SENT, NOT_SENT = "sent", "sent if the upstream did not answer the names before", "no"
 
 
@@ -204,7 +194,6 @@ def dns_trace(
             ends_at = _ends_at(_merged(outcome), candidate.name)
         sent = _after(sent, outcome)
     return {
-        "intro": INTRO,
         "pod": f"{namespace}/{pod_name}",
         "name": name,
         "source": "live" if live else "computed",

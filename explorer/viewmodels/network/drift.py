@@ -21,15 +21,6 @@ from ..base import Params, View
 from .node_dumps import node_source
 from .proxy_mode import node_modes
 
-INTRO = (
-    "kube-proxy watches Services and EndpointSlices and rewrites each node's rules to match. "
-    "When it is stopped, crash-looping or cannot keep up, a node keeps sending connections to "
-    "pods that are gone, or never learns of new ones. This table compares what kube-proxy "
-    "should have programmed on each node with what the node's rules hold: a missing Service "
-    "or endpoint means connections from that node cannot reach it; a stale endpoint means "
-    "some connections go to an address that no longer answers; a leftover chain is harmless "
-    "but shows kube-proxy did not clean up."
-)
 CHECKED, NOT_COLLECTED, UNREADABLE, NO_PROXY, UNKNOWN_MODE = (
     "checked",
     "not collected",
@@ -101,7 +92,6 @@ def drift_model(state: ClusterState) -> dict[str, Any]:
     nodes = [node_drift(state, node, mode, slices) for node, mode in node_modes(state).items()]
     totals = drift.counts(item for node in nodes for item in node["items"])
     return {
-        "intro": INTRO,
         "nodes": nodes,
         "totals": totals,
         "checked": sum(1 for n in nodes if n["status"] == CHECKED),

@@ -25,16 +25,6 @@ from ..base import Params, View
 from .node_dumps import node_source
 from .proxy_mode import node_modes
 
-INTRO = (
-    "When a program opens a connection, its first packet passes the node's nat table before "
-    "it is routed: PREROUTING for packets arriving from a pod, OUTPUT for packets sent by the "
-    "node itself. kube-proxy hooks KUBE-SERVICES in there; a rule matching a Service address "
-    "jumps to that Service's chain, which picks one endpoint at random (each rule's "
-    "probability is of what is left, so every endpoint gets an equal share) and rewrites the "
-    "destination to it (DNAT). Every rule tried is listed with why it matched or not. Only "
-    "the first packet is walked: conntrack remembers the choice for the rest of the connection."
-)
-
 
 @dataclass(frozen=True)
 class Source:
@@ -147,7 +137,7 @@ def owner_of(state: ClusterState, address: str) -> dict[str, Any]:
 
 
 def packet_trace(state: ClusterState, source: str, destination: str) -> dict[str, Any]:
-    model: dict[str, Any] = {"intro": INTRO, "source": source, "destination": destination}
+    model: dict[str, Any] = {"source": source, "destination": destination}
     try:
         origin = parse_source(state, source)
         ip, port, protocol = parse_destination(destination)

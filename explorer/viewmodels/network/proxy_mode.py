@@ -15,17 +15,6 @@ from explorer.state.node_facts import NODE_FACTS_KIND
 
 from ..base import Params, View
 
-INTRO = (
-    "A Service's ClusterIP is not held by any machine: on every node a proxy rewrites "
-    "connections to it. Usually that is kube-proxy, which programs the kernel in one of three "
-    "modes: iptables (chains of NAT rules, KUBE-SERVICES first), nftables (one `kube-proxy` "
-    "table with verdict maps, Kubernetes 1.29 and later) or IPVS (the kernel's load balancer). "
-    "Some clusters run no kube-proxy at all: an eBPF dataplane such as Cilium does the same job "
-    "in its own programs. Each node below shows the mode found and why: kube-proxy's "
-    "configuration, whether its pod runs there, and what the node's own rules show (which "
-    "wins when they disagree)."
-)
-
 
 def node_modes(state: ClusterState, only: str | None = None) -> dict[str, ProxyMode]:
     """Every node's mode (known nodes and nodes with facts), or only the one named."""
@@ -47,7 +36,7 @@ def proxy_mode(state: ClusterState) -> dict[str, Any]:
     counts: dict[str, int] = {}
     for mode in modes:
         counts[mode["mode"]] = counts.get(mode["mode"], 0) + 1
-    return {"intro": INTRO, "nodes": modes, "counts": counts}
+    return {"nodes": modes, "counts": counts}
 
 
 def _build(state: ClusterState, params: Params, memo: Any) -> dict[str, Any]:

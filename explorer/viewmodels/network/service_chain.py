@@ -36,17 +36,6 @@ from ..base import Params, View
 from ..plotly_text import hover_lines, plotly_text
 from .node_dumps import dump_source
 
-INTRO = (
-    "A Service is a stable address in front of a changing set of pods. No process listens on "
-    "it: kube-proxy on every node writes NAT rules that rewrite a new connection to a Service "
-    "into a connection to one of its pods. Read left to right: the Service port, the way the "
-    "connection came in (its ClusterIP, a port on every node, or a load balancer address), the "
-    "chains kube-proxy made for the Service (KUBE-SVC picks an endpoint at random; KUBE-EXT "
-    "handles traffic from outside the cluster; KUBE-SVL keeps it on this node's own pods), one "
-    "KUBE-SEP chain per endpoint, which rewrites the destination (DNAT), and the pod that "
-    "answers. The widths are each endpoint's share of new connections; once a connection is "
-    "set up, conntrack keeps sending it to the same pod."
-)
 ALL = "*"  # the `service` parameter for every Service of the dump
 MAX_PORTS_ALL = 40  # Service ports drawn when all are asked for
 
@@ -392,7 +381,6 @@ def chain_model(
     """The Sankey model of `service` (ns/name, or ALL: at most `limit` ports) in a parsed
     dump."""
     model: dict[str, Any] = {
-        "intro": INTRO,
         "source": source or {},
         "service": service,
         "services": {},

@@ -35,7 +35,7 @@ from explorer.state.node_facts import CGROUPS, NODE_FACTS_KIND
 from explorer.state.parsed_facts import parsed_fact
 
 from ..base import Params, View, ViewError
-from ..plotly_text import hover_lines, plotly_text
+from ..plotly_text import described, plotly_text
 from ..sectors import Sector
 
 SIZES = ("limit", "usage")
@@ -162,7 +162,7 @@ def _qos_parent(sectors: dict[str, Sector], tree: CgroupTree, pod: PodCgroup, ro
                 "label": "guaranteed",
                 "value": 0,
                 "colour": QOS_COLOURS["guaranteed"],
-                "hover": hover_lines(
+                **described(
                     "Guaranteed pods",
                     [("cgroup", "none of its own: these pods sit directly under kubepods")],
                 ),
@@ -179,7 +179,7 @@ def _level(path: str, parent: str, name: str, limits: Limits, differing: dict) -
         "label": plotly_text(name),
         "value": 0,
         "colour": QOS_COLOURS.get(name, KUBEPODS_COLOUR),
-        "hover": hover_lines(
+        **described(
             f"{name} cgroup", [("path", path), *_limit_rows(limits), *_diff_rows(path, differing)]
         ),
         "kind": "kubepods" if not parent else "qos",
@@ -207,7 +207,7 @@ def _add_pod(
         "label": plotly_text(name.partition("/")[2] or name),
         "value": _value(pod.limits, usage) if leaf else 0,
         "colour": DIFFERS_COLOUR if pod.path in differing else QOS_COLOURS[pod.qos],
-        "hover": hover_lines(
+        **described(
             f"pod cgroup of {name}",
             [*rows, *_limit_rows(pod.limits), *_diff_rows(pod.path, differing)],
         ),
@@ -245,7 +245,7 @@ def _container(
         "label": plotly_text("pause" if sandbox else name),
         "value": _value(container.limits, usage),
         "colour": DIFFERS_COLOUR if differs else colour,
-        "hover": hover_lines(
+        **described(
             title, [*rows, *_limit_rows(container.limits), *_diff_rows(container.path, differing)]
         ),
         "kind": "sandbox" if sandbox else "container",

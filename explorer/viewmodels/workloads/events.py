@@ -40,6 +40,7 @@ class EventPoint(TypedDict):
     time: str
     first: str
     reason: str
+    tick: str  # the reason escaped for Plotly (a tick label); `reason` is for the DOM
     type: str
     count: int
     object: str
@@ -109,6 +110,7 @@ def point(event: dict) -> EventPoint:
         "time": event_time(event),
         "first": str(event.get("firstTimestamp") or event.get("eventTime") or ""),
         "reason": reason,
+        "tick": plotly_text(reason),
         "type": etype,
         "count": count,
         "object": shown,

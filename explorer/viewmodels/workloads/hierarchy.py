@@ -29,7 +29,7 @@ from explorer.lib.quantities import format_bytes, format_millicores
 from explorer.state.cluster_state import ClusterState
 
 from ..base import Params, View, ViewError
-from ..plotly_text import hover_lines, plotly_text
+from ..plotly_text import hover_lines, labelled
 from ..pod_summary import STATE_COLOURS, worst
 from ..sectors import Sector
 from .pod_facts import (
@@ -176,7 +176,7 @@ def _add_namespace(
     pods = [p for g in groups.values() for p in g.all_pods()]
     sectors[ns_id] = {
         "parent": "",
-        "label": plotly_text(ns),
+        **labelled(ns),
         "value": 0,
         "colour": NAMESPACE_COLOUR,
         "hover": hover_lines(f"namespace {ns}", _pod_rows(pods, sizer)),
@@ -192,7 +192,7 @@ def _add_namespace(
             folded = [p for g in rest for p in g.all_pods()]
             sectors[f"{ns_id}/more"] = {
                 "parent": ns_id,
-                "label": f"{len(rest)} more controllers",
+                **labelled(f"{len(rest)} more controllers"),
                 "value": sizer.pods(folded),
                 "colour": MORE_COLOUR,
                 "hover": hover_lines(
@@ -222,7 +222,7 @@ def _add_group(
     label = "bare pods" if owner.kind == BARE else f"{owner.kind} {owner.name}"
     sectors[group_id] = {
         "parent": parent,
-        "label": plotly_text(label) + (f" \u00d7{len(pods)}" if leaf else ""),
+        **labelled(label + (f" \u00d7{len(pods)}" if leaf else "")),
         "value": sizer.pods(pods) if leaf else 0,
         "colour": STATE_COLOURS[worst([p.summary.state for p in pods])],
         "hover": hover_lines(title, _pod_rows(pods, sizer)),
@@ -244,7 +244,7 @@ def _add_group(
 def _folded(parent: str, pods: list[PodFacts], sizer: _Sizer) -> Sector:
     return {
         "parent": parent,
-        "label": f"{len(pods)} pods",
+        **labelled(f"{len(pods)} pods"),
         "value": sizer.pods(pods),
         "colour": STATE_COLOURS[worst([p.summary.state for p in pods])],
         "hover": hover_lines(f"{len(pods)} pods, folded", _pod_rows(pods, sizer)),
@@ -267,7 +267,7 @@ def _add_pod(sectors: dict[str, Sector], parent: str, pod: PodFacts, level: str,
     ]
     sectors[pod_id] = {
         "parent": parent,
-        "label": plotly_text(s.name),
+        **labelled(s.name),
         "value": sizer.pod(pod) if leaf else 0,
         "colour": STATE_COLOURS[s.state],
         "hover": hover_lines(f"pod {s.name}", rows),
@@ -281,7 +281,7 @@ def _add_pod(sectors: dict[str, Sector], parent: str, pod: PodFacts, level: str,
     for container, value in zip(pod.containers, values, strict=False):
         sectors[f"{pod_id}/{container.role}/{container.name}"] = {
             "parent": pod_id,
-            "label": plotly_text(_container_label(container)),
+            **labelled(_container_label(container)),
             "value": round(value, 4),
             "colour": CONTAINER_COLOURS[container.condition],
             "hover": hover_lines(f"{container.role} container {container.name}", _rows(container)),
@@ -291,7 +291,7 @@ def _add_pod(sectors: dict[str, Sector], parent: str, pod: PodFacts, level: str,
         }
     sectors[f"{pod_id}/sandbox"] = {
         "parent": pod_id,
-        "label": "pause",
+        **labelled("pause"),
         "value": round(values[-1], 4),
         "colour": SANDBOX_COLOUR,
         "hover": hover_lines(

@@ -5,7 +5,7 @@
  */
 (function () {
   "use strict";
-  const N = window.ExplorerNetwork;
+  const N = window.ExplorerNetwork, K = window.ExplorerKit, el = K.el;
   const OPEN_ALL_BELOW = 1500; // rules: smaller dumps open every chain at first
   const MAX_MATCHES = 2000; // rules listed for one filter
 
@@ -34,15 +34,15 @@
   }
 
   function ruleItem(root, rule) {
-    const item = N.el("li", "rule");
-    if (rule.counters) item.appendChild(N.el("span", "counters", rule.counters + " "));
-    const code = N.el("code");
+    const item = el("li", { className: "rule" });
+    if (rule.counters) item.appendChild(el("span", { className: "counters" }, rule.counters + " "));
+    const code = el("code");
     for (const [text, anchor] of rule.parts) {
       if (!anchor) {
         code.appendChild(document.createTextNode(text));
         continue;
       }
-      const link = N.el("a", "jump", text);
+      const link = el("a", { className: "jump" }, text);
       link.href = "#" + domId(anchor);
       link.dataset.anchor = anchor;
       link.addEventListener("click", (event) => {
@@ -56,27 +56,27 @@
   }
 
   function fillRules(root, details, chain, rules) {
-    const list = N.clear(details.querySelector("ol"));
+    const list = K.clear(details.querySelector("ol"));
     for (const rule of rules) list.appendChild(ruleItem(root, rule));
-    if (!rules.length && !chain.omitted) list.appendChild(N.el("li", "muted", "no rules"));
-    if (chain.omitted) list.appendChild(N.el("li", "muted", chain.omitted + " more rules not shown (dump too large)"));
+    if (!rules.length && !chain.omitted) list.appendChild(el("li", { className: "muted" }, "no rules"));
+    if (chain.omitted) list.appendChild(el("li", { className: "muted" }, chain.omitted + " more rules not shown (dump too large)"));
     details.dataset.filled = "1";
   }
 
   function chainBlock(root, tableName, name, chain) {
-    const details = N.el("details", "chain");
+    const details = el("details", { className: "chain" });
     details.id = domId(chain.anchor);
     details.dataset.name = name.toLowerCase();
-    const summary = N.el("summary");
-    summary.appendChild(N.el("strong", "", name));
+    const summary = el("summary");
+    summary.appendChild(el("strong", {}, name));
     const facts = [chain.kind];
     if (chain.policy) facts.push(chain.policy);
     if (chain.counters) facts.push(chain.counters);
     facts.push(chain.rules.length + chain.omitted + " rules");
     if (!chain.declared) facts.push("not declared in this text");
-    summary.appendChild(N.el("span", "muted", "  " + facts.join(" · ")));
+    summary.appendChild(el("span", { className: "muted" }, "  " + facts.join(" · ")));
     details.appendChild(summary);
-    details.appendChild(N.el("ol", "rules"));
+    details.appendChild(el("ol", { className: "rules" }));
     details.addEventListener("toggle", () => {
       if (details.open && !details.dataset.filled) fillRules(root, details, chain, chain.rules);
     });
@@ -96,7 +96,7 @@
         if (root._openAll) {
           fillRules(root, details, chain, chain.rules);
         } else {
-          N.clear(details.querySelector("ol"));
+          K.clear(details.querySelector("ol"));
           delete details.dataset.filled; // filled again when opened
         }
         details.open = root._openAll;
@@ -126,7 +126,7 @@
   function draw(container, model) {
     const root = container;
     const body = root.querySelector("[data-chains]") || root;
-    N.clear(body);
+    K.clear(body);
     root._chains = [];
     let total = 0;
     for (const table of Object.values(model.tables || {})) {
@@ -134,18 +134,18 @@
     }
     root._openAll = total <= OPEN_ALL_BELOW;
     for (const [tableName, table] of Object.entries(model.tables || {})) {
-      const section = N.el("section", "table");
+      const section = el("section", { className: "table" });
       const count = Object.keys(table.chains).length;
-      section.appendChild(N.el("h2", "", "table " + tableName + "  (" + count + " chains)"));
+      section.appendChild(el("h2", {}, "table " + tableName + "  (" + count + " chains)"));
       for (const [name, chain] of Object.entries(table.chains)) {
         section.appendChild(chainBlock(root, tableName, name, chain));
       }
       body.appendChild(section);
     }
     if ((model.unparsed || []).length) {
-      const section = N.el("section", "table");
-      section.appendChild(N.el("h2", "", "lines that are not rules (kept as they are)"));
-      const pre = N.el("pre", "", model.unparsed.join("\n"));
+      const section = el("section", { className: "table" });
+      section.appendChild(el("h2", {}, "lines that are not rules (kept as they are)"));
+      const pre = el("pre", {}, model.unparsed.join("\n"));
       section.appendChild(pre);
       body.appendChild(section);
     }

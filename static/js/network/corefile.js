@@ -5,13 +5,13 @@
  */
 (function () {
   "use strict";
-  const N = window.ExplorerNetwork;
+  const N = window.ExplorerNetwork, K = window.ExplorerKit, el = K.el;
 
   function facts(block) {
-    const list = N.el("ul", "facts");
+    const list = el("ul", { className: "facts" });
     const add = (label, value) => {
-      const item = N.el("li");
-      item.appendChild(N.el("span", "label", label + " "));
+      const item = el("li");
+      item.appendChild(el("span", { className: "label" }, label + " "));
       item.appendChild(document.createTextNode(value));
       list.appendChild(item);
     };
@@ -32,15 +32,15 @@
   }
 
   function chainList(block) {
-    const list = N.el("ol", "plugin-chain");
+    const list = el("ol", { className: "plugin-chain" });
     for (const link of block.chain) {
-      const item = N.el("li", link.order_note ? "moved" : "");
-      const head = N.el("div", "plugin-head");
-      head.appendChild(N.el("code", "plugin", link.plugin));
-      if (link.args) head.appendChild(N.el("code", "args", " " + link.args));
+      const item = el("li", { className: link.order_note ? "moved" : "" });
+      const head = el("div", { className: "plugin-head" });
+      head.appendChild(el("code", { className: "plugin" }, link.plugin));
+      if (link.args) head.appendChild(el("code", { className: "args" }, " " + link.args));
       item.appendChild(head);
-      item.appendChild(N.el("div", "what", link.what));
-      if (link.order_note) item.appendChild(N.el("div", "order-note", "Order: " + link.order_note + "."));
+      item.appendChild(el("div", { className: "what" }, link.what));
+      if (link.order_note) item.appendChild(el("div", { className: "order-note" }, "Order: " + link.order_note + "."));
       list.appendChild(item);
     }
     return list;
@@ -48,28 +48,28 @@
 
   function draw(container, model) {
     const body = container.querySelector("[data-blocks]") || container;
-    N.clear(body);
+    K.clear(body);
     if (model.coredns_version) {
       body.appendChild(
-        N.el("p", "muted", "Order of CoreDNS " + model.coredns_version + "'s plugin.cfg. Read from " + model.source + ".")
+        el("p", { className: "muted" }, "Order of CoreDNS " + model.coredns_version + "'s plugin.cfg. Read from " + model.source + ".")
       );
     }
     model.blocks.forEach((block, index) => {
-      const card = N.el("section", "server-block");
+      const card = el("section", { className: "server-block" });
       const kind = block.stub_domain ? " (stub domain: forwarded elsewhere)" : "";
-      card.appendChild(N.el("h2", "", "Server block " + (index + 1) + ": " + block.keys + kind));
+      card.appendChild(el("h2", {}, "Server block " + (index + 1) + ": " + block.keys + kind));
       card.appendChild(facts(block));
-      card.appendChild(N.el("h3", "", "A query passes, in this order"));
+      card.appendChild(el("h3", {}, "A query passes, in this order"));
       card.appendChild(chainList(block));
       card.appendChild(
-        N.el("p", "muted", "Written in the Corefile as: " + block.written_order.join(", ") + ".")
+        el("p", { className: "muted" }, "Written in the Corefile as: " + block.written_order.join(", ") + ".")
       );
       if (block.setup.length) {
-        card.appendChild(N.el("h3", "", "Not in a query's path (they set the server up)"));
-        const setup = N.el("ul", "setup");
+        card.appendChild(el("h3", {}, "Not in a query's path (they set the server up)"));
+        const setup = el("ul", { className: "setup" });
         for (const plugin of block.setup) {
-          const item = N.el("li");
-          item.appendChild(N.el("code", "plugin", plugin.plugin + (plugin.args ? " " + plugin.args : "")));
+          const item = el("li");
+          item.appendChild(el("code", { className: "plugin" }, plugin.plugin + (plugin.args ? " " + plugin.args : "")));
           item.appendChild(document.createTextNode(": " + plugin.what));
           setup.appendChild(item);
         }

@@ -6,7 +6,7 @@
  */
 (function () {
   "use strict";
-  const N = window.ExplorerNetwork;
+  const N = window.ExplorerNetwork, K = window.ExplorerKit, el = K.el;
   let podNode = "";
 
   function records(answer) {
@@ -15,15 +15,7 @@
   }
 
   function stepsTable(model) {
-    const table = N.el("table", "steps");
-    const head = N.el("tr");
-    for (const title of ["#", "name asked", "why this name", "type", "sent", "answer", "by", "source"]) {
-      head.appendChild(N.el("th", "", title));
-    }
-    table.appendChild(N.el("thead")).appendChild(head);
-    const body = table.appendChild(N.el("tbody"));
-    model.steps.forEach((step, index) => {
-      const row = N.el("tr", step.sent === "no" ? "not-sent" : "");
+    const rows = model.steps.map((step, index) => {
       const answer = step.answer;
       let source = step.source;
       if (step.agrees === true) source += " (agrees with computed)";
@@ -38,57 +30,56 @@
         answer.by || "",
         source,
       ];
-      for (const value of cells) row.appendChild(N.el("td", "", value));
-      body.appendChild(row);
+      return K.row(cells, step.sent === "no" ? "not-sent" : "");
     });
-    return table;
+    return K.table(["#", "name asked", "why this name", "type", "sent", "answer", "by", "source"], rows);
   }
 
   function endsAt(model, params) {
-    const box = N.el("div", "ends-at");
+    const box = el("div", { className: "ends-at" });
     const end = model.ends_at;
     if (!end) {
-      box.appendChild(N.el("p", "", "No query got an address: the lookup fails (the program sees 'name not found')."));
+      box.appendChild(el("p", {}, "No query got an address: the lookup fails (the program sees 'name not found')."));
       return box;
     }
     const what = end.service ? "Service " + end.service : end.kind;
     box.appendChild(
-      N.el("p", "", "The lookup ends at " + end.name + " → " + end.addresses.join(", ") + " (" + what + ").")
+      el("p", {}, "The lookup ends at " + end.name + " → " + end.addresses.join(", ") + " (" + what + ").")
     );
     if (end.next === "service chain" && end.service && params.cluster) {
       const url = new URL(document.body.dataset.serviceChainUrl || "/network/service-chain", window.location.href);
       url.searchParams.set("cluster", params.cluster);
       url.searchParams.set("service", end.service);
       if (podNode) url.searchParams.set("node", podNode);
-      const link = N.el("a", "next", "Follow " + end.addresses[0] + " through kube-proxy's rules: the service chain of " + end.service);
+      const link = el("a", { className: "next" }, "Follow " + end.addresses[0] + " through kube-proxy's rules: the service chain of " + end.service);
       link.href = url.pathname + url.search;
       link.dataset.next = "service-chain";
       box.appendChild(link);
     } else if (end.pods && end.pods.length) {
-      box.appendChild(N.el("p", "muted", "These are pod addresses: packets go straight to " + end.pods.join(", ") + ", no kube-proxy rule is involved."));
+      box.appendChild(el("p", { className: "muted" }, "These are pod addresses: packets go straight to " + end.pods.join(", ") + ", no kube-proxy rule is involved."));
     }
     return box;
   }
 
   function draw(container, model, params) {
     const body = container.querySelector("[data-trace]") || container;
-    N.clear(body);
+    K.clear(body);
     if (model.error) {
-      body.appendChild(N.el("p", "error", model.error));
+      body.appendChild(el("p", { className: "error" }, model.error));
       return;
     }
     const conf = model.resolv_conf;
     const heading = model.source === "live" ? "Asked live of " + model.live_server : "Computed from the cluster's objects";
-    body.appendChild(N.el("h2", "", model.name + " looked up in pod " + model.pod));
-    body.appendChild(N.el("p", "muted", heading + "."));
-    body.appendChild(N.el("h3", "", "The pod's /etc/resolv.conf"));
-    body.appendChild(N.el("pre", "resolv", conf.text));
+    body.appendChild(el("h2", {}, model.name + " looked up in pod " + model.pod));
+    body.appendChild(el("p", { className: "muted" }, heading + "."));
+    body.appendChild(el("h3", {}, "The pod's /etc/resolv.conf"));
+    body.appendChild(el("pre", { className: "resolv" }, conf.text));
     const how = "dnsPolicy " + conf.policy + " (from " + conf.base + "); nameserver " + conf.nameserver +
       (model.cluster.nameserver_is_cluster_dns ? ", the cluster DNS Service" : ", not the cluster DNS") +
       "; ndots " + conf.ndots + ". " + model.query_types_how + ".";
-    body.appendChild(N.el("p", "", how));
-    for (const note of conf.notes) body.appendChild(N.el("p", "muted", note));
-    body.appendChild(N.el("h3", "", "The queries, in the order they are sent"));
+    body.appendChild(el("p", {}, how));
+    for (const note of conf.notes) body.appendChild(el("p", { className: "muted" }, note));
+    body.appendChild(el("h3", {}, "The queries, in the order they are sent"));
     body.appendChild(stepsTable(model));
     body.appendChild(endsAt(model, params));
     container.dataset.drawn = String(model.steps.length);

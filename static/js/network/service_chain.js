@@ -5,7 +5,8 @@
  */
 (function () {
   "use strict";
-  const N = window.ExplorerNetwork;
+  const N = window.ExplorerNetwork, K = window.ExplorerKit, el = K.el;
+  const HOVER = "%{customdata}<extra></extra>"; // customdata: hover text the server escaped
   const COLUMN_ORDER = ["service", "entry", "chain", "endpoint", "pod", "node"];
 
   function reachable(model, service) {
@@ -43,7 +44,7 @@
         label: ids.map((id) => model.nodes[id].label),
         color: ids.map((id) => model.nodes[id].colour),
         customdata: ids.map((id) => model.nodes[id].hover),
-        hovertemplate: "%{customdata}<extra></extra>",
+        hovertemplate: HOVER,
         pad: 14,
         thickness: 16,
         line: { width: 0 },
@@ -53,7 +54,7 @@
         target: links.map((l) => position.get(l.target)),
         value: links.map((l) => l.value),
         customdata: links.map((l) => l.hover),
-        hovertemplate: "%{customdata}<extra></extra>",
+        hovertemplate: HOVER,
         color: "rgba(120, 130, 150, 0.28)",
       },
     };
@@ -73,11 +74,11 @@
     const filter = container.parentElement.querySelector("select[data-service-filter]");
     if (filter && !filter.dataset.filled) {
       filter.dataset.filled = "1";
-      const all = N.el("option", "", "every Service");
+      const all = el("option", {}, "every Service");
       all.value = "*";
       filter.appendChild(all);
       for (const service of Object.keys(model.services || {})) {
-        const option = N.el("option", "", service);
+        const option = el("option", {}, service);
         option.value = service;
         filter.appendChild(option);
       }
@@ -87,15 +88,11 @@
       });
     }
     if (!Object.keys(model.nodes || {}).length) {
-      N.clear(figure).appendChild(N.el("p", "placeholder", model.missing || "Nothing to draw."));
+      K.clear(figure).appendChild(el("p", { className: "placeholder" }, model.missing || "Nothing to draw."));
       figure.dataset.drawn = "empty";
       return;
     }
-    if (!window.Plotly) {
-      figure.textContent = "Plotly did not load; the Sankey cannot be drawn.";
-      return;
-    }
-    if (figure.querySelector("p.placeholder")) N.clear(figure);
+    if (figure.querySelector("p.placeholder")) K.clear(figure);
     const only = reachable(model, filter ? filter.value : "");
     const height = Math.max(420, 34 * columnHeight(model, only) + 80);
     const layout = {
@@ -109,7 +106,7 @@
       },
     };
     figure.style.height = height + "px";
-    window.Plotly.react(figure, [trace(model, only)], layout, { displaylogo: false, responsive: true });
+    if (!K.plot(figure, [trace(model, only)], layout, "Sankey")) return;
     figure.dataset.drawn = String(Object.keys(model.nodes).length);
   }
 

@@ -2,49 +2,25 @@
  * The workload hierarchy: a Plotly sunburst of the "hierarchy" view (explorer/viewmodels/workloads/hierarchy.py),
  * kept live. Beside it, the children of the sector the figure is zoomed to, as links: a pod goes
  * to its page, anything else zooms the figure (the same as clicking it). Labels and hover text
- * arrive escaped for Plotly; where they are shown in the DOM they are decoded and set as text.
+ * arrive escaped for Plotly; the DOM shows each sector's plain `text`.
  */
 (function () {
   "use strict";
-  const W = window.ExplorerWorkloads;
+  const K = window.ExplorerKit, el = K.el;
   let model = null;
   let level = "";
   let cluster = "";
 
-  function plain(label) {
-    return String(label).replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-  }
-
   function trace() {
-    const ids = [], parents = [], labels = [], values = [], colors = [], hovers = [];
-    for (const [id, s] of Object.entries(model.sectors)) {
-      ids.push(id);
-      parents.push(s.parent);
-      labels.push(s.label);
-      values.push(s.value);
-      colors.push(s.colour);
-      hovers.push(s.hover);
-    }
-    return {
-      type: "sunburst",
-      ids: ids,
-      parents: parents,
-      labels: labels,
-      values: values,
-      marker: { colors: colors, line: { color: "#ffffff", width: 1 } },
-      hovertext: hovers,
-      hovertemplate: "%{hovertext}<extra></extra>",
-      branchvalues: "remainder",
-      level: level,
-      maxdepth: 4,
-      insidetextorientation: "radial",
-      sort: false,
-    };
+    return K.sectorTrace("sunburst", model.sectors, {
+      line: { color: "#ffffff", width: 1 },
+      extra: { level: level, maxdepth: 4, insidetextorientation: "radial" },
+    });
   }
 
   function podLink(sector) {
     const [ns, name] = sector.pod.split(/\/(.*)/s);
-    return W.links.pod(cluster, ns, name, sector.container ? { container: sector.container } : null);
+    return K.links.pod(cluster, ns, name, sector.container ? { container: sector.container } : null);
   }
 
   function zoom(id) {
@@ -62,33 +38,33 @@
       steps.unshift(id);
       id = model.sectors[id].parent;
     }
-    const crumbs = [W.el("button", { type: "button", className: "link", text: "all namespaces", dataset: { id: "" } })];
+    const crumbs = [el("button", { type: "button", className: "link", dataset: { id: "" } }, "all namespaces")];
     for (const step of steps) {
       crumbs.push(" › ");
-      crumbs.push(W.el("button", { type: "button", className: "link", text: plain(model.sectors[step].label), dataset: { id: step } }));
+      crumbs.push(el("button", { type: "button", className: "link", dataset: { id: step } }, model.sectors[step].text));
     }
-    W.replace("hierarchy-path", crumbs);
+    K.replace("hierarchy-path", crumbs);
   }
 
   function showChildren() {
     const items = [];
     for (const [id, s] of Object.entries(model.sectors)) {
       if (s.parent !== level) continue;
-      const text = plain(s.label);
-      const swatch = W.el("span", { className: "swatch" });
+      const text = s.text;
+      const swatch = el("span", { className: "swatch" });
       swatch.style.background = s.colour;
       let target;
       if (s.pod && s.kind === "pod") {
-        target = W.el("a", { href: podLink(s), text: text, dataset: { id: id, kind: s.kind } });
+        target = el("a", { href: podLink(s), dataset: { id: id, kind: s.kind } }, text);
       } else if (s.kind === "container" || s.kind === "sandbox") {
-        target = W.el("a", { href: podLink(s), text: text, dataset: { id: id, kind: s.kind } });
+        target = el("a", { href: podLink(s), dataset: { id: id, kind: s.kind } }, text);
       } else {
-        target = W.el("button", { type: "button", className: "link", text: text, dataset: { id: id, kind: s.kind } });
+        target = el("button", { type: "button", className: "link", dataset: { id: id, kind: s.kind } }, text);
       }
-      items.push(W.el("li", {}, [swatch, target, W.el("span", { className: "muted", text: " " + s.kind })]));
+      items.push(el("li", {}, [swatch, target, el("span", { className: "muted" }, " " + s.kind)]));
     }
-    if (!items.length) items.push(W.el("li", { className: "muted", text: "nothing below this" }));
-    W.replace("hierarchy-children", items);
+    if (!items.length) items.push(el("li", { className: "muted" }, "nothing below this"));
+    K.replace("hierarchy-children", items);
   }
 
   function onClick(event) {
@@ -110,10 +86,10 @@
     const items = [];
     for (const entry of model.legend.pods) items.push([entry.state, entry.colour]);
     for (const entry of model.legend.containers) items.push(["container " + entry.condition, entry.colour]);
-    W.replace("hierarchy-legend", items.map(([label, colour]) => {
-      const swatch = W.el("span", { className: "swatch" });
+    K.replace("hierarchy-legend", items.map(([label, colour]) => {
+      const swatch = el("span", { className: "swatch" });
       swatch.style.background = colour;
-      return W.el("span", { className: "legend-item" }, [swatch, label]);
+      return el("span", { className: "legend-item" }, [swatch, label]);
     }));
   }
 
@@ -127,21 +103,14 @@
     showLegend();
     showPath();
     showChildren();
-    if (!window.Plotly) {
-      figure.textContent = "Plotly did not load; the hierarchy cannot be drawn.";
-      return;
-    }
     const first = !figure.data;
-    const layout = { margin: { t: 4, l: 4, r: 4, b: 4 }, uirevision: h.cluster + h.namespace + h.size };
-    window.Plotly.react(figure, [trace()], layout, { displaylogo: false, responsive: true });
+    const layout = { margin: K.MARGINS, uirevision: h.cluster + h.namespace + h.size };
+    if (!K.plot(figure, [trace()], layout, "hierarchy")) return;
     if (first) figure.on("plotly_sunburstclick", onClick);
     figure.dataset.drawn = "1";
   }
 
-  W.ready(() => {
-    const p = W.params();
-    const live = W.connect(p);
-    if (!live) return;
+  K.livePage("workloads", (p, live) => {
     cluster = p.cluster;
     const figure = document.getElementById("hierarchy");
     document.getElementById("hierarchy-path").addEventListener("click", (event) => {
@@ -154,7 +123,7 @@
     });
     live.subscribe("hierarchy", { cluster: p.cluster, namespace: p.namespace, size: p.size }, {
       onModel: (m) => draw(figure, m),
-      onError: W.problem("hierarchy-summary"),
+      onError: K.problem("hierarchy-summary"),
     });
   });
 })();

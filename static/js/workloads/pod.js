@@ -5,16 +5,14 @@
  */
 (function () {
   "use strict";
-  const W = window.ExplorerWorkloads;
-  const el = W.el;
-  let cluster = "";
-  let node = "";
+  const K = window.ExplorerKit, el = K.el;
+  let cluster = "", node = ""; // where the pod is, for the links to its node
 
   function facts(model) {
     const h = model.header;
     const rows = [
       ["state", h.state + (h.reason ? " (" + h.reason + ")" : "") + ", ready " + h.ready + ", restarts " + h.restarts],
-      ["node", h.node ? el("a", { href: W.links.node(cluster, h.node), text: h.node }) : "not scheduled yet"],
+      ["node", h.node ? el("a", { href: K.links.node(cluster, h.node) }, h.node) : "not scheduled yet"],
       ["pod IP", h.pod_ip || "none yet"],
       ["host IP", h.host_ip || "none yet"],
       ["UID", h.uid],
@@ -22,17 +20,17 @@
       ["labels", Object.entries(h.labels).map(([k, v]) => k + "=" + v).join(", ") || "none"],
     ];
     if (model.node) rows.splice(2, 0, ["node ready", model.node.ready + (model.node.internal_ip ? ", " + model.node.internal_ip : "")]);
-    W.replace("pod-facts", rows.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", {}, [v])]));
+    K.terms("pod-facts", rows);
     const owners = model.owners.map((o) =>
-      el("li", {}, [el("a", { href: W.links.events(cluster, o.namespace, o.kind, o.name), text: o.kind + " " + o.name })]));
-    W.replace("pod-owners", owners.length ? owners : [el("li", { className: "muted", text: "none: a bare pod" })]);
+      el("li", {}, [el("a", { href: K.links.events(cluster, o.namespace, o.kind, o.name) }, o.kind + " " + o.name)]));
+    K.replace("pod-owners", owners.length ? owners : [el("li", { className: "muted" }, "none: a bare pod")]);
   }
 
   function qos(model) {
     const q = model.qos;
     document.getElementById("pod-qos").textContent =
       q.class + (q.reported && q.reported !== q.class ? " (status.qosClass says " + q.reported + ")" : "");
-    W.replace("pod-qos-reasons", q.reasons.map((r) => el("li", { text: r })));
+    K.replace("pod-qos-reasons", q.reasons.map((r) => el("li", {}, r)));
   }
 
   function resources(map) {
@@ -41,33 +39,33 @@
   }
 
   function cgroupLink(path) {
-    if (!path || !node) return el("span", { className: "muted", text: "not recorded" });
-    return el("a", { href: W.links.node(cluster, node, { cgroup: path }), className: "cgroup-link", text: "cgroup", title: path, dataset: { cgroup: path } });
+    if (!path || !node) return el("span", { className: "muted" }, "not recorded");
+    return el("a", { href: K.links.node(cluster, node, { cgroup: path }), className: "cgroup-link", title: path, dataset: { cgroup: path } }, "cgroup");
   }
 
   function anatomy(model) {
     const rows = [];
     const sandbox = model.sandbox;
     rows.push(el("tr", { className: "sandbox" }, [
-      W.cell("sandbox"), W.cell("pause"), W.cell("the runtime's pause image"), W.cell(sandbox.host_network ? "shares the node's network (hostNetwork)" : "holds the pod's network namespace"),
-      W.cell(""), W.cell(""), W.cell(""), W.cell(""), W.cell(cgroupLink(sandbox.cgroup)),
+      K.cell("sandbox"), K.cell("pause"), K.cell("the runtime's pause image"), K.cell(sandbox.host_network ? "shares the node's network (hostNetwork)" : "holds the pod's network namespace"),
+      K.cell(""), K.cell(""), K.cell(""), K.cell(""), K.cell(cgroupLink(sandbox.cgroup)),
     ]));
     for (const c of model.containers) {
       const state = c.condition + (c.detail ? " (" + c.detail + ")" : "") + (c.role === "container" ? (c.ready ? ", ready" : ", not ready") : "");
       rows.push(el("tr", { dataset: { container: c.name } }, [
-        W.cell(c.role + (c.role === "init" || c.role === "sidecar" ? " #" + c.order : "")),
-        W.cell(c.name),
-        W.cell(c.image),
-        W.cell(state + (c.last_termination ? "; last: " + c.last_termination : "")),
-        W.cell(c.restarts),
-        W.cell(resources(c.requests)),
-        W.cell(resources(c.limits)),
-        W.cell(c.probes.length ? el("ul", { className: "plain" }, c.probes.map((p) => el("li", { text: p }))) : "none"),
-        W.cell(cgroupLink(c.cgroup)),
+        K.cell(c.role + (c.role === "init" || c.role === "sidecar" ? " #" + c.order : "")),
+        K.cell(c.name),
+        K.cell(c.image),
+        K.cell(state + (c.last_termination ? "; last: " + c.last_termination : "")),
+        K.cell(c.restarts),
+        K.cell(resources(c.requests)),
+        K.cell(resources(c.limits)),
+        K.cell(c.probes.length ? el("ul", { className: "plain" }, c.probes.map((p) => el("li", {}, p))) : "none"),
+        K.cell(cgroupLink(c.cgroup)),
       ]));
     }
-    W.replace("pod-anatomy", [W.table(["role", "name", "image", "state", "restarts", "requests", "limits", "probes", "on the node"], rows)]);
-    const note = el("p", { className: "muted", text: sandbox.note });
+    K.replace("pod-anatomy", [K.table(["role", "name", "image", "state", "restarts", "requests", "limits", "probes", "on the node"], rows)]);
+    const note = el("p", { className: "muted" }, sandbox.note);
     document.getElementById("pod-anatomy").append(note);
   }
 
@@ -77,15 +75,15 @@
       if (v.claim) chain.push("→ PVC " + v.claim.name + " (" + (v.claim.phase || "?") + (v.claim.requested ? ", asks " + v.claim.requested : "") + ")");
       if (v.volume) chain.push("→ PV " + v.volume.name + " (" + [v.volume.capacity, v.volume.reclaim, v.volume.source].filter(Boolean).join(", ") + ")");
       if (v.storage_class) chain.push("→ StorageClass " + v.storage_class.name + " (" + [v.storage_class.provisioner, v.storage_class.binding].filter(Boolean).join(", ") + ")");
-      return el("tr", {}, [W.cell(v.name), W.cell(chain.join(" "))]);
+      return el("tr", {}, [K.cell(v.name), K.cell(chain.join(" "))]);
     });
-    W.replace("pod-volumes", [rows.length ? W.table(["volume", "what backs it"], rows) : el("p", { className: "muted", text: "no volumes" })]);
+    K.replace("pod-volumes", [rows.length ? K.table(["volume", "what backs it"], rows) : el("p", { className: "muted" }, "no volumes")]);
   }
 
   function services(model) {
     const items = model.services.map((s) =>
-      el("li", {}, [el("a", { href: W.withCluster("/network/service-chain", cluster, { service: s.namespace + "/" + s.name }), text: s.namespace + "/" + s.name }), " " + s.type + (s.cluster_ip ? " " + s.cluster_ip : "")]));
-    W.replace("pod-services", items.length ? items : [el("li", { className: "muted", text: "no Service selects this pod's labels" })]);
+      el("li", {}, [el("a", { href: K.links.serviceChain(cluster, s.namespace + "/" + s.name) }, s.namespace + "/" + s.name), " " + s.type + (s.cluster_ip ? " " + s.cluster_ip : "")]));
+    K.replace("pod-services", items.length ? items : [el("li", { className: "muted" }, "no Service selects this pod's labels")]);
   }
 
   function dns(model) {
@@ -96,15 +94,8 @@
   }
 
   function draw(model) {
-    const status = document.getElementById("pod-status");
-    if (!model.found) {
-      status.textContent = "This pod does not exist (any more) in cluster " + model.header.cluster + ".";
-      status.className = "error";
-      return;
-    }
+    if (!K.status("pod-status", model, "pod", () => model.header.state + " on " + (model.header.node || "no node yet"))) return;
     node = model.header.node;
-    status.textContent = model.header.state + " on " + (node || "no node yet");
-    status.className = "";
     facts(model);
     qos(model);
     anatomy(model);
@@ -125,7 +116,7 @@
     if (select.options.length === names.length && [...select.options].every((o, i) => o.value === names[i])) return;
     const main = model.containers.find((c) => c.role === "container");
     const wanted = chosen || new URLSearchParams(window.location.search).get("container") || (main ? main.name : "");
-    select.replaceChildren(...names.map((n) => el("option", { value: n, text: n, selected: n === wanted })));
+    select.replaceChildren(...names.map((n) => el("option", { value: n, selected: n === wanted }, n)));
     chosen = select.value;
   }
 
@@ -133,7 +124,7 @@
     stopLog(live);
     const out = document.getElementById("pod-log");
     out.textContent = "";
-    const p = W.params();
+    const p = K.params("workloads");
     const tail = Math.max(0, Math.min(1000, parseInt(document.getElementById("log-tail").value, 10) || 0));
     chosen = document.getElementById("log-container").value;
     if (!chosen) return;
@@ -157,14 +148,11 @@
     document.getElementById("log-stop").hidden = true;
   }
 
-  W.ready(() => {
-    const p = W.params();
-    const live = W.connect(p);
-    if (!live) return;
+  K.livePage("workloads", (p, live) => {
     cluster = p.cluster;
     live.subscribe("pod", { cluster: p.cluster, namespace: p.namespace, name: p.name }, {
       onModel: draw,
-      onError: W.problem("pod-status"),
+      onError: K.problem("pod-status"),
     });
     document.getElementById("log-follow").addEventListener("click", () => startLog(live));
     document.getElementById("log-stop").addEventListener("click", () => {

@@ -4,26 +4,21 @@
  */
 (function () {
   "use strict";
-  const W = window.ExplorerWorkloads;
-  const el = W.el;
+  const K = window.ExplorerKit, el = K.el;
 
-  W.ready(() => {
-    const p = W.params();
-    if (!p || !p.q) return;
-    const live = W.connect(p);
-    if (!live) return;
+  K.livePage("workloads", (p, live) => {
     const sub = live.subscribe("search", { cluster: p.cluster, q: p.q }, {
       onModel: (model) => {
         sub.unsubscribe(); // a one-off answer: no need to keep it live over a big cluster
         const n = model.results.length;
         document.getElementById("search-summary").textContent =
           n ? n + (model.truncated ? "+" : "") + " found for “" + model.query + "”" : "Nothing found for “" + model.query + "”.";
-        W.replace("search-results", model.results.map((r) => el("li", {}, [
-          el("a", { href: W.linkTo(r.link, p.cluster), text: r.kind + " " + (r.namespace ? r.namespace + "/" : "") + r.name }),
-          el("span", { className: "muted", text: " — " + r.why }),
+        K.replace("search-results", model.results.map((r) => el("li", {}, [
+          el("a", { href: K.linkTo(r.link, p.cluster) }, r.kind + " " + (r.namespace ? r.namespace + "/" : "") + r.name),
+          el("span", { className: "muted" }, " — " + r.why),
         ])));
       },
-      onError: W.problem("search-summary"),
+      onError: K.problem("search-summary"),
     });
-  });
+  }, (p) => p.q); // nothing asked yet: no need of the websocket
 })();

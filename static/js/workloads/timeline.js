@@ -1,16 +1,14 @@
 /*
  * Events on a timeline (Plotly scatter): time across, reason down, one trace per type (Normal,
  * Warning), marker size by count. Points are the events view's (explorer/viewmodels/workloads/events.py):
- * hover text arrives escaped for Plotly; the reason arrives plain (the list shows it as text), so
- * it is escaped here before it becomes a tick label, which Plotly reads as pseudo-HTML too.
+ * its hover text and `tick` (the reason, a tick label) arrive escaped for Plotly; the plain
+ * `reason` is for the DOM.
  */
 (function () {
   "use strict";
+  const K = window.ExplorerKit;
   const COLOURS = { Normal: "#2a5db0", Warning: "#d62728", other: "#7f7f7f" };
 
-  function plotlyText(value) {
-    return String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  }
 
   function traces(points) {
     const byType = new Map();
@@ -20,7 +18,7 @@
       if (!byType.has(type)) byType.set(type, { x: [], y: [], text: [], size: [] });
       const t = byType.get(type);
       t.x.push(p.time);
-      t.y.push(plotlyText(p.reason));
+      t.y.push(p.tick);
       t.text.push(p.hover);
       t.size.push(Math.min(28, 8 + 4 * Math.log2(Math.max(1, p.count))));
     }
@@ -44,11 +42,7 @@
       return;
     }
     figure.classList.remove("empty");
-    if (!window.Plotly) {
-      figure.textContent = "Plotly did not load; the timeline cannot be drawn.";
-      return;
-    }
-    if (!figure.data) figure.textContent = "";
+    if (window.Plotly && !figure.data) figure.textContent = "";
     const reasons = new Set(Object.values(points).map((p) => p.reason));
     const layout = {
       margin: { t: 10, l: 170, r: 10, b: 40 },
@@ -58,7 +52,7 @@
       legend: { orientation: "h", y: 1.08 },
       uirevision: "timeline",
     };
-    window.Plotly.react(figure, traces(points), layout, { displaylogo: false, responsive: true });
+    K.plot(figure, traces(points), layout, "timeline");
   }
 
   window.ExplorerTimeline = { draw: draw };

@@ -95,5 +95,10 @@ def test_hostile_pod_name_is_escaped_in_cgroup_labels_and_hover() -> None:
     state.delete("Pod", "shop", "db-0")
     db["metadata"]["name"] = HOSTILE
     state.upsert(db, "Pod")
-    texts = every_plotly_text(_tree(state))
+    model = _tree(state)
+    texts = every_plotly_text(model)
     assert any(ESCAPED in t for t in texts) and not any(HOSTILE in t for t in texts)
+    # the selected cgroup's description goes to the DOM as text: plain, never escaped
+    facts = [line for s in model["sectors"].values() for line in s["facts"]]
+    assert f"pod: shop/{HOSTILE}" in facts
+    assert not any("&lt;" in line or "&amp;" in line for line in facts)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from explorer.demo import build_demo
 from explorer.viewmodels.workloads.events import MAX_EVENTS, timeline
 
-from ..workload_states import HOSTILE
+from ..workload_states import ESCAPED, HOSTILE
 
 
 def _events(state, namespace: str = "*", obj: str = "*") -> dict:
@@ -66,3 +66,5 @@ def test_hostile_message_and_reason_are_escaped_in_the_hover_and_plain_elsewhere
     point = _events(state, "shop")["events"]["evil"]
     assert "<img" not in point["hover"] and "&lt;br&gt;" in point["hover"]
     assert point["message"].startswith(HOSTILE)
+    assert point["tick"] == ESCAPED  # Plotly's tick label, escaped once
+    assert point["reason"] == HOSTILE  # the list's text, plain: the page escapes nothing

@@ -147,6 +147,11 @@ def test_hostile_names_labels_images_are_escaped_in_every_plotly_text() -> None:
     texts = every_plotly_text(model)
     assert any(ESCAPED in t for t in texts)
     assert not any(HOSTILE in t for t in texts)
+    # the crumbs and the list beside the figure show `text` as DOM text: plain, escaped nowhere
+    hostile = [s for s in model["sectors"].values() if ESCAPED in s["label"]]
+    assert hostile
+    assert all(s["text"] == s["label"].replace("&lt;", "<").replace("&gt;", ">") for s in hostile)
+    assert all(HOSTILE in s["text"] for s in hostile)
 
 
 def test_hierarchy_is_registered_with_its_params() -> None:

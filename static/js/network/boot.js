@@ -8,49 +8,25 @@
  * fills parameters the page left empty from the cluster's network index (nodes with facts,
  * Services, pods); forms marked data-network-controls get their <select data-choose=...> filled
  * from that index too.
- * Everything from a cluster or a dump reaches the DOM as text (textContent); Plotly labels and
- * hover text arrive escaped from the server (explorer/viewmodels/plotly_text.py). No inline script anywhere.
+ * Everything from a cluster or a dump reaches the DOM as text (the escaping rule: static/js/kit.js).
+ * No inline script anywhere.
  */
 (function () {
   "use strict";
 
-  function el(tag, className, text) {
-    const element = document.createElement(tag);
-    if (className) element.className = className;
-    if (text !== undefined && text !== null) element.textContent = String(text);
-    return element;
-  }
-
-  function clear(element) {
-    while (element.firstChild) element.removeChild(element.firstChild);
-    return element;
-  }
-
-  function setText(id, text) {
-    const element = document.getElementById(id);
-    if (element) element.textContent = text;
-  }
-
-  function showState(status) {
-    const element = document.getElementById("connection-state");
-    if (!element) return;
-    element.textContent = window.ExplorerLive.describe(status);
-    element.dataset.state = status.state;
-  }
+  const K = window.ExplorerKit, el = K.el;
 
   function fillSelect(select, options, current) {
     // options: [[value, label], ...]; the current value stays even when the index lacks it.
     const values = new Set(options.map((o) => o[0]));
     const keep = Array.from(select.querySelectorAll("option[data-fixed]"));
-    clear(select);
+    K.clear(select);
     for (const option of keep) select.appendChild(option);
     if (current && !values.has(current) && !keep.some((o) => o.value === current)) {
       options = [[current, current + " (not in the cluster now)"]].concat(options);
     }
     for (const [value, label] of options) {
-      const option = el("option", "", label);
-      option.value = value;
-      select.appendChild(option);
+      select.appendChild(el("option", { value: value }, label));
     }
     if (current) select.value = current;
   }
@@ -106,19 +82,17 @@
   function showNotes(container, model) {
     const box = container.querySelector("[data-notes]") || container.parentElement.querySelector("[data-notes]");
     if (!box) return;
-    clear(box);
+    K.clear(box);
     const lines = [];
     if (model.missing) lines.push(["missing", model.missing]);
     const source = describeSource(model.source);
     if (source) lines.push(["source", source]);
     for (const note of model.notes || []) lines.push(["note", note]);
-    for (const [kind, text] of lines) box.appendChild(el("p", "network-" + kind, text));
+    for (const [kind, text] of lines) box.appendChild(el("p", { className: "network-" + kind }, text));
   }
 
-  let connection = null;
   function live() {
-    if (!connection) connection = window.ExplorerLive.connection();
-    return connection;
+    return window.ExplorerLive.connection(); // one per tab
   }
 
   const indexWaiters = {};
@@ -132,7 +106,7 @@
           fillControls(model);
           for (const cb of entry.callbacks) cb(model);
         },
-        onError: (message) => setText("connection-state", "error: " + message),
+        onError: K.problem("connection-state"),
       });
     }
     const entry = indexWaiters[cluster];
@@ -140,24 +114,16 @@
     if (entry.model) callback(entry.model);
   }
 
-  function parseJson(text, fallback) {
-    try {
-      return JSON.parse(text);
-    } catch (error) {
-      return fallback;
-    }
-  }
-
   function startLive(container, draw, options) {
-    const params = parseJson(container.dataset.params || "{}", {});
+    const params = K.parseJson(container.dataset.params || "{}", {});
     const view = container.dataset.view;
     const cluster = params.cluster;
     if (!cluster) {
       container.textContent = "Waiting for the watcher… this page fills in once a cluster has been listed.";
-      window.setTimeout(() => window.location.reload(), 3000);
+      K.connect(cluster); // reloads until a cluster is watched
       return;
     }
-    live().onState(cluster, showState);
+    K.connect(cluster);
     let subscribed = false;
     function subscribe() {
       if (subscribed) return;
@@ -209,7 +175,7 @@
       controlsWithoutView();
       for (const container of document.querySelectorAll('[data-render="' + name + '"]')) {
         if (container.dataset.model) {
-          const model = parseJson(container.dataset.model, null);
+          const model = K.parseJson(container.dataset.model, null);
           if (model) {
             showNotes(container, model);
             draw(container, model, {});
@@ -219,17 +185,8 @@
         }
       }
     }
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-    else start();
+    K.ready(start);
   }
 
-  window.ExplorerNetwork = {
-    el: el,
-    clear: clear,
-    boot: boot,
-    onIndex: onIndex,
-    firstNodeWith: firstNodeWith,
-    describeSource: describeSource,
-    parseJson: parseJson,
-  };
+  window.ExplorerNetwork = { boot, onIndex, firstNodeWith, describeSource };
 })();

@@ -1,0 +1,233 @@
+/*
+ * The page scripts' one kit (window.ExplorerKit): DOM building, the header's connection state,
+ * a page's parameters, links to the pages, small formatters, and the one sunburst/treemap trace
+ * builder. Loaded before every page script, after live.js.
+ *
+ * The escaping rule, end to end. Text goes to the DOM as text: el() turns every child that is not
+ * a node into a text node, and nothing here or in a page script sets innerHTML. Plotly gets text
+ * it cannot read as markup: the server escapes every label, tick and hover text that Plotly draws
+ * (explorer/viewmodels/plotly_text.py) and sends the same strings plain where they go to the DOM;
+ * the browser never escapes again and never unescapes.
+ */
+(function () {
+  "use strict";
+
+  /* el("a", {href: url, className: "jump", dataset: {id: id}}, "text", node, [more, children]):
+   * attributes (false, null and undefined ones left out, true as an empty attribute), then the
+   * children; strings and numbers become text nodes, arrays are flattened, null is skipped. */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null || value === false || value === "") continue;
+      if (key === "className") node.className = value;
+      else if (key === "dataset") Object.assign(node.dataset, value);
+      else node.setAttribute(key, value === true ? "" : String(value));
+    }
+    append(node, children);
+    return node;
+  }
+
+  function append(node, children) {
+    for (const child of children) {
+      if (child === null || child === undefined) continue;
+      if (Array.isArray(child)) append(node, child);
+      else node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function clear(node) {
+    node.replaceChildren();
+    return node;
+  }
+
+  function byId(id) {
+    return document.getElementById(id);
+  }
+
+  function setText(id, text) {
+    const node = byId(id);
+    if (node) node.textContent = text;
+  }
+
+  function replace(id, children) {
+    const target = byId(id);
+    if (!target) return null;
+    target.replaceChildren(...children);
+    return target;
+  }
+
+  function table(headers, rows, className) {
+    return el("table", { className: className || "steps" },
+      el("thead", {}, el("tr", {}, headers.map((h) => el("th", {}, h)))),
+      el("tbody", {}, rows));
+  }
+
+  /* The <dl> `id` filled with [term, description] pairs (a description may be a node). */
+  function terms(id, pairs) {
+    return replace(id, pairs.flatMap(([term, description]) => [el("dt", {}, term), el("dd", {}, description)]));
+  }
+
+  function cell(content, className) {
+    return el("td", { className: className }, content === undefined || content === null ? "" : content);
+  }
+
+  function row(values, className) {
+    return el("tr", { className: className }, values.map((v) => (v instanceof Node && v.tagName === "TD" ? v : cell(v))));
+  }
+
+  /* The status line `id` of an object's page: `text` when the model found the object, else an
+   * error saying it is gone. Returns whether it was found. */
+  function status(id, model, what, text) {
+    const line = byId(id);
+    line.textContent = model.found ? text() : "This " + what + " does not exist (any more) in cluster " + model.header.cluster + ".";
+    line.className = model.found ? "" : "error";
+    return model.found;
+  }
+
+  /* An error from the server, said as text in the element `id`. */
+  function problem(id) {
+    return (message) => setText(id, "error: " + message);
+  }
+
+  function ready(fn) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn);
+    else fn();
+  }
+
+  function parseJson(text, fallback) {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      return fallback;
+    }
+  }
+
+  /* The page's parameters: JSON in the data-params of the element `id`. */
+  function params(id) {
+    const root = byId(id);
+    return root ? parseJson(root.dataset.params || "{}", null) : null;
+  }
+
+  /* The header's connection state (#connection-state: its text and data-state). */
+  function showState(status) {
+    const node = byId("connection-state");
+    if (!node) return;
+    node.textContent = window.ExplorerLive.describe(status);
+    node.dataset.state = status.state;
+  }
+
+  /* The tab's connection, the header kept up to date (and `also` told of every state); null
+   * while no cluster is watched yet: the page reloads until one is. */
+  function connect(cluster, also) {
+    if (!cluster) {
+      window.setTimeout(() => window.location.reload(), 3000);
+      return null;
+    }
+    const live = window.ExplorerLive.connection();
+    live.onState(cluster, (status) => {
+      showState(status);
+      if (also) also(status);
+    });
+    return live;
+  }
+
+  /* A live page: once the DOM is ready, its parameters (the data-params of the element `root`)
+   * and the tab's connection go to start(params, live); nothing starts when wanted(params) says
+   * no, and the page reloads while no cluster is watched. */
+  function livePage(root, start, wanted) {
+    ready(() => {
+      const p = params(root);
+      if (!p || (wanted && !wanted(p))) return;
+      const live = connect(p.cluster);
+      if (live) start(p, live);
+    });
+  }
+
+  function withCluster(url, cluster, extra) {
+    const query = new URLSearchParams(extra || {});
+    if (cluster) query.set("cluster", cluster);
+    const text = query.toString();
+    return text ? url + "?" + text : url;
+  }
+
+  const seg = encodeURIComponent;
+  const links = {
+    pod: (cluster, ns, name, extra) => withCluster("/pods/" + seg(ns) + "/" + seg(name), cluster, extra),
+    node: (cluster, name, extra) => withCluster("/nodes/" + seg(name), cluster, extra),
+    events: (cluster, ns, kind, name) =>
+      withCluster("/events/", cluster, kind ? { namespace: ns || "*", kind: kind, name: name } : { namespace: ns || "*" }),
+    hierarchy: (cluster, ns) => withCluster("/workloads/", cluster, ns ? { namespace: ns } : {}),
+    serviceChain: (cluster, service) => withCluster("/network/service-chain", cluster, { service: service }),
+  };
+
+  /* A link the server describes ({page, namespace, name, kind, container, cgroup}). */
+  function linkTo(link, cluster) {
+    if (!link) return null;
+    if (link.page === "pod") return links.pod(cluster, link.namespace, link.name, link.container ? { container: link.container } : null);
+    if (link.page === "node") return links.node(cluster, link.name, link.cgroup ? { cgroup: link.cgroup } : null);
+    return links.events(cluster, link.namespace, link.kind, link.name);
+  }
+
+  function ageText(iso) {
+    const then = Date.parse(iso);
+    if (Number.isNaN(then)) return "unknown";
+    const seconds = Math.max(0, Math.round((Date.now() - then) / 1000));
+    if (seconds < 120) return seconds + " s ago";
+    if (seconds < 7200) return Math.round(seconds / 60) + " min ago";
+    return Math.round(seconds / 3600) + " h ago";
+  }
+
+  function percent(share) {
+    return (share * 100).toFixed(1) + "%";
+  }
+
+  const HOVER_ONLY = "%{hovertext}<extra></extra>";
+  const MARGINS = { t: 4, l: 4, r: 4, b: 4 };
+
+  /* One Plotly sunburst or treemap trace from the server's sectors ({id: {parent, label, value,
+   * colour, hover}}, labels and hover already escaped for Plotly). options.line: the sectors'
+   * outline, {color, width} or a function (id, sector) -> {color, width}; options.extra: more
+   * trace attributes. */
+  function sectorTrace(type, sectors, options) {
+    options = options || {};
+    const ids = Object.keys(sectors || {});
+    const list = ids.map((id) => sectors[id]);
+    const marker = { colors: list.map((s) => s.colour) };
+    if (typeof options.line === "function") {
+      const lines = ids.map((id, i) => options.line(id, list[i]));
+      marker.line = { width: lines.map((l) => l.width), color: lines.map((l) => l.color) };
+    } else if (options.line) {
+      marker.line = options.line;
+    }
+    return Object.assign({
+      type: type,
+      ids: ids,
+      parents: list.map((s) => s.parent),
+      labels: list.map((s) => s.label),
+      values: list.map((s) => s.value),
+      marker: marker,
+      hovertext: list.map((s) => s.hover),
+      hovertemplate: HOVER_ONLY,
+      branchvalues: "remainder",
+      sort: false,
+    }, options.extra || {});
+  }
+
+  /* Plotly.react with the pages' config; without Plotly, says so in the figure when told what
+   * it shows. Returns whether it drew. */
+  function plot(figure, traces, layout, what) {
+    if (!window.Plotly) {
+      if (what) figure.textContent = "Plotly did not load; the " + what + " cannot be drawn.";
+      return false;
+    }
+    window.Plotly.react(figure, traces, layout, { displaylogo: false, responsive: true });
+    return true;
+  }
+
+  window.ExplorerKit = {
+    el, append, clear, byId, setText, replace, terms, table, cell, row, status, problem, ready, parseJson, params,
+    showState, connect, livePage, withCluster, links, linkTo, ageText, percent,
+    HOVER_ONLY, MARGINS, sectorTrace, plot,
+  };
+})();
