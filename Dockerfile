@@ -32,4 +32,4 @@ RUN useradd --system --uid 1000 --home-dir /nonexistent --shell /usr/sbin/nologi
 USER explorer
 
 EXPOSE 8000
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "explorer.asgi:application"]
+CMD ["python", "manage.py", "web", "--host", "0.0.0.0", "--port", "8000"]

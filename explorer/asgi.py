@@ -1,7 +1,8 @@
 """The ASGI application: Django for HTTP (with static files), the live websocket at /ws/.
 
-The websocket needs a logged-in user (the session cookie, through AuthMiddlewareStack) and an
-Origin among ALLOWED_HOSTS, so another site's page cannot open it with the user's cookie.
+The websocket needs a logged-in user (the session cookie, through AuthMiddlewareStack) and the
+app's own Origin, exactly, or a trusted one (explorer/web/websocket_origin.py), so no other
+page — another site, or another port or scheme of this host — can open it with the cookie.
 """
 
 import os
@@ -14,16 +15,14 @@ django_application = get_asgi_application()  # sets Django up before the consume
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from explorer.streaming.routing import websocket_urlpatterns  # noqa: E402
 from explorer.web.static_files import with_static_files  # noqa: E402
+from explorer.web.websocket_origin import SameOriginOnly  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": with_static_files(django_application),
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": SameOriginOnly(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

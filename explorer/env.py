@@ -49,6 +49,30 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_choices(name: str, choices: tuple[str, ...], default: str = "") -> frozenset[str]:
+    """A comma-separated subset of `choices` (`exec,nodes-proxy`); empty when unset."""
+    values = env_list(name, default)
+    unknown = [v for v in values if v not in choices]
+    if unknown:
+        raise SettingsError(
+            f"{name}: {', '.join(map(repr, unknown))} unknown, expected a comma-separated "
+            f"list of {', '.join(choices)}"
+        )
+    return frozenset(values)
+
+
+def env_origins(name: str) -> list[str]:
+    """Comma-separated origins, each `scheme://host[:port]` (http or https, no path)."""
+    values = env_list(name)
+    bad = [v for v in values if "://" not in v or v.split("://")[0] not in ("http", "https")]
+    bad += [v for v in values if "/" in v.partition("://")[2]]
+    if bad:
+        raise SettingsError(
+            f"{name}: {bad[0]!r} is not an origin like https://explorer.example.com"
+        )
+    return values
+
+
 def env_url(name: str, schemes: tuple[str, ...], default: str = "") -> str:
     """A URL whose scheme is one of `schemes` (`redis://…`), or the default when unset."""
     raw = os.environ.get(name, "").strip()

@@ -4,7 +4,16 @@ from pathlib import Path
 
 import dj_database_url
 
-from explorer.env import env_bool, env_int, env_list, env_str, env_url
+from explorer.env import (
+    env_bool,
+    env_choices,
+    env_int,
+    env_list,
+    env_origins,
+    env_str,
+    env_url,
+)
+from explorer.lib.choices import NODE_ACCESS, NODE_ACCESS_SETTING
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,6 +30,9 @@ if not SECRET_KEY:
     SECRET_KEY = _key_file.read_text().strip()
 
 ALLOWED_HOSTS = env_list("EXPLORER_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+# Origins besides the app's own that may POST forms and open the websocket: a proxy in front
+# that serves the app under another host or port (`https://explorer.example.com`).
+CSRF_TRUSTED_ORIGINS = env_origins("EXPLORER_TRUSTED_ORIGINS")
 EXPLORER_PORT = env_int("EXPLORER_PORT", 8000, minimum=1, maximum=65535)
 EXPLORER_DEMO = env_bool("EXPLORER_DEMO", False)
 EXPLORER_DEMO_CHURN_SECONDS = env_int("EXPLORER_DEMO_CHURN_SECONDS", 3, minimum=0, maximum=3600)
@@ -169,6 +181,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Where finished bundle downloads wait (web and worker share it; explorer/snapshots/downloads.py).
 EXPLORER_DOWNLOAD_DIR = env_str("EXPLORER_DOWNLOAD_DIR", str(BASE_DIR / ".downloads"))
+# Privileged ways to a node without its agent (explorer/lib/choices.py): `exec` (pods/exec into
+# its kube-proxy pod) and `nodes-proxy` (the kubelet's metrics through nodes/proxy). Off unless
+# listed here; the explorer otherwise only reads the API.
+EXPLORER_NODE_ACCESS = env_choices(NODE_ACCESS_SETTING, NODE_ACCESS)
 # The DNS trace page may ask the cluster DNS for real (from this process's network), and may ask
 # another server instead (`ip` or `ip:port`, e.g. a port-forward to CoreDNS).
 EXPLORER_DNS_LIVE = env_bool("EXPLORER_DNS_LIVE", False)

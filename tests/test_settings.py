@@ -31,6 +31,7 @@ def _check(**env: str) -> subprocess.CompletedProcess:
         ("EXPLORER_DEMO", "maybe", "EXPLORER_DEMO='maybe': expected one of 1/0"),
         ("REDIS_URL", "localhost:6379", "REDIS_URL: expected a URL starting with redis://"),
         ("DATABASE_URL", "mysql://db/x", "DATABASE_URL: expected a URL starting with sqlite://"),
+        ("EXPLORER_NODE_ACCESS", "exec,ssh", "EXPLORER_NODE_ACCESS: 'ssh' unknown, expected a"),
     ],
 )
 def test_a_bad_setting_stops_start_up_with_one_line_naming_it(name, value, message):
@@ -42,5 +43,10 @@ def test_a_bad_setting_stops_start_up_with_one_line_naming_it(name, value, messa
 
 
 def test_good_settings_pass_the_check():
-    result = _check(EXPLORER_PORT="8123", EXPLORER_DEMO="yes", REDIS_URL="redis://127.0.0.1:6379/0")
+    result = _check(
+        EXPLORER_PORT="8123",
+        EXPLORER_DEMO="yes",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        EXPLORER_NODE_ACCESS="exec, nodes-proxy",
+    )
     assert result.returncode == 0, result.stderr

@@ -8,6 +8,7 @@ import orjson
 from aiohttp import web
 
 from . import discovery_documents as discovery
+from .audit import heard
 from .context import CONTEXT_KEY, ServerContext, json_response
 from .exec_stream import serve_exec
 from .log_stream import serve_log
@@ -25,6 +26,14 @@ log = logging.getLogger(__name__)
 
 _HEALTH = ("healthz", "livez", "readyz")
 _READ_METHODS = ("GET", "HEAD")
+
+
+@web.middleware
+async def _audit(request: web.Request, handler):
+    audit = request.app[CONTEXT_KEY].audit
+    if audit is not None:
+        audit.append(heard(request.method, request.path, request.query))
+    return await handler(request)
 
 
 @web.middleware
@@ -138,7 +147,7 @@ async def _flow_control_headers(_request: web.Request, response: web.StreamRespo
 
 
 def build_app(ctx: ServerContext) -> web.Application:
-    app = web.Application(middlewares=[_statuses], client_max_size=1024**2)
+    app = web.Application(middlewares=[_audit, _statuses], client_max_size=1024**2)
     app.on_response_prepare.append(_flow_control_headers)
     app[CONTEXT_KEY] = ctx
     app.router.add_route("GET", "/api/v1/nodes/{name}/proxy/{path:.*}", serve_node_proxy)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import orjson
 from aiohttp import web
 
+from .audit import Heard
 from .policy import Policy
 from .store import ApiStore
 
@@ -44,6 +45,7 @@ class ServerContext:
     watch_timeout: float = DEFAULT_WATCH_TIMEOUT
     watch_buffer: int = DEFAULT_WATCH_BUFFER
     streams: set[Stream] = field(default_factory=set)
+    audit: list[Heard] | None = None  # every request, as RBAC names it, while a list
 
     def cut_streams(self) -> int:
         streams = list(self.streams)

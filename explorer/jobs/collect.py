@@ -9,7 +9,8 @@ with Celery.
   that is also a node's agent). A node whose task expired — no agent took it within
   CELERY_NODE_TASK_EXPIRES — or failed is probed without an agent (explorer/probes/agentless.py):
   exec, then recorded facts, and its cgroup tree through `nodes/proxy` (the kubelet's
-  cAdvisor metrics), then the recorded tree; a node none of them reaches is reported
+  cAdvisor metrics), then the recorded tree — exec and nodes/proxy only where
+  EXPLORER_NODE_ACCESS turns them on; a node none of them reaches is reported
   unreachable, and the others are still collected. Progress: n of N nodes, each node's
   outcome on its own report. Each node's facts go into the cluster's state as they come
   (explorer/jobs/facts_delivery.py).
@@ -31,6 +32,7 @@ from typing import TypedDict
 
 from celery import Task, states
 from celery.result import AsyncResult
+from django.conf import settings
 
 from explorer.env import env_bool, env_int, env_str
 from explorer.probes import LocalProbe
@@ -130,7 +132,7 @@ def _begin(cluster: str, agents: bool) -> Ongoing:
 def _advance(task_id: str, cluster: str, ongoing: Ongoing) -> None:
     """Settle every node whose agent answered or will not; the others stay awaited."""
     waited = time.time() - ongoing["sent_at"]
-    with Agentless(cluster) as agentless:
+    with Agentless(cluster, settings.EXPLORER_NODE_ACCESS) as agentless:
         for node in ongoing["nodes"]:
             if node in ongoing["outcomes"]:
                 continue

@@ -1,17 +1,24 @@
 """The way to a node without its agent: exec in its kube-proxy pod through the API server, then
 the facts recorded for it (demo cluster, bundle). A node neither reaches is unreachable, and
 says why each way failed. Its cgroup tree (`cgroups`): the kubelet's /metrics/cadvisor
-through `nodes/proxy`, then the recorded tree."""
+through `nodes/proxy`, then the recorded tree.
+
+Exec and nodes/proxy are privileged (explorer/lib/choices.py NODE_ACCESS): each is tried only
+when the operator turned it on (`allowed`, from EXPLORER_NODE_ACCESS) or the cluster's node
+source does (the demo cluster, for its own API server). The facts say why each probe that was
+not used was passed over (`passed_over`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import dataclass
 from typing import Protocol
 
 from kubernetes.client import ApiClient
 
 from explorer.kube.config import KubeConfigError
+from explorer.lib.choices import EXEC, NODES_PROXY, access_off
 from explorer.probes.exec_probe import ExecProbe
 from explorer.probes.proxy_probe import ProxyCgroupProbe
 from explorer.state.node_facts import (
@@ -36,8 +43,9 @@ class Agentless:
     """The agentless probes of one cluster's nodes; one connection for all of them (opened when
     first needed). Use it as a context manager."""
 
-    def __init__(self, cluster: str) -> None:
+    def __init__(self, cluster: str, allowed: frozenset[str] = frozenset()) -> None:
         self.cluster = cluster
+        self.allowed = allowed | source_of(cluster).node_access
         self._stack = ExitStack()
         self._client: ApiClient | None = None
         self._unusable = ""
@@ -50,41 +58,47 @@ class Agentless:
 
     def collect(self, node: str, why: str) -> NodeFacts:
         """`why`: why the agent did not answer, the first of the reasons if nothing does."""
-        return self._first_reached(node, [why], "exec", ExecProbe, FACTS, blame_recorded=True)
+        way = _Way("exec", EXEC, ExecProbe)
+        return self._first_reached(node, {"local": why}, way, FACTS, blame_recorded=True)
 
     def cgroups(self, node: str) -> NodeFacts:
         """The node's `cgroups` fact alone (an error for it when neither way reaches it)."""
-        return self._first_reached(node, [], "proxy", ProxyCgroupProbe, CGROUP_FACTS)
+        way = _Way("proxy", NODES_PROXY, ProxyCgroupProbe)
+        return self._first_reached(node, {}, way, CGROUP_FACTS)
 
     def _first_reached(
         self,
         node: str,
-        reasons: list[str],
-        way: ProbeName,
-        probe: Callable[[ApiClient], _Probe],
+        passed_over: dict[str, str],
+        way: _Way,
         facts: tuple[str, ...],
         *,
         blame_recorded: bool = False,
     ) -> NodeFacts:
-        """`way` through the API server (`probe`), then the recorded facts; else an unreadable
-        node, named after `way` (or the recorded probe, if tried and `blame_recorded`)."""
-        client = self._connection()
-        if client is None:
-            reasons.append(f"{way}: {self._unusable}")
-        else:
-            collected = probe(client).collect(node)
-            if reached(collected):
-                return collected
-            reasons.append(f"{way}: {_reason(collected)}")
-        tried = way
+        """`way` through the API server, then the recorded facts; else an unreadable node,
+        named after `way` (or the recorded probe, if tried and `blame_recorded`)."""
+        collected = self._through_api(node, way)
+        if reached(collected):
+            return _passing_over(collected, passed_over)
+        passed_over[way.probe] = _reason(collected)
+        tried = way.probe
         source = source_of(self.cluster)
         if source.recorded is not None:
-            tried = "recorded" if blame_recorded else way
+            tried = "recorded" if blame_recorded else way.probe
             collected = RecordedProbe(source.recorded(), source.recorded_at, facts).collect(node)
             if reached(collected):
-                return collected
-            reasons.append(f"recorded: {_reason(collected)}")
-        return unreadable(node, tried, "; ".join(reasons), facts)
+                return _passing_over(collected, passed_over)
+            passed_over["recorded"] = _reason(collected)
+        reasons = [w if p == "local" else f"{p}: {w}" for p, w in passed_over.items()]
+        return _passing_over(unreadable(node, tried, "; ".join(reasons), facts), passed_over)
+
+    def _through_api(self, node: str, way: _Way) -> NodeFacts:
+        if way.access not in self.allowed:
+            return unreadable(node, way.probe, access_off(way.access))
+        client = self._connection()
+        if client is None:
+            return unreadable(node, way.probe, self._unusable)
+        return way.probe_with(client).collect(node)
 
     def _connection(self) -> ApiClient | None:
         if self._client is None and not self._unusable:
@@ -93,6 +107,21 @@ class Agentless:
             except (KubeConfigError, OSError) as error:
                 self._unusable = one_line(str(error)) or type(error).__name__
         return self._client
+
+
+@dataclass(frozen=True)
+class _Way:
+    """A privileged way to a node through the API server."""
+
+    probe: ProbeName
+    access: str  # the NODE_ACCESS that turns it on
+    probe_with: Callable[[ApiClient], _Probe]
+
+
+def _passing_over(collected: NodeFacts, passed_over: dict[str, str]) -> NodeFacts:
+    if passed_over:
+        collected["passed_over"] = {**passed_over, **collected.get("passed_over", {})}
+    return collected
 
 
 def _reason(collected: NodeFacts) -> str:

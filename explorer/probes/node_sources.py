@@ -7,6 +7,7 @@
   service account (explorer.kube.config.connect_to).
 - Recorded facts (for the recorded probe): registered by whatever holds them in this process —
   the demo cluster (its store's node_facts), a loaded bundle (with the time it was made).
+- The privileged ways a cluster turns on for itself (the demo's own API server).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class NodeSource:
     kubeconfig: Path | None = None  # its current context is the cluster
     recorded: Callable[[], NodeFactsMap] | None = None  # ClusterState.node_facts, or a copy
     recorded_at: str | None = None  # RFC 3339: when the recorded facts were taken, if known
+    # privileged ways (explorer/lib/choices.py NODE_ACCESS) this cluster turns on for itself,
+    # beside the operator's EXPLORER_NODE_ACCESS: the demo cluster, whose API server is ours
+    node_access: frozenset[str] = frozenset()
 
 
 _sources: dict[str, NodeSource] = {}

@@ -105,14 +105,18 @@ def start_demo_cluster(churn_interval: float = 3.0, seed: int = 0, **sizes) -> D
 
 def _register_for_collection(demo: DemoCluster) -> None:
     """Node collection (explorer/jobs/collect.py) reaches the demo's nodes through its API
-    server (exec), or else reads the facts its store recorded."""
+    server (exec and nodes/proxy, turned on here: that server is the demo's own and answers
+    them from recorded facts), or else reads the facts its store recorded."""
+    from explorer.lib.choices import NODE_ACCESS
     from explorer.probes.node_sources import NodeSource, register
 
     state = demo.store.state
-    register(
-        DEMO_CONTEXT,
-        NodeSource(kubeconfig=demo.kubeconfig, recorded=lambda: dict(state.node_facts)),
+    source = NodeSource(
+        kubeconfig=demo.kubeconfig,
+        recorded=lambda: dict(state.node_facts),
+        node_access=frozenset(NODE_ACCESS),
     )
+    register(DEMO_CONTEXT, source)
 
 
 def write_kubeconfig(url: str) -> Path:

@@ -56,11 +56,14 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 }
 FACTS = tuple(COMMANDS)  # the text facts
 CGROUP_FACTS = (CGROUPS,)
+# The probes that can read a fact: the agent's, a way through the API server, the recorded one.
+_PROBES_OF_TEXT: tuple[ProbeName, ...] = ("local", "exec", "recorded")
+_PROBES_OF_CGROUPS: tuple[ProbeName, ...] = ("local", "proxy", "recorded")
 
 # The pseudo-kind a view lists in its `kinds` to be rebuilt when a node's facts change.
 NODE_FACTS_KIND = "NodeFacts"
 # Keys beside the facts in ClusterState.node_facts[node].
-TAKEN_AT, PROBE, ERRORS = "taken_at", "probe", "errors"
+TAKEN_AT, PROBE, ERRORS, PASSED_OVER = "taken_at", "probe", "errors", "passed_over"
 UNREACHABLE_AT = "unreachable_at"  # the last collection read nothing: when it tried
 
 
@@ -80,6 +83,9 @@ class NodeFacts(TypedDict):
     probe: ProbeName
     facts: dict[str, str | CgroupsFact]  # fact -> raw text (cgroups: a CgroupsFact)
     errors: dict[str, str]  # fact -> one-line reason it could not be read
+    # probe -> why it was not the one used: the agent that did not answer, a way the operator
+    # did not turn on (explorer/lib/choices.py NODE_ACCESS), a way that failed
+    passed_over: NotRequired[dict[str, str]]
 
 
 class Probe(Protocol):
@@ -121,7 +127,21 @@ def joined(first: NodeFacts, second: NodeFacts) -> NodeFacts:
     facts = {**first["facts"], **second["facts"]}
     errors = {k: v for k, v in {**first["errors"], **second["errors"]}.items() if k not in facts}
     lead = second if reached(second) and not reached(first) else first
-    return node_facts(first["node"], lead["probe"], facts, errors, lead["taken_at"])
+    joint = node_facts(first["node"], lead["probe"], facts, errors, lead["taken_at"])
+    passed_over = {**second.get("passed_over", {}), **first.get("passed_over", {})}
+    if passed_over:
+        joint["passed_over"] = passed_over
+    return joint
+
+
+def passed_over_for(entry: Mapping[str, Any], fact: str) -> dict[str, str]:
+    """Why each probe that could have read `fact` was not used, from a node's entry of
+    `ClusterState.node_facts`."""
+    passed_over = entry.get(PASSED_OVER)
+    if not isinstance(passed_over, dict):
+        return {}
+    probes = _PROBES_OF_CGROUPS if fact == CGROUPS else _PROBES_OF_TEXT
+    return {str(p): str(why) for p, why in passed_over.items() if p in probes}
 
 
 def one_line(text: str, limit: int = 300) -> str:
@@ -132,19 +152,29 @@ def one_line(text: str, limit: int = 300) -> str:
 def merged(existing: Mapping[str, Any], collected: NodeFacts) -> dict[str, Any]:
     """A node's entry of `ClusterState.node_facts` after a collection: facts read replace the
     old ones, facts that failed are dropped (an older copy would pass for current), other
-    entries (cgroups, logs, …) stay, and `taken_at`, `probe` and `errors` describe this
-    collection. A collection that read nothing (the node could not be reached) leaves the
-    facts, and the time they were taken, as they were, and says when it failed and why."""
+    entries (cgroups, logs, …) stay, and `taken_at`, `probe`, `errors` and `passed_over` (why
+    the other probes were not used) describe this collection. A collection that read nothing
+    (the node could not be reached) leaves the facts, and the time they were taken, as they
+    were, and says when it failed and why."""
     if not reached(collected):
         entry = dict(existing)
         entry[ERRORS] = dict(collected["errors"])
         entry[UNREACHABLE_AT] = collected["taken_at"]
-        return entry
+        return _with_passed_over(entry, collected)
     entry = {
-        k: v for k, v in existing.items() if k not in collected["errors"] and k != UNREACHABLE_AT
+        k: v
+        for k, v in existing.items()
+        if k not in collected["errors"] and k not in (UNREACHABLE_AT, PASSED_OVER)
     }
     entry.update(collected["facts"])
     entry[TAKEN_AT] = collected["taken_at"]
     entry[PROBE] = collected["probe"]
     entry[ERRORS] = dict(collected["errors"])
+    return _with_passed_over(entry, collected)
+
+
+def _with_passed_over(entry: dict[str, Any], collected: NodeFacts) -> dict[str, Any]:
+    entry.pop(PASSED_OVER, None)
+    if collected.get("passed_over"):
+        entry[PASSED_OVER] = dict(collected["passed_over"])
     return entry

@@ -28,13 +28,11 @@ from explorer.viewmodels.network import chain_browser
 from explorer.viewmodels.network import service_chain as service_chain_view
 from explorer.viewmodels.network.pasted import KINDS, NotThatKind, analyse
 
+from .body_limits import MB, MULTIPART_SLACK, PASTE_MAX_BYTES
 from .clusters import choose, known_clusters
 from .dns_live import LiveLookupError, live_trace
 from .login_required import json_error
-
-PASTE_MAX_BYTES = 20 * 1024 * 1024
-_MULTIPART_SLACK = 64 * 1024  # boundaries and the other fields of the form
-MB = 1024 * 1024
+from .permissions import COLLECT, NOT_ALLOWED, amay
 
 
 def _dumps(model: object) -> str:
@@ -132,7 +130,9 @@ def dns_live(request: HttpRequest, cluster: str) -> JsonResponse:
 @require_POST
 async def start_collection(request: HttpRequest, cluster: str) -> JsonResponse:
     """Collect every node's rules and resolv.conf now; the page follows the task's progress
-    and its live views redraw as each node's facts arrive."""
+    and its live views redraw as each node's facts arrive. Staff, or the collect permission."""
+    if not await amay(await request.auser(), COLLECT):
+        return json_error(403, "not_allowed", NOT_ALLOWED[COLLECT])
     if cluster not in {c["name"] for c in await asyncio.to_thread(known_clusters)}:
         return json_error(404, "no_such_cluster", f"Cluster {cluster!r} is not watched.")
     task = await dispatch.start(collect_cluster, {"cluster": cluster})
@@ -190,7 +190,7 @@ def paste(request: HttpRequest) -> HttpResponse:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    if length > PASTE_MAX_BYTES + _MULTIPART_SLACK:
+    if length > PASTE_MAX_BYTES + MULTIPART_SLACK:
         return _paste_form(request, _too_big(), status=400)
     request.upload_handlers = [_BoundedMemoryUpload(request)]
     try:

@@ -8,7 +8,6 @@ import copy
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,19 +19,13 @@ from pathlib import Path
 
 from explorer.runtime.demo_cluster import DemoCluster
 
-REPO = Path(__file__).resolve().parents[2]
-MANAGE = str(REPO / "manage.py")
+from ..processes import MANAGE, REPO, free_port, manage
+
 USERNAME, PASSWORD = "tester", secrets.token_urlsafe(12)
 HOSTILE = "<img src=x onerror=alert(1)>"
 HOSTILE_LINK = '<a href="https://example.invalid/">a link in a figure</a>'  # Plotly draws <a>
 PROBE_POD = "xss-probe"
 HOSTILE_OWNER = "<b>bold</b><script>alert(3)</script>"  # the probe pod's (missing) controller
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def add_probe_pod(demo: DemoCluster) -> dict:
@@ -95,16 +88,7 @@ class LiveApp:
     log: Path
 
     def manage(self, *args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, MANAGE, *args],
-            env=self.env,
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
-        return done.stdout
+        return manage(self.env, *args, timeout=60)
 
     def login_link(self) -> str:
         out = self.manage("loginlink", "--user", USERNAME, "--base-url", self.url)
@@ -132,6 +116,7 @@ def app_env(workdir: Path, kubeconfig: Path, port: int) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(40),
         KUBECONFIG=str(kubeconfig),
         EXPLORER_PORT=str(port),
+        EXPLORER_NODE_ACCESS="exec,nodes-proxy",  # the collections read the test's API server
         PYTHONUNBUFFERED="1",
     )
     return env

@@ -17,6 +17,7 @@ import pytest
 from explorer.apiserver import ApiServer, ApiStore, Policy
 from explorer.jobs.collect import collect_cluster
 from explorer.jobs.dispatch import _run_here
+from explorer.lib.choices import NODE_ACCESS
 from explorer.probes.node_sources import NodeSource, register, unregister
 
 from ..streaming.conftest import kubeconfig_for
@@ -31,8 +32,10 @@ EBPF_NODE = "demo-ebpf-worker"  # no kube-proxy pod: nothing to exec in
 
 @pytest.fixture
 def exec_source(tmp_path: Path, server: ApiServer) -> Iterator[NodeSource]:
-    """This process reaches `demo` through its own kubeconfig (as the demo cluster registers)."""
-    source = NodeSource(kubeconfig=kubeconfig_for(tmp_path / "collect", server.url))
+    """This process reaches `demo` through its own kubeconfig, exec and nodes/proxy turned on
+    for it (as the demo cluster registers)."""
+    kubeconfig = kubeconfig_for(tmp_path / "collect", server.url)
+    source = NodeSource(kubeconfig=kubeconfig, node_access=frozenset(NODE_ACCESS))
     source.kubeconfig.parent.mkdir(exist_ok=True)
     register("demo", source)
     yield source
@@ -45,7 +48,12 @@ def forbid_and_record(
     """The API server forbids `resource` (`pods/exec`, `nodes/proxy`); the demo's facts are
     recorded for the probes that fall back."""
     server.context.policy = Policy([resource])
-    register("demo", NodeSource(exec_source.kubeconfig, lambda: dict(store.state.node_facts)))
+    recorded = NodeSource(
+        exec_source.kubeconfig,
+        lambda: dict(store.state.node_facts),
+        node_access=exec_source.node_access,
+    )
+    register("demo", recorded)
 
 
 async def collect(tab: Tab) -> list[dict[str, Any]]:
@@ -136,3 +144,41 @@ async def test_where_exec_is_forbidden_the_recorded_facts_are_used(
         held = dict(state.node_facts["demo-gpu-worker"])
     assert held["probe"] == "recorded"
     assert held["resolv.conf"] == store.state.node_facts["demo-gpu-worker"]["resolv.conf"]
+
+
+async def test_with_node_access_not_turned_on_no_exec_or_nodes_proxy_reaches_the_api_server(
+    watched: Any, tab: Tab, store: ApiStore, server: ApiServer, exec_source: NodeSource
+) -> None:
+    register("demo", NodeSource(exec_source.kubeconfig, lambda: dict(store.state.node_facts)))
+    server.context.audit = []
+
+    reports = await collect(tab)
+
+    assert reports[-1]["message"] == "demo: 3 of 3 nodes collected"
+    privileged = [h for h in server.context.audit if h.subresource in ("exec", "proxy")]
+    assert privileged == []
+    with watched.states.read("demo") as state:
+        held = dict(state.node_facts["demo-worker"])
+    assert held["probe"] == "recorded" and held["cgroups"]["probe"] == "recorded"
+    assert held["passed_over"] == {
+        "local": "no agents without a broker",
+        "exec": "not turned on (EXPLORER_NODE_ACCESS does not include exec)",
+        "proxy": "not turned on (EXPLORER_NODE_ACCESS does not include nodes-proxy)",
+    }
+
+
+async def test_the_operators_setting_turns_exec_on_for_a_cluster_that_does_not(
+    watched: Any, tab: Tab, store: ApiStore, server: ApiServer, exec_source: NodeSource, settings
+) -> None:
+    register("demo", NodeSource(exec_source.kubeconfig, lambda: dict(store.state.node_facts)))
+    settings.EXPLORER_NODE_ACCESS = frozenset({"exec"})
+    server.context.audit = []
+
+    await collect(tab)
+
+    privileged = {(h.verb, h.resource, h.subresource) for h in server.context.audit}
+    assert ("get", "pods", "exec") in privileged
+    assert not any(h.subresource == "proxy" for h in server.context.audit)
+    with watched.states.read("demo") as state:
+        held = dict(state.node_facts["demo-worker"])
+    assert held["probe"] == "exec" and held["cgroups"]["probe"] == "recorded"

@@ -63,6 +63,7 @@ def agent_env(home: Path, demo_store: ApiStore, redis_url: str) -> Iterator[dict
     yield {
         "REDIS_URL": redis_url,
         "KUBECONFIG": str(kubeconfig_for(home, server.url)),
+        "EXPLORER_NODE_ACCESS": "exec,nodes-proxy",  # turned on, as an operator would
         "EXPLORER_NODE_TASK_EXPIRES": str(EXPIRES),
         "EXPLORER_BROKER_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
         "EXPLORER_PROBE_ROOT": str(home / "node-root"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from explorer.state.node_facts import merged, node_facts, unreadable
+from explorer.state.node_facts import merged, node_facts, passed_over_for, unreadable
 
 
 def test_a_collection_replaces_what_it_read_drops_what_failed_and_keeps_other_facts() -> None:
@@ -37,3 +37,24 @@ def test_a_node_that_could_not_be_reached_keeps_its_last_facts_and_says_when_it_
     assert set(entry["errors"].values()) == {"no running kube-proxy pod on n1"}
     collected = node_facts("n1", "local", {"iptables-save": "new"}, {})
     assert "unreachable_at" not in merged(entry, collected)
+
+
+def test_why_other_probes_were_passed_over_is_kept_per_collection_and_per_fact() -> None:
+    collected = node_facts("n1", "recorded", {"iptables-save": "rules"}, {})
+    collected["passed_over"] = {
+        "local": "no agents without a broker",
+        "exec": "not turned on",
+        "proxy": "forbidden",
+    }
+    entry = merged({}, collected)
+
+    assert passed_over_for(entry, "iptables-save") == {
+        "local": "no agents without a broker",
+        "exec": "not turned on",
+    }
+    assert passed_over_for(entry, "cgroups") == {
+        "local": "no agents without a broker",
+        "proxy": "forbidden",
+    }
+    by_the_agent = merged(entry, node_facts("n1", "local", {"iptables-save": "new"}, {}))
+    assert "passed_over" not in by_the_agent

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -18,16 +17,11 @@ import pytest
 
 from explorer.apiserver import ApiServer, ApiStore
 
+from ..processes import free_port
 from .conftest import kubeconfig_for
 from .test_live import new_pod
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

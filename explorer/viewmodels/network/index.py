@@ -1,8 +1,9 @@
 """What the network pages offer to pick from: nodes (with which networking facts were collected
 from each, when and how), Services, and pods (with their node).
 
-The model: `nodes` (name → {facts, taken_at, probe, errors}), `services` (ns/name → {type,
-cluster_ip}), `pods` (ns/name → node; at most MAX_PODS, `pods_truncated` says when more exist).
+The model: `nodes` (name → {facts, taken_at, probe, errors, passed_over}), `services`
+(ns/name → {type, cluster_ip}), `pods` (ns/name → node; at most MAX_PODS, `pods_truncated` says
+when more exist).
 Plain strings: pages put them in the DOM as text.
 """
 
@@ -12,9 +13,10 @@ from typing import Any
 
 from explorer.lib.objects import namespaced_name, spec_of
 from explorer.state.cluster_state import ClusterState
-from explorer.state.node_facts import ERRORS, FACTS, NODE_FACTS_KIND, PROBE, TAKEN_AT
+from explorer.state.node_facts import FACTS, NODE_FACTS_KIND
 
 from ..base import Params, View
+from .node_dumps import collection_of
 
 MAX_PODS = 5000
 NETWORK_FACTS = (*FACTS, "corefile")
@@ -23,9 +25,7 @@ NETWORK_FACTS = (*FACTS, "corefile")
 def node_entry(facts: dict[str, Any]) -> dict[str, Any]:
     return {
         "facts": [f for f in NETWORK_FACTS if isinstance(facts.get(f), str) and facts[f]],
-        "taken_at": str(facts.get(TAKEN_AT) or ""),
-        "probe": str(facts.get(PROBE) or ""),
-        "errors": {str(k): str(v) for k, v in (facts.get(ERRORS) or {}).items()},
+        **collection_of(facts),
     }
 
 

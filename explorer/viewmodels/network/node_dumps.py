@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from explorer.state.cluster_state import ClusterState
-from explorer.state.node_facts import ERRORS, IPTABLES, NFT, PROBE, TAKEN_AT
+from explorer.state.node_facts import ERRORS, IPTABLES, NFT, PROBE, TAKEN_AT, passed_over_for
 
 # Text that shows kube-proxy wrote rules in a dump of that kind.
 _KUBE_PROXY_MARKS = {IPTABLES: "KUBE-SERVICES", NFT: "kube-proxy"}
@@ -19,19 +19,23 @@ _KUBE_PROXY_MARKS = {IPTABLES: "KUBE-SERVICES", NFT: "kube-proxy"}
 class FoundDump:
     fact: str  # the fact chosen (iptables-save, nft, …), or "" when none is there
     text: str | None
-    source: dict[str, Any]  # node, fact, taken_at, probe, errors: for the page to say
+    source: dict[str, Any]  # node, fact, and its collection_of: for the page to say
     missing: str  # why there is nothing to show ("" when there is)
 
 
-def node_source(state: ClusterState, node: str, fact: str) -> dict[str, Any]:
-    facts = state.node_facts.get(node) or {}
+def collection_of(facts: dict[str, Any]) -> dict[str, Any]:
+    """How a node's rules were collected: when, by which probe, what failed, and why each
+    other probe that reads them was not used."""
     return {
-        "node": node,
-        "fact": fact,
         "taken_at": str(facts.get(TAKEN_AT) or ""),
         "probe": str(facts.get(PROBE) or ""),
         "errors": {str(k): str(v) for k, v in (facts.get(ERRORS) or {}).items()},
+        "passed_over": passed_over_for(facts, IPTABLES),
     }
+
+
+def node_source(state: ClusterState, node: str, fact: str) -> dict[str, Any]:
+    return {"node": node, "fact": fact, **collection_of(state.node_facts.get(node) or {})}
 
 
 def dump_source(state: ClusterState, node: str, facts_in_order: tuple[str, ...]) -> FoundDump:

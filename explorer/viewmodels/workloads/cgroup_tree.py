@@ -31,7 +31,7 @@ from explorer.collectors.cgroups.tree import (
 )
 from explorer.lib.quantities import format_bytes
 from explorer.state.cluster_state import ClusterState
-from explorer.state.node_facts import CGROUPS, NODE_FACTS_KIND
+from explorer.state.node_facts import CGROUPS, NODE_FACTS_KIND, PROBE, TAKEN_AT, passed_over_for
 from explorer.state.parsed_facts import parsed_fact
 
 from ..base import Params, View, ViewError
@@ -85,6 +85,7 @@ def cgroup_tree(state: ClusterState, params: Params, memo: Any = None) -> dict[s
             **header,
             "found": True,
             "source": tree.source,
+            **_collected_by(state, node),
             "version": tree.version,
             "driver": tree.driver,
             "sized_by": _sized_by(size, usage),
@@ -98,6 +99,18 @@ def cgroup_tree(state: ClusterState, params: Params, memo: Any = None) -> dict[s
         },
         "sectors": sectors,
         "differences": [_difference(d) for d in comparison.differences],
+    }
+
+
+def _collected_by(state: ClusterState, node: str) -> dict[str, Any]:
+    """The probe that read the tree, when, and why the others that read trees were not used."""
+    entry = state.node_facts.get(node) or {}
+    fact = entry.get(CGROUPS)
+    fact = fact if isinstance(fact, dict) else {}
+    return {
+        "probe": str(fact.get("probe") or entry.get(PROBE) or ""),
+        "taken_at": str(fact.get("taken_at") or entry.get(TAKEN_AT) or ""),
+        "passed_over": passed_over_for(entry, CGROUPS),
     }
 
 

@@ -76,6 +76,8 @@
     // what failed besides the rules shown does not concern this page
     const errors = Object.entries(source.errors || {}).filter(([fact]) => !source.fact || fact === source.fact);
     if (errors.length) text += " Not read: " + errors.map(([k, v]) => k + " (" + v + ")").join("; ") + ".";
+    const passedOver = Object.entries(source.passed_over || {});
+    if (passedOver.length) text += " Not by the " + passedOver.map(([probe, why]) => probe + " probe: " + why).join("; ") + ".";
     return text;
   }
 

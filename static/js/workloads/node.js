@@ -73,9 +73,11 @@
       figure.textContent = "";
       return;
     }
-    summary.textContent = "cgroup v" + (h.version || "?") + ", " + (h.driver || "?") + " driver, from " + h.source + "; " + h.counts.pods + " pods, " +
+    const readBy = h.probe ? " by the " + h.probe + " probe" + (h.taken_at ? " at " + h.taken_at : "") : "";
+    const passedOver = Object.entries(h.passed_over || {}).map(([probe, why]) => "; not by the " + probe + " probe: " + why).join("");
+    summary.textContent = "cgroup v" + (h.version || "?") + ", " + (h.driver || "?") + " driver, from " + h.source + readBy + "; " + h.counts.pods + " pods, " +
       h.counts.containers + " containers; sized by " + h.sized_by + "; " + h.counts.differences + " differences in " + h.counts.checked + " values checked" +
-      (h.weight_mapping ? "; cpu.weight follows the " + h.weight_mapping + " mapping" : "");
+      (h.weight_mapping ? "; cpu.weight follows the " + h.weight_mapping + " mapping" : "") + passedOver;
     const target = findHighlight(model);
     const trace = K.sectorTrace("sunburst", model.sectors, {
       line: (id, s) => ({

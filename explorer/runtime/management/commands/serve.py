@@ -18,6 +18,7 @@ from explorer.kube.config import (
     kubeconfig_exists,
     load_kubeconfig,
 )
+from explorer.runtime.web_server import run_web_server
 from explorer.web.bootstrap import ADMIN_USERNAME, ensure_admin
 from explorer.web.login_links import MAX_AGE_SECONDS, login_url
 
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         )
         self.stdout.flush()
         try:
-            _run_daphne(host, port)
+            run_web_server(host, port)
         finally:
             runtime.stop()
             if demo is not None:
@@ -77,9 +78,3 @@ class Command(BaseCommand):
 
 def _cluster_configured() -> bool:
     return kubeconfig_exists() or in_cluster_available()
-
-
-def _run_daphne(host: str, port: int) -> None:
-    from daphne.cli import CommandLineInterface
-
-    CommandLineInterface().run(["-b", host, "-p", str(port), "explorer.asgi:application"])

@@ -1,0 +1,22 @@
+"""What a user may do beyond reading the pages. Each is a Django permission (explorer/web/
+models.py) that staff users hold without being given it; `manage.py grant` gives it to others."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+COLLECT = "collect"
+PERMISSIONS = {COLLECT: "web.collect_node_facts"}  # the word `grant` takes -> the permission
+NOT_ALLOWED = {COLLECT: "Starting a collection needs staff or the collect permission."}
+
+
+def may(user: AbstractBaseUser | AnonymousUser, action: str) -> bool:
+    if not user.is_active:
+        return False
+    return bool(user.is_staff) or user.has_perm(PERMISSIONS[action])
+
+
+async def amay(user: AbstractBaseUser | AnonymousUser, action: str) -> bool:
+    if not user.is_active:
+        return False
+    return bool(user.is_staff) or await user.ahas_perm(PERMISSIONS[action])

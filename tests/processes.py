@@ -1,0 +1,31 @@
+"""What tests need to run the app's own processes: a free port, `manage.py` with an environment."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+MANAGE = str(REPO / "manage.py")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env: dict[str, str], *args: str, timeout: float = 120) -> str:
+    """Run `manage.py ARGS` in the repository with `env`; its standard output."""
+    done = subprocess.run(
+        [sys.executable, MANAGE, *args],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
+    )
+    return done.stdout
