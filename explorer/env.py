@@ -3,6 +3,7 @@ message that names the variable and what it should be."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -70,6 +71,17 @@ def env_origins(name: str) -> list[str]:
         raise SettingsError(
             f"{name}: {bad[0]!r} is not an origin like https://explorer.example.com"
         )
+    return values
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks (`10.0.0.5`, `10.0.0.0/8`, `::1`)."""
+    values = env_list(name)
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise SettingsError(f"{name}: {value!r} is not an IP address or network") from None
     return values
 
 

@@ -9,6 +9,7 @@ from explorer.env import (
     env_choices,
     env_int,
     env_list,
+    env_networks,
     env_origins,
     env_str,
     env_url,
@@ -118,6 +119,14 @@ else:
         }
     }
 
+# Counts of failed logins (explorer/web/login_throttle.py): shared by every web process.
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Without Redis, tasks run in this process (explorer.jobs.dispatch puts them on a thread).
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -138,6 +147,25 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("EXPLORER_SESSION_HOURS", 12, minimum=1, maximum=24 * 90) * 3600
+# Served over HTTPS (a TLS proxy in front, README "Behind HTTPS"): cookies only over HTTPS, HSTS,
+# and the proxy's X-Forwarded-Proto believed — the proxy must set it, whatever the client sent.
+EXPLORER_HTTPS = env_bool("EXPLORER_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = EXPLORER_HTTPS
+SECURE_HSTS_SECONDS = env_int(
+    "EXPLORER_HSTS_SECONDS", 31_536_000 if EXPLORER_HTTPS else 0, minimum=0, maximum=63_072_000
+)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if EXPLORER_HTTPS else None
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Proxies (addresses or networks) whose X-Forwarded-For is believed for the client's address
+# (explorer/web/client_address.py): the reverse proxy in front, if any.
+TRUSTED_PROXIES = env_networks("EXPLORER_TRUSTED_PROXIES")
 
 # Every page needs a login (explorer.web.login_required); JSON endpoints answer 401/403 as JSON.
 LOGIN_URL = "login"
@@ -149,7 +177,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"without_secrets": {"()": "explorer.web.secret_paths.WithoutSecrets"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["without_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("EXPLORER_LOG_LEVEL", "INFO")},
 }
 

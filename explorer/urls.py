@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from explorer.web import network, pages, workloads
+from explorer.web.login_view import ThrottledLoginView
 
 urlpatterns = [
     path("", pages.overview, name="overview"),
@@ -13,7 +14,7 @@ urlpatterns = [
         name="api-cluster-bundle",
     ),
     path("downloads/<str:task>", pages.download, name="download"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", ThrottledLoginView.as_view(), name="login"),
     path("login/once/<str:token>", pages.login_once, name="login-once"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("network/", network.index, name="network"),

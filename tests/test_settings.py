@@ -31,6 +31,9 @@ def _check(**env: str) -> subprocess.CompletedProcess:
         ("EXPLORER_DEMO", "maybe", "EXPLORER_DEMO='maybe': expected one of 1/0"),
         ("REDIS_URL", "localhost:6379", "REDIS_URL: expected a URL starting with redis://"),
         ("DATABASE_URL", "mysql://db/x", "DATABASE_URL: expected a URL starting with sqlite://"),
+        ("EXPLORER_SESSION_HOURS", "0", "EXPLORER_SESSION_HOURS=0: expected a number in [1, 2160]"),
+        ("EXPLORER_TRUSTED_PROXIES", "proxy", "EXPLORER_TRUSTED_PROXIES: 'proxy' is not an IP"),
+        ("EXPLORER_TRUSTED_ORIGINS", "explorer.example.com", "EXPLORER_TRUSTED_ORIGINS: 'explorer"),
         ("EXPLORER_NODE_ACCESS", "exec,ssh", "EXPLORER_NODE_ACCESS: 'ssh' unknown, expected a"),
     ],
 )

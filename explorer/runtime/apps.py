@@ -3,7 +3,13 @@ from django.apps import AppConfig
 
 class RuntimeConfig(AppConfig):
     """What runs: the wiring of a process (watchers, the state store, the publisher) and every
-    management command (`serve`, `watch`, `apiserver`, `analyze`, `loginlink`)."""
+    management command (`serve`, `watch`, `web`, `apiserver`, `analyze`, `loginlink`, `grant`).
+    Every process of the app keeps what it writes private (private_files.py)."""
 
     name = "explorer.runtime"
     label = "runtime"
+
+    def ready(self) -> None:
+        from .private_files import keep_private
+
+        keep_private()

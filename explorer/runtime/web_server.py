@@ -1,5 +1,7 @@
 """The web server: Daphne, with its request class replaced by `BoundedRequest`.
 
+The access log (Daphne's, on stdout) never shows a one-time login link's token.
+
 Twisted, under Daphne, spools a whole request body and — for a form — parses it in memory before
 the app runs, with no limit (a 200 MiB POST to /login/ took the process to 2.6 GB). Here each
 route's limit (explorer/web/body_limits.py) is enforced as the body arrives: a declared length
@@ -22,6 +24,7 @@ from daphne.http_protocol import HTTPFactory, WebRequest
 from daphne.server import Server
 
 from explorer.web.body_limits import MB, body_limit
+from explorer.web.secret_paths import without_secrets
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +97,13 @@ class BoundedHTTPFactory(HTTPFactory):
 
 
 class BoundedServer(Server):
-    """Daphne's server; `run()` assigns its own HTTPFactory, and this takes ours instead."""
+    """Daphne's server; `run()` assigns its own HTTPFactory, and this takes ours instead. Its
+    access log leaves out what a path carries as a secret (a one-time login link's token)."""
+
+    def log_action(self, protocol: str, action: str, details: dict) -> None:
+        if "path" in details:
+            details = {**details, "path": without_secrets(str(details["path"]))}
+        super().log_action(protocol, action, details)
 
     @property
     def http_factory(self) -> HTTPFactory:

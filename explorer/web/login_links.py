@@ -7,6 +7,8 @@ outstanding link: no table of used tokens is needed.
 
 from __future__ import annotations
 
+import time
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
@@ -15,6 +17,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 SALT = "explorer.web.login_links"
 MAX_AGE_SECONDS = 15 * 60
+CLOCK_SKEW_SECONDS = 60
 
 
 def _user_hash(user: AbstractBaseUser) -> str:
@@ -32,13 +35,20 @@ def make_login_link(user: AbstractBaseUser) -> str:
     return reverse("login-once", kwargs={"token": make_token(user)})
 
 
+def _dated_in_the_future(token: str) -> bool:
+    """Signed later than now (a clock set back, or a token made for later): not honoured."""
+    issued = signing.b62_decode(token.rsplit(":", 2)[-2])
+    return issued > time.time() + CLOCK_SKEW_SECONDS
+
+
 def user_for_token(token: str, max_age: float = MAX_AGE_SECONDS) -> AbstractBaseUser | None:
-    """The user the token logs in, or None when it is forged, expired or already used."""
+    """The user the token logs in, or None when it is forged, expired, dated in the future or
+    already used."""
     try:
         payload = signing.loads(token, salt=SALT, max_age=max_age)
     except signing.BadSignature:  # SignatureExpired is a BadSignature
         return None
-    if not isinstance(payload, dict):
+    if not isinstance(payload, dict) or _dated_in_the_future(token):
         return None
     user = get_user_model()._default_manager.filter(pk=payload.get("u"), is_active=True).first()
     if user is None or not constant_time_compare(str(payload.get("h")), _user_hash(user)):

@@ -15,6 +15,8 @@ from explorer.jobs import dispatch
 from explorer.jobs.tasks import BUNDLE_STEPS, download_bundle
 from explorer.snapshots import downloads
 
+from . import login_throttle
+from .client_address import client_address
 from .clusters import known_clusters
 from .login_links import MAX_AGE_SECONDS, user_for_token
 from .login_required import is_api_request, json_error
@@ -65,8 +67,17 @@ def download(request: HttpRequest, task: str) -> StreamingHttpResponse:
 @login_not_required
 @require_GET
 def login_once(request: HttpRequest, token: str) -> HttpResponse:
+    """Throttled as failed logins are, by the client address alone."""
+    address = client_address(request)
+    wait = login_throttle.wait_seconds(None, address)
+    if wait:
+        context = {"throttled": wait, "minutes": MAX_AGE_SECONDS // 60}
+        response = render(request, "registration/login_link_invalid.html", context, status=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     user = user_for_token(token)
     if user is None:
+        login_throttle.failed(None, address)
         context = {"minutes": MAX_AGE_SECONDS // 60}
         return render(request, "registration/login_link_invalid.html", context, status=410)
     login(request, user, backend=MODEL_BACKEND)

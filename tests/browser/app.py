@@ -122,9 +122,12 @@ def app_env(workdir: Path, kubeconfig: Path, port: int) -> dict[str, str]:
     return env
 
 
-def start_app(workdir: Path, kubeconfig: Path, log: Path) -> LiveApp:
+def start_app(
+    workdir: Path, kubeconfig: Path, log: Path, settings: dict[str, str] | None = None
+) -> LiveApp:
+    """`settings`: environment variables of the app's own, besides the test's."""
     port = free_port()
-    env = app_env(workdir, kubeconfig, port)
+    env = {**app_env(workdir, kubeconfig, port), **(settings or {})}
     url = f"http://127.0.0.1:{port}"
     run = {"env": env, "cwd": REPO, "check": True, "capture_output": True, "timeout": 120}
     subprocess.run([sys.executable, MANAGE, "migrate", "--noinput"], **run)

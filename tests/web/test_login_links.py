@@ -54,6 +54,14 @@ def test_login_link_within_15_minutes_is_accepted(monkeypatch, user):
     assert user_for_token(link.rsplit("/", 1)[1]) == user
 
 
+def test_login_link_dated_in_the_future_is_refused(monkeypatch, client, user):
+    issued = time.time() + 3600
+    monkeypatch.setattr(signing.time, "time", lambda: issued)
+    link = make_login_link(user)
+    monkeypatch.undo()
+    assert client.get(link).status_code == 410
+
+
 def test_tampered_login_link_is_refused_without_a_traceback(client, user):
     link = make_login_link(user)
     response = client.get(link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB"))

@@ -1,7 +1,8 @@
-"""Request bodies are refused before they are buffered: the real web server (`manage.py web`,
-Daphne with explorer/runtime/web_server.py) answers 413 as soon as a declared length — or the
-bytes received, for a chunked body — pass the route's limit, with or without a session, and
-its memory stays near idle while 200 MiB are thrown at it four ways."""
+"""The real web server (`manage.py web`: Daphne with explorer/runtime/web_server.py). Request
+bodies are refused before they are buffered: 413 as soon as a declared length — or the bytes
+received, for a chunked body — pass the route's limit, with or without a session, and its
+memory stays near idle while 200 MiB are thrown at it four ways. Its logs never hold a
+one-time login link's token."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,6 +35,7 @@ class WebProcess:
     port: int
     process: subprocess.Popen
     session: str
+    log: Path
 
     def rss_kib(self, field: str = "VmRSS") -> int:
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
@@ -81,7 +84,7 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebProcess]:
         )
     try:
         _until_answering(port, process)
-        yield WebProcess(port, process, _session_from_login_link(port, env))
+        yield WebProcess(port, process, _session_from_login_link(port, env), home / "web.log")
     finally:
         process.terminate()
         process.wait(timeout=15)
@@ -177,3 +180,16 @@ def test_a_body_under_the_limit_reaches_the_app_chunked_or_not(web):
 def test_the_paste_route_passes_a_2_mib_body_of_a_logged_in_user_to_the_app(web):
     thrown = throw(web.port, "/network/paste", web.session, chunked=False, size=2 * MIB)
     assert thrown.answer.startswith(b"HTTP/1.1 403 ")  # no CSRF token: refused by Django itself
+
+
+def test_the_logs_never_hold_a_login_links_token(web):
+    token = "forged-" + secrets.token_urlsafe(12)
+    with pytest.raises(urllib.error.HTTPError) as gone:
+        urllib.request.urlopen(f"http://127.0.0.1:{web.port}/login/once/{token}", timeout=10)
+    assert gone.value.code == 410
+    deadline = time.monotonic() + 5
+    while "/login/once/[token]" not in web.log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    logged = web.log.read_text()
+    assert "/login/once/[token]" in logged  # the access log, and django.request's "Gone: …"
+    assert token not in logged
