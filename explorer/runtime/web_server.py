@@ -9,7 +9,7 @@ over it, or more bytes than it (chunked bodies), is answered 413 and the connect
 before anything is kept; Twisted's own form parsing is off (Django parses, with its own limits).
 
 This leans on two internals, so the versions are pinned in pyproject.toml and
-tests/web/test_body_limits.py holds the line: Twisted's `HTTPChannel._path` (the request
+tests/web/test_web_server.py holds the line: Twisted's `HTTPChannel._path` (the request
 line's target, read before the body) and Daphne's `Server.run`, which makes its HTTPFactory
 itself (`BoundedServer` takes the assignment and makes ours).
 """
