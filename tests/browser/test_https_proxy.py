@@ -141,9 +141,10 @@ def tls_site(tmp_path_factory, demo, artifacts) -> Iterator[tuple[str, Path, Liv
     make_ca_and_certificate(where)
     settings = {
         "EXPLORER_HTTPS": "1",
-        "EXPLORER_ALLOWED_HOSTS": HOST,
+        "EXPLORER_ALLOWED_HOSTS": f"{HOST},127.0.0.1",  # 127.0.0.1: the test's /healthz
         "EXPLORER_TRUSTED_PROXIES": "127.0.0.1",
     }
+    (where / "app").mkdir()
     app = start_app(where / "app", demo.kubeconfig, artifacts / "app-https.log", settings)
     port = free_port()
     conf = NGINX_CONF.format(dir=where, port=port, host=HOST, app_port=app.url.rsplit(":", 1)[1])
