@@ -172,36 +172,32 @@ def _until_listening(port: int, nginx: subprocess.Popen) -> None:
 
 
 def test_behind_a_tls_proxy_login_posts_cookies_hsts_and_the_websocket_all_work(
-    tls_site, artifacts
+    tls_site, browser, artifacts
 ):
     url, home, _app = tls_site
-    from playwright.sync_api import sync_playwright
-
     args = [*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {HOST} 127.0.0.1"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=args, env={**os.environ, "HOME": str(home)}
+    env = {**os.environ, "HOME": str(home)}  # its NSS database trusts the test's CA
+    trusting = browser.browser_type.launch(executable_path=CHROMIUM, args=args, env=env)
+    try:
+        page = trusting.new_context(base_url=url).new_page()
+        login = page.goto("/login/")  # a certificate error would raise here
+        assert login.headers["strict-transport-security"].startswith("max-age=31536000")
+        page.fill("#id_username", USERNAME)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{url}/")
+        cookies = {c["name"]: c for c in page.context.cookies(url)}
+        assert cookies["sessionid"]["secure"] and cookies["csrftoken"]["secure"]
+
+        wait_until_drawn(page)  # the model came over wss://, the header says live
+        page.screenshot(path=artifacts / "https-overview.png", full_page=True)
+
+        page.goto("/network/chains")
+        page.click("#collect-job [data-job-start]")  # a POST with the CSRF token
+        page.wait_for_function(
+            "() => document.querySelector('#collect-job [data-job-progress]')"
+            ".dataset.state === 'done'",
+            timeout=60_000,
         )
-        try:
-            page = browser.new_context(base_url=url).new_page()
-            login = page.goto("/login/")  # a certificate error would raise here
-            assert login.headers["strict-transport-security"].startswith("max-age=31536000")
-            page.fill("#id_username", USERNAME)
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{url}/")
-            cookies = {c["name"]: c for c in page.context.cookies(url)}
-            assert cookies["sessionid"]["secure"] and cookies["csrftoken"]["secure"]
-
-            wait_until_drawn(page)  # the model came over wss://, the header says live
-            page.screenshot(path=artifacts / "https-overview.png", full_page=True)
-
-            page.goto("/network/chains")
-            page.click("#collect-job [data-job-start]")  # a POST with the CSRF token
-            page.wait_for_function(
-                "() => document.querySelector('#collect-job [data-job-progress]')"
-                ".dataset.state === 'done'",
-                timeout=60_000,
-            )
-        finally:
-            browser.close()
+    finally:
+        trusting.close()
