@@ -81,3 +81,24 @@ def test_connect_all_fails_when_no_context_can_be_used(tmp_path: Path, server_ur
     config = load_kubeconfig(str(write(tmp_path / "config", doc)))
     with pytest.raises(KubeConfigError, match="no usable context"):
         connect_all(config, lambda _context, _error: None)
+
+
+def test_the_watcher_skips_a_context_it_cannot_use_as_serve_does(
+    tmp_path: Path, server_url: str, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from explorer.runtime.management.commands.watch import Command
+
+    doc = kubeconfig(
+        {"good": ("c", "u"), "broken": ("c", "nobody")},
+        {"c": {"server": server_url}},
+        {"u": {"token": "test-token"}},
+        current="good",
+    )
+    monkeypatch.setenv("KUBECONFIG", str(write(tmp_path / "config", doc)))
+    command = Command()
+
+    clusters = command._clusters([])
+
+    assert [cluster.name for cluster in clusters] == ["good"]
+    assert "skipping context 'broken'" in capsys.readouterr().err
+    clusters[0].api_client.close()

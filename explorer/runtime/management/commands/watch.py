@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from explorer.kube.config import (
     Cluster,
     KubeConfigError,
+    connect_all,
     in_cluster,
     kubeconfig_exists,
     load_kubeconfig,
@@ -53,6 +54,11 @@ class Command(BaseCommand):
             if not contexts and not kubeconfig_exists():
                 return [in_cluster()]
             kubeconfig = load_kubeconfig()
-            return [kubeconfig.connect(c) for c in contexts or kubeconfig.contexts]
+            if contexts:  # named: each must be usable
+                return [kubeconfig.connect(c) for c in contexts]
+            return connect_all(kubeconfig, self._skipped)
         except KubeConfigError as error:
             raise CommandError(str(error)) from None
+
+    def _skipped(self, context: str, error: KubeConfigError) -> None:
+        self.stderr.write(f"skipping context {context!r}: {error}")
