@@ -41,3 +41,13 @@ def netns():
 
     with network_namespace() as name:
         yield name
+
+
+@pytest.fixture(autouse=True)
+def _forget_failed_logins():
+    """Every test client comes from 127.0.0.1: one test's failed logins must not slow the next
+    test's (explorer/web/login_throttle.py keeps them in the process's cache)."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
