@@ -149,9 +149,14 @@ async def test_a_tab_that_never_reads_stays_bounded_blocks_no_one_and_then_gets_
         assert stuck.communicator.output_queue.qsize() <= 2  # never more than the window
         assert len(consumer.outbox) <= 4 + 2  # capacity, plus a status and an error slot
         stuck.ack = True
+        before = len(stuck.received)
         await stuck.send({"type": "ack", "seq": consumer.outbox.sent})
-        full = await stuck.until(lambda m: m["type"] == "full")
-        assert len(pod_ids(full["model"])) == 40
+        await stuck.until(lambda m: m["type"] == "full")
+        # a full model already on its way (at most the window) may be older: deltas follow it
+        if len(pod_ids(stuck.models["s1"])) < 40:
+            await stuck.until(lambda m: len(pod_ids(stuck.models["s1"])) == 40)
+        fulls = [m for m in stuck.received[before:] if m["type"] == "full"]
+        assert 1 <= len(fulls) <= 2  # caught up with one full model (two when one was in flight)
     finally:
         Recording.instances.clear()
         await stuck.close()
