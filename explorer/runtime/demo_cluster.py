@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,11 +20,18 @@ from explorer.state.cluster_state import ClusterState
 DEMO_CONTEXT = "demo"
 
 
-def touched_nodes(events: list[dict]) -> set[str]:
-    """Nodes whose facts a churn step may have changed (the nodes of the pods it touched)."""
+# kube-proxy programs every Service on every node: a change to one is a change to all nodes' rules
+_EVERY_NODES_RULES = frozenset({"Service", "EndpointSlice"})
+
+
+def touched_nodes(events: list[dict], all_nodes: Iterable[str]) -> set[str]:
+    """Nodes whose facts a churn step may have changed: the nodes of the pods it touched, and
+    every node when a Service or EndpointSlice changed."""
     nodes = set()
     for event in events:
         obj = event.get("object") or {}
+        if obj.get("kind") in _EVERY_NODES_RULES:
+            return set(all_nodes)
         if obj.get("kind") == "Pod":
             node = spec_of(obj).get("nodeName")
             if node:
@@ -39,7 +47,7 @@ def churn_once(store: ApiStore, churn) -> list[dict]:
 
     events = churn.step()
     store.apply_many(events)
-    touched = touched_nodes(events)
+    touched = touched_nodes(events, (name_of(n) for n in store.state.list("Node")))
     if touched:
         for node, facts in node_facts(store.state, touched).items():
             store.set_node_facts(node, facts)

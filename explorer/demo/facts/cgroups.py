@@ -78,7 +78,7 @@ def cgroup_tree(node: dict, pods: list[dict]) -> dict:
             shares(cpu_millicores(capacity["cpu"])), None, memory_bytes(allocatable["memory"])
         )
     }
-    burstable_shares = 0
+    burstable_millicores = 0  # the kubelet converts the level's sum, not each pod's shares
     for pod in pods:
         status = status_of(pod)
         if status.get("phase") in ("Succeeded", "Failed") or not status.get("qosClass"):
@@ -95,7 +95,7 @@ def cgroup_tree(node: dict, pods: list[dict]) -> dict:
             None if None in memory_limits else sum(memory_limits),
         )
         if status["qosClass"] == "Burstable":
-            burstable_shares += shares(cpu_request)
+            burstable_millicores += cpu_request
         nodes[f"{pod_path}/cri-containerd-{sandbox_id(pod)}.scope"] = _files(2, None, None)
         for item in status.get("containerStatuses") or ():
             container_id = (item.get("containerID") or "").removeprefix("containerd://")
@@ -105,7 +105,7 @@ def cgroup_tree(node: dict, pods: list[dict]) -> dict:
             nodes[f"{pod_path}/cri-containerd-{container_id}.scope"] = _files(
                 shares(request), limit, memory
             )
-    nodes[f"{KUBEPODS}/kubepods-burstable.slice"] = _files(max(2, burstable_shares), None, None)
+    nodes[f"{KUBEPODS}/kubepods-burstable.slice"] = _files(shares(burstable_millicores), None, None)
     nodes[f"{KUBEPODS}/kubepods-besteffort.slice"] = _files(2, None, None)
     return {
         "version": 2,

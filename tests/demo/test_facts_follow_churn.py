@@ -1,0 +1,36 @@
+"""The demo's node facts say what its objects say, after every churn step: kube-proxy's rules on
+every node (a Service's endpoints change all nodes' rules, not only the nodes of the pods that
+moved) and the kubepods cgroups (the burstable level's shares from the sum of its pods' cpu
+requests, as the kubelet converts them) — so a healthy demo shows no drift and no difference."""
+
+from __future__ import annotations
+
+from explorer.apiserver import ApiStore
+from explorer.demo import build_demo
+from explorer.demo.churn import DemoChurn
+from explorer.lib.objects import name_of
+from explorer.runtime.demo_cluster import churn_once
+from explorer.state.parsed_facts import PARSED_FACTS
+from explorer.viewmodels.network.drift import drift_model
+from explorer.viewmodels.workloads.cgroup_tree import cgroup_tree
+
+STEPS = 40  # eight rounds of the five churn actions
+
+
+def test_after_every_churn_step_the_demo_shows_no_drift_and_no_cgroup_difference() -> None:
+    store = ApiStore(build_demo(cluster="demo"))
+    churn = DemoChurn(store.state, seed=0)
+    for step in range(STEPS):
+        churn_once(store, churn)
+        state = store.state
+        for facts in state.node_facts.values():
+            PARSED_FACTS.parse_all(facts)
+        findings = sum(drift_model(state)["totals"].values())
+        differences = {
+            name_of(node): cgroup_tree(state, {"node": name_of(node), "size": "limit"})[
+                "differences"
+            ]
+            for node in state.list("Node")
+        }
+        assert findings == 0, f"step {step}: {drift_model(state)['totals']}"
+        assert not any(differences.values()), f"step {step}: {differences}"
