@@ -8,6 +8,10 @@ layer the publisher's layer calls run on daphne's event loop, where the consumer
 install runs `manage.py watch`, which calls `start(clusters)`: the publisher gets its own loop
 and publishes through the Redis layer to web processes elsewhere.
 
+Each cluster's changes are kept in a change log (settings EXPLORER_STATE_DIR,
+EXPLORER_CHANGE_LOG_HOURS, EXPLORER_CHANGE_LOG_MB), so that node facts are compared with the
+cluster as it was when they were taken.
+
 While it runs, the process's states are `explorer.state.store.watched()` (pages and jobs read
 them) and each cluster's client is `explorer.kube.connections.client_of(cluster)`.
 """
@@ -18,6 +22,7 @@ import asyncio
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
@@ -28,6 +33,7 @@ from explorer.kube.config import Cluster
 from explorer.kube.reflector import WatchTiming
 from explorer.lib.resources import RESOURCES, Resource
 from explorer.state import store
+from explorer.state.change_log import Retention
 from explorer.state.parsed_facts import MB, PARSED_FACTS
 from explorer.state.store import ClusterStates
 from explorer.streaming.directory import Directory
@@ -56,6 +62,7 @@ class Runtime:
         self.publisher.stop()
         for cluster in self.clusters:
             connections.unregister(cluster.name, cluster.api_client)
+        self.states.close()
         store.uninstall(self.states)
         with _current_lock:
             if _current is self:
@@ -76,7 +83,7 @@ def start(
     with a `directory`, tell web processes elsewhere which clusters are watched."""
     global _current
     PARSED_FACTS.budget = settings.EXPLORER_PARSED_FACTS_MB * MB
-    states = ClusterStates(cluster.name for cluster in clusters)
+    states = ClusterStates((cluster.name for cluster in clusters), change_log_retention())
     store.install(states)
     for cluster in clusters:
         connections.register(cluster.name, cluster.api_client)
@@ -91,6 +98,16 @@ def start(
     with _current_lock:
         _current = runtime
     return runtime
+
+
+def change_log_retention() -> Retention:
+    """What the settings keep of each cluster's changes (explorer/state/change_log.py)."""
+    return Retention(
+        directory=Path(settings.EXPLORER_STATE_DIR) / "changes",
+        keep_seconds=settings.EXPLORER_CHANGE_LOG_HOURS * 3600,
+        max_bytes=settings.EXPLORER_CHANGE_LOG_MB * MB,
+        in_flight_seconds=settings.EXPLORER_IN_FLIGHT_SECONDS,
+    )
 
 
 def start_embedded(clusters: list[Cluster]) -> Runtime:

@@ -63,6 +63,9 @@ class ClusterState:
         self.resource_versions: dict[str, str] = {}
         # kind -> why it cannot be seen (RBAC, not served), so views can say "not visible"
         self.not_visible: dict[str, str] = {}
+        # every change applied, with its time (explorer/state/change_log.py), when the store
+        # keeps one: what explorer/state/as_of.py reads to draw an earlier moment
+        self.change_log: Any = None
 
     # ---- reading -------------------------------------------------------------------------
 

@@ -64,6 +64,7 @@ _PROBES_OF_CGROUPS: tuple[ProbeName, ...] = ("local", "proxy", "recorded")
 NODE_FACTS_KIND = "NodeFacts"
 # Keys beside the facts in ClusterState.node_facts[node].
 TAKEN_AT, PROBE, ERRORS, PASSED_OVER = "taken_at", "probe", "errors", "passed_over"
+CLOCK_SKEW = "clock_skew"  # seconds the node's clock was ahead of ours when it took them
 UNREACHABLE_AT = "unreachable_at"  # the last collection read nothing: when it tried
 
 
@@ -95,7 +96,7 @@ class Probe(Protocol):
 
 
 def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def node_facts(
@@ -142,6 +143,25 @@ def passed_over_for(entry: Mapping[str, Any], fact: str) -> dict[str, str]:
         return {}
     probes = _PROBES_OF_CGROUPS if fact == CGROUPS else _PROBES_OF_TEXT
     return {str(p): str(why) for p, why in passed_over.items() if p in probes}
+
+
+def moment_of(taken_at: object, clock_skew: object = 0) -> float | None:
+    """An RFC 3339 `taken_at` as time.time() seconds on our clock (`clock_skew`: how far the
+    node's clock was ahead of ours), or None when it cannot be read."""
+    if not isinstance(taken_at, str) or not taken_at:
+        return None
+    try:
+        moment = datetime.fromisoformat(taken_at.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+    return moment - (clock_skew if isinstance(clock_skew, int | float) else 0)
+
+
+def taken_moment(entry: Mapping[str, Any], fact: str | None = None) -> float | None:
+    """When a node's facts (or one fact of them: the cgroups keep their own time) were taken."""
+    value = entry.get(fact) if fact else None
+    taken_at = value.get("taken_at") if isinstance(value, dict) else None
+    return moment_of(taken_at or entry.get(TAKEN_AT), entry.get(CLOCK_SKEW, 0))
 
 
 def one_line(text: str, limit: int = 300) -> str:

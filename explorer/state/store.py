@@ -6,6 +6,8 @@
   (explorer/state/parsed_facts.py), then merged into the state.
 - Readers — the publisher, pages, jobs — read a cluster's state under its lock: `with
   states.read(cluster) as state: ...`. What they take out must be taken before the block ends.
+- With a `Retention`, each cluster keeps a change log (explorer/state/change_log.py): every
+  change, stamped when applied, under the cluster's lock (so in the order applied).
 - Listeners (`listen`) hear what changed, in the order it was applied, after the lock is let go:
   object changes, node facts put, and watcher statuses.
 
@@ -23,6 +25,7 @@ from typing import Protocol
 
 from explorer.lib.choices import NOT_VISIBLE
 
+from .change_log import ChangeLog, Retention
 from .cluster_state import Change, ClusterState
 from .node_facts import NodeFacts, merged
 from .parsed_facts import PARSED_FACTS
@@ -47,7 +50,9 @@ class UnknownCluster(KeyError):
 class ClusterStates:
     """One ClusterState per cluster, each with its lock, and who listens to them."""
 
-    def __init__(self, clusters: Iterable[str] = ()) -> None:
+    def __init__(self, clusters: Iterable[str] = (), retention: Retention | None = None) -> None:
+        """`retention`: keep a change log of each cluster (explorer/state/change_log.py)."""
+        self.retention = retention
         self._guard = threading.Lock()  # over the maps below, never held while a state is
         self._states: dict[str, ClusterState] = {}
         self._locks: dict[str, threading.RLock] = {}
@@ -62,7 +67,10 @@ class ClusterStates:
         """Hold `cluster` (empty, or as `state` when given: a loaded bundle, a test's)."""
         with self._guard:
             if cluster not in self._states:
-                self._states[cluster] = state if state is not None else ClusterState(cluster)
+                held = state if state is not None else ClusterState(cluster)
+                if self.retention is not None and held.change_log is None:
+                    held.change_log = ChangeLog(cluster, self.retention)
+                self._states[cluster] = held
                 self._locks[cluster] = threading.RLock()
                 self._statuses[cluster] = {}
 
@@ -101,7 +109,10 @@ class ClusterStates:
 
     def replace(self, cluster: str, kind: str, objects: list[dict], resource_version: str) -> None:
         with self.read(cluster) as state:
+            first_list = kind not in state.resource_versions  # no earlier moment to go back to
             changes = state.replace(kind, objects, resource_version)
+            if state.change_log is not None and not first_list:
+                state.change_log.record(changes)
         if changes:
             for listener in self._listening():
                 listener.changed(cluster, changes)
@@ -109,6 +120,8 @@ class ClusterStates:
     def event(self, cluster: str, kind: str, event: dict) -> None:
         with self.read(cluster) as state:
             change = state.apply(event, kind)
+            if change is not None and state.change_log is not None:
+                state.change_log.record([change])
         if change is not None:
             for listener in self._listening():
                 listener.changed(cluster, [change])
@@ -139,6 +152,14 @@ class ClusterStates:
         for listener in self._listening():
             listener.node_facts_put(cluster, node)
         return True
+
+    def close(self) -> None:
+        """Write out and close the change logs."""
+        with self._guard:
+            states = list(self._states.values())
+        for state in states:
+            if state.change_log is not None:
+                state.change_log.close()
 
     # ---- internals -----------------------------------------------------------------------
 

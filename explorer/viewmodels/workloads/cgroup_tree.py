@@ -12,7 +12,9 @@ The model:
   has no cgroup of its own) → `{parent, label, value, colour, hover, kind, path, pod, container,
   container_id, differs}`. `pod` is `namespace/name`, `container` the container's name (the
   sandbox: `(sandbox)`); labels and hover are Plotly pseudo-HTML, cluster strings escaped.
-- `differences`: every expected-vs-actual difference (plain strings).
+- `differences`: every expected-vs-actual difference (plain strings), against the cluster as it
+  was when the tree was taken; `in_flight`: those about pods that were changing then (not
+  differences: the node follows a change a little later).
 Sizes are MiB on the leaves (`branchvalues: "remainder"`): a cgroup without a memory limit is
 drawn at NOMINAL_MIB and says so.
 """
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from explorer.collectors.cgroups.compare import Comparison, compare
+from explorer.collectors.cgroups.compare import Difference, compare
 from explorer.collectors.cgroups.limits import Limits
 from explorer.collectors.cgroups.mapping import PodMapping, map_pods
 from explorer.collectors.cgroups.tree import (
@@ -30,8 +32,16 @@ from explorer.collectors.cgroups.tree import (
     PodCgroup,
 )
 from explorer.lib.quantities import format_bytes
+from explorer.state.as_of import InFlight, in_flight, state_as_of
 from explorer.state.cluster_state import ClusterState
-from explorer.state.node_facts import CGROUPS, NODE_FACTS_KIND, PROBE, TAKEN_AT, passed_over_for
+from explorer.state.node_facts import (
+    CGROUPS,
+    NODE_FACTS_KIND,
+    PROBE,
+    TAKEN_AT,
+    passed_over_for,
+    taken_moment,
+)
 from explorer.state.parsed_facts import parsed_fact
 
 from ..base import Params, View, ViewError
@@ -74,10 +84,16 @@ def cgroup_tree(state: ClusterState, params: Params, memo: Any = None) -> dict[s
             "sectors": {},
             "differences": [],
         }
-    pods = state.pods_on_node(node)
+    # compared with the cluster as it was when the tree was taken (explorer/state/as_of.py)
+    moment = taken_moment(state.node_facts.get(node) or {}, CGROUPS)
+    then = state_as_of(state, moment) if moment is not None else state
+    flying = in_flight(state, moment) if moment is not None else InFlight()
+    pods = then.pods_on_node(node)
     mapping = map_pods(tree, pods)
-    comparison = compare(tree, pods, state.get("Node", "", node), mapping=mapping)
-    differing = _differing(comparison)
+    comparison = compare(tree, pods, then.get("Node", "", node), mapping=mapping)
+    moving = _moving(comparison.differences, tree, flying)
+    real = [d for d in comparison.differences if d not in moving]
+    differing = _differing(real)
     usage = size == "usage" and _has_usage(tree)
     sectors = _sectors(tree, mapping, differing, usage)
     return {
@@ -93,12 +109,14 @@ def cgroup_tree(state: ClusterState, params: Params, memo: Any = None) -> dict[s
                 "pods": len(tree.pods),
                 "containers": sum(len(p.containers) for p in tree.pods),
                 "checked": comparison.checked,
-                "differences": len(comparison.differences),
+                "differences": len(real),
+                "in_flight": len(moving),
             },
             "weight_mapping": comparison.weight_mapping,
         },
         "sectors": sectors,
-        "differences": [_difference(d) for d in comparison.differences],
+        "differences": [_difference(d) for d in real],
+        "in_flight": [_difference(d) for d in moving],
     }
 
 
@@ -126,9 +144,30 @@ def _has_usage(tree: CgroupTree) -> bool:
     return any("memory_usage_bytes" in c.limits for p in tree.pods for c in p.containers)
 
 
-def _differing(comparison: Comparison) -> dict[str, list[str]]:
+def _moving(differences: list[Difference], tree: CgroupTree, flying: InFlight) -> list:
+    """The differences about pods that were changing when the tree was taken (and the QoS
+    levels' sums, when any pod of the node was): in flight, not differences."""
+    if not flying:
+        return []
+    uids = [uid for uid in flying.pod_uids if uid]
+    paths = {uid.replace("-", "_") for uid in uids} | set(uids)
+    node_changing = any(pod.uid in flying.pod_uids for pod in tree.pods) or any(
+        kind == "Pod" for kind, _, _ in flying.refs
+    )
+
+    def moving(d: Difference) -> bool:
+        if d.level in ("kubepods", "qos"):
+            return node_changing
+        if d.pod and ("Pod", *d.pod.partition("/")[::2]) in flying.refs:
+            return True
+        return any(uid in (d.path or "") for uid in paths)
+
+    return [d for d in differences if moving(d)]
+
+
+def _differing(differences: list[Difference]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for d in comparison.differences:
+    for d in differences:
         if d.path:
             found.setdefault(d.path, []).append(f"{d.what}: {d.actual}, expected {d.expected}")
     return found

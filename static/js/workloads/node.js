@@ -77,6 +77,7 @@
     const passedOver = Object.entries(h.passed_over || {}).map(([probe, why]) => "; not by the " + probe + " probe: " + why).join("");
     summary.textContent = "cgroup v" + (h.version || "?") + ", " + (h.driver || "?") + " driver, from " + h.source + readBy + "; " + h.counts.pods + " pods, " +
       h.counts.containers + " containers; sized by " + h.sized_by + "; " + h.counts.differences + " differences in " + h.counts.checked + " values checked" +
+      (h.counts.in_flight ? " (" + h.counts.in_flight + " more about pods changing when the tree was taken: in flight)" : "") +
       (h.weight_mapping ? "; cpu.weight follows the " + h.weight_mapping + " mapping" : "") + passedOver;
     const target = findHighlight(model);
     const trace = K.sectorTrace("sunburst", model.sectors, {
