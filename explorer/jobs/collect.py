@@ -38,7 +38,7 @@ from explorer.env import env_bool, env_int, env_str
 from explorer.probes import LocalProbe
 from explorer.probes.agentless import Agentless
 from explorer.probes.node_sources import node_names
-from explorer.state.node_facts import NodeFacts, joined, one_line, reached
+from explorer.state.node_facts import NodeFacts, clock_skew, joined, one_line, reached
 
 from .celery import app
 from .facts_delivery import deliver
@@ -148,6 +148,9 @@ def _advance(task_id: str, cluster: str, ongoing: Ongoing) -> None:
                 why = answer
             else:
                 collected, why = answer, ""
+                skew = clock_skew(collected["taken_at"], ongoing["sent_at"], time.time())
+                if skew:
+                    collected["clock_skew"] = skew
             deliver(cluster, collected)
             outcome = _outcome(collected, why)
             ongoing["outcomes"][node] = outcome

@@ -60,7 +60,7 @@ class Retention:
     directory: Path | None = None  # None: memory only
     keep_seconds: float = 6 * 3600
     max_bytes: int = 512 * 1024 * 1024
-    memory_entries: int = 50_000
+    memory_entries: int = 10_000
     # a node fact taken within this many seconds of a change may not show it yet (or may show
     # it already): findings about such objects are "in flight" (explorer/state/as_of.py)
     in_flight_seconds: float = 5.0

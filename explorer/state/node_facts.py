@@ -87,6 +87,8 @@ class NodeFacts(TypedDict):
     # probe -> why it was not the one used: the agent that did not answer, a way the operator
     # did not turn on (explorer/lib/choices.py NODE_ACCESS), a way that failed
     passed_over: NotRequired[dict[str, str]]
+    # how far the node's clock was ahead of ours when it took them (an agent's; at least this)
+    clock_skew: NotRequired[float]
 
 
 class Probe(Protocol):
@@ -145,6 +147,19 @@ def passed_over_for(entry: Mapping[str, Any], fact: str) -> dict[str, str]:
     return {str(p): str(why) for p, why in passed_over.items() if p in probes}
 
 
+def clock_skew(taken_at: str, sent: float, received: float) -> float:
+    """How far ahead of ours (negative: behind) a node's clock was, at least, when it took facts
+    it was asked for at `sent` and that came back at `received` (time.time() seconds)."""
+    moment = moment_of(taken_at)
+    if moment is None:
+        return 0.0
+    if moment > received:
+        return moment - received
+    if moment < sent:
+        return moment - sent
+    return 0.0
+
+
 def moment_of(taken_at: object, clock_skew: object = 0) -> float | None:
     """An RFC 3339 `taken_at` as time.time() seconds on our clock (`clock_skew`: how far the
     node's clock was ahead of ours), or None when it cannot be read."""
@@ -184,12 +199,14 @@ def merged(existing: Mapping[str, Any], collected: NodeFacts) -> dict[str, Any]:
     entry = {
         k: v
         for k, v in existing.items()
-        if k not in collected["errors"] and k not in (UNREACHABLE_AT, PASSED_OVER)
+        if k not in collected["errors"] and k not in (UNREACHABLE_AT, PASSED_OVER, CLOCK_SKEW)
     }
     entry.update(collected["facts"])
     entry[TAKEN_AT] = collected["taken_at"]
     entry[PROBE] = collected["probe"]
     entry[ERRORS] = dict(collected["errors"])
+    if collected.get("clock_skew"):
+        entry[CLOCK_SKEW] = collected["clock_skew"]
     return _with_passed_over(entry, collected)
 
 

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from explorer.state.node_facts import merged, node_facts, passed_over_for, unreadable
+from explorer.state.node_facts import (
+    clock_skew,
+    merged,
+    node_facts,
+    passed_over_for,
+    taken_moment,
+    unreadable,
+)
 
 
 def test_a_collection_replaces_what_it_read_drops_what_failed_and_keeps_other_facts() -> None:
@@ -58,3 +65,12 @@ def test_why_other_probes_were_passed_over_is_kept_per_collection_and_per_fact()
     }
     by_the_agent = merged(entry, node_facts("n1", "local", {"iptables-save": "new"}, {}))
     assert "passed_over" not in by_the_agent
+
+
+def test_an_agents_clock_skew_is_what_its_time_lies_outside_the_asking_and_the_answer() -> None:
+    sent, received = 1_800_000_000.0, 1_800_000_002.0
+    assert clock_skew("2027-01-15T08:00:01Z", sent, received) == 0.0  # inside: none seen
+    assert clock_skew("2027-01-15T08:00:10Z", sent, received) == 8.0  # ahead
+    assert clock_skew("2027-01-15T07:59:50Z", sent, received) == -10.0  # behind
+    entry = merged({}, {**node_facts("n1", "local", {"nft": "{}"}, {}), "clock_skew": 8.0})
+    assert taken_moment({**entry, "taken_at": "2027-01-15T08:00:10Z"}) == received
