@@ -28,7 +28,7 @@ COPY static ./static
 # downloads go to EXPLORER_DOWNLOAD_DIR, a volume web and worker share (its first mount takes
 # this directory's owner).
 RUN useradd --system --uid 1000 --home-dir /nonexistent --shell /usr/sbin/nologin explorer \
-    && install -d -o explorer -g explorer /var/lib/explorer/downloads
+    && install -d -o explorer -g explorer /var/lib/explorer/downloads /var/lib/explorer/state
 USER explorer
 
 EXPOSE 8000

@@ -211,9 +211,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": max(1, min(10, _VISIBILITY_TIMEOUT // 3)),
     "unacked_restore_throttle": 1,
 }
+# Every node's facts collected on a schedule (0: only when someone presses "Collect now"): by
+# beat in the team install, by a thread of `serve` in the embedded one (the demo: every 10 s).
+EXPLORER_COLLECT_EVERY_MINUTES = env_int(
+    "EXPLORER_COLLECT_EVERY_MINUTES", 5, minimum=0, maximum=1440
+)
 CELERY_BEAT_SCHEDULE = {
     "prune-downloads": {"task": "explorer.jobs.tasks.prune_downloads", "schedule": 3600.0},
 }
+if EXPLORER_COLLECT_EVERY_MINUTES:
+    CELERY_BEAT_SCHEDULE["collect-node-facts"] = {
+        "task": "explorer.jobs.schedule.collect_every_cluster",
+        "schedule": EXPLORER_COLLECT_EVERY_MINUTES * 60.0,
+    }
 # Where finished bundle downloads wait (web and worker share it; explorer/snapshots/downloads.py).
 EXPLORER_DOWNLOAD_DIR = env_str("EXPLORER_DOWNLOAD_DIR", str(BASE_DIR / ".downloads"))
 # What the app keeps of its own (explorer/runtime/process.py): each cluster's change log under

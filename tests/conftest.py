@@ -51,3 +51,9 @@ def _forget_failed_logins():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _private_state_dir(settings, tmp_path_factory):
+    """What a process keeps (change logs, saved node facts) goes to a directory of the test's."""
+    settings.EXPLORER_STATE_DIR = str(tmp_path_factory.mktemp("state"))

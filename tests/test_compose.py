@@ -155,3 +155,13 @@ def test_the_image_holds_the_templates_and_static_files_the_app_serves_itself() 
     assert {"manage.py", "explorer"} <= copied
     ignored = (REPO / ".dockerignore").read_text().split()
     assert not copied & set(ignored), "the .dockerignore hides something the Dockerfile copies"
+
+
+def test_the_watcher_keeps_its_change_logs_and_node_facts_on_a_volume(
+    config: dict[str, Any],
+) -> None:
+    watcher = config["services"]["watcher"]
+    directory = watcher["environment"]["EXPLORER_STATE_DIR"]
+    assert f"state:{directory}:rw" in watcher["volumes"]
+    assert "state" in config["volumes"]
+    assert directory in (REPO / "Dockerfile").read_text()

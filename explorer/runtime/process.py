@@ -35,6 +35,7 @@ from explorer.lib.resources import RESOURCES, Resource
 from explorer.state import store
 from explorer.state.change_log import Retention
 from explorer.state.parsed_facts import MB, PARSED_FACTS
+from explorer.state.saved_facts import SavedFacts
 from explorer.state.store import ClusterStates
 from explorer.streaming.directory import Directory
 from explorer.streaming.publisher import COALESCE_WINDOW, Publisher
@@ -83,7 +84,12 @@ def start(
     with a `directory`, tell web processes elsewhere which clusters are watched."""
     global _current
     PARSED_FACTS.budget = settings.EXPLORER_PARSED_FACTS_MB * MB
-    states = ClusterStates((cluster.name for cluster in clusters), change_log_retention())
+    kept = Path(settings.EXPLORER_STATE_DIR)
+    states = ClusterStates(
+        (cluster.name for cluster in clusters),
+        change_log_retention(),
+        SavedFacts(kept / "facts"),
+    )
     store.install(states)
     for cluster in clusters:
         connections.register(cluster.name, cluster.api_client)

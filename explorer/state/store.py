@@ -3,7 +3,8 @@
 - Watchers write: the store is their `kube` WatchSink (lists, events, what each kind is doing),
   one thread per resource, serialised per cluster by that cluster's lock.
 - Collections put node facts (`put_node_facts`): their texts are parsed first, outside any lock
-  (explorer/state/parsed_facts.py), then merged into the state.
+  (explorer/state/parsed_facts.py), then merged into the state, and saved when the store keeps
+  them (explorer/state/saved_facts.py: a restart starts from each node's last facts).
 - Readers — the publisher, pages, jobs — read a cluster's state under its lock: `with
   states.read(cluster) as state: ...`. What they take out must be taken before the block ends.
 - With a `Retention`, each cluster keeps a change log (explorer/state/change_log.py): every
@@ -29,6 +30,7 @@ from .change_log import ChangeLog, Retention
 from .cluster_state import Change, ClusterState
 from .node_facts import NodeFacts, merged
 from .parsed_facts import PARSED_FACTS
+from .saved_facts import SavedFacts
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +52,16 @@ class UnknownCluster(KeyError):
 class ClusterStates:
     """One ClusterState per cluster, each with its lock, and who listens to them."""
 
-    def __init__(self, clusters: Iterable[str] = (), retention: Retention | None = None) -> None:
-        """`retention`: keep a change log of each cluster (explorer/state/change_log.py)."""
+    def __init__(
+        self,
+        clusters: Iterable[str] = (),
+        retention: Retention | None = None,
+        saved_facts: SavedFacts | None = None,
+    ) -> None:
+        """`retention`: keep a change log of each cluster (explorer/state/change_log.py);
+        `saved_facts`: keep each node's last facts on disk, and start from them."""
         self.retention = retention
+        self.saved_facts = saved_facts
         self._guard = threading.Lock()  # over the maps below, never held while a state is
         self._states: dict[str, ClusterState] = {}
         self._locks: dict[str, threading.RLock] = {}
@@ -73,6 +82,11 @@ class ClusterStates:
                 self._states[cluster] = held
                 self._locks[cluster] = threading.RLock()
                 self._statuses[cluster] = {}
+                added = True
+            else:
+                added = False
+        if added and self.saved_facts is not None:
+            self._restore_facts(cluster)
 
     def clusters(self) -> list[str]:
         with self._guard:
@@ -148,10 +162,21 @@ class ClusterStates:
         PARSED_FACTS.parse_all(collected["facts"])
         node = collected["node"]
         with self.read(cluster) as state:
-            state.node_facts[node] = merged(state.node_facts.get(node) or {}, collected)
+            entry = state.node_facts[node] = merged(state.node_facts.get(node) or {}, collected)
+        if self.saved_facts is not None:
+            self.saved_facts.save(cluster, node, entry)
         for listener in self._listening():
             listener.node_facts_put(cluster, node)
         return True
+
+    def _restore_facts(self, cluster: str) -> None:
+        assert self.saved_facts is not None
+        restored = self.saved_facts.load(cluster)
+        for entry in restored.values():
+            PARSED_FACTS.parse_all(entry)
+        with self.read(cluster) as state:
+            for node, entry in restored.items():
+                state.node_facts.setdefault(node, entry)
 
     def close(self) -> None:
         """Write out and close the change logs."""

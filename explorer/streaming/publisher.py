@@ -124,6 +124,7 @@ class Publisher:
         self._stopping = False
         self._own_loop = loop is None
         self._loop = loop or asyncio.new_event_loop()
+        self.loop = self._loop  # where the layer's sends run (the embedded install: daphne's)
         self._outgoing: asyncio.Queue[tuple[str, str, dict]] = asyncio.Queue()
         self._tasks: list[asyncio.Task] = []
         self._threads: list[threading.Thread] = []

@@ -113,6 +113,7 @@ def app_env(workdir: Path, kubeconfig: Path, port: int) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="explorer.settings",
         DATABASE_URL=f"sqlite:///{workdir / 'app.sqlite3'}",
+        EXPLORER_STATE_DIR=str(workdir / "state"),
         SECRET_KEY=secrets.token_urlsafe(40),
         KUBECONFIG=str(kubeconfig),
         EXPLORER_PORT=str(port),

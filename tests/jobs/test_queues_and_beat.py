@@ -42,7 +42,9 @@ def test_a_node_task_answers_with_the_machine_that_ran_it() -> None:
 
 
 def test_the_beat_schedule_names_tasks_that_exist() -> None:
+    app.loader.import_default_modules()  # what a worker does when it starts: autodiscovery
     schedule = app.conf.beat_schedule
+    assert "collect-node-facts" in schedule
     assert schedule, "the beat schedule is empty"
     for entry in schedule.values():
         assert entry["task"] in app.tasks, f"{entry['task']} is not a registered task"

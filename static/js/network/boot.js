@@ -86,7 +86,8 @@
     if (!box) return;
     K.clear(box);
     const lines = [];
-    if (model.missing) lines.push(["missing", model.missing]);
+    // nothing to show yet is not an error: say what to do, in the page's ordinary ink
+    if (model.missing) lines.push(["empty", model.missing + " Node facts are collected on a schedule and when someone presses “Collect now”."]);
     const source = describeSource(model.source);
     if (source) lines.push(["source", source]);
     for (const note of model.notes || []) lines.push(["note", note]);

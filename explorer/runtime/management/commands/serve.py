@@ -48,6 +48,7 @@ class Command(BaseCommand):
         from explorer.runtime.process import start_embedded
 
         runtime = start_embedded(clusters)
+        schedule = _collect_schedule(runtime, demo is not None)
         user, password = ensure_admin()
         if password:
             self.stdout.write(f"Created the user {ADMIN_USERNAME!r} with password: {password}")
@@ -59,6 +60,8 @@ class Command(BaseCommand):
         try:
             run_web_server(host, port)
         finally:
+            if schedule is not None:
+                schedule.stop()
             runtime.stop()
             if demo is not None:
                 demo.stop()
@@ -74,6 +77,20 @@ class Command(BaseCommand):
 
     def _skipped(self, context: str, error: KubeConfigError) -> None:
         self.stderr.write(f"skipping context {context!r}: {error}")
+
+
+DEMO_COLLECT_SECONDS = 10.0  # the demo churns every few seconds: its facts follow
+
+
+def _collect_schedule(runtime, demo: bool):
+    """Node facts collected once the clusters are listed, then on the settings' schedule."""
+    from explorer.runtime.collect_schedule import CollectSchedule
+
+    minutes = settings.EXPLORER_COLLECT_EVERY_MINUTES
+    if not demo and not minutes:
+        return None
+    every = DEMO_COLLECT_SECONDS if demo else minutes * 60.0
+    return CollectSchedule(runtime, every, runtime.publisher.loop).start()
 
 
 def _cluster_configured() -> bool:
