@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import itertools
 import os
+import re
 import socket
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -209,3 +211,123 @@ def test_pod_logs_follow_live(page):
     page.click("#log-follow")
     page.wait_for_function("() => document.getElementById('pod-log').textContent.length > 0")
     assert page.problems.exceptions == []
+
+
+# the x axis's range as Plotly holds it, in ms since the epoch, and its tick labels with their boxes
+X_AXIS = """id => {
+  const figure = document.getElementById(id);
+  const [start, end] = figure._fullLayout.xaxis.range.map((t) => Date.parse(t));
+  const ticks = [...figure.querySelectorAll('.xtick text')].map((t) => {
+    const box = t.getBoundingClientRect();
+    return {text: t.textContent, left: box.left, right: box.right};
+  });
+  return {start, end, ticks};
+}"""
+HOUR_MS = 3600 * 1000
+
+
+def _x_axis(page, figure: str) -> dict:
+    page.wait_for_selector(f"#{figure} .xtick text")
+    return page.evaluate(X_AXIS, figure)
+
+
+def _wait_for_more_than_an_hour_and_a_half(page, figure: str) -> None:
+    page.wait_for_function(
+        "([id, least]) => { const r = document.getElementById(id)._fullLayout.xaxis.range;"
+        " return Date.parse(r[1]) - Date.parse(r[0]) > least; }",
+        arg=[figure, 1.5 * HOUR_MS],
+    )
+
+
+def _spans_about_an_hour(axis: dict) -> bool:
+    return 0.9 * HOUR_MS <= axis["end"] - axis["start"] <= 1.1 * HOUR_MS
+
+
+def _trainer(demo) -> str:
+    return next(
+        p["metadata"]["name"]
+        for p in demo.store.state.list("Pod", "shop")
+        if p["metadata"]["name"].startswith("trainer-")
+    )
+
+
+def test_the_pending_gpu_pod_page_says_in_words_why_no_node_can_run_it(page, demo, artifacts):
+    page.goto(f"/pods/shop/{_trainer(demo)}")
+    why = page.locator("#pod-pending")
+    why.locator("li").first.wait_for()
+    text = why.inner_text()
+    assert "Why is it Pending?" in text
+    assert "0 of 3 nodes can run it:" in text
+    reasons = why.locator("ul.why-reasons").first.locator("li").all_inner_texts()
+    assert reasons == [
+        "1 node has too little nvidia.com/gpu",
+        "1 node has a taint it does not tolerate ({node-role.kubernetes.io/control-plane: })",
+        "1 node has a taint it does not tolerate ({nvidia.com/gpu: present})",
+    ]
+    assert "Preemption would not help:" in text
+    assert "2 nodes fail for a reason that evicting pods would not remove" in text
+    assert re.search(r"Last said at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, \d+ times since", text)
+    assert _spans_about_an_hour(_x_axis(page, "pod-events"))  # not an axis 1 ms wide
+    page.wait_for_timeout(300)  # let Plotly finish drawing
+    why.screenshot(path=artifacts / "pod-pending-why.png")
+    page.locator("#pod-events").screenshot(path=artifacts / "pod-pending-events.png")
+    page.screenshot(path=artifacts / "pod-pending.png", full_page=True)
+    assert page.problems.exceptions == [], page.problems.exceptions
+
+
+def test_the_events_page_shows_one_page_of_grouped_rows_and_the_next_one_on_request(
+    page, artifacts
+):
+    page.goto("/events/")
+    pager = page.locator(".pager").first
+    pager.wait_for()
+    rows = page.locator("#events-list tbody tr")
+    assert 0 < rows.count() <= 100
+    where = pager.locator('[data-role="where"]')
+    total = int(re.fullmatch(r"rows 1 to 100 of (\d+), page 1 of \d+", where.inner_text())[1])
+    assert total > 100
+    assert "times" in page.locator("#events-list thead").inner_text()
+    assert page.evaluate("document.body.scrollHeight") < 9000
+    page.screenshot(path=artifacts / "events-page-1.png", full_page=True)
+    page.screenshot(path=artifacts / "events-page-top.png")
+    first_row = rows.first.inner_text()
+    pager.locator('[data-step="1"]').click()
+    assert where.inner_text().startswith("rows 101 to ")
+    assert rows.first.inner_text() != first_row
+    assert 0 < rows.count() <= 100
+    pager.locator('[data-step="-1"]').click()
+    assert where.inner_text().startswith("rows 1 to 100 of")
+    assert page.problems.exceptions == [], page.problems.exceptions
+
+
+def test_an_events_timeline_opens_on_the_last_hour_with_readable_ticks_and_zooms(page, artifacts):
+    page.goto("/events/")
+    axis = _x_axis(page, "events-timeline")
+    assert _spans_about_an_hour(axis)
+    labels = [t["text"] for t in axis["ticks"]]
+    assert len(labels) >= 3 and all(re.match(r"\d\d:\d\d:\d\d", t) for t in labels), labels
+    assert re.search(r"\d{4}-\d\d-\d\d", labels[0]), labels  # the date, under the first tick
+    boxes = sorted(axis["ticks"], key=lambda t: t["left"])
+    assert all(a["right"] <= b["left"] for a, b in itertools.pairwise(boxes))
+    page.locator("#events-timeline").screenshot(path=artifacts / "events-timeline.png")
+
+    page.click('.timeline-window button[data-window="all"]')
+    _wait_for_more_than_an_hour_and_a_half(page, "events-timeline")
+    every = page.evaluate(X_AXIS, "events-timeline")
+    box = page.locator("#events-timeline .nsewdrag").first.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.45, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.55, y, steps=5)
+    page.mouse.up()
+    zoomed = page.evaluate(X_AXIS, "events-timeline")
+    assert zoomed["end"] - zoomed["start"] < 0.5 * (every["end"] - every["start"])
+    page.wait_for_timeout(1500)  # live updates keep the zoom
+    still = page.evaluate(X_AXIS, "events-timeline")
+    assert (still["start"], still["end"]) == (zoomed["start"], zoomed["end"])
+    page.mouse.dblclick(box["x"] + box["width"] / 2, y)  # back to every event
+    _wait_for_more_than_an_hour_and_a_half(page, "events-timeline")
+
+    page.click('.timeline-window button[data-window="hour"]')
+    assert _spans_about_an_hour(page.evaluate(X_AXIS, "events-timeline"))
+    assert page.problems.exceptions == [], page.problems.exceptions

@@ -137,3 +137,15 @@ def test_log_tail_of_an_unwatched_cluster_is_a_json_404(logged_in) -> None:
     response = logged_in.get("/api/clusters/nowhere/pods/shop/db-0/log")
     assert response.status_code == 404
     assert response.json()["error"] == "no_such_cluster"
+
+
+def test_the_pod_and_events_pages_carry_the_timeline_window_and_their_new_parts(
+    logged_in, watched
+) -> None:
+    pod = logged_in.get("/pods/shop/db-0").content.decode()
+    events = logged_in.get("/events/").content.decode()
+    for body, figure in ((pod, "pod-events"), (events, "events-timeline")):
+        assert f'data-timeline="{figure}"' in body and f'id="{figure}"' in body
+        assert 'data-window="hour"' in body and 'data-window="all"' in body
+    assert re.search(r'id="pod-pending"[^>]*hidden', pod) and "Why is it Pending?" in pod
+    assert events.count('class="pager"') == 2 and 'data-step="1"' in events

@@ -6,19 +6,24 @@ object in that namespace (a Node: `Node/name` with namespace `*`).
 The model:
 - `header`: cluster, scope, counts (shown and in scope), the reasons in order of first sight.
 - `events`: uid → `{time, first, reason, type, count, object, message, hover, link}`; `time` is
-  when it was last seen (RFC 3339), `hover` is Plotly pseudo-HTML with every cluster string
-  escaped, `object` is plain text (for the page to set as text), `link` is
-  `{"kind", "namespace", "name"}` of the involved object.
+  when it was last seen and `first` when first seen (both `utc_second`), `hover` is Plotly
+  pseudo-HTML with every cluster string escaped, `object` is plain text (for the page to set as
+  text), `link` is `{"kind", "namespace", "name"}` of the involved object.
+- `groups`: the same events as the list shows them, one row per reason, object and message:
+  digest → `{reason, type, object, message, link, count, events, first, last}` (`count`: times
+  said, summed over the group's `events` Event objects).
 At most MAX_EVENTS, the latest kept; the page plots reason against time, coloured by type, sized by
-count.
+count, and lists the groups a page at a time.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any, TypedDict
 
 from explorer.lib.objects import meta_of
+from explorer.lib.timestamps import utc_second
 from explorer.state.cluster_state import ClusterState
 
 from ..base import Params, View
@@ -49,6 +54,18 @@ class EventPoint(TypedDict):
     link: Link
 
 
+class EventGroup(TypedDict):
+    reason: str
+    type: str  # the latest event's
+    object: str
+    message: str
+    link: Link
+    count: int
+    events: int
+    first: str
+    last: str
+
+
 def event_time(event: dict) -> str:
     """When an event was last seen: lastTimestamp, else series/eventTime, else creation."""
     series = event.get("series") or {}
@@ -60,6 +77,16 @@ def event_time(event: dict) -> str:
         or meta_of(event).get("creationTimestamp")
         or ""
     )
+
+
+def first_seen(event: dict) -> str:
+    """When an event was first seen: firstTimestamp, else eventTime (an events.k8s.io series)."""
+    return str(event.get("firstTimestamp") or event.get("eventTime") or "")
+
+
+def event_count(event: dict) -> int:
+    """How many times the event was said: count, else its series' count, else once."""
+    return int(event.get("count") or (event.get("series") or {}).get("count") or 1)
 
 
 def involves(event: dict, kind: str, namespace: str, name: str, uid: str = "") -> bool:
@@ -99,16 +126,18 @@ def point(event: dict) -> EventPoint:
     involved = event.get("involvedObject") or event.get("regarding") or {}
     kind, name = str(involved.get("kind") or "?"), str(involved.get("name") or "?")
     namespace = str(involved.get("namespace") or "")
-    count = int(event.get("count") or (event.get("series") or {}).get("count") or 1)
+    count = event_count(event)
     reason = str(event.get("reason") or "?")
     etype = str(event.get("type") or "Normal")
     message = str(event.get("message") or event.get("note") or "")
     source = event.get("source") or {}
     component = event.get("reportingComponent") or source.get("component") or "?"
     shown = f"{kind} {namespace + '/' if namespace else ''}{name}"
+    last, first = utc_second(event_time(event)), utc_second(first_seen(event))
+    seen = [("last seen", last)] + ([("first seen", first)] if first and first != last else [])
     return {
-        "time": event_time(event),
-        "first": str(event.get("firstTimestamp") or event.get("eventTime") or ""),
+        "time": last,
+        "first": first,
         "reason": reason,
         "tick": plotly_text(reason),
         "type": etype,
@@ -116,12 +145,41 @@ def point(event: dict) -> EventPoint:
         "object": shown,
         "message": message,
         "hover": hover_lines(
-            f"{etype} {reason}", [("object", shown), ("count", count), ("from", component)]
+            f"{etype} {reason}",
+            [*seen, ("object", shown), ("count", count), ("from", component)],
         )
         + "<br>"
         + _wrap(plotly_text(message)),
         "link": {"kind": kind, "namespace": namespace, "name": name},
     }
+
+
+def groups(shown: dict[str, EventPoint]) -> dict[str, EventGroup]:
+    """The points as list rows: one per reason, object and message, keyed by a digest of them."""
+    found: dict[str, EventGroup] = {}
+    for point in sorted(shown.values(), key=lambda p: p["time"]):
+        said = "\0".join((point["reason"], point["object"], point["message"]))
+        key = hashlib.blake2b(said.encode(), digest_size=8).hexdigest()
+        first = point["first"] or point["time"]
+        group = found.get(key)
+        if group is None:
+            found[key] = {
+                "reason": point["reason"],
+                "type": point["type"],
+                "object": point["object"],
+                "message": point["message"],
+                "link": {**point["link"]},
+                "count": point["count"],
+                "events": 1,
+                "first": first,
+                "last": point["time"],
+            }
+            continue
+        group["type"], group["last"] = point["type"], point["time"]
+        group["count"] += point["count"]
+        group["events"] += 1
+        group["first"] = min(group["first"], first)
+    return found
 
 
 def _wrap(text: str, width: int = 90) -> str:
@@ -161,6 +219,7 @@ def timeline(state: ClusterState, params: Params, memo: Any = None) -> dict[str,
         },
         "colours": {**TYPE_COLOURS, "other": OTHER_TYPE_COLOUR},
         "events": shown,
+        "groups": groups(shown),
     }
 
 

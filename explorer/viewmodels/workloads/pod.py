@@ -3,7 +3,9 @@ down to their StorageClass, the Services that select it, its node, its effective
 its owners up to the top controller, its events, and each container's cgroup on the node.
 
 Params: `cluster`, `namespace`, `name`. Every string in the model is plain text (the page puts
-it in the DOM as text), except `events[*].hover`, which is Plotly pseudo-HTML, escaped.
+it in the DOM as text), except `events[*].hover` and `events[*].tick`, which are Plotly
+pseudo-HTML, escaped. `pending`: why a Pending pod waits for a node, in words (pending.py), or
+None.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from ..network.dns_trace import _corefile, _dns_service_ips, _node_resolv_conf, 
 from ..pod_summary import summarise
 from .cgroup_tree import pod_cgroups
 from .events import events_for, points
+from .pending import why_pending
 from .pod_facts import bare_id, container_condition
 
 SANDBOX_NOTE = (
@@ -72,6 +75,7 @@ def pod_view(state: ClusterState, params: Params, memo: Any = None) -> dict[str,
     sandbox_path = next(
         (c.path for c in (cgroup.containers if cgroup else ()) if c.id not in known), ""
     )
+    events = events_for(state, "Pod", namespace, name, meta.get("uid") or "")
     return {
         "found": True,
         "header": {
@@ -115,7 +119,8 @@ def pod_view(state: ClusterState, params: Params, memo: Any = None) -> dict[str,
             for o in state.owner_chain(pod)
         ]
         or _named_owners(meta),
-        "events": points(events_for(state, "Pod", namespace, name, meta.get("uid") or "")),
+        "pending": why_pending(pod, events),
+        "events": points(events),
     }
 
 

@@ -26,6 +26,34 @@
     K.replace("pod-owners", owners.length ? owners : [el("li", { className: "muted" }, "none: a bare pod")]);
   }
 
+  /* Why a Pending pod waits for a node, in the words of the pod view's `pending`. */
+  function pending(model) {
+    const why = model.pending;
+    document.getElementById("pod-pending").hidden = !why;
+    if (!why) return;
+    const reasons = (items) => el("ul", { className: "why-reasons" }, items.map((r) => el("li", { title: r.said }, r.words)));
+    const told = [];
+    if (why.parsed) {
+      told.push(el("p", { className: "why-headline" }, why.headline + (why.reasons.length ? ":" : ".")), reasons(why.reasons));
+      if (why.preemption) told.push(el("p", { className: "why-headline" }, why.preemption + (why.preemption_reasons.length ? ":" : ".")), reasons(why.preemption_reasons));
+      if (why.also) told.push(el("p", {}, "The scheduler also said: " + why.also + "."));
+    } else {
+      told.push(el("p", { className: "why-headline" }, why.headline + ". The scheduler said:"));
+    }
+    told.push(el("p", { className: "muted", id: "pod-pending-when" }, saidWhen(why)));
+    const words = el("pre", { className: "said" }, why.message);
+    told.push(why.parsed ? el("details", { className: "note" }, el("summary", {}, "The scheduler's own words"), words) : words);
+    K.replace("pod-pending-why", told);
+  }
+
+  function saidWhen(why) {
+    if (why.source === "condition") {
+      return "From the pod's PodScheduled condition, set at " + why.last_seen + " (no FailedScheduling event about it is held).";
+    }
+    const repeated = why.times > 1 ? ", " + why.times + " times since " + why.first_seen : "";
+    return "Last said at " + why.last_seen + repeated + " (FailedScheduling events).";
+  }
+
   function qos(model) {
     const q = model.qos;
     document.getElementById("pod-qos").textContent =
@@ -96,6 +124,7 @@
   function draw(model) {
     if (!K.status("pod-status", model, "pod", () => model.header.state + " on " + (model.header.node || "no node yet"))) return;
     node = model.header.node;
+    pending(model);
     facts(model);
     qos(model);
     anatomy(model);

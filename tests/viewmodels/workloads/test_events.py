@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from explorer.demo import build_demo
 from explorer.viewmodels.workloads.events import MAX_EVENTS, timeline
 
@@ -68,3 +70,47 @@ def test_hostile_message_and_reason_are_escaped_in_the_hover_and_plain_elsewhere
     assert point["message"].startswith(HOSTILE)
     assert point["tick"] == ESCAPED  # Plotly's tick label, escaped once
     assert point["reason"] == HOSTILE  # the list's text, plain: the page escapes nothing
+
+
+def _said(state, name: str, message: str, first: str, last: str, count: int) -> None:
+    state.upsert(
+        {
+            "kind": "Event",
+            "metadata": {"name": name, "namespace": "default", "uid": name},
+            "involvedObject": {"kind": "Pod", "name": "api-0", "namespace": "default"},
+            "reason": "BackOff",
+            "message": message,
+            "type": "Warning",
+            "count": count,
+            "firstTimestamp": first,
+            "lastTimestamp": last,
+        },
+        "Event",
+    )
+
+
+def test_rows_group_the_same_reason_object_and_message_with_their_count_and_span() -> None:
+    state = build_demo()
+    _said(state, "a", "Back-off restarting", "2030-01-01T00:00:00Z", "2030-01-01T00:10:00Z", 3)
+    _said(state, "b", "Back-off restarting", "2030-01-01T00:20:00Z", "2030-01-01T00:30:00Z", 4)
+    _said(state, "c", "Back-off pulling", "2030-01-01T00:05:00Z", "2030-01-01T00:06:00Z", 1)
+    model = _events(state, "default", "Pod/api-0")
+    rows = sorted(model["groups"].values(), key=lambda g: g["message"])
+    assert [(g["message"], g["count"], g["events"], g["first"], g["last"]) for g in rows] == [
+        ("Back-off pulling", 1, 1, "2030-01-01T00:05:00Z", "2030-01-01T00:06:00Z"),
+        ("Back-off restarting", 7, 2, "2030-01-01T00:00:00Z", "2030-01-01T00:30:00Z"),
+    ]
+    assert rows[0]["object"] == "Pod default/api-0" and rows[0]["reason"] == "BackOff"
+
+
+def test_every_time_is_in_one_format_to_the_second_in_utc_and_the_hover_says_it() -> None:
+    state = build_demo()
+    model = _events(state, "shop")
+    scheduling = next(e for e in model["events"].values() if e["reason"] == "FailedScheduling")
+    raw = next(e for e in state.list("Event", "shop") if e.get("reason") == "FailedScheduling")
+    assert raw["eventTime"].endswith(".000000Z")  # an events.k8s.io series, as the demo writes it
+    for point in model["events"].values():
+        for when in (point["time"], point["first"]):
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", when), when
+    assert f"last seen: {scheduling['time']}" in scheduling["hover"]
+    assert f"first seen: {scheduling['first']}" in scheduling["hover"]
