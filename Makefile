@@ -8,8 +8,8 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -e '.[test]'
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -7,6 +7,7 @@ from explorer.web.login_view import ThrottledLoginView
 urlpatterns = [
     path("", pages.overview, name="overview"),
     path("healthz", pages.healthz, name="healthz"),
+    path("favicon.ico", pages.favicon, name="favicon"),
     path("api/clusters", pages.clusters_api, name="api-clusters"),
     path(
         "api/clusters/<path:cluster>/bundle",

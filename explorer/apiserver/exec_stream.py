@@ -42,6 +42,14 @@ class Ran:
     stdout: str = ""
     stderr: str = ""
     exit_code: int = 0
+    refused: str = ""  # not a command this server answers: the Status says so, with this
+
+
+NO_CONTAINERS = (
+    "this API server runs no containers: exec answers only the node-fact commands from what it "
+    "recorded (iptables-save [-c], ip6tables-save [-c] and nft -j list ruleset in kube-proxy "
+    "pods, cat /etc/resolv.conf)"
+)
 
 
 def _is_kube_proxy(pod: dict) -> bool:
@@ -88,13 +96,23 @@ def run(ctx: ServerContext, pod: dict, node: str, argv: list[str]) -> Ran:
         missing = [a for a, text in zip(args, texts, strict=True) if text is None]
         stderr = "".join(f"cat: {a}: No such file or directory\n" for a in missing)
         return Ran("".join(t for t in texts if t is not None), stderr, 1 if missing else 0)
-    return _not_found(command)
+    if command in (*_SAVE_COMMANDS, "nft"):  # a node-fact command outside kube-proxy's pods
+        return _not_found(command)
+    return Ran(exit_code=NOT_FOUND_EXIT, refused=NO_CONTAINERS)
 
 
 def status_of(argv: list[str], ran: Ran) -> dict[str, Any]:
     """The error channel's Status, as the kubelet writes it."""
     if ran.exit_code == 0:
         return {"metadata": {}, "status": "Success"}
+    if ran.refused:
+        return {
+            "metadata": {},
+            "status": "Failure",
+            "message": ran.refused,
+            "reason": "BadRequest",
+            "code": 400,
+        }
     return {
         "metadata": {},
         "status": "Failure",

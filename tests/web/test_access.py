@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import include, path
@@ -92,11 +93,18 @@ def _routes() -> dict[str, object]:
     return {pattern.name: pattern.callback for pattern in app_urlpatterns}
 
 
-def test_only_health_and_the_ways_to_log_in_are_open_without_a_login():
+def test_only_health_the_icon_and_the_ways_to_log_in_are_open_without_a_login():
     open_routes = {
         name for name, view in _routes().items() if not getattr(view, "login_required", True)
     }
-    assert open_routes == {"healthz", "login", "login-once"}
+    assert open_routes == {"healthz", "favicon", "login", "login-once"}
+
+
+def test_the_icon_browsers_ask_for_is_there(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/static/favicon.svg"
+    assert finders.find("favicon.svg")  # the static files handler serves what the finders find
 
 
 def test_only_the_paste_form_skips_the_csrf_middleware_and_it_checks_the_token_itself():

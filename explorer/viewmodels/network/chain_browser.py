@@ -75,9 +75,17 @@ class _Budget:
         return taken
 
 
+# nat first: it is where a Service's address becomes a pod's (and mangle is often empty)
+TABLE_ORDER = ("nat", "filter", "mangle", "raw", "security")
+
+
+def _table_rank(name: str) -> int:
+    return TABLE_ORDER.index(name) if name in TABLE_ORDER else len(TABLE_ORDER)
+
+
 def iptables_tables(ruleset: Ruleset, budget: _Budget) -> dict[str, Any]:
     tables: dict[str, Any] = {}
-    for table in ruleset.tables.values():
+    for table in sorted(ruleset.tables.values(), key=lambda t: _table_rank(t.name)):
         chains: dict[str, Any] = {}
         for chain in table.chains.values():
             shown = budget.take(len(chain.rules))

@@ -95,3 +95,7 @@ def test_a_node_without_the_dump_asked_for_says_what_is_missing(demo):
     assert model["tables"] == {}
     assert model["missing"] == "No nft has been collected from node demo-worker yet."
     assert "No such dump" in chain_browser(demo, "demo-worker", "bogus")["missing"]
+
+
+def test_the_nat_table_comes_first_where_services_become_pods(demo):
+    assert next(iter(chain_browser(demo, "demo-worker")["tables"])) == "nat"

@@ -41,7 +41,10 @@ class Command(BaseCommand):
 
             demo = start_demo_cluster(churn_interval=settings.EXPLORER_DEMO_CHURN_SECONDS)
             clusters = [load_kubeconfig(str(demo.kubeconfig)).connect()]
-            self.stdout.write(f"Watching the demo cluster, served at {demo.server.url}")
+            self.stdout.write(
+                "Watching the demo cluster (no kubeconfig). Its API server, for kubectl: "
+                f"kubectl --server {demo.server.url} get pods -A"
+            )
         else:
             clusters = self._connect_all()
 
@@ -53,6 +56,7 @@ class Command(BaseCommand):
         if password:
             self.stdout.write(f"Created the user {ADMIN_USERNAME!r} with password: {password}")
         base = f"http://{host}:{port}"
+        self.stdout.write(f"Cluster Explorer: {base}/  (log in with the link below)")
         self.stdout.write(
             f"Login: {login_url(user, base)}  (works once, for {MAX_AGE_SECONDS // 60} minutes)"
         )
