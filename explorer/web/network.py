@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 
 import orjson
 from django.conf import settings
@@ -162,15 +163,41 @@ class _BoundedMemoryUpload(FileUploadHandler):
         )
 
 
-def _paste_form(request: HttpRequest, error: str = "", kind: str = "auto", status: int = 200):
+def _paste_form(
+    request: HttpRequest,
+    error: str = "",
+    kind: str = "auto",
+    status: int = 200,
+    text: str = "",
+    read: str = "",
+):
+    """The form; after an error, with the text pasted (`text`) kept, and the line the error
+    names shown from what was read (`read`: the pasted text or the uploaded file's)."""
     context = {
         "kinds": KINDS,
         "kind": kind,
         "error": error,
+        "text": text,
+        "error_line": _line_named(error, read),
         "max_mb": PASTE_MAX_BYTES // MB,
         "field_mb": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / MB:.1f}".removesuffix(".0"),
     }
     return render(request, "network/paste.html", context, status=status)
+
+
+_LINE = re.compile(r"\bline (\d+)")
+
+
+def _line_named(error: str, read: str) -> dict[str, object] | None:
+    """The line an error message names ("… line 12 …"), with its text, if it is there."""
+    found = _LINE.search(error)
+    if not found or not read:
+        return None
+    number = int(found.group(1))
+    lines = read.splitlines()
+    if not 1 <= number <= len(lines):
+        return None
+    return {"number": number, "text": lines[number - 1][:300]}
 
 
 def _too_big() -> str:
@@ -222,7 +249,8 @@ def _analyse_paste(request: HttpRequest) -> HttpResponse:
     try:
         result = analyse(text, kind)
     except NotThatKind as error:
-        return _paste_form(request, str(error), kind, status=400)
+        pasted = text if upload is None else ""  # a file cannot be put back into its field
+        return _paste_form(request, str(error), kind, 400, text=pasted, read=text)
     context = {
         "result": result,
         "name": upload.name if upload is not None else "pasted text",

@@ -176,6 +176,8 @@ def test_packet_trace_from_a_node_to_the_web_service_ends_at_its_pods(
     shares = [float(end.split("%")[0]) for end in ends]
     assert sum(shares) == pytest.approx(100, abs=0.5)
     assert page.locator("table.steps tr.matched").count() >= 3
+    steps = page.locator("table.steps").first.text_content()
+    assert "% of new connections)" in steps and "(probability 0." not in steps  # not 0.6666…
     page.screenshot(path=artifacts / "network-packet-trace.png", full_page=True)
 
 

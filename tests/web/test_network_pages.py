@@ -227,6 +227,16 @@ def test_a_resolv_conf_is_shown_as_the_c_library_reads_it(logged_in, real_fixtur
     assert "ndots 5" in shown
 
 
+def test_an_invalid_paste_keeps_the_text_and_points_at_the_line_the_error_names(logged_in):
+    text = ".:53 {\n    errors\n}\n}\n"  # one '}' too many, on line 4
+    response = logged_in.post("/network/paste", {"kind": "corefile", "text": text})
+    assert response.status_code == 400
+    page = response.content.decode()
+    kept = re.search(r'<textarea id="paste-text"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    assert html_lib.unescape(kept).strip() == text.strip()
+    assert re.search(r'Line 4: <code id="paste-error-line">}</code>', page)
+
+
 def test_the_paste_form_refuses_a_post_without_its_csrf_token(user, kind_dump):
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)

@@ -10,9 +10,12 @@
   function steps(outcome) {
     const rows = outcome.steps.map((step) => {
       const number = step.count > 1 ? step.number + "–" + step.last_number + " (" + step.count + " rules)" : String(step.number);
-      const then = step.action + (step.probability !== null ? " (probability " + step.probability + ")" : "");
-      return K.row([step.chain, number, step.rule, step.result, step.why.join("; "), then, step.mark],
+      // the share as a percentage; the kernel's exact probability in the cell's title
+      const then = step.action + (step.probability !== null ? " (" + K.percent(step.probability) + " of new connections)" : "");
+      const row = K.row([step.chain, number, step.rule, step.result, step.why.join("; "), then, step.mark],
         step.result === "match" ? "matched" : "not-sent");
+      if (step.probability !== null) row.cells[5].title = "probability " + step.probability;
+      return row;
     });
     return K.table(["chain", "rule #", "rule", "result", "why", "then", "mark"], rows);
   }
