@@ -234,6 +234,9 @@ EXPLORER_STATE_DIR = env_str("EXPLORER_STATE_DIR", str(BASE_DIR / ".state"))
 EXPLORER_CHANGE_LOG_HOURS = env_int("EXPLORER_CHANGE_LOG_HOURS", 6, minimum=1, maximum=24 * 30)
 EXPLORER_CHANGE_LOG_MB = env_int("EXPLORER_CHANGE_LOG_MB", 512, minimum=1, maximum=1024 * 1024)
 EXPLORER_IN_FLIGHT_SECONDS = env_int("EXPLORER_IN_FLIGHT_SECONDS", 5, minimum=0, maximum=3600)
+# A text analysed on the paste page is kept this long, for its permalink (explorer/web/
+# paste_store.py), readable by the install's logged-in users, deletable by its owner and staff.
+EXPLORER_PASTE_DAYS = env_int("EXPLORER_PASTE_DAYS", 30, minimum=1, maximum=3650)
 # Privileged ways to a node without its agent (explorer/lib/choices.py): `exec` (pods/exec into
 # its kube-proxy pod) and `nodes-proxy` (the kubelet's metrics through nodes/proxy). Off unless
 # listed here; the explorer otherwise only reads the API.

@@ -24,6 +24,10 @@ urlpatterns = [
     path("network/dns", network.dns, name="network-dns"),
     path("network/corefile", network.corefile, name="network-corefile"),
     path("network/paste", network.paste, name="network-paste"),
+    path("network/pasted/<uuid:paste_id>", network.pasted, name="network-pasted"),
+    path(
+        "network/pasted/<uuid:paste_id>/delete", network.delete_paste, name="network-paste-delete"
+    ),
     path("network/drift", network.drift_page, name="network-drift"),
     path("network/packet-trace", network.packet_trace_page, name="network-packet-trace"),
     path("network/proxy-mode", network.proxy_mode_page, name="network-proxy-mode"),

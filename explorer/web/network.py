@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import uuid
+from datetime import timedelta
 
 import orjson
 from django.conf import settings
@@ -19,7 +21,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,10 +31,12 @@ from explorer.viewmodels.network import chain_browser
 from explorer.viewmodels.network import service_chain as service_chain_view
 from explorer.viewmodels.network.pasted import KINDS, NotThatKind, analyse
 
+from . import paste_store
 from .body_limits import MB, MULTIPART_SLACK, PASTE_MAX_BYTES
 from .clusters import choose, known_clusters
 from .dns_live import LiveLookupError, live_trace
 from .login_required import json_error
+from .models import Paste
 from .permissions import COLLECT, NOT_ALLOWED, amay
 
 
@@ -251,10 +255,19 @@ def _analyse_paste(request: HttpRequest) -> HttpResponse:
     except NotThatKind as error:
         pasted = text if upload is None else ""  # a file cannot be put back into its field
         return _paste_form(request, str(error), kind, 400, text=pasted, read=text)
+    name = upload.name if upload is not None else "pasted text"
+    kept = paste_store.keep(request.user, name, result["kind"], text)
+    return _pasted_page(request, kept, result)
+
+
+def _pasted_page(request: HttpRequest, paste: Paste, result: dict) -> HttpResponse:
     context = {
         "result": result,
-        "name": upload.name if upload is not None else "pasted text",
-        "size": len(raw),
+        "paste": paste,
+        "name": paste.name,
+        "size": paste.size,
+        "may_delete": paste.owner_id == request.user.pk or request.user.is_staff,
+        "expires": paste.created + timedelta(days=settings.EXPLORER_PASTE_DAYS),
         "models": {
             key: _dumps(result[key])
             for key in ("service_chains", "chain_browser", "corefile")
@@ -262,3 +275,27 @@ def _analyse_paste(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "network/pasted.html", context)
+
+
+@require_GET
+def pasted(request: HttpRequest, paste_id: uuid.UUID) -> HttpResponse:
+    """A kept paste's analysis, at its permalink (any logged-in user of this install)."""
+    paste = Paste.objects.filter(pk=paste_id).first()
+    text = paste_store.text_of(paste) if paste is not None else None
+    if paste is None or text is None:
+        days = settings.EXPLORER_PASTE_DAYS
+        return _paste_form(
+            request, f"No such paste: it was deleted, or is older than {days} days.", status=404
+        )
+    return _pasted_page(request, paste, analyse(text, paste.kind))
+
+
+@require_POST
+def delete_paste(request: HttpRequest, paste_id: uuid.UUID) -> HttpResponse:
+    paste = Paste.objects.filter(pk=paste_id).first()
+    if paste is None:
+        return redirect("network-paste")
+    if paste.owner_id != request.user.pk and not request.user.is_staff:
+        return _paste_form(request, "Only who pasted it (or staff) may delete a paste.", status=403)
+    paste_store.forget(paste)
+    return redirect("network-paste")

@@ -158,6 +158,10 @@ def test_pasted_rules_are_drawn_and_hostile_comments_run_nothing(logged_in_page,
     page.screenshot(path=artifacts / "network-pasted-chains-filtered.png")
     assert page.locator("img[src='x']").count() == 0
     assert page.problems.dialogs == []
+    assert "/network/pasted/" in page.url  # the address bar holds the permalink
+    page.reload()  # which draws the same analysis again
+    page.wait_for_function(DRAWN, arg=FIGURE, timeout=30_000)
+    assert page.problems.dialogs == []
 
 
 def test_packet_trace_from_a_node_to_the_web_service_ends_at_its_pods(
