@@ -4,6 +4,7 @@ way `nft list` prints them, so both readers give equal elements."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -94,9 +95,36 @@ def _set(body: dict[str, Any], kind: str) -> NftSet:
     )
 
 
+def _json_type(value: Any) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    return "true/false" if isinstance(value, bool) else "a number"
+
+
+def _statements(document: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """`(kind, body)` of each item of the `nftables` list; ValueError for another shape."""
+    if isinstance(document, dict) and "nftables" not in document:
+        raise ValueError('no "nftables" list')
+    items = document["nftables"] if isinstance(document, dict) else document
+    if not isinstance(items, list):
+        raise ValueError(f'"nftables" is {_json_type(items)}, not a list of objects')
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or not item:
+            raise ValueError(f"item {index} of the nftables list is {_json_type(item)}")
+        (kind, body), *_ = item.items()
+        if not isinstance(body, dict):
+            raise ValueError(f"item {index} of the nftables list: {kind} is {_json_type(body)}")
+        yield kind, body
+
+
 def parse_json(text: str | bytes) -> NftRuleset:
     document = orjson.loads(text)
-    items = document["nftables"] if isinstance(document, dict) else document
     ruleset = NftRuleset()
     tables: dict[tuple[str, str], NftTable] = {}
 
@@ -107,8 +135,7 @@ def parse_json(text: str | bytes) -> NftRuleset:
             ruleset.tables.append(tables[key])
         return tables[key]
 
-    for item in items:
-        (kind, body), *_ = item.items()
+    for kind, body in _statements(document):
         if kind == "table":
             key = (body["family"], body["name"])
             if key not in tables:
@@ -129,5 +156,5 @@ def parse_json(text: str | bytes) -> NftRuleset:
         elif kind in ("set", "map"):
             table_of(body).sets[body["name"]] = _set(body, kind)
         elif kind != "metainfo" and "table" in body:
-            table_of(body).other.append(orjson.dumps(item).decode())
+            table_of(body).other.append(orjson.dumps({kind: body}).decode())
     return ruleset
