@@ -9,6 +9,8 @@ from typing import Any
 
 import orjson
 
+from explorer.lib.json_shape import json_type, optional_text, required_text
+
 from .model import NftChain, NftElement, NftRule, NftRuleset, NftSet, NftTable
 
 
@@ -37,45 +39,58 @@ def _element(item: Any) -> NftElement:
     key, data = (item[0], item[1]) if isinstance(item, list) else (item, None)
     comment = None
     if isinstance(key, dict) and "elem" in key:
-        comment = key["elem"].get("comment")
+        comment = optional_text(key["elem"], "comment")
         key = key["elem"]["val"]
     text = _value(key)
     return NftElement(tuple(text.split(" . ")), None if data is None else _value(data), comment)
 
 
-def _walk(node: Any, rule: NftRule) -> None:
-    if isinstance(node, list):
-        for item in node:
-            _walk(item, rule)
-        return
-    if not isinstance(node, dict):
-        return
-    for verdict in ("jump", "goto"):
-        if verdict in node and isinstance(node[verdict], dict) and "target" in node[verdict]:
-            rule.verdicts.append((verdict, node[verdict]["target"]))
-    vmap = node.get("vmap")
-    if isinstance(vmap, dict) and isinstance(vmap.get("key"), dict) and "numgen" in vmap["key"]:
-        numgen = vmap["key"]["numgen"]
-        rule.numgen_mod = int(numgen["mod"])
-        offset = int(numgen.get("offset", 0))
-        for index, target in (vmap.get("data") or {}).get("set", []):
-            chain = _value(target).partition(" ")[2]
-            rule.numgen_map[int(index) - offset] = chain
-    dnat = node.get("dnat")
-    if isinstance(dnat, dict) and "addr" in dnat:
-        address = _value(dnat["addr"])
-        if "port" in dnat:
-            address = (
-                f"[{address}]:{dnat['port']}" if ":" in address else f"{address}:{dnat['port']}"
-            )
-        rule.dnat = address
-    for key, child in node.items():
-        if key != "dnat":
-            _walk(child, rule)
+def _numgen(vmap: dict[str, Any], rule: NftRule) -> None:
+    """`numgen random mod N vmap { i : goto chain, … }`."""
+    numgen = vmap["key"]["numgen"]
+    rule.numgen_mod = int(numgen["mod"])
+    offset = int(numgen.get("offset", 0))
+    for index, target in (vmap.get("data") or {}).get("set", []):
+        chain = _value(target).partition(" ")[2]
+        rule.numgen_map[int(index) - offset] = chain
+
+
+def _dnat(dnat: dict[str, Any], rule: NftRule) -> None:
+    address = _value(dnat["addr"])
+    if "port" in dnat:
+        address = f"[{address}]:{dnat['port']}" if ":" in address else f"{address}:{dnat['port']}"
+    rule.dnat = address
+
+
+def _walk(expr: Any, rule: NftRule) -> None:
+    """Every statement and expression of a rule, however deep (a loop: JSON may nest deeper
+    than Python's recursion goes)."""
+    pending = [expr]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(reversed(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        for verdict in ("jump", "goto"):
+            target = node[verdict].get("target") if isinstance(node.get(verdict), dict) else None
+            if isinstance(target, str):
+                rule.verdicts.append((verdict, target))
+        vmap = node.get("vmap")
+        if isinstance(vmap, dict) and isinstance(vmap.get("key"), dict) and "numgen" in vmap["key"]:
+            _numgen(vmap, rule)
+        dnat = node.get("dnat")
+        if isinstance(dnat, dict) and "addr" in dnat:
+            _dnat(dnat, rule)
+        pending.extend(reversed([child for key, child in node.items() if key != "dnat"]))
 
 
 def _rule(body: dict[str, Any]) -> NftRule:
-    rule = NftRule(expr=body.get("expr") or [], comment=body.get("comment"))
+    expr = body.get("expr")
+    rule = NftRule(
+        expr=expr if isinstance(expr, list) else [], comment=optional_text(body, "comment")
+    )
     _walk(rule.expr, rule)
     return rule
 
@@ -86,25 +101,13 @@ def _set(body: dict[str, Any], kind: str) -> NftSet:
     if kind == "map":
         text = f"{text} : {body.get('map')}"
     return NftSet(
-        body["name"],
+        required_text(body, "name", kind),
         kind,
         text,
-        list(body.get("flags") or []),
-        body.get("comment"),
+        [flag for flag in body.get("flags") or [] if isinstance(flag, str)],
+        optional_text(body, "comment"),
         [_element(item) for item in body.get("elem") or []],
     )
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "a string"
-    if value is None:
-        return "null"
-    return "true/false" if isinstance(value, bool) else "a number"
 
 
 def _statements(document: Any) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -113,13 +116,13 @@ def _statements(document: Any) -> Iterator[tuple[str, dict[str, Any]]]:
         raise ValueError('no "nftables" list')
     items = document["nftables"] if isinstance(document, dict) else document
     if not isinstance(items, list):
-        raise ValueError(f'"nftables" is {_json_type(items)}, not a list of objects')
+        raise ValueError(f'"nftables" is {json_type(items)}, not a list of objects')
     for index, item in enumerate(items):
         if not isinstance(item, dict) or not item:
-            raise ValueError(f"item {index} of the nftables list is {_json_type(item)}")
+            raise ValueError(f"item {index} of the nftables list is {json_type(item)}")
         (kind, body), *_ = item.items()
         if not isinstance(body, dict):
-            raise ValueError(f"item {index} of the nftables list: {kind} is {_json_type(body)}")
+            raise ValueError(f"item {index} of the nftables list: {kind} is {json_type(body)}")
         yield kind, body
 
 
@@ -128,8 +131,8 @@ def parse_json(text: str | bytes) -> NftRuleset:
     ruleset = NftRuleset()
     tables: dict[tuple[str, str], NftTable] = {}
 
-    def table_of(body: dict[str, Any]) -> NftTable:
-        key = (body["family"], body["table"])
+    def table_of(body: dict[str, Any], kind: str, name_key: str = "table") -> NftTable:
+        key = (required_text(body, "family", kind), required_text(body, name_key, kind))
         if key not in tables:
             tables[key] = NftTable(*key)
             ruleset.tables.append(tables[key])
@@ -137,24 +140,25 @@ def parse_json(text: str | bytes) -> NftRuleset:
 
     for kind, body in _statements(document):
         if kind == "table":
-            key = (body["family"], body["name"])
-            if key not in tables:
-                tables[key] = NftTable(*key, comment=body.get("comment"))
-                ruleset.tables.append(tables[key])
+            table = table_of(body, kind, "name")
+            table.comment = table.comment or optional_text(body, "comment")
         elif kind == "chain":
-            table_of(body).chains[body["name"]] = NftChain(
-                body["name"],
-                body.get("type"),
-                body.get("hook"),
-                body.get("prio"),
-                body.get("policy"),
-                body.get("comment"),
+            name = required_text(body, "name", kind)
+            prio = body.get("prio")
+            table_of(body, kind).chains[name] = NftChain(
+                name,
+                optional_text(body, "type"),
+                optional_text(body, "hook"),
+                prio if isinstance(prio, int) and not isinstance(prio, bool) else None,
+                optional_text(body, "policy"),
+                optional_text(body, "comment"),
             )
         elif kind == "rule":
-            chain = table_of(body).chains.setdefault(body["chain"], NftChain(body["chain"]))
-            chain.rules.append(_rule(body))
+            name = required_text(body, "chain", kind)
+            table_of(body, kind).chains.setdefault(name, NftChain(name)).rules.append(_rule(body))
         elif kind in ("set", "map"):
-            table_of(body).sets[body["name"]] = _set(body, kind)
+            found = _set(body, kind)
+            table_of(body, kind).sets[found.name] = found
         elif kind != "metainfo" and "table" in body:
-            table_of(body).other.append(orjson.dumps({kind: body}).decode())
+            table_of(body, kind).other.append(orjson.dumps({kind: body}).decode())
     return ruleset

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import orjson
-
 from .json_form import parse_json
 from .model import NftRuleset
 from .text_form import parse_text
@@ -18,7 +16,8 @@ def parse(text: str) -> NftRuleset:
     if stripped.startswith(("{", "[")):
         try:
             ruleset = parse_json(stripped)
-        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
+            # JSON of the wrong shape somewhere inside a rule or set: the reader found it there
             raise NotNftables(f"not nft -j JSON: {error}") from None
     else:
         ruleset = parse_text(text)
