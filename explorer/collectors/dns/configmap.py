@@ -44,7 +44,7 @@ def _structured(text: str) -> object:
             return None
     try:
         return yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # PyYAML builds nested values by recursion
         return None
 
 
