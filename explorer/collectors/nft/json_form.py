@@ -13,6 +13,8 @@ from explorer.lib.json_shape import json_type, optional_text, required_text
 
 from .model import NftChain, NftElement, NftRule, NftRuleset, NftSet, NftTable
 
+MAX_EXPRESSION_DEPTH = 100  # kube-proxy's deepest rule nests under 10
+
 
 def _value(value: Any) -> str:
     """An expression as `nft list` prints it (the forms kube-proxy's sets and maps use)."""
@@ -63,13 +65,15 @@ def _dnat(dnat: dict[str, Any], rule: NftRule) -> None:
 
 
 def _walk(expr: Any, rule: NftRule) -> None:
-    """Every statement and expression of a rule, however deep (a loop: JSON may nest deeper
-    than Python's recursion goes)."""
-    pending = [expr]
+    """Every statement and expression of a rule (a loop: JSON may nest deeper than Python's
+    recursion goes), refusing one nested deeper than a rule can be shown (orjson writes 254)."""
+    pending = [(expr, 0)]
     while pending:
-        node = pending.pop()
+        node, depth = pending.pop()
+        if depth > MAX_EXPRESSION_DEPTH:
+            raise ValueError(f"a rule's expression nests over {MAX_EXPRESSION_DEPTH} levels deep")
         if isinstance(node, list):
-            pending.extend(reversed(node))
+            pending.extend((item, depth + 1) for item in reversed(node))
             continue
         if not isinstance(node, dict):
             continue
@@ -83,7 +87,8 @@ def _walk(expr: Any, rule: NftRule) -> None:
         dnat = node.get("dnat")
         if isinstance(dnat, dict) and "addr" in dnat:
             _dnat(dnat, rule)
-        pending.extend(reversed([child for key, child in node.items() if key != "dnat"]))
+        children = [child for key, child in node.items() if key != "dnat"]
+        pending.extend((child, depth + 1) for child in reversed(children))
 
 
 def _rule(body: dict[str, Any]) -> NftRule:
