@@ -62,7 +62,7 @@ HOSTILE_TOKENS = (
     'id="/kubepods"',
     "pod00000000-0000-0000-0000-000000000000",
 )
-DEPTHS = (2, 30, 300, 600, 1100)
+DEPTHS = (2, 30, 300, 600, 900, 1000, 1100)
 
 random_text = st.one_of(st.text(max_size=300), st.text(alphabet=SYNTAX, max_size=300))
 
@@ -192,7 +192,9 @@ def _mutate(draw: Draw, document: Any) -> Any:
 
 
 def _deep(depth: int) -> str:
-    return "[" * depth + '{"a": ' * depth + "1" + "}" * depth + "]" * depth
+    """`depth` levels of lists and objects (orjson reads up to 1024)."""
+    lists, objects = depth // 2, depth - depth // 2
+    return "[" * lists + '{"a": ' * objects + "1" + "}" * objects + "]" * lists
 
 
 def serialise(document: Any, as_yaml: bool) -> str:
