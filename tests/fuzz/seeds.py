@@ -106,7 +106,7 @@ def bundle_body() -> str:
 
 @functools.cache
 def seeds(family: str) -> tuple[str, ...]:
-    """The seeds of one family: iptables, nft, ipvs, corefile, resolv, cgroups, objects, bundle."""
+    """The seeds of one family (FAMILIES)."""
     if family == "iptables":
         dumps = sorted((REAL / "iptables").glob("*.txt"))
         return tuple(
@@ -130,9 +130,21 @@ def seeds(family: str) -> tuple[str, ...]:
     if family == "objects":
         describe = "kubectl/aks-byo-cni-notready-failedscheduling-untolerated-taint.txt"
         return (*_objects(), *_real(describe))
+    if family == "kube-proxy-config":
+        return ((MADE_HERE / "kubeadm-kube-proxy-config.conf").read_text(),)
     if family == "bundle":
         return (bundle_body(),)
     raise KeyError(family)
 
 
-FAMILIES = ("iptables", "nft", "ipvs", "corefile", "resolv", "cgroups", "objects", "bundle")
+FAMILIES = (
+    "iptables",
+    "nft",
+    "ipvs",
+    "corefile",
+    "resolv",
+    "cgroups",
+    "kube-proxy-config",
+    "objects",
+    "bundle",
+)

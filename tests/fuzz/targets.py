@@ -24,6 +24,7 @@ from hypothesis.control import current_build_context
 from hypothesis.errors import HypothesisException
 
 from explorer.collectors.dns.effective import read_host_file
+from explorer.collectors.kubeproxy.mode import configured_mode
 from explorer.runtime.management.commands.analyze import ANALYSES
 from explorer.snapshots.bundle import decode_bundle
 from explorer.snapshots.object_files import parse_objects
@@ -68,6 +69,11 @@ def _object_files(text: str) -> ClusterState:
     return state
 
 
+def _kube_proxy_config(text: str) -> object:
+    config_map = {"metadata": {"namespace": "kube-system", "name": "kube-proxy"}}
+    return configured_mode([{**config_map, "data": {"config.conf": text}}], [])
+
+
 def _bundle(data: bytes) -> ClusterState:
     state = decode_bundle(data, "fuzz.cxb.zst").state
     parses = ParsedFacts(64 * MB)
@@ -85,6 +91,7 @@ TARGETS: dict[str, Target] = {
             for kind in (*KINDS, "auto")
         ),
         Target("kubelet resolv.conf", read_host_file),
+        Target("kube-proxy configuration", _kube_proxy_config),
         Target("object files", _object_files),
         Target("bundle", _bundle),
     )

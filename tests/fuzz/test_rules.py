@@ -1,5 +1,6 @@
 """Packet-filter rules: iptables-save, nft (text and JSON) and ipvsadm, as `manage.py analyze`
-reads them and as the paste page shows them."""
+reads them and as the paste page shows them; and kube-proxy's configuration, which says which of
+them a node runs."""
 
 from hypothesis import given
 
@@ -35,3 +36,8 @@ def test_any_ipvsadm_text_is_analysed_or_refused_in_one_line(text):
 @given(texts("ipvs"))
 def test_any_pasted_ipvsadm_text_is_shown_or_refused(text):
     holds_the_contract("paste ipvs", text)
+
+
+@given(texts("kube-proxy-config"))
+def test_any_kube_proxy_configuration_tells_a_mode_or_none(text):
+    holds_the_contract("kube-proxy configuration", text)
