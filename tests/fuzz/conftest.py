@@ -20,7 +20,7 @@ SLOW_INPUTS_ARE_THE_POINT = [
     HealthCheck.data_too_large,
     HealthCheck.large_base_example,
 ]
-BOUNDED_EXAMPLES = 60
+BOUNDED_EXAMPLES = 500
 LONG_EXAMPLES = 5000
 
 settings.register_profile(
