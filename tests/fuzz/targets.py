@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from hypothesis import given
+from hypothesis import strategies as st
 from hypothesis.control import current_build_context
 from hypothesis.errors import HypothesisException
 
@@ -159,3 +161,14 @@ def saved(path: Path) -> tuple[Target, str | bytes]:
     """The target and the input of a corpus file."""
     data = path.read_bytes()
     return BY_SLUG[path.parent.name], data if path.suffix == ".bin" else data.decode()
+
+
+def fuzz_test(name: str, inputs: st.SearchStrategy[Any]) -> Callable[[], None]:
+    """A property test: every input drawn from `inputs` holds target `name`'s contract."""
+
+    def test(value: str | bytes) -> None:
+        holds_the_contract(name, value)
+
+    # Hypothesis keys a test's saved examples by its name: one per target
+    test.__name__ = test.__qualname__ = "fuzz_" + TARGETS[name].slug.replace("-", "_")
+    return given(inputs)(test)
