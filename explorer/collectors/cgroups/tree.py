@@ -156,7 +156,7 @@ class NotRecordedTree(ValueError):
 
 
 def _recorded_nodes(recorded: object) -> Mapping[str, Mapping[str, str]]:
-    nodes = recorded.get("nodes") or {} if isinstance(recorded, Mapping) else None
+    nodes = (recorded.get("nodes") or {}) if isinstance(recorded, Mapping) else None
     if not isinstance(nodes, Mapping) or not all(
         isinstance(files, Mapping) and all(isinstance(text, str) for text in files.values())
         for files in nodes.values()

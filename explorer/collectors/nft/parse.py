@@ -16,8 +16,9 @@ def parse(text: str) -> NftRuleset:
     if stripped.startswith(("{", "[")):
         try:
             ruleset = parse_json(stripped)
+        # orjson's own errors are ValueErrors; the others are JSON of the wrong shape met deep
+        # inside a rule or a set (a list where an object is, an element of one item…)
         except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
-            # JSON of the wrong shape somewhere inside a rule or set: the reader found it there
             raise NotNftables(f"not nft -j JSON: {error}") from None
     else:
         ruleset = parse_text(text)
