@@ -92,10 +92,7 @@ def _walk(expr: Any, rule: NftRule) -> None:
 
 
 def _rule(body: dict[str, Any]) -> NftRule:
-    expr = body.get("expr")
-    rule = NftRule(
-        expr=expr if isinstance(expr, list) else [], comment=optional_text(body, "comment")
-    )
+    rule = NftRule(expr=body.get("expr") or [], comment=body.get("comment"))
     _walk(rule.expr, rule)
     return rule
 
@@ -109,8 +106,8 @@ def _set(body: dict[str, Any], kind: str) -> NftSet:
         required_text(body, "name", kind),
         kind,
         text,
-        [flag for flag in body.get("flags") or [] if isinstance(flag, str)],
-        optional_text(body, "comment"),
+        list(body.get("flags") or []),
+        body.get("comment"),
         [_element(item) for item in body.get("elem") or []],
     )
 
@@ -136,8 +133,8 @@ def parse_json(text: str | bytes) -> NftRuleset:
     ruleset = NftRuleset()
     tables: dict[tuple[str, str], NftTable] = {}
 
-    def table_of(body: dict[str, Any], kind: str, name_key: str = "table") -> NftTable:
-        key = (required_text(body, "family", kind), required_text(body, name_key, kind))
+    def table_of(body: dict[str, Any], kind: str) -> NftTable:
+        key = (required_text(body, "family", kind), required_text(body, "table", kind))
         if key not in tables:
             tables[key] = NftTable(*key)
             ruleset.tables.append(tables[key])
@@ -145,18 +142,19 @@ def parse_json(text: str | bytes) -> NftRuleset:
 
     for kind, body in _statements(document):
         if kind == "table":
-            table = table_of(body, kind, "name")
-            table.comment = table.comment or optional_text(body, "comment")
+            key = (required_text(body, "family", kind), required_text(body, "name", kind))
+            if key not in tables:
+                tables[key] = NftTable(*key, comment=body.get("comment"))
+                ruleset.tables.append(tables[key])
         elif kind == "chain":
             name = required_text(body, "name", kind)
-            prio = body.get("prio")
             table_of(body, kind).chains[name] = NftChain(
                 name,
-                optional_text(body, "type"),
-                optional_text(body, "hook"),
-                prio if isinstance(prio, int) and not isinstance(prio, bool) else None,
-                optional_text(body, "policy"),
-                optional_text(body, "comment"),
+                body.get("type"),
+                body.get("hook"),
+                body.get("prio"),
+                body.get("policy"),
+                body.get("comment"),
             )
         elif kind == "rule":
             name = required_text(body, "chain", kind)
