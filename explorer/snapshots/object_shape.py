@@ -1,7 +1,7 @@
 """The fields a ClusterState files an object under (its name, namespace and uid, its owners'
-uids, a pod's node, a volume's claim), checked on objects read from outside — object files and
-bundles — so that one of the wrong type is refused in a line rather than failing deep inside the
-state's indexes."""
+uids, a pod's spec.nodeName, a volume's spec.claimRef), checked on objects read from outside
+(object files, bundles), so that one of the wrong type is refused in a line rather than failing
+deep inside the state's indexes."""
 
 from __future__ import annotations
 
@@ -27,10 +27,9 @@ def shape_problem(obj: dict[str, Any]) -> str | None:
         return f"metadata.ownerReferences is {json_type(owners)}, not a list"
     if any(isinstance(owner, dict) and _not_text(owner.get("uid")) for owner in owners or ()):
         return "an ownerReference's uid is not a string"
-    for part in ("spec", "status"):
-        if obj.get(part) is not None and not isinstance(obj[part], dict):
-            return f"{part} is {json_type(obj[part])}, not an object"
     spec = obj.get("spec") or {}
+    if not isinstance(spec, dict):
+        return f"spec is {json_type(spec)}, not an object"
     if _not_text(spec.get("nodeName")):
         return f"spec.nodeName is {json_type(spec['nodeName'])}, not a string"
     claim = spec.get("claimRef")
