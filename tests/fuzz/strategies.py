@@ -237,13 +237,18 @@ def mutated_tree(draw: Draw, family: str) -> str:
     return serialise(document, as_yaml=draw(st.booleans()))
 
 
-def texts(family: str) -> st.SearchStrategy[str]:
-    """Bad input for a parser of this family: random text, line mutations of its seeds and,
-    where they are JSON or YAML, tree mutations."""
+def _texts(family: str) -> st.SearchStrategy[str]:
     choices = [random_text, mutated_lines(family), st.sampled_from(seeds(family))]
     if _trees(family):
         choices.append(mutated_tree(family))
     return st.one_of(*choices)
+
+
+def texts(family: str) -> st.SearchStrategy[str]:
+    """Bad input for a parser of this family: random text, line mutations of its seeds and,
+    where they are JSON or YAML, tree mutations. The seeds are read when a test first draws,
+    not when its module is collected."""
+    return st.deferred(lambda: _texts(family))
 
 
 def any_texts() -> st.SearchStrategy[str]:
@@ -266,5 +271,5 @@ def bundles() -> st.SearchStrategy[bytes]:
     random bytes."""
     compress = zstandard.ZstdCompressor(level=1).compress
     bodies = texts("bundle").map(str.encode)
-    whole = compress(seeds("bundle")[0].encode())
-    return st.one_of(bodies, bodies.map(compress), _damaged_bytes(whole), st.binary(max_size=300))
+    whole = st.deferred(lambda: _damaged_bytes(compress(seeds("bundle")[0].encode())))
+    return st.one_of(bodies, bodies.map(compress), whole, st.binary(max_size=300))
