@@ -28,8 +28,9 @@ from explorer.collectors.iptables.services import Endpoint, ServicePort
 from explorer.collectors.kubeproxy.node_rules import NFT_RULES, NodeRules
 from explorer.lib import kubeproxy
 from explorer.lib.objects import spec_of, status_of
+from explorer.state.as_of import state_as_of
 from explorer.state.cluster_state import ClusterState
-from explorer.state.node_facts import IP6TABLES, IPTABLES, NFT, NODE_FACTS_KIND
+from explorer.state.node_facts import IP6TABLES, IPTABLES, NFT, NODE_FACTS_KIND, taken_moment
 from explorer.state.parsed_facts import parsed_fact
 
 from ..base import Params, View
@@ -470,7 +471,10 @@ def service_chains(state: ClusterState, node: str, service: str = ALL) -> dict[s
     except ValueError as error:
         why = f"The recorded {found.fact} of node {node} could not be read: {error}"
         return chain_model(None, source=found.source, missing=why)
-    return chain_model(analysis, endpoint_owners(state), service, found.source)
+    # the endpoints' pods as they were when the rules were taken, not as they are now
+    moment = taken_moment(state.node_facts.get(node) or {})
+    then = state_as_of(state, moment) if moment is not None else state
+    return chain_model(analysis, endpoint_owners(then), service, found.source)
 
 
 VIEW = View(
