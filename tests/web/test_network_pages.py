@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from explorer.web import network
+from tests.netns import run_in, with_netns
 
 pytestmark = pytest.mark.django_db
 
@@ -198,6 +199,33 @@ def test_pasting_the_kind_dump_shows_its_services_and_the_two_dns_endpoints(logg
     assert "KUBE-SVC-TCOU7JCQXEZGVUNU" in browser["tables"]["nat"]["chains"]
     page = " ".join(response.content.decode().split())
     assert INTROS["/network/service-chain"] in page and INTROS["/network/chains"] in page
+
+
+@with_netns("iptables-restore")
+def test_pasting_an_iptables_listing_shows_the_services_of_the_same_rules(
+    netns, logged_in, kind_dump
+):
+    run_in(netns, "iptables-restore", stdin=kind_dump)
+    listing = "".join(
+        f"# iptables -t {table} -L -n --line-numbers\n"
+        + run_in(netns, "iptables", "-t", table, "-L", "-n", "--line-numbers")
+        for table in ("nat", "filter")
+    )
+    response = logged_in.post("/network/paste", {"kind": "auto", "text": listing})
+    assert response.status_code == 200
+    sankey = _model(response, "service-chain")
+    assert {"default/traefik", "default/kubernetes", "kube-system/kube-dns"} <= set(
+        sankey["services"]
+    )
+    dns_links = [
+        link for link in sankey["links"].values() if link["source"] == "KUBE-SVC-TCOU7JCQXEZGVUNU"
+    ]
+    assert sorted(link["value"] for link in dns_links) == pytest.approx([0.5, 0.5])
+    dnat = _model(response, "chain-browser")["tables"]["nat"]["chains"]["KUBE-SEP-6E7XQMQ4RAYOWTTM"]
+    assert "".join(text for text, _ in dnat["rules"][-1]["parts"]) == (
+        '-A KUBE-SEP-6E7XQMQ4RAYOWTTM -p udp -m comment --comment "kube-system/kube-dns:dns" '
+        "-m udp -j DNAT --to-destination 10.244.0.3:53"
+    )
 
 
 def test_an_uploaded_file_is_read_like_pasted_text(logged_in, kind_dump):
