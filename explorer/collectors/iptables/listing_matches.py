@@ -101,6 +101,12 @@ class _Reader:
             self.negated = False
         words += [name, *values]
 
+    def match(self, length: int, module: str, option: str, *values: str, negated: bool = False):
+        """Take the `length` words a match printed; add `-m module [!] option values`."""
+        self.at += length
+        self.found.matches += ["-m", module]
+        self.option(option, *values, negated=negated)
+
     def read(self) -> SaveWords:
         while self.at < len(self.pieces):
             piece = self.pieces[self.at]
@@ -192,9 +198,9 @@ def _multiport(reader: _Reader) -> bool:
         if value is None:
             return False
         reader.at += 1
-    reader.at += 3
-    reader.found.matches += ["-m", "multiport"]
-    reader.option(f"--{side}", _numeric_ports(value.lstrip("!"), ",:"), negated=negated)
+    reader.match(
+        3, "multiport", f"--{side}", _numeric_ports(value.lstrip("!"), ",:"), negated=negated
+    )
     return True
 
 
@@ -211,9 +217,7 @@ def _statistic(reader: _Reader) -> bool:
         length = 7
     else:
         return False
-    reader.at += length
-    reader.found.matches += ["-m", "statistic"]
-    reader.option(*words[:2])
+    reader.match(length, "statistic", *words[:2])
     reader.found.matches += words[2:]
     return True
 
@@ -249,8 +253,7 @@ def _recent(reader: _Reader) -> bool:
         else:
             break
         reader.at += 2
-    reader.found.matches += ["-m", "recent"]
-    reader.option(command)
+    reader.match(0, "recent", command)
     words = reader.found.matches
     words += ["--seconds", seconds] if seconds else []
     words += ["--hitcount", hits] if hits else []
@@ -290,9 +293,7 @@ def _mark(reader: _Reader) -> bool:
     value = reader.peek(3 if negated else 2)
     if value is None:
         return False
-    reader.at += 4 if negated else 3
-    reader.found.matches += ["-m", "mark"]
-    reader.option("--mark", value, negated=negated)
+    reader.match(4 if negated else 3, "mark", "--mark", value, negated=negated)
     return True
 
 
@@ -303,9 +304,7 @@ def _single(module: str, option: str) -> Callable[[_Reader], bool]:
         value = reader.peek(1)
         if value is None:
             return False
-        reader.at += 2
-        reader.found.matches += ["-m", module]
-        reader.option(option, value)
+        reader.match(2, module, option, value)
         return True
 
     return read
@@ -316,9 +315,7 @@ def _match_set(reader: _Reader) -> bool:
     name, flags = reader.peek(1), reader.peek(2)
     if name is None or flags is None:
         return False
-    reader.at += 3
-    reader.found.matches += ["-m", "set"]
-    reader.option("--match-set", name, flags)
+    reader.match(3, "set", "--match-set", name, flags)
     return True
 
 
@@ -331,11 +328,10 @@ def _icmp(module: str, option: str) -> Callable[[_Reader], bool]:
             return False
         value = "any" if kind == "255" else kind or ""
         reader.at += 2
-        if reader.peek() == "code" and _number(reader.peek(1)):
-            value += "/" + (reader.peek(1) or "")
-            reader.at += 2
-        reader.found.matches += ["-m", module]
-        reader.option(option, value)
+        code = reader.peek(1) if reader.peek() == "code" else None
+        if _number(code):
+            value += f"/{code}"
+        reader.match(2 if _number(code) else 0, module, option, value)
         return True
 
     return read
@@ -346,9 +342,7 @@ def _limit(reader: _Reader) -> bool:
     if reader.peek(1) != "avg" or reader.peek(3) != "burst":
         return False
     rate, burst = reader.peek(2) or "", reader.peek(4) or ""
-    reader.at += 5
-    reader.found.matches += ["-m", "limit"]
-    reader.option("--limit", rate)
+    reader.match(5, "limit", "--limit", rate)
     reader.found.matches += ["--limit-burst", burst]
     return True
 
@@ -358,9 +352,7 @@ def _owner(reader: _Reader) -> bool:
     kind, value = reader.peek(1), reader.peek(3)
     if kind not in ("UID", "GID") or reader.peek(2) != "match" or value is None:
         return False
-    reader.at += 4
-    reader.found.matches += ["-m", "owner"]
-    reader.option(f"--{kind.lower()}-owner", value)
+    reader.match(4, "owner", f"--{kind.lower()}-owner", value)
     return True
 
 
@@ -369,9 +361,7 @@ def _pkttype(reader: _Reader) -> bool:
     if reader.peek(1) != "=" or reader.peek(2) is None:
         return False
     value = reader.peek(2) or ""
-    reader.at += 3
-    reader.found.matches += ["-m", "pkttype"]
-    reader.option("--pkt-type", value)
+    reader.match(3, "pkttype", "--pkt-type", value)
     return True
 
 
