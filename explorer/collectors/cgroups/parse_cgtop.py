@@ -23,8 +23,8 @@ HEADING = re.compile(
     r"^\s*(?:Control Group|CGroup)\s+(Tasks|Procs|Proc\+)\s+(?:%CPU|CPU Time)\s+Memory"
     r"\s+Input/s\s+Output/s\s*$"
 )
-_AMOUNT = r"-|\d+(?:\.\d+)?[BKMGTPE]?"
-ROW = re.compile(rf"^(/\S*)\s+(\d+|-)\s+(.+?)\s+({_AMOUNT})\s+({_AMOUNT})\s+({_AMOUNT})\s*$")
+_AMOUNT = r"-|\d{1,20}(?:\.\d{1,3})?[BKMGTPE]?"
+ROW = re.compile(rf"^(/\S*)\s+(\d{{1,19}}|-)\s+(.+?)\s+({_AMOUNT})\s+({_AMOUNT})\s+({_AMOUNT})\s*$")
 _ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _UNITS = {"B": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40, "P": 2**50, "E": 2**60}
 
@@ -42,11 +42,12 @@ def looks_like_cgtop(text: str) -> bool:
 
 
 def _bytes(amount: str) -> int | None:
+    """`256.0K` → 262144; None for `-`, and for what no 64-bit counter could hold."""
     if amount == "-":
         return None
-    if amount.isdigit():
-        return int(amount)
-    return int(float(amount[:-1]) * _UNITS[amount[-1]])
+    unit = _UNITS.get(amount[-1], 1)
+    number = int(float(amount.rstrip("".join(_UNITS))) * unit)
+    return number if number < 2**63 else None
 
 
 def parse_cgtop(text: str) -> CgroupTree:

@@ -21,13 +21,14 @@ from .tree import CgroupEntry, CgroupTree, build_tree
 _WORD = re.compile(r"[^\s\"'`<>(){}\[\],;|\u2500-\u257f]+")
 _PATH_START = re.compile(r"(?:^|(?<=[:=]))/")
 ELLIPSIS = "…"
+_PATH_MAX = 4096  # Linux's: no longer word is a path
 
 
 def located(word: str) -> str | None:
     """The kubepods cgroup path `word` names, cut back to its last segment that means
     something to Kubernetes (an interface file or a cgroup of a container's own is dropped);
     the deepest one on either side of a `…`; None when it names none."""
-    if "kubepods" not in word:
+    if "kubepods" not in word or len(word) > _PATH_MAX:
         return None
     head, *cuts = word.split(ELLIPSIS)
     found = [path for part in (head, *map(_after_cut, cuts)) if (path := _kubepods_path(part))]

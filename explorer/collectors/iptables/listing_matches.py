@@ -15,8 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-# A comment as xt_comment prints it, a quoted string (LOG's prefix), or a bare word.
-_PIECE = re.compile(r'/\* (.*?) \*/|"((?:[^"\\]|\\.)*)"|(\S+)')
+_WORD = re.compile(r"\S+")
 _PORT_WORD = re.compile(r"^(spts?|dpts?):(!?)(\S+)$")
 _TCP_FLAGS = ("FIN", "SYN", "RST", "PSH", "ACK", "URG")
 _NAT_TO = {"DNAT": "--to-destination", "SNAT": "--to-source"}
@@ -490,15 +489,30 @@ _TARGETS: dict[str, Callable[[_Reader], bool]] = {
 
 
 def _pieces(text: str) -> list[_Piece]:
+    """Comments (`/* … */`, as xt_comment prints them), quoted strings (LOG's prefix, printed
+    without escapes) and bare words. An opening with no close reads as words: the text is
+    searched for each kind of close once at most."""
     pieces: list[_Piece] = []
-    for found in _PIECE.finditer(text):
-        comment, quoted, word = found.groups()
-        if comment is not None:
-            pieces.append(_Piece(comment, comment=True))
-        elif quoted is not None:
-            pieces.append(_Piece(quoted))
-        else:
-            pieces.append(_Piece(word))
+    comments = quotes = True
+    at = 0
+    while (word := _WORD.search(text, at)) is not None:
+        at = word.start()
+        if comments and text.startswith("/* ", at):
+            close = text.find(" */", at + 2)
+            if close != -1:
+                pieces.append(_Piece(text[at + 3 : close], comment=True))
+                at = close + 3
+                continue
+            comments = False
+        if quotes and text.startswith('"', at):
+            close = text.find('"', at + 1)
+            if close != -1:
+                pieces.append(_Piece(text[at + 1 : close]))
+                at = close + 1
+                continue
+            quotes = False
+        pieces.append(_Piece(word.group()))
+        at = word.end()
     return pieces
 
 
