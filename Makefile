@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	set -e; for script in bench/[!_]*.py; do echo "== $$script"; $(PY) $$script; done
+
+fuzz: $(STAMP)
+	$(PY) bench/fuzz_parsers.py --examples 5000 --record bench/fuzz_parsers.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

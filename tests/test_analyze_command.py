@@ -71,7 +71,12 @@ def test_nft_text_gives_the_same_contract_shape(iptables_dir):
 
 @pytest.mark.parametrize(
     ("kind", "content"),
-    [("iptables", "table ip kube-proxy {\n}\n"), ("nft", "*nat\nCOMMIT\n"), ("ipvs", "hello\n")],
+    [
+        ("iptables", "table ip kube-proxy {\n}\n"),
+        ("nft", "*nat\nCOMMIT\n"),
+        ("nft", '{"nftables":[[]]}'),
+        ("ipvs", "hello\n"),
+    ],
 )
 def test_a_file_of_the_wrong_kind_is_one_line_and_exit_code_2(tmp_path, kind, content):
     path = tmp_path / "dump.txt"

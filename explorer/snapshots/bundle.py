@@ -22,6 +22,7 @@ import zstandard
 
 from explorer.state.cluster_state import ClusterState
 
+from .object_shape import shape_problem
 from .state_dump import StateDump, dump_state, restore_state
 
 FORMAT = "cluster-explorer-bundle"
@@ -130,8 +131,11 @@ def _checked_dump(body: dict, source: str) -> StateDump:
         return value
 
     objects = mapping("objects", list)
-    if not all(isinstance(obj, dict) for objs in objects.values() for obj in objs):
-        raise BundleError(f"{source}: bundle is corrupt (an object is not a JSON object)")
+    for kind, objs in objects.items():
+        for obj in objs:
+            problem = shape_problem(obj) if isinstance(obj, dict) else "not a JSON object"
+            if problem is not None:
+                raise BundleError(f"{source}: bundle is corrupt (a {kind[:40]}: {problem})")
     cluster = body.get("cluster")
     return {
         "cluster": cluster if isinstance(cluster, str) and cluster else "default",

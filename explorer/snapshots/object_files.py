@@ -24,6 +24,7 @@ from explorer.lib.resources import BY_KIND
 from explorer.state.cluster_state import ClusterState
 
 from .kind_inference import infer_kind
+from .object_shape import shape_problem
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +139,9 @@ def _typed(obj: object, list_kind: str | None, where: str, source: str, text: st
     name = obj["metadata"].get("name")
     if not name or not isinstance(name, str):
         raise LoadError(f"{source}: {where} has no metadata.name")
+    problem = shape_problem(obj)
+    if problem is not None:
+        raise LoadError(f"{source}: {where} ({name!r}): {problem}")
     kind = infer_kind(obj, list_kind)
     if kind is None:
         raise LoadError(f"{source}: cannot tell the kind of {where} ({name!r}); add `kind:`")

@@ -64,7 +64,10 @@ class ParsedFacts:
         """The parse of `value` as `fact` (made now, unless this content was parsed before);
         ValueError when it cannot be parsed."""
         parser = PARSERS[fact]
-        content = value if isinstance(value, str) else orjson.dumps(value, option=_SORTED)
+        try:
+            content = value if isinstance(value, str) else orjson.dumps(value, option=_SORTED)
+        except orjson.JSONEncodeError as error:  # nested too deep, or not JSON data
+            raise ValueError(f"{fact} cannot be read: {error}") from None
         key = (fact, hash(content), len(content))  # a str caches its hash: later reads are free
         with self._lock:
             entry = self._entries.get(key)

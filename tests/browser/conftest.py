@@ -79,8 +79,14 @@ class PageProblems:
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.exceptions.append(str(error)))
         page.on("dialog", self._dialog)
-        page.on("requestfailed", lambda request: self.failed_requests.append(request.url))
+        page.on("requestfailed", self._request_failed)
         page.on("response", self._response)
+
+    def _request_failed(self, request) -> None:
+        # the browser drops its icon's request when the page navigates on: not a failure
+        if request.url.endswith("/favicon.svg") and request.failure == "net::ERR_ABORTED":
+            return
+        self.failed_requests.append(request.url)
 
     def _console(self, message) -> None:
         if message.type == "error":

@@ -289,6 +289,15 @@ def test_text_of_the_wrong_kind_names_the_kind_asked_for(logged_in):
     assert "This is not nft list ruleset text" in response.content.decode()
 
 
+def test_nft_json_of_the_wrong_shape_gets_a_clear_message_and_status_400(logged_in):
+    response = logged_in.post("/network/paste", {"kind": "auto", "text": '{"nftables":[[]]}'})
+    assert response.status_code == 400
+    message = html_lib.unescape(response.content.decode())
+    assert "This is not nft list ruleset text, or nft -j list ruleset JSON: not nft -j JSON" in (
+        message
+    )
+
+
 def test_a_binary_upload_is_refused_as_not_text(logged_in):
     upload = SimpleUploadedFile("dump.gz", b"\x1f\x8b\x08\x00\xff\xfe", "application/gzip")
     response = logged_in.post("/network/paste", {"kind": "auto", "file": upload})

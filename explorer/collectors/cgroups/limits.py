@@ -44,12 +44,19 @@ V1_ONLY = frozenset(V1_FILES) - {"pids.max", "pids.current"}
 V2_ONLY = frozenset(V2_FILES) - {"pids.max", "pids.current"} | {"cgroup.controllers"}
 
 
-def _number(text: str) -> int | None:
-    """An interface file's number; `max` and -1 are no limit."""
+def _count(text: str) -> int | None:
+    """A whole number as an interface file writes it (None: not one)."""
     value = text.strip()
-    if value in ("max", "-1"):
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+def _number(text: str) -> int | None:
+    """An interface file's limit; `max`, -1 and v1's near-2^63 are no limit."""
+    if text.strip() in ("max", "-1"):
         return None
-    number = int(value)
+    number = _count(text)
+    if number is None:
+        raise ValueError(f"not a limit: {text[:40]!r}")
     return None if number >= UNLIMITED_FROM else number
 
 
@@ -75,9 +82,9 @@ def limits_from_files(files: Mapping[str, str]) -> Limits:
         ("cpu.shares", "cpu_shares"),
         ("cpu.weight", "cpu_weight"),
     ):
-        value = files.get(name, "").strip()
-        if value.isdigit():
-            found[key] = int(value)  # type: ignore[literal-required]
+        number = _count(files.get(name, ""))
+        if number is not None and number < UNLIMITED_FROM:
+            found[key] = number  # type: ignore[literal-required]
     if files.get("cpu.max", "").strip():
         _cpu_max(files["cpu.max"], found)
     return with_cores(found)
@@ -85,9 +92,14 @@ def limits_from_files(files: Mapping[str, str]) -> Limits:
 
 def _cpu_max(text: str, found: Limits) -> None:
     parts = text.split()
-    if len(parts) == 2 and parts[1].isdigit():
-        found["cpu_period_us"] = int(parts[1])
-        found["cpu_quota_us"] = None if parts[0] == "max" else int(parts[0])
+    if len(parts) != 2:
+        return
+    try:
+        quota, period = _number(parts[0]), _number(parts[1])
+    except ValueError:
+        return
+    if period is not None:
+        found["cpu_period_us"], found["cpu_quota_us"] = period, quota
 
 
 def with_cores(found: Limits) -> Limits:

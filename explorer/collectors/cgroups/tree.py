@@ -151,9 +151,23 @@ def _add_container(
         container.name = entry.container_name
 
 
+class NotRecordedTree(ValueError):
+    """JSON that is not a recorded cgroup tree (a bundle edited by hand, a pasted file)."""
+
+
+def _recorded_nodes(recorded: object) -> Mapping[str, Mapping[str, str]]:
+    nodes = (recorded.get("nodes") or {}) if isinstance(recorded, Mapping) else None
+    if not isinstance(nodes, Mapping) or not all(
+        isinstance(files, Mapping) and all(isinstance(text, str) for text in files.values())
+        for files in nodes.values()
+    ):
+        raise NotRecordedTree("not a recorded cgroup tree: nodes must map paths to files' text")
+    return nodes
+
+
 def tree_from_recorded(recorded: Mapping[str, Any]) -> CgroupTree:
     """The demo's (or a bundle's) recorded tree: paths relative to the root, files as text."""
-    nodes = {normalise(path): files for path, files in (recorded.get("nodes") or {}).items()}
+    nodes = {normalise(path): files for path, files in _recorded_nodes(recorded).items()}
     version = recorded.get("version")
     if version not in (1, 2):
         version = version_of_files({name for files in nodes.values() for name in files}) or None

@@ -44,7 +44,7 @@ def _structured(text: str) -> object:
             return None
     try:
         return yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # PyYAML builds nested values by recursion
         return None
 
 
@@ -65,10 +65,11 @@ def read_source(text: str) -> CorefileSource:
         return CorefileSource(corefile=text)
     source = CorefileSource()
     for cm in configmaps:
-        meta = meta_of(cm)
+        meta = meta_of(cm) if isinstance(cm.get("metadata"), dict) else {}
         source.configmaps.append(f"{meta.get('namespace', '')}/{meta.get('name', '')}")
-        for key, value in (cm.get("data") or {}).items():
-            if not isinstance(value, str):
+        data = cm.get("data")
+        for key, value in data.items() if isinstance(data, dict) else ():
+            if not isinstance(key, str) or not isinstance(value, str):
                 continue
             if key == "Corefile":
                 source.corefile = value

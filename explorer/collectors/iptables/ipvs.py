@@ -37,6 +37,11 @@ class VirtualService(TypedDict):
 _PROTOCOLS = {"TCP": "tcp", "UDP": "udp", "SCTP": "sctp", "FWM": "fwm"}
 
 
+def _count(word: str) -> int | None:
+    """A weight or connection count: ipvsadm prints 32-bit unsigned numbers."""
+    return int(word) if word.isascii() and word.isdigit() and len(word) <= 10 else None
+
+
 def parse_ipvsadm(text: str) -> list[VirtualService]:
     services: list[VirtualService] = []
     for line in text.splitlines():
@@ -53,14 +58,17 @@ def parse_ipvsadm(text: str) -> list[VirtualService]:
                     "real_servers": [],
                 }
             )
-        elif words[0] == "->" and services and len(words) >= 6 and words[3].isdigit():
+        elif words[0] == "->" and services and len(words) >= 6:
+            weight, active, inactive = (_count(word) for word in words[3:6])
+            if weight is None or active is None or inactive is None:
+                continue  # the column heads (`-> RemoteAddress:Port Forward Weight …`)
             services[-1]["real_servers"].append(
                 {
                     "address": words[1],
                     "forward": words[2],
-                    "weight": int(words[3]),
-                    "active_connections": int(words[4]),
-                    "inactive_connections": int(words[5]),
+                    "weight": weight,
+                    "active_connections": active,
+                    "inactive_connections": inactive,
                     "share": 0.0,
                 }
             )

@@ -108,7 +108,7 @@ def _flag_mode(words: list[str]) -> str | None:
 def _config_mode(text: str) -> str | None:
     try:
         config = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # PyYAML builds nested values by recursion
         return None
     if not isinstance(config, dict):
         return None

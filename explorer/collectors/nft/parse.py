@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import orjson
-
 from .json_form import parse_json
 from .model import NftRuleset
 from .text_form import parse_text
@@ -18,7 +16,9 @@ def parse(text: str) -> NftRuleset:
     if stripped.startswith(("{", "[")):
         try:
             ruleset = parse_json(stripped)
-        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+        # orjson's own errors are ValueErrors; the others are JSON of the wrong shape met deep
+        # inside a rule or a set (a list where an object is, an element of one item…)
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
             raise NotNftables(f"not nft -j JSON: {error}") from None
     else:
         ruleset = parse_text(text)

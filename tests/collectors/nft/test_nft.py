@@ -98,6 +98,15 @@ def test_text_that_is_not_nftables_is_refused():
         parse('{"not": "nft"}')
 
 
+@pytest.mark.parametrize(
+    "document", ['{"nftables":[[]]}', "[[]]", '{"nftables":[1, "table"]}', '{"nftables":{}}']
+)
+def test_nft_json_whose_list_holds_no_objects_is_refused_in_one_line(document):
+    with pytest.raises(NotNftables) as refused:
+        parse(document)
+    assert "not nft -j JSON" in str(refused.value) and "\n" not in str(refused.value)
+
+
 @with_netns("nft")
 def test_json_from_the_kernel_reads_the_same_as_the_text(k3s_text, netns):
     run_in(netns, "nft", "-f", "-", stdin=k3s_text)
