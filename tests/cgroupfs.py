@@ -17,7 +17,23 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
+import pytest
+
 from explorer.collectors.cgroups.walk import MOUNT, hierarchies
+
+
+def _v1_mounted() -> bool:
+    try:
+        return hierarchies(MOUNT)[0] == 1
+    except OSError:
+        return False
+
+
+# The marks of a test that makes a scratch tree: it skips, with the reason, where it cannot.
+NEEDS_V1_CGROUPFS = [
+    pytest.mark.skipif(os.geteuid() != 0, reason="making cgroups needs root"),
+    pytest.mark.skipif(not _v1_mounted(), reason="needs cgroup v1 memory/cpu/pids mounts"),
+]
 
 
 class ScratchTree:

@@ -7,6 +7,9 @@ from pathlib import Path
 import orjson
 import pytest
 
+from tests.collectors.iptables.old_kube_proxy import AFFINITY
+from tests.netns import run_in, with_netns
+
 MANAGE = Path(__file__).resolve().parents[1] / "manage.py"
 
 
@@ -102,3 +105,32 @@ def test_corefile_and_resolv_are_analysed_by_the_dns_collector(real_fixtures, tm
     done = _analyze("corefile", str(corefile), "--json")
     assert done.returncode == 0, done.stderr
     assert len(orjson.loads(done.stdout)["server_blocks"]) == 1
+
+
+@with_netns("iptables-restore")
+def test_iptables_reads_an_iptables_listing_into_the_same_services(netns, iptables_dir):
+    dump = iptables_dir / "kind-v1.23.5-traefik-iptables-save.txt"
+    run_in(netns, "iptables-restore", stdin=dump.read_text())
+    listing = "".join(run_in(netns, "iptables", "-t", t, "-nvL") for t in ("nat", "filter"))
+    from_listing = _analyze("iptables", "-", "--json", stdin=listing)
+    assert from_listing.returncode == 0, from_listing.stderr
+    from_save = orjson.loads(_analyze("iptables", str(dump), "--json").stdout)
+
+    def key(item):
+        return item["name"], item["protocol"]
+
+    listed = orjson.loads(from_listing.stdout)
+    assert sorted(listed["services"], key=key) == sorted(from_save["services"], key=key)
+    assert listed["tables"]["nat"] == from_save["tables"]["nat"]
+
+
+def test_iptables_lists_service_chains_left_without_rules_under_their_own_key():
+    done = _analyze("iptables", "-", "--json", stdin=AFFINITY)
+    assert done.returncode == 0, done.stderr
+    document = orjson.loads(done.stdout)
+    assert [s["name"] for s in document["services"]] == ["kube-system/heapster"]
+    assert document["leftover_chains"] == ["KUBE-SVC-XGLOHA7QRQ3V22RZ"]
+    readable = _analyze("iptables", "-", stdin=AFFINITY).stdout
+    assert (
+        "Leftover chains (no rule, no Service port): 1\n    KUBE-SVC-XGLOHA7QRQ3V22RZ" in readable
+    )

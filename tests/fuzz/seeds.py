@@ -1,6 +1,8 @@
 """The inputs the fuzzers start from, by family: the real captures in shared/fixtures/real (cut
 to a size a fuzzer can read thousands of times), what tests/fuzz/seeds/ adds (an `nft -j` listing
-of the real k3s table) and a few made here from them (a bundle, a recorded cgroup tree)."""
+of the real k3s table, an `iptables -L` listing of the kind dump, systemd-cgtop and an `ls`
+transcript over a scratch kubepods tree) and a few made here from them (a bundle, a recorded
+cgroup tree)."""
 
 from __future__ import annotations
 
@@ -80,6 +82,8 @@ def _cgroups() -> list[str]:
             "metrics/minikube-v1.34-containerd-cgroupfs-kubelet-metrics-cadvisor.prom",
         ),
         orjson.dumps(recorded_cgroup_tree()).decode(),
+        (MADE_HERE / "scratch-kubepods-systemd-cgtop-terminal.txt").read_text(),
+        (MADE_HERE / "scratch-kubepods-ls-cd-transcript.txt").read_text(),
     ]
 
 
@@ -109,8 +113,9 @@ def seeds(family: str) -> tuple[str, ...]:
     """The seeds of one family (FAMILIES)."""
     if family == "iptables":
         dumps = sorted((REAL / "iptables").glob("*.txt"))
-        return tuple(
-            _real(*(f"iptables/{p.name}" for p in dumps if p.name.startswith(("aks", "kind"))))
+        return (
+            *_real(*(f"iptables/{p.name}" for p in dumps if p.name.startswith(("aks", "kind")))),
+            (MADE_HERE / "kind-v1.23.5-iptables-L-n-v-line-numbers.txt").read_text(),
         )
     if family == "nft":
         return (

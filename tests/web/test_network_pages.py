@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from explorer.web import network
+from tests.netns import run_in, with_netns
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,19 @@ def _page(response) -> _Page:
 
 def _model(response, element_id: str) -> dict:
     return orjson.loads(_page(response).attributes[element_id]["data-model"])
+
+
+def _assert_the_kind_services(response) -> None:
+    """The kind dump's Services drawn, kube-dns split evenly between its two pods."""
+    assert response.status_code == 200
+    sankey = _model(response, "service-chain")
+    assert {"default/traefik", "default/kubernetes", "kube-system/kube-dns"} <= set(
+        sankey["services"]
+    )
+    dns_links = [
+        link for link in sankey["links"].values() if link["source"] == "KUBE-SVC-TCOU7JCQXEZGVUNU"
+    ]
+    assert sorted(link["value"] for link in dns_links) == pytest.approx([0.5, 0.5])
 
 
 @pytest.fixture
@@ -185,19 +199,30 @@ def test_the_packet_trace_page_hands_source_and_destination_to_its_view(logged_i
 
 def test_pasting_the_kind_dump_shows_its_services_and_the_two_dns_endpoints(logged_in, kind_dump):
     response = logged_in.post("/network/paste", {"kind": "auto", "text": kind_dump})
-    assert response.status_code == 200
-    sankey = _model(response, "service-chain")
-    assert {"default/traefik", "default/kubernetes", "kube-system/kube-dns"} <= set(
-        sankey["services"]
-    )
-    dns_links = [
-        link for link in sankey["links"].values() if link["source"] == "KUBE-SVC-TCOU7JCQXEZGVUNU"
-    ]
-    assert sorted(link["value"] for link in dns_links) == pytest.approx([0.5, 0.5])
+    _assert_the_kind_services(response)
     browser = _model(response, "chain-browser")
     assert "KUBE-SVC-TCOU7JCQXEZGVUNU" in browser["tables"]["nat"]["chains"]
     page = " ".join(response.content.decode().split())
     assert INTROS["/network/service-chain"] in page and INTROS["/network/chains"] in page
+
+
+@with_netns("iptables-restore")
+def test_pasting_an_iptables_listing_shows_the_services_of_the_same_rules(
+    netns, logged_in, kind_dump
+):
+    run_in(netns, "iptables-restore", stdin=kind_dump)
+    listing = "".join(
+        f"# iptables -t {table} -L -n --line-numbers\n"
+        + run_in(netns, "iptables", "-t", table, "-L", "-n", "--line-numbers")
+        for table in ("nat", "filter")
+    )
+    response = logged_in.post("/network/paste", {"kind": "auto", "text": listing})
+    _assert_the_kind_services(response)
+    dnat = _model(response, "chain-browser")["tables"]["nat"]["chains"]["KUBE-SEP-6E7XQMQ4RAYOWTTM"]
+    assert "".join(text for text, _ in dnat["rules"][-1]["parts"]) == (
+        '-A KUBE-SEP-6E7XQMQ4RAYOWTTM -p udp -m comment --comment "kube-system/kube-dns:dns" '
+        "-m udp -j DNAT --to-destination 10.244.0.3:53"
+    )
 
 
 def test_an_uploaded_file_is_read_like_pasted_text(logged_in, kind_dump):

@@ -2,8 +2,10 @@
 
 A line is a cgroup (its name, sometimes followed by `…` for a delegated unit or `(#<id>)` for
 its cgroup ID) or a process (`<pid> <command>`). The header says where the tree starts:
-`Control group /:` (the unified or name=systemd hierarchy), or on cgroup v1
-`Controller memory; Control group /x:` for one controller's hierarchy, which says v1.
+`Control group /:` (`CGroup /:` since systemd 254; the unified or name=systemd hierarchy), on
+cgroup v1 `Controller memory; Control group /x:` for one controller's hierarchy, which says v1;
+`Unit kubepods.slice (/kubepods.slice):` for `systemd-cgls -u UNIT`, `Directory /sys/fs/cgroup/…:`
+for a directory given, `Working directory /sys/fs/cgroup/…:` when run inside one.
 The first line under `Control group /:` is the root's own name (`-.slice`).
 """
 
@@ -11,9 +13,13 @@ from __future__ import annotations
 
 import re
 
+from .mount import mounted_path
 from .tree import CgroupEntry, CgroupTree, build_tree
 
-HEADER = re.compile(r"^(?:Controller (\S+); )?Control group (/.*?):\s*$")
+HEADER = re.compile(
+    r"^(?:(?:Controller (\S+); )?(?:Control group|CGroup) (/.*?)|Unit \S+ \((/.*?)\)"
+    r"|(?:Working d|D)irectory (/.*?)):\s*$"
+)
 BRANCH = re.compile(r"[├└]─")
 PROCESS = re.compile(r"^\s*(\d+) (.*)$")
 CGROUP_ID = re.compile(r"\s*\(#\d+\)\s*$")
@@ -43,8 +49,9 @@ def parse_cgls(text: str) -> CgroupTree:
     drawn = False
     for line in text.splitlines():
         if header := HEADER.match(line.strip()):
-            root, version = header.group(2).rstrip("/") or "/", 1 if header.group(1) else version
+            root, version = _root(header), 1 if header.group(1) else version
             stack, drawn = [], True
+            entries.setdefault(root, CgroupEntry(root))  # `-u kubepods.slice` draws only below
             continue
         branch = BRANCH.search(line)
         if branch is None:
@@ -68,6 +75,15 @@ def parse_cgls(text: str) -> CgroupTree:
             commands = [p.split(" ", 1)[1] if " " in p else "" for p in entry.processes]
             entry.sandbox = all(PAUSE.search(c) for c in commands)
     return build_tree(entries.values(), "systemd-cgls", version)
+
+
+def _root(header: re.Match[str]) -> str:
+    """The cgroup path a header names (a directory's, from the cgroup root)."""
+    _, group, unit, directory = header.groups()
+    if directory is not None:
+        mounted = mounted_path(directory.rstrip("/"))
+        return mounted.path if mounted else "/"
+    return (group or unit).rstrip("/") or "/"
 
 
 def _path(root: str, names: list[str]) -> str:

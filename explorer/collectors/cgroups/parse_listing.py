@@ -1,40 +1,22 @@
 """Listings of a cgroup filesystem: `find /sys/fs/cgroup…`, `ls -R …`, and a terminal session
-of `ls DIR` and `cat FILE` (the values `cat` printed are read as the files' contents).
+of `ls DIR` (`-l` too, piped through `grep` or not), `cd DIR` and `cat FILE` (the values `cat`
+printed are read as the files' contents), after prompts of the usual shapes.
 
-Paths are reported from the cgroup root: the mount (`/sys/fs/cgroup`) and, on v1, the
-controller's directory (`memory/`, `cpu,cpuacct/`) are taken off, so the same cgroup listed
-under several controllers is one cgroup. An entry is an interface file when its name starts
-with a controller prefix (`memory.`, `cgroup.`, …; `kubepods.slice` does not).
+Paths are reported from the cgroup root (explorer.collectors.cgroups.mount), so the same
+cgroup listed under several controllers is one cgroup. An entry is an interface file when its
+name starts with a controller prefix (`memory.`, `cgroup.`, …; `kubepods.slice` does not).
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 
 from .limits import limits_from_files, version_of_files
+from .mount import MOUNT, mounted_path
 from .tree import CgroupEntry, CgroupTree, build_tree
 
-MOUNT = "/sys/fs/cgroup"
-V1_CONTROLLERS = frozenset(
-    [
-        "cpu",
-        "cpuacct",
-        "cpuset",
-        "memory",
-        "pids",
-        "blkio",
-        "devices",
-        "freezer",
-        "net_cls",
-        "net_prio",
-        "perf_event",
-        "hugetlb",
-        "rdma",
-        "misc",
-        "systemd",
-    ]
-)
 FILE_PREFIXES = (
     "cgroup.",
     "memory.",
@@ -54,7 +36,9 @@ FILE_PREFIXES = (
     "perf_event.",
 )
 FILE_NAMES = frozenset({"tasks", "notify_on_release", "release_agent"})
-PROMPT = re.compile(r"^\S*[#$%>]\s*(ls|cat|find)\b\s*(.*)$")
+# A prompt and the command after it: `root@node:/sys/fs/cgroup# ls -l kubepods.slice`,
+# `[root@node ~]# ls /sys/fs/cgroup/cpu/ | grep slice`, `$ sudo cat …/memory.max`, `cd DIR`.
+PROMPT = re.compile(r"^(\[[^\]]*\]|\S*?)\s?[#$%>]\s*(?:sudo\s+)?(ls|cat|find|cd)\b\s*(.*)$")
 LS_LONG = re.compile(r"^[dl-][rwxsStT-]{9}[.+@]?\s")
 
 
@@ -83,16 +67,13 @@ class _Listing:
             path = MOUNT
         if path.startswith("./"):
             path = f"{MOUNT}/{path[2:]}"
-        if not path.startswith(MOUNT):
+        found = mounted_path(path)
+        if found is None:
             return None
-        names = [n for n in path[len(MOUNT) :].split("/") if n]
-        if names and (set(names[0].split(",")) <= V1_CONTROLLERS or names[0].startswith("name=")):
-            self.v1_controllers.add(names[0])
-            names = names[1:]
-        elif names and names[0] == "unified":
-            self.unified = True
-            names = names[1:]
-        return "/" + "/".join(names)
+        if found.hierarchy:
+            self.v1_controllers.add(found.hierarchy)
+        self.unified = self.unified or found.unified
+        return found.path
 
     def add_path(self, path: str) -> None:
         parent, _, name = path.rpartition("/")
@@ -115,23 +96,45 @@ class _Listing:
 
 def _entries(line: str) -> Iterator[str]:
     if LS_LONG.match(line):
-        yield line.split()[-1]
+        words = line.split()
+        yield words[words.index("->") - 1] if "->" in words else words[-1]
         return
     yield from line.split()
+
+
+def _prompt_directory(prompt: str) -> str | None:
+    """The directory a `user@host:/dir` prompt shows (None for `~` or none)."""
+    _, colon, directory = prompt.partition(":")
+    return directory if colon and directory.startswith("/") else None
+
+
+def _directory(operand: str, cwd: str | None) -> str:
+    """`operand` as an absolute path when the shell's directory is known."""
+    if cwd is None or operand.startswith("/"):
+        return operand
+    return posixpath.normpath(posixpath.join(cwd, operand or "."))
 
 
 def parse_listing(text: str) -> CgroupTree:
     listing = _Listing()
     section: str | None = None  # the directory `ls` is listing
     cat_target: str | None = None  # the file whose value the next line is
+    cwd: str | None = None  # the shell's directory, once a prompt or `cd` says it
+    base: str | None = None  # the directory `find` prints `./…` from
     for raw in text.splitlines():
         line = raw.rstrip()
         if prompt := PROMPT.match(line.strip()):
-            command, args = prompt.groups()
-            operand = next((a for a in args.split() if not a.startswith("-")), "")
+            shown, command, args = prompt.groups()
+            cwd = _prompt_directory(shown) or cwd
+            words = args.partition("|")[0].split()
+            operand = _directory(next((a for a in words if not a.startswith("-")), ""), cwd)
+            if command == "cd":
+                cwd, section, cat_target = (operand or None), None, None
+                continue
             target = listing.cgroup_path(operand) if operand else None
             section = target if command == "ls" else None
             cat_target = target if command == "cat" else None
+            base = operand if command == "find" else None
             continue
         if not line.strip():
             continue
@@ -145,7 +148,7 @@ def parse_listing(text: str) -> CgroupTree:
             listing.dirs.setdefault(header, {})
             continue
         if line.startswith(("/", "./")) or line.strip() == ".":
-            path = listing.cgroup_path(line)
+            path = listing.cgroup_path(_directory(line.strip(), base))
             if path is not None:
                 listing.add_path(path)
             continue

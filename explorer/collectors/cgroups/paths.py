@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Literal
 
 Qos = Literal["guaranteed", "burstable", "besteffort"]
@@ -48,6 +49,31 @@ class Segment:
     uid: str | None = None  # for "pod", the Kubernetes form
     container_id: str | None = None  # for "container" and "conmon", bare
     runtime: str | None = None  # for "container": containerd, cri-o, docker (None: unknown)
+
+
+def slice_path(name: str) -> str:
+    """The cgroup path systemd gives the slice unit `name`, each `-` a level below:
+    `kubepods-besteffort-pod<uid>.slice` →
+    `/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod<uid>.slice` (a dash
+    inside a name is escaped as `\\x2d`, and a pod UID's are written `_`)."""
+    parts = name.removesuffix(".slice").split("-")
+    return "/" + "/".join("-".join(parts[: index + 1]) + ".slice" for index in range(len(parts)))
+
+
+def nests_as_systemd(path: str) -> bool:
+    """Whether every slice of `path` is named as systemd names a slice under its parent slice
+    (`a.slice/a-b.slice`); other segments (a prefix, scopes) are not checked."""
+    names = [name for name in path.split("/") if name]
+    return all(
+        child.startswith(parent.removesuffix(".slice") + "-")
+        for parent, child in pairwise(names)
+        if parent.endswith(".slice") and child.endswith(".slice") and parent != "-.slice"
+    )
+
+
+def is_kubepods_slice(name: str) -> bool:
+    """Whether `name` is the kubelet's slice for kubepods, a QoS level or a pod."""
+    return bool(_SLICE_ROOT.match(name) or _SLICE_QOS.match(name) or _SLICE_POD.match(name))
 
 
 def pod_uid(written: str) -> str:

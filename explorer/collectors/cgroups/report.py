@@ -1,9 +1,11 @@
 """`analyze cgroups FILE [--json]`: which input it is, and the kubepods tree read from it.
 
 Inputs, detected: `/proc/<pid>/cgroup`; kubelet `/metrics/cadvisor` text; `systemd-cgls`
-output; a `find` / `ls -R` listing (or an `ls`/`cat` session) of /sys/fs/cgroup; a recorded
-tree (the demo's JSON form). The kubelet's /stats/summary is refused: it names pods, not
-cgroups.
+output (`-u UNIT` too); `systemd-cgtop` output; a `find` / `ls -R` listing (or an `ls`/`cd`/
+`cat` session) of /sys/fs/cgroup; a recorded tree (the demo's JSON form). Whatever the text,
+the pods its kubepods cgroup names locate (parse_mentions) are added to what its form gave: a
+transcript that is none of these still yields them. The kubelet's /stats/summary is refused: it
+names pods, not cgroups.
 
 The JSON: `{"input", "driver", "version", "kubepods", "qos_levels", "pods"}`; each pod has
 `uid` (Kubernetes form), `qos`, `path` (as the input names it, from the cgroup root) and
@@ -21,7 +23,9 @@ import orjson
 from .cadvisor import looks_like_cadvisor, parse_cadvisor
 from .limits import Limits
 from .parse_cgls import looks_like_cgls, parse_cgls
+from .parse_cgtop import looks_like_cgtop, parse_cgtop
 from .parse_listing import parse_listing
+from .parse_mentions import parse_mentions
 from .parse_proc import looks_like_proc_cgroup, parse_proc_cgroup
 from .tree import CgroupTree, ContainerCgroup, LevelCgroup, PodCgroup, tree_from_recorded
 
@@ -58,19 +62,45 @@ class CgroupsReport(TypedDict):
 
 
 def read_tree(text: str) -> CgroupTree:
-    """Detect the input and read it."""
+    """Detect the input and read it, with the pods it names in passing."""
     stripped = text.lstrip()
     if not stripped:
         raise NotCgroupInput("empty input")
     if stripped.startswith("{"):
         return _json_tree(stripped)
+    try:
+        tree = _read_form(text)
+    except ValueError:
+        mentioned = parse_mentions(text)
+        if not mentioned.pods:
+            raise
+        return mentioned
+    return with_mentioned_pods(tree, parse_mentions(text))
+
+
+def _read_form(text: str) -> CgroupTree:
     if looks_like_proc_cgroup(text):
         return parse_proc_cgroup(text)
     if looks_like_cadvisor(text):
         return parse_cadvisor(text)
     if looks_like_cgls(text):
         return parse_cgls(text)
+    if looks_like_cgtop(text):
+        return parse_cgtop(text)
     return parse_listing(text)
+
+
+def with_mentioned_pods(tree: CgroupTree, mentioned: CgroupTree) -> CgroupTree:
+    """`tree` with the pods and containers only `mentioned` has (a transcript's `ls | grep`
+    of a directory it never named, a path in a log line)."""
+    for pod in mentioned.pods:
+        found = tree.pod(pod.uid)
+        if found is None:
+            tree.pods.append(pod)
+            continue
+        found.containers += [c for c in pod.containers if found.container(c.id) is None]
+    tree.driver = tree.driver or mentioned.driver
+    return tree
 
 
 def _json_tree(text: str) -> CgroupTree:

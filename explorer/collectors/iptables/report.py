@@ -1,16 +1,19 @@
 """The `analyze iptables --json` contract, and its readable text form.
 
-Each service item has exactly: name, protocol, cluster_ip, port, chain, node_port, endpoints
-(the KUBE-SVC chain's). Only when the rules have them: local_chain + local_endpoints (KUBE-SVL,
-or the pre-1.24 KUBE-XLB), load_balancer_ips, external_ips.
+`{"services": [...], "tables": {...}}`, and `leftover_chains` (sorted chain names) only when
+the rules hold per-service chains that belong to no Service port (explorer.collectors.iptables
+.services). Each service item has exactly: name, protocol, cluster_ip, port, chain, node_port,
+endpoints (the KUBE-SVC chain's). Only when the rules have them: local_chain + local_endpoints
+(KUBE-SVL, or the pre-1.24 KUBE-XLB), load_balancer_ips, external_ips.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NotRequired, TypedDict
 
 from .model import Ruleset
-from .services import Endpoint, ServicePort, service_ports
+from .services import Endpoint, ServicePort, read_services
 
 
 class EndpointItem(TypedDict):
@@ -41,6 +44,7 @@ class TableCounts(TypedDict):
 class IptablesReport(TypedDict):
     services: list[ServiceItem]
     tables: dict[str, TableCounts]
+    leftover_chains: NotRequired[list[str]]
 
 
 def _endpoints(endpoints: list[Endpoint]) -> list[EndpointItem]:
@@ -69,15 +73,21 @@ def service_item(port: ServicePort) -> ServiceItem:
     return item
 
 
-def contract(ports: list[ServicePort], tables: dict[str, dict[str, int]]) -> IptablesReport:
+def contract(
+    ports: list[ServicePort], tables: dict[str, dict[str, int]], leftovers: Sequence[str] = ()
+) -> IptablesReport:
     counts: dict[str, TableCounts] = {
         name: {"chains": table["chains"], "rules": table["rules"]} for name, table in tables.items()
     }
-    return {"services": [service_item(p) for p in ports], "tables": counts}
+    found: IptablesReport = {"services": [service_item(p) for p in ports], "tables": counts}
+    if leftovers:
+        found["leftover_chains"] = list(leftovers)
+    return found
 
 
 def report(ruleset: Ruleset) -> IptablesReport:
-    return contract(service_ports(ruleset), ruleset.summary())
+    read = read_services(ruleset)
+    return contract(read.ports, ruleset.summary(), read.leftovers)
 
 
 def _share(value: float) -> str:
@@ -115,7 +125,9 @@ def render_services(ports: list[ServicePort]) -> list[str]:
     return lines
 
 
-def render_text(tables: dict[str, dict[str, int]], ports: list[ServicePort]) -> str:
+def render_text(
+    tables: dict[str, dict[str, int]], ports: list[ServicePort], leftovers: Sequence[str] = ()
+) -> str:
     lines = ["Tables:"]
     lines += [
         f"  {name}: {counts['chains']} chains, {counts['rules']} rules"
@@ -123,4 +135,7 @@ def render_text(tables: dict[str, dict[str, int]], ports: list[ServicePort]) -> 
     ]
     lines.append(f"Service ports: {len(ports)}")
     lines += render_services(ports)
+    if leftovers:
+        lines.append(f"Leftover chains (no rule, no Service port): {len(leftovers)}")
+        lines += [f"    {chain}" for chain in leftovers]
     return "\n".join(lines) + "\n"

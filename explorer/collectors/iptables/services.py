@@ -7,6 +7,9 @@ in the filter table) are listed too, with no chain.
 
 Per-service chains of one Service port share their hash suffix (explorer.lib.kubeproxy), which
 is how a KUBE-EXT found in a fragment is tied to its KUBE-SVC even when no comment names it.
+Per-service chains that hold no rule and that no rule names (a node switched to IPVS mode
+flushes them and may leave them declared) are leftovers, not Service ports: `read_services`
+lists them apart.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from explorer.lib.gc_pause import gc_paused
 
 from .model import UNKNOWN_TABLE, Rule, Ruleset
 
-# ns/name or ns/name:port, as kube-proxy writes service port names in its comments.
-_SERVICE_PORT_NAME = re.compile(r"[a-z0-9][-a-z0-9.]*/[a-z0-9][-a-z0-9.]*(?::[-a-z0-9]+)?")
+# ns/name or ns/name:port, as kube-proxy writes service port names in its comments; up to 1.4
+# it wrote an unnamed port as `ns/name:` (and hashed its chains over that).
+_SERVICE_PORT_NAME = re.compile(r"[a-z0-9][-a-z0-9.]*/[a-z0-9][-a-z0-9.]*(?::[-a-z0-9]*)?")
 _PROTOCOLS = ("tcp", "udp", "sctp")
 _SEP = kubeproxy.ENDPOINT
 
@@ -50,8 +54,15 @@ class ServicePort:
     no_endpoints: str | None = None  # the REJECT/DROP comment when the node has none
 
 
+@dataclass(slots=True)
+class ServiceChains:
+    ports: list[ServicePort]
+    leftovers: list[str]  # per-service chains holding no rule that no rule names, sorted
+
+
 def service_port_name(comment: str) -> str | None:
-    """The service port name in a kube-proxy comment: `ns/svc:port cluster IP` → `ns/svc:port`."""
+    """The service port name in a kube-proxy comment: `ns/svc:port cluster IP` → `ns/svc:port`
+    (`ns/svc:` as kube-proxy up to 1.4 wrote an unnamed port: the text its chains hash)."""
     for word in comment.split():
         if _SERVICE_PORT_NAME.fullmatch(word):
             return word
@@ -78,6 +89,7 @@ class _Reader:
         self.destinations = _destinations(self.nat)
         self.ports: dict[str, ServicePort] = {}
         self.names: dict[str, list[str]] = {}
+        self.ruled: set[str] = set()  # keys some rule belongs to (the rest are leftovers)
 
     def draft(self, key: str) -> ServicePort:
         found = self.ports.get(key)
@@ -100,13 +112,14 @@ class _Reader:
         if key is None:
             return None
         draft = self.draft(key)
+        self.ruled.add(key)
         if name:
             self.names[key].append(name)
         if protocol and draft.protocol is None:
             draft.protocol = protocol.lower()
         return draft
 
-    def read(self) -> list[ServicePort]:
+    def read(self) -> ServiceChains:
         for name in self.nat:
             prefix = _prefix(name)
             if prefix:
@@ -114,9 +127,15 @@ class _Reader:
         self._entries()
         self._node_ports()
         self._without_endpoints()
+        ports, leftovers = [], []
         for key, draft in self.ports.items():
-            self._resolve_name(key, draft)
-        return sorted(self.ports.values(), key=lambda p: (p.name or "", p.protocol or ""))
+            if key in self.ruled:
+                self._resolve_name(key, draft)
+                ports.append(draft)
+            else:
+                leftovers += _chains_of(draft)
+        ports.sort(key=lambda p: (p.name or "", p.protocol or ""))
+        return ServiceChains(ports, sorted(leftovers))
 
     def _chain(self, prefix: str, name: str) -> None:
         key = name[len(prefix) :]
@@ -229,19 +248,27 @@ class _Reader:
                     _add(draft.external_ips, destination)
 
     def _resolve_name(self, key: str, draft: ServicePort) -> None:
-        """The comment name whose hash is the chains' suffix (else the first one seen)."""
+        """The comment name whose hash is the chains' suffix (else the first one seen), written
+        `ns/name` for an unnamed port as later releases write it (up to 1.4: `ns/name:`)."""
+        name = self._hashed_name(key, draft)
+        draft.name = name.removesuffix(":") if name else None
+
+    def _hashed_name(self, key: str, draft: ServicePort) -> str | None:
         candidates = list(dict.fromkeys(self.names[key]))
         if len(candidates) == 1 and draft.protocol:
-            draft.name = candidates[0]  # whatever its hash, no other name could be chosen
-            return
+            return candidates[0]  # whatever its hash, no other name could be chosen
         protocols = [draft.protocol] if draft.protocol else list(_PROTOCOLS)
         for name in candidates:
             for protocol in protocols:
                 if kubeproxy.port_proto_hash(name, protocol) == key:
-                    draft.name, draft.protocol = name, protocol
-                    return
-        if candidates:
-            draft.name = candidates[0]
+                    draft.protocol = protocol
+                    return name
+        return candidates[0] if candidates else None
+
+
+def _chains_of(draft: ServicePort) -> list[str]:
+    chains = (draft.chain, draft.local_chain, draft.external_chain, draft.firewall_chain)
+    return list(dict.fromkeys(chain for chain in chains if chain))
 
 
 def _add(values: list[str], value: str | None) -> None:
@@ -296,7 +323,12 @@ _ENTRY_CHAINS = frozenset({"KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-EXTERNAL-SER
 _JUMPING = (kubeproxy.EXTERNAL, kubeproxy.FIREWALL, kubeproxy.EXTERNAL_LOCAL_LEGACY)
 
 
-def service_ports(ruleset: Ruleset) -> list[ServicePort]:
-    """Every Service port kube-proxy programmed (or rejects for lack of endpoints), by name."""
+def read_services(ruleset: Ruleset) -> ServiceChains:
+    """The Service ports, and the per-service chains left over from none."""
     with gc_paused():
         return _Reader(ruleset).read()
+
+
+def service_ports(ruleset: Ruleset) -> list[ServicePort]:
+    """Every Service port kube-proxy programmed (or rejects for lack of endpoints), by name."""
+    return read_services(ruleset).ports

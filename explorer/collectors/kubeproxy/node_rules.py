@@ -1,7 +1,8 @@
 """A node's packet-filter rules as kube-proxy's pages read them: the parsed ruleset (iptables-save
 or nft) and the Service ports read off it, made once per dump.
 
-`analyse_iptables(text)` / `analyse_nft(text)` parse a dump and read its Service ports
+`analyse_iptables(text)` / `analyse_nft(text)` parse a dump (iptables: iptables-save, or an
+`iptables -L` listing pasted from elsewhere) and read its Service ports
 (explorer.collectors.iptables.service_ports, explorer.collectors.nft.service_ports); the service
 chain, chain browser, drift and packet trace pages all start from the result.
 """
@@ -47,7 +48,7 @@ class NodeRules:
 
 
 def analyse_iptables(text: str) -> NodeRules:
-    ruleset = iptables.parse(text)
+    ruleset = iptables.read_rules(text)
     return NodeRules(IPTABLES_RULES, iptables.service_ports(ruleset), iptables=ruleset)
 
 

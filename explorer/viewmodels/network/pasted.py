@@ -1,9 +1,10 @@
 """Text pasted or uploaded from any machine: what kind it is, and the network views built from it
 instead of from a cluster's state.
 
-Kinds: `iptables` (iptables-save / ip6tables-save, with or without counters), `nft` (`nft list`
-text or `nft -j` JSON), `ipvs` (`ipvsadm -Ln`), `corefile` (a Corefile, or the coredns ConfigMap
-as YAML or JSON) and `resolv` (a resolv.conf). `detect_kind` guesses from the text's shape;
+Kinds: `iptables` (iptables-save / ip6tables-save, with or without counters, or an `iptables -L`
+listing: `-n`, `-v`, `--line-numbers`), `nft` (`nft list` text or `nft -j` JSON), `ipvs`
+(`ipvsadm -Ln`), `corefile` (a Corefile, or the coredns ConfigMap as YAML or JSON) and `resolv`
+(a resolv.conf). `detect_kind` guesses from the text's shape;
 `analyse` parses it as the kind given and returns the models the pages draw. The text is only
 parsed: nothing here runs it or keeps it.
 """
@@ -15,6 +16,7 @@ from typing import Any
 
 from explorer.collectors.dns.report import render_resolv, resolv_report
 from explorer.collectors.iptables.ipvs import parse_ipvsadm, render_ipvs
+from explorer.collectors.iptables.listing import looks_like_listing
 from explorer.collectors.kubeproxy.node_rules import analyse_iptables, analyse_nft
 
 from .chain_browser import browser_model
@@ -22,7 +24,7 @@ from .corefile import corefile_model
 from .service_chain import chain_model
 
 KINDS = {
-    "iptables": "iptables-save or ip6tables-save output",
+    "iptables": "iptables-save or ip6tables-save output, or an iptables -L listing",
     "nft": "nft list ruleset text, or nft -j list ruleset JSON",
     "ipvs": "ipvsadm -Ln output",
     "corefile": "a Corefile, or the coredns ConfigMap (YAML or JSON)",
@@ -57,7 +59,7 @@ def detect_kind(text: str) -> str | None:
         if '"Corefile"' in head or '"ConfigMap"' in head:
             return "corefile"
         return None
-    if _IPTABLES.search(head):
+    if _IPTABLES.search(head) or looks_like_listing(head):
         return "iptables"
     if _NFT_TEXT.search(head):
         return "nft"

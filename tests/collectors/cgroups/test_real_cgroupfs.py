@@ -19,26 +19,15 @@ from explorer.collectors.cgroups.expected import (
 )
 from explorer.collectors.cgroups.mapping import container_refs
 from explorer.collectors.cgroups.paths import meaning
-from explorer.collectors.cgroups.walk import MOUNT, hierarchies
 from explorer.demo import build_demo
-from tests.cgroupfs import ScratchTree
+from tests.cgroupfs import NEEDS_V1_CGROUPFS, ScratchTree
 
 NODE = "demo-worker"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 WRONG_MEMORY = 200_000_000  # not a whole number of pages: the kernel rounds it down
 
 
-def _v1_mounted() -> bool:
-    try:
-        return hierarchies(MOUNT)[0] == 1
-    except OSError:
-        return False
-
-
-pytestmark = [
-    pytest.mark.skipif(os.geteuid() != 0, reason="making cgroups needs root"),
-    pytest.mark.skipif(not _v1_mounted(), reason="needs cgroup v1 memory/cpu/pids mounts"),
-]
+pytestmark = NEEDS_V1_CGROUPFS
 
 
 def _cgroupfs_name(path: str) -> str:

@@ -1,8 +1,10 @@
 """`manage.py analyze iptables|nft|ipvs|corefile|resolv|cgroups FILE [--json]`: the explorer's
 analysis of a text saved on any machine (`-` reads stdin).
 
-- iptables: `iptables-save` / `ip6tables-save` output (with or without -c) → every Service
-  port kube-proxy programmed, its chains and each endpoint's share of new connections;
+- iptables: `iptables-save` / `ip6tables-save` output (with or without -c), or an
+  `iptables -L` listing (`-n`, `-v`, `--line-numbers`) → every Service port kube-proxy
+  programmed, its chains and each endpoint's share of new connections, and the per-service
+  chains left over from none;
 - nft: `nft list ruleset` text or `nft -j list ruleset` JSON (kube-proxy's nftables mode);
 - ipvs: `ipvsadm -Ln` (kube-proxy's IPVS mode);
 - corefile, resolv: a Corefile (or the coredns ConfigMap) and a resolv.conf;
@@ -32,12 +34,15 @@ def _iptables(text: str) -> Analysis:
     from explorer.collectors import iptables
     from explorer.collectors.iptables.report import contract, render_text
 
-    ruleset = iptables.parse(text)
+    ruleset = iptables.read_rules(text)
     if not any(t.chains for t in ruleset.tables.values()):
         raise iptables.NotIptablesSave("no chain or rule found")
-    ports = iptables.service_ports(ruleset)
+    found = iptables.read_services(ruleset)
     summary = ruleset.summary()
-    return contract(ports, summary), render_text(summary, ports)
+    return (
+        contract(found.ports, summary, found.leftovers),
+        render_text(summary, found.ports, found.leftovers),
+    )
 
 
 def _nft(text: str) -> Analysis:
@@ -83,7 +88,7 @@ def _cgroups(text: str) -> Analysis:
 
 
 ANALYSES: dict[str, tuple[str, Callable[[str], Analysis]]] = {
-    "iptables": ("iptables-save or ip6tables-save output", _iptables),
+    "iptables": ("iptables-save output or an iptables -L listing", _iptables),
     "nft": ("nft list ruleset text or nft -j list ruleset JSON", _nft),
     "ipvs": ("ipvsadm -Ln output", _ipvs),
     "corefile": ("a Corefile or the coredns ConfigMap", _dns("corefile")),
@@ -107,7 +112,7 @@ def _read(path: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Analyse a saved iptables-save, nft, ipvsadm, Corefile or resolv.conf text."
+    help = "Analyse a saved iptables, nft, ipvsadm, Corefile, resolv.conf or cgroup text."
 
     def add_arguments(self, parser: CommandParser) -> None:
         kinds = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
