@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from explorer.lib.objects import meta_of, spec_of, status_of
+from explorer.lib.objects import condition, meta_of, spec_of, status_of
 from explorer.lib.qos import pod_qos_class
 
 RUNNING, PENDING, SUCCEEDED, FAILED, UNKNOWN = (
@@ -46,6 +46,7 @@ class PodSummary:
     qos: str
     owner: str  # "Kind/name" of the controlling owner, "" for a bare pod
     labels: str  # "key=value, ..." (the first MAX_LABELS)
+    scheduler_says: str = ""  # why no node runs it yet: its PodScheduled condition's message
 
     @property
     def readiness(self) -> str:
@@ -74,6 +75,7 @@ def summarise(pod: dict) -> PodSummary:
         qos=status.get("qosClass") or pod_qos_class(pod),
         owner=_owner(meta),
         labels=_labels(meta),
+        scheduler_says="" if spec.get("nodeName") else _scheduler_says(pod),
     )
 
 
@@ -96,6 +98,13 @@ def _reason(statuses: list[dict]) -> str:
             if reason and reason != "Completed":
                 return str(reason)
     return ""
+
+
+def _scheduler_says(pod: dict) -> str:
+    scheduled = condition(pod, "PodScheduled") or {}
+    if scheduled.get("status") != "False":
+        return ""
+    return str(scheduled.get("message") or scheduled.get("reason") or "")
 
 
 def _labels(meta: dict) -> str:
