@@ -40,7 +40,7 @@ from explorer.state.cluster_state import Change, ClusterState
 from .base import Params, View
 from .links import object_link
 from .plotly_text import hover_lines, plotly_text
-from .pod_summary import STATE_COLOURS, PodSummary, worst
+from .pod_summary import STATE_COLOURS, PodSummary, pod_sector, worst
 from .pods_by_node import PodIndex
 from .sectors import Sector
 from .unscheduled import UNSCHEDULED, UNSCHEDULED_COLOUR, unscheduled_sectors
@@ -294,13 +294,7 @@ def _pod_sector(parent: str, pod: PodSummary) -> Sector:
         "value": 1,
         "colour": STATE_COLOURS[pod.state],
         "hover": hover_lines(f"pod {pod.name}", rows),
-        "kind": "pod",
-        "phase": pod.phase,
-        "state": pod.state,
-        "ready": pod.readiness,
-        "qos": pod.qos,
-        "restarts": pod.restarts,
-        "link": object_link("Pod", pod.namespace, pod.name),
+        **pod_sector(pod),
     }
 
 

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from explorer.lib.objects import condition, meta_of, spec_of, status_of
 from explorer.lib.qos import pod_qos_class
 
+from .links import object_link
+from .sectors import Sector
+
 RUNNING, PENDING, SUCCEEDED, FAILED, UNKNOWN = (
     "Running",
     "Pending",
@@ -77,6 +80,19 @@ def summarise(pod: dict) -> PodSummary:
         labels=_labels(meta),
         scheduler_says="" if spec.get("nodeName") else _scheduler_says(pod),
     )
+
+
+def pod_sector(pod: PodSummary) -> Sector:
+    """What a figure's sector of one pod says about it, and the page a click on it opens."""
+    return {
+        "kind": "pod",
+        "phase": pod.phase,
+        "state": pod.state,
+        "ready": pod.readiness,
+        "qos": pod.qos,
+        "restarts": pod.restarts,
+        "link": object_link("Pod", pod.namespace, pod.name),
+    }
 
 
 def worst(states: list[str]) -> str:

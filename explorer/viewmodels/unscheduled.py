@@ -17,7 +17,7 @@ from explorer.collectors.scheduling.failed_scheduling import parse_failed_schedu
 
 from .links import object_link
 from .plotly_text import hover_lines, plotly_text
-from .pod_summary import STATE_COLOURS, PodSummary, worst
+from .pod_summary import STATE_COLOURS, PodSummary, pod_sector, worst
 from .sectors import Sector
 from .workloads.pending import reason_words
 
@@ -111,13 +111,7 @@ def _pod_sector(pod: PodSummary, value: int) -> Sector:
         "value": value,
         "colour": STATE_COLOURS[pod.state],
         "hover": hover_lines(f"pod {pod.name}, waiting for a node", rows),
-        "kind": "pod",
-        "phase": pod.phase,
-        "state": pod.state,
-        "ready": pod.readiness,
-        "qos": pod.qos,
-        "restarts": pod.restarts,
-        "link": object_link("Pod", pod.namespace, pod.name),
+        **pod_sector(pod),
     }
 
 
