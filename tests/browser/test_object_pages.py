@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import re
+import time
 import uuid
 
 import pytest
@@ -147,16 +148,32 @@ def test_owner_links_lead_from_a_pod_up_to_its_deployment_s_rollout_history(logg
     assert page.locator(f"#object-dependents a[href^='/pods/shop/{pod}?']").count() == 1
 
 
-def test_an_event_s_object_and_a_hierarchy_controller_open_their_object_pages(logged_in_page):
+def test_an_event_s_object_and_a_hierarchy_controller_open_their_object_pages(logged_in_page, demo):
     page = logged_in_page
-    page.goto("/events/")
-    link = page.locator("#events-list a[href^='/objects/']").first
-    link.wait_for()
-    href = link.get_attribute("href")
-    link.click()
-    page.wait_for_url(f"**{href}")
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    event = {
+        "apiVersion": "v1",
+        "kind": "Event",
+        "metadata": {
+            "name": f"api.{uuid.uuid4().hex[:8]}",
+            "namespace": "shop",
+            "uid": str(uuid.uuid4()),
+        },
+        "involvedObject": {"kind": "Deployment", "namespace": "shop", "name": "api"},
+        "reason": "ScalingReplicaSet",
+        "message": "Scaled up replica set api to 2",
+        "type": "Normal",
+        "count": 1,
+        "firstTimestamp": now,
+        "lastTimestamp": now,
+        "source": {"component": "deployment-controller"},
+    }
+    demo.store.apply({"type": "ADDED", "object": event})
+    page.goto("/events/?namespace=shop&kind=Deployment&name=api")
+    page.locator("#events-list a", has_text="Deployment shop/api").first.click()
+    page.wait_for_url("**/objects/Deployment/shop/api**")
     _drawn(page)
-    assert "kind: " in page.locator("#object-yaml").text_content()
+    assert "kind: Deployment" in page.locator("#object-yaml").text_content()
     page.goto("/workloads/?namespace=shop")
     page.click('#hierarchy-children button[data-id="ns/shop"]')
     page.click("#hierarchy-children a[data-page='ns/shop/Deployment/api']")
