@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from explorer.web import network, pages, workloads
+from explorer.web import network, objects, pages, workloads
 from explorer.web.login_view import ThrottledLoginView
 
 urlpatterns = [
@@ -38,6 +38,8 @@ urlpatterns = [
     path("nodes/<str:name>", workloads.node_page, name="node"),
     path("events/", workloads.events_page, name="events"),
     path("search", workloads.search_page, name="search"),
+    path("objects/<str:kind>/<str:name>", objects.object_page, name="object-cluster-scoped"),
+    path("objects/<str:kind>/<str:namespace>/<path:name>", objects.object_page, name="object"),
     path(
         "api/clusters/<path:cluster>/pods/<str:namespace>/<str:name>/log",
         workloads.log_tail,

@@ -18,13 +18,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 from explorer.lib.objects import spec_of, status_of
+from explorer.lib.selectors import selector_matches
 from explorer.state.cluster_state import ClusterState
 
 from .batch import job_for, job_name, job_ref, set_job_status
 from .clock import micro_ts, parse_ts, seconds, ts, utcnow
 from .events import kubelet_event, pod_start_events, recorded_event
 from .ids import Ids, image_id, template_hash
-from .meta import owner_ref, selector_matches
+from .meta import owner_ref
 from .network import endpoint_slices, legacy_endpoints
 from .pods import Placement, bind_pod, copy, pod_status
 from .workloads import is_ready, set_deployment_status, set_replicaset_status, stored_template

@@ -62,24 +62,3 @@ def owner_ref(owner: dict, controller: bool = True, block: bool = True) -> dict:
     if block:
         ref["blockOwnerDeletion"] = True
     return ref
-
-
-def selector_matches(selector: dict | None, labels: dict) -> bool:
-    """matchLabels / matchExpressions (or a Service's plain map) against labels."""
-    if not selector:
-        return False
-    if "matchLabels" not in selector and "matchExpressions" not in selector:
-        return all(labels.get(k) == v for k, v in selector.items())
-    if any(labels.get(k) != v for k, v in (selector.get("matchLabels") or {}).items()):
-        return False
-    for expr in selector.get("matchExpressions") or ():
-        key, op, values = expr["key"], expr["operator"], expr.get("values") or []
-        if op == "In" and labels.get(key) not in values:
-            return False
-        if op == "NotIn" and labels.get(key) in values:
-            return False
-        if op == "Exists" and key not in labels:
-            return False
-        if op == "DoesNotExist" and key in labels:
-            return False
-    return True

@@ -120,3 +120,14 @@ BY_PLURAL: dict[tuple[str, str], Resource] = {(r.group, r.plural): r for r in RE
 def for_kind(kind: str) -> Resource:
     """The resource of a kind name (`Pod`); KeyError for a kind the explorer does not know."""
     return BY_KIND[kind]
+
+
+def resource_named(text: str) -> Resource | None:
+    """The resource a person may name as kubectl takes it — kind, plural, singular or short name,
+    in any case (`Deployment`, `deployments`, `deploy`) — or None."""
+    wanted = text.lower()
+    for resource in RESOURCES:
+        names = (resource.kind.lower(), resource.plural, resource.singular, *resource.short_names)
+        if wanted in names:
+            return resource
+    return None

@@ -1,4 +1,5 @@
-"""Times as the pages show them: one format, to the second in UTC (`2026-01-02T03:04:05Z`)."""
+"""Times as the pages show them: one format, to the second in UTC (`2026-01-02T03:04:05Z`), from an
+API timestamp (`utc_second`) or from a moment on our clock (`utc_moment`)."""
 
 from __future__ import annotations
 
@@ -18,3 +19,8 @@ def utc_second(text: str) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def utc_moment(seconds: float) -> str:
+    """A moment in seconds since the epoch (time.time()) in the one format."""
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

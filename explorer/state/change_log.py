@@ -99,8 +99,28 @@ class ChangeLog:
     def between(self, start: float, end: float) -> list[Logged]:
         return [entry for entry in self.after(start) if entry.at <= end]
 
+    def last_of(self, ref: Ref) -> Logged | None:
+        """The latest change logged to the object `ref` — for an object no longer held, its
+        deletion and what it was — or None when the log never saw it. Memory first, then the
+        segments on disk, newest first (all of them for an object never seen)."""
+        with self._lock:
+            recent = list(self._recent)
+        found = _latest(recent, ref)
+        if found is not None or self._disk.directory is None:
+            return found
+        self._disk.flush()
+        for entries in self._disk.newest_first():
+            found = _latest(entries, ref)
+            if found is not None:
+                return found
+        return None
+
     def close(self) -> None:
         self._disk.close()
+
+
+def _latest(entries: list[Logged], ref: Ref) -> Logged | None:
+    return next((entry for entry in reversed(entries) if entry.ref == ref), None)
 
 
 def _directory_for(root: Path | None, cluster: str) -> Path | None:
@@ -172,6 +192,14 @@ class _Segments:
                 entry = _entry(line)
                 if entry is not None:
                     yield entry
+
+    def newest_first(self) -> Iterator[list[Logged]]:
+        """Each segment's entries (in the order written), the newest segment first."""
+        if self.directory is None:
+            return
+        for _, path in reversed(self._segments()):
+            lines = _decompressed(path).splitlines()
+            yield [entry for line in lines if (entry := _entry(line)) is not None]
 
     # ---- the writer's thread -------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 The model:
 - `header`: the cluster's name, counts, pods per state, the kinds the user may not see (kind →
   why) and the level of detail chosen — all plain strings, to be put in a page as text only.
-- `legend`: `[{"state", "colour"}]`, worst state first.
+- `legend`: `pods`: `[{"state", "colour"}]`, worst state first; `boxes`: `[{"what", "colour"}]`,
+  what the boxes around the pods are.
 - `sectors`: sector id → `{parent, label, value, colour, hover, kind, ...}`, ready for a Plotly
   treemap (`ids` are the keys; `parents`, `labels`, `values`, `marker.colors`, `hovertext` the
   fields). Labels and hover text are Plotly pseudo-HTML: cluster strings in them are escaped.
@@ -14,11 +15,17 @@ Level of detail: a big cluster would make a treemap of tens of thousands of sect
 browser draws quickly nor anyone reads. The finest level that fits MAX_SECTORS is chosen: one
 sector per pod; pods of one owner on one node folded into one sector; one sector per namespace
 on a node; one per node. At pod level a node with more than MAX_PODS_PER_NODE pods has its pods
-folded by owner anyway.
+folded by owner anyway. Pods no node runs yet are a group of their own, sized to be read at any
+level (explorer/viewmodels/unscheduled.py).
+
+Clicks: a pod's, a node's and a folded group's sector carry the `link` of the page they open
+(the pod, the node, the owner); a namespace's zooms the figure.
 
 Live: each node draws its own sectors, so after a change only the nodes whose pods (or own
 object) changed are drawn again (`update_overview`); the level of detail is kept from counts
-the pod index keeps as pods come and go, and when it changes every node is drawn again.
+the pod index keeps as pods come and go, and when it changes every node is drawn again. The
+group of pods not yet scheduled is drawn again after every change: its size follows the count
+of all the others.
 """
 
 from __future__ import annotations
@@ -31,16 +38,23 @@ from explorer.lib.objects import meta_of, name_of, status_of
 from explorer.state.cluster_state import Change, ClusterState
 
 from .base import Params, View
+from .links import object_link
 from .plotly_text import hover_lines, plotly_text
-from .pod_summary import STATE_COLOURS, PodSummary, worst
+from .pod_summary import STATE_COLOURS, PodSummary, pod_sector, worst
 from .pods_by_node import PodIndex
 from .sectors import Sector
+from .unscheduled import UNSCHEDULED, UNSCHEDULED_COLOUR, unscheduled_sectors
 
 MAX_SECTORS = 3000
 MAX_PODS_PER_NODE = 60
 PODS, OWNERS, NAMESPACES, NODES = "pods", "owners", "namespaces", "nodes"
-UNSCHEDULED = "unscheduled"  # the id of the pseudo-node holding pods not yet on a node
 NODE_COLOUR, NODE_NOT_READY_COLOUR, NAMESPACE_COLOUR = "#e8edf3", "#f4c7c3", "#f7f7f7"
+BOXES = (
+    ("a node (click: its page)", NODE_COLOUR),
+    ("a node that is not Ready", NODE_NOT_READY_COLOUR),
+    ("a namespace on a node (click: zoom in)", NAMESPACE_COLOUR),
+    ("pods waiting for a node", UNSCHEDULED_COLOUR),
+)
 
 
 class OverviewMemo:
@@ -74,7 +88,7 @@ def update_overview(
     from the state, so a change seen twice, or already in the last build, does no harm."""
     if memo.level is None:
         return None
-    touched: set[str] = set()
+    touched: set[str] = {""}  # the pods not yet scheduled: sized by every other pod's count
     for change in changes:
         if change.kind == "Pod":
             touched |= memo.pods.touch(state, change.namespace, change.name)
@@ -104,7 +118,7 @@ def _draw_all(state: ClusterState, memo: OverviewMemo, level: str) -> None:
     memo.sectors, memo.drawn = {}, {}
     names = {name_of(node) for node in state.list("Node", "")} | memo.pods.nodes()
     for name in sorted(names):
-        sectors = _node_sectors(state, name, memo.pods.pods_on(name), level)
+        sectors = _node_sectors(state, name, memo.pods, level)
         if sectors:
             memo.drawn[name] = tuple(sectors)
             memo.sectors.update(sectors)
@@ -117,7 +131,7 @@ def _redraw(state: ClusterState, memo: OverviewMemo, names: set[str], level: str
     fresh: dict[str, Sector] = {}
     drawn: dict[str, tuple[str, ...]] = {}
     for name in names:
-        sectors = _node_sectors(state, name, memo.pods.pods_on(name), level)
+        sectors = _node_sectors(state, name, memo.pods, level)
         drawn[name] = tuple(sectors)
         fresh.update(sectors)
     for name in names:  # after drawing them all: a pod may have moved between two of them
@@ -129,20 +143,17 @@ def _redraw(state: ClusterState, memo: OverviewMemo, names: set[str], level: str
     memo.sectors.update(fresh)
 
 
-def _node_sectors(
-    state: ClusterState, name: str, pods: list[PodSummary], level: str
-) -> dict[str, Sector]:
-    """The sectors one node draws (its own, its namespaces', its pods'); "" is the pseudo-node of
-    pods not yet scheduled, and a node not (yet) seen is drawn while pods name it."""
-    sectors: dict[str, Sector] = {}
+def _node_sectors(state: ClusterState, name: str, index: PodIndex, level: str) -> dict[str, Sector]:
+    """The sectors one node draws (its own, its namespaces', its pods'); "" is the group of pods
+    not yet scheduled, and a node not (yet) seen is drawn while pods name it."""
+    pods = index.pods_on(name)
     if not name:
-        if pods:
-            sectors[UNSCHEDULED] = _unscheduled_sector(pods, level)
-    else:
-        node = state.get("Node", "", name)
-        if node is None and not pods:
-            return sectors
-        sectors[node_id(name)] = _node_sector(node or {"metadata": {"name": name}}, pods, level)
+        return unscheduled_sectors(pods, len(index) - len(pods), leaf=level == NODES)
+    sectors: dict[str, Sector] = {}
+    node = state.get("Node", "", name)
+    if node is None and not pods:
+        return sectors
+    sectors[node_id(name)] = _node_sector(node or {"metadata": {"name": name}}, pods, level)
     if pods:
         _add_pods(sectors, name, pods, level)
     return sectors
@@ -162,7 +173,10 @@ def _model(state: ClusterState, memo: OverviewMemo) -> dict[str, Any]:
             "not_visible": dict(sorted(state.not_visible.items())),
             "detail": memo.level,
         },
-        "legend": [{"state": s, "colour": c} for s, c in STATE_COLOURS.items()],
+        "legend": {
+            "pods": [{"state": s, "colour": c} for s, c in STATE_COLOURS.items()],
+            "boxes": [{"what": what, "colour": colour} for what, colour in BOXES],
+        },
         "sectors": dict(memo.sectors),  # a copy: the memo's own goes on changing
     }
 
@@ -222,6 +236,7 @@ def _node_sector(node: dict, pods: list[PodSummary], level: str) -> Sector:
         ),
         ("pods", len(pods)),
         *_by_state(Counter(pod.state for pod in pods)),
+        ("click", "open the node's page"),
     ]
     return {
         "parent": "",
@@ -230,18 +245,7 @@ def _node_sector(node: dict, pods: list[PodSummary], level: str) -> Sector:
         "colour": _node_colour(ready, pods, level),
         "hover": hover_lines(f"node {name}", rows),
         "kind": "node",
-    }
-
-
-def _unscheduled_sector(pods: list[PodSummary], level: str) -> Sector:
-    rows = [("pods", len(pods)), *_by_state(Counter(pod.state for pod in pods))]
-    return {
-        "parent": "",
-        "label": "not scheduled",
-        "value": _own_value(len(pods), level),
-        "colour": NODE_NOT_READY_COLOUR,
-        "hover": hover_lines("pods not yet on a node", rows),
-        "kind": "node",
+        "link": object_link("Node", "", name),
     }
 
 
@@ -282,6 +286,7 @@ def _pod_sector(parent: str, pod: PodSummary) -> Sector:
         ("QoS", pod.qos),
         ("owner", pod.owner or "none"),
         ("labels", pod.labels or "none"),
+        ("click", "open the pod's page"),
     ]
     return {
         "parent": parent,
@@ -289,27 +294,24 @@ def _pod_sector(parent: str, pod: PodSummary) -> Sector:
         "value": 1,
         "colour": STATE_COLOURS[pod.state],
         "hover": hover_lines(f"pod {pod.name}", rows),
-        "kind": "pod",
-        "phase": pod.phase,
-        "state": pod.state,
-        "ready": pod.readiness,
-        "qos": pod.qos,
-        "restarts": pod.restarts,
+        **pod_sector(pod),
     }
 
 
 def _group_sector(parent: str, owner: str, pods: list[PodSummary]) -> Sector:
     states = Counter(pod.state for pod in pods)
     restarts = sum(pod.restarts for pod in pods)
+    kind, _, name = owner.partition("/")
     rows = [("pods", len(pods)), *_by_state(states), ("restarts", restarts)]
     return {
         "parent": parent,
-        "label": f"{plotly_text(owner.partition('/')[2])} \u00d7{len(pods)}",
+        "label": f"{plotly_text(name)} \u00d7{len(pods)}",
         "value": len(pods),
         "colour": STATE_COLOURS[worst(list(states))],
-        "hover": hover_lines(f"{owner}: {len(pods)} pods", rows),
+        "hover": hover_lines(f"{owner}: {len(pods)} pods", [*rows, ("click", f"open {owner}")]),
         "kind": "pods",
         "restarts": restarts,
+        "link": object_link(kind, pods[0].namespace, name),
     }
 
 

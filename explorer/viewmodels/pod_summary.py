@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from explorer.lib.objects import meta_of, spec_of, status_of
+from explorer.lib.objects import condition, meta_of, spec_of, status_of
 from explorer.lib.qos import pod_qos_class
+
+from .links import object_link
+from .sectors import Sector
 
 RUNNING, PENDING, SUCCEEDED, FAILED, UNKNOWN = (
     "Running",
@@ -46,6 +49,7 @@ class PodSummary:
     qos: str
     owner: str  # "Kind/name" of the controlling owner, "" for a bare pod
     labels: str  # "key=value, ..." (the first MAX_LABELS)
+    scheduler_says: str = ""  # why no node runs it yet: its PodScheduled condition's message
 
     @property
     def readiness(self) -> str:
@@ -74,7 +78,21 @@ def summarise(pod: dict) -> PodSummary:
         qos=status.get("qosClass") or pod_qos_class(pod),
         owner=_owner(meta),
         labels=_labels(meta),
+        scheduler_says="" if spec.get("nodeName") else _scheduler_says(pod),
     )
+
+
+def pod_sector(pod: PodSummary) -> Sector:
+    """What a figure's sector of one pod says about it, and the page a click on it opens."""
+    return {
+        "kind": "pod",
+        "phase": pod.phase,
+        "state": pod.state,
+        "ready": pod.readiness,
+        "qos": pod.qos,
+        "restarts": pod.restarts,
+        "link": object_link("Pod", pod.namespace, pod.name),
+    }
 
 
 def worst(states: list[str]) -> str:
@@ -96,6 +114,13 @@ def _reason(statuses: list[dict]) -> str:
             if reason and reason != "Completed":
                 return str(reason)
     return ""
+
+
+def _scheduler_says(pod: dict) -> str:
+    scheduled = condition(pod, "PodScheduled") or {}
+    if scheduled.get("status") != "False":
+        return ""
+    return str(scheduled.get("message") or scheduled.get("reason") or "")
 
 
 def _labels(meta: dict) -> str:

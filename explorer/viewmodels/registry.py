@@ -13,6 +13,7 @@ from .network import (
     proxy_mode,
     service_chain,
 )
+from .objects import page as object_page
 from .overview import VIEW as OVERVIEW
 from .workloads import cgroup_tree, events, hierarchy, node, pod, search
 
@@ -26,7 +27,15 @@ NETWORK = (
     drift.VIEW,
     packet_trace.VIEW,
 )
-WORKLOADS = (hierarchy.VIEW, pod.VIEW, node.VIEW, cgroup_tree.VIEW, events.VIEW, search.VIEW)
+WORKLOADS = (
+    hierarchy.VIEW,
+    pod.VIEW,
+    node.VIEW,
+    cgroup_tree.VIEW,
+    events.VIEW,
+    search.VIEW,
+    object_page.VIEW,
+)
 VIEWS: dict[str, View] = {view.name: view for view in (OVERVIEW, *NETWORK, *WORKLOADS)}
 
 

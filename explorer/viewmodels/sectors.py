@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from .links import Link
+
 
 class Sector(TypedDict, total=False):
     parent: str
@@ -29,7 +31,8 @@ class Sector(TypedDict, total=False):
     ready: str
     qos: str
     restarts: int
-    # what a sector stands for, for a click (hierarchy, cgroup tree)
+    # what a sector stands for, for a click
+    link: Link  # overview, hierarchy: the page a click opens (explorer/viewmodels/links.py)
     pod: str
     container: str
     sandbox: bool

@@ -4,54 +4,25 @@ find anything, and a container's log tail.
 Pages are live: they carry their parameters in data- attributes and their scripts
 (static/js/workloads/) subscribe to the views over the tab's websocket. Where this process holds
 the cluster's state (the embedded install) a pod or node that does not exist gets a 404 page at
-once; elsewhere the live view says so.
+once — or, when the change log saw it deleted, its object page that says when; elsewhere the live
+view says so.
 """
 
 from __future__ import annotations
 
-import orjson
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from explorer.kube.connections import client_of
 from explorer.kube.pod_logs import LogError, read_log
-from explorer.state.store import UnknownCluster, watched
 from explorer.viewmodels.workloads import cgroup_tree, hierarchy
 
-from .clusters import choose, known_clusters
+from .live_pages import cluster_of, live_page, not_found
 from .login_required import json_error
+from .objects import GONE, UNKNOWN, object_page_of, whereabouts
 
 MAX_QUERY = 253
 TAIL_DEFAULT = 200
-
-
-def _cluster(request: HttpRequest) -> str:
-    found = choose(known_clusters(), request.GET.get("cluster"))
-    return found["name"] if found else ""
-
-
-def _exists(cluster: str, kind: str, namespace: str, name: str) -> bool | None:
-    """Whether the object exists, when this process watches the cluster (else None)."""
-    states = watched()
-    if states is None:
-        return None
-    try:
-        with states.read(cluster) as state:
-            return state.get(kind, namespace, name) is not None
-    except UnknownCluster:
-        return None
-
-
-def _page(request: HttpRequest, template: str, params: dict[str, str], **context) -> HttpResponse:
-    cluster = _cluster(request)
-    data = orjson.dumps({"cluster": cluster, **params}).decode()
-    return render(request, template, {**context, "params": data, "cluster": cluster})
-
-
-def _not_found(request: HttpRequest, what: str, cluster: str) -> HttpResponse:
-    context = {"what": what, "cluster": cluster}
-    return render(request, "workloads/not_found.html", context, status=404)
 
 
 @require_GET
@@ -60,7 +31,7 @@ def hierarchy_page(request: HttpRequest) -> HttpResponse:
     size = request.GET.get("size", "count")
     size = size if size in hierarchy.SIZES else "count"
     params = {"namespace": namespace, "size": size}
-    return _page(
+    return live_page(
         request,
         "workloads/hierarchy.html",
         params,
@@ -72,23 +43,31 @@ def hierarchy_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def pod_page(request: HttpRequest, namespace: str, name: str) -> HttpResponse:
-    cluster = _cluster(request)
-    if _exists(cluster, "Pod", namespace, name) is False:
-        return _not_found(request, f"pod {namespace}/{name}", cluster)
+    cluster = cluster_of(request)
+    found = whereabouts(cluster, "Pod", namespace, name)
+    if found == GONE:
+        return object_page_of(request, "Pod", namespace, name)
+    if found == UNKNOWN:
+        return not_found(request, f"pod {namespace}/{name}", cluster, name)
     params = {"namespace": namespace, "name": name}
-    return _page(request, "workloads/pod.html", params, namespace=namespace, name=name)
+    return live_page(request, "workloads/pod.html", params, namespace=namespace, name=name)
 
 
 @require_GET
 def node_page(request: HttpRequest, name: str) -> HttpResponse:
-    cluster = _cluster(request)
-    if _exists(cluster, "Node", "", name) is False:
-        return _not_found(request, f"node {name}", cluster)
+    cluster = cluster_of(request)
+    found = whereabouts(cluster, "Node", "", name)
+    if found == GONE:
+        return object_page_of(request, "Node", "", name)
+    if found == UNKNOWN:
+        return not_found(request, f"node {name}", cluster, name)
     size = request.GET.get("size", "limit")
     size = size if size in cgroup_tree.SIZES else "limit"
     highlight = request.GET.get("cgroup", "")[:1024]
     params = {"name": name, "size": size}
-    return _page(request, "workloads/node.html", params, name=name, size=size, highlight=highlight)
+    return live_page(
+        request, "workloads/node.html", params, name=name, size=size, highlight=highlight
+    )
 
 
 @require_GET
@@ -98,7 +77,7 @@ def events_page(request: HttpRequest) -> HttpResponse:
     name = request.GET.get("name", "").strip()[:MAX_QUERY]
     obj = f"{kind}/{name}" if kind and name else "*"
     params = {"namespace": namespace, "object": obj}
-    return _page(
+    return live_page(
         request, "workloads/events.html", params, namespace=namespace, kind=kind, name=name
     )
 
@@ -106,7 +85,7 @@ def events_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
-    return _page(request, "workloads/search.html", {"q": query}, query=query)
+    return live_page(request, "workloads/search.html", {"q": query}, query=query)
 
 
 @require_GET

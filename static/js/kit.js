@@ -155,18 +155,42 @@
   const links = {
     pod: (cluster, ns, name, extra) => withCluster("/pods/" + seg(ns) + "/" + seg(name), cluster, extra),
     node: (cluster, name, extra) => withCluster("/nodes/" + seg(name), cluster, extra),
+    object: (cluster, kind, ns, name) =>
+      withCluster("/objects/" + seg(kind) + "/" + (ns ? seg(ns) + "/" : "") + seg(name), cluster),
     events: (cluster, ns, kind, name) =>
       withCluster("/events/", cluster, kind ? { namespace: ns || "*", kind: kind, name: name } : { namespace: ns || "*" }),
     hierarchy: (cluster, ns) => withCluster("/workloads/", cluster, ns ? { namespace: ns } : {}),
-    serviceChain: (cluster, service) => withCluster("/network/service-chain", cluster, { service: service }),
+    serviceChain: (cluster, service, node) =>
+      withCluster("/network/service-chain", cluster, node ? { service: service, node: node } : { service: service }),
+    dns: (cluster, pod, name) => withCluster("/network/dns", cluster, { pod: pod, name: name }),
   };
 
-  /* A link the server describes ({page, namespace, name, kind, container, cgroup}). */
+  /* The page of an object: a pod's or a node's own page, the object page of any other kind. */
+  function pageOf(cluster, kind, ns, name) {
+    if (kind === "Pod") return links.pod(cluster, ns, name);
+    if (kind === "Node") return links.node(cluster, name);
+    return links.object(cluster, kind, ns, name);
+  }
+
+  /* A link the server describes (explorer/viewmodels/links.py: {page, ...the names it needs}). */
   function linkTo(link, cluster) {
     if (!link) return null;
     if (link.page === "pod") return links.pod(cluster, link.namespace, link.name, link.container ? { container: link.container } : null);
     if (link.page === "node") return links.node(cluster, link.name, link.cgroup ? { cgroup: link.cgroup } : null);
-    return links.events(cluster, link.namespace, link.kind, link.name);
+    if (link.page === "events") return links.events(cluster, link.namespace, link.kind, link.name);
+    if (link.page === "service-chain") return links.serviceChain(cluster, link.service, link.node);
+    if (link.page === "dns") return links.dns(cluster, link.pod, link.name);
+    if (link.page === "workloads") return links.hierarchy(cluster, link.namespace);
+    return pageOf(cluster, link.kind, link.namespace, link.name);
+  }
+
+  /* A legend: a swatch and its words for each [words, colour]. */
+  function legend(id, entries) {
+    return replace(id, entries.map(([words, colour]) => {
+      const swatch = el("span", { className: "swatch" });
+      swatch.style.background = colour;
+      return el("span", { className: "legend-item" }, [swatch, words]);
+    }));
   }
 
   function ageText(iso) {
@@ -227,7 +251,7 @@
 
   window.ExplorerKit = {
     el, append, clear, byId, setText, replace, terms, table, cell, row, status, problem, ready, parseJson, params,
-    showState, connect, livePage, withCluster, links, linkTo, ageText, percent,
+    showState, connect, livePage, withCluster, links, pageOf, linkTo, legend, ageText, percent,
     HOVER_ONLY, MARGINS, sectorTrace, plot,
   };
 })();

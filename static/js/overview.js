@@ -1,5 +1,6 @@
 /*
- * The overview page: a Plotly treemap node → namespace → pod, kept live through live.js.
+ * The overview page: a Plotly treemap node → namespace → pod, kept live through live.js, with
+ * its legend; a click on a pod, a node or a folded group opens its page.
  *
  * Reads its cluster from <div id="overview" data-cluster="...">; keeps #connection-state
  * (text, and data-state = live|connecting|reconnecting|error), #not-visible and, when the page
@@ -28,12 +29,34 @@
     element.title = kinds.map((kind) => kind + ": " + notVisible[kind]).join("\n");
   }
 
-  function draw(figure, model) {
+  let model = null, cluster = "";
+
+  function showLegend(legend) {
+    K.legend("overview-legend", legend.pods.map((e) => ["pod " + e.state, e.colour])
+      .concat(legend.boxes.map((e) => [e.what, e.colour])));
+  }
+
+  /* A sector with a link opens its page (a pod, a node, a folded group's owner); any other
+   * (a namespace, the pods waiting for a node) zooms, and the path bar above leads back. */
+  function onClick(event) {
+    const point = event.points && event.points[0];
+    const sector = point && model && model.sectors[point.id];
+    if (!sector || !sector.link) return true;
+    window.location.assign(K.linkTo(sector.link, cluster));
+    return false;
+  }
+
+  function draw(figure, fresh) {
+    model = fresh;
     const waiting = K.byId("overview-waiting");
     if (waiting) waiting.hidden = true;
     showHeader(model.header || {});
+    showLegend(model.legend);
     const trace = K.sectorTrace("treemap", model.sectors, { extra: { textinfo: "label" } });
-    K.plot(figure, [trace], { margin: K.MARGINS, uirevision: model.header.cluster }, "overview");
+    const first = !figure.data;
+    if (!K.plot(figure, [trace], { margin: K.MARGINS, uirevision: model.header.cluster }, "overview")) return;
+    if (first) figure.on("plotly_treemapclick", onClick);
+    figure.dataset.drawn = "1";
   }
 
   function switchOnChange() {
@@ -47,13 +70,13 @@
     switchOnChange();
     const figure = K.byId("overview");
     if (!figure) return;
-    const cluster = figure.dataset.cluster;
+    cluster = figure.dataset.cluster;
     const live = K.connect(cluster, (status) => {
       if (status.state === "live") showNotVisible(status.notVisible);
     });
     if (!live) return; // the watcher has not started yet: the page reloads
     live.subscribe("overview", { cluster: cluster }, {
-      onModel: (model) => draw(figure, model),
+      onModel: (fresh) => draw(figure, fresh),
       onError: K.problem("connection-state"),
     });
   });

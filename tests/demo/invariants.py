@@ -5,8 +5,8 @@ from __future__ import annotations
 import ipaddress
 
 from explorer.demo.facts.cgroups import pod_slice
-from explorer.demo.meta import selector_matches
 from explorer.demo.pods import qos_class
+from explorer.lib.selectors import selector_matches
 from explorer.state.cluster_state import ClusterState
 from tests.service_lookup import endpoint_slices_for_service
 

@@ -96,3 +96,19 @@ def test_a_segment_cut_short_by_a_crash_is_read_up_to_where_it_breaks_off(tmp_pa
     fresh.record([modified("b", 2)], at=T0 + 2 * SEGMENT_SECONDS)
     assert [e.at for e in fresh.after(T0 - 10)][:1] == [T0]
     fresh.close()
+
+
+def test_the_last_change_of_a_deleted_object_says_when_and_what_it_was(tmp_path: Path) -> None:
+    log = ChangeLog("c1", Retention(directory=tmp_path, memory_entries=2))
+    log.record([Change("ADDED", "Pod", "shop", "gone", pod("gone", 1))], at=T0)
+    log.record([Change("DELETED", "Pod", "shop", "gone", pod("gone", 2))], at=T0 + SEGMENT_SECONDS)
+    for i in range(4):  # memory moves on: the deletion is read back from disk
+        log.record([modified("other", i + 1)], at=T0 + SEGMENT_SECONDS * 2 + i)
+
+    last = log.last_of(("Pod", "shop", "gone"))
+
+    assert last is not None and last.at == T0 + SEGMENT_SECONDS and last.after is None
+    assert last.before == pod("gone", 2)
+    assert log.last_of(("Pod", "shop", "other")).at == T0 + SEGMENT_SECONDS * 2 + 3
+    assert log.last_of(("Pod", "shop", "never")) is None
+    log.close()

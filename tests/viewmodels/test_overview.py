@@ -28,16 +28,18 @@ def cluster(*objects: dict) -> ClusterState:
     return state
 
 
-def test_every_demo_pod_sits_under_its_namespace_on_its_node() -> None:
+def test_every_demo_pod_sits_under_its_namespace_on_its_node_or_in_the_waiting_group() -> None:
     state = build_demo()
     sectors = overview(state, {"cluster": "demo"})["sectors"]
     for p in state.list("Pod"):
         meta = p["metadata"]
         sector = sectors[f"pod/{meta['namespace']}/{meta['name']}"]
         node_name = p["spec"].get("nodeName")
-        parent = f"node/{node_name}" if node_name else UNSCHEDULED
-        assert sector["parent"] == f"{parent}/ns/{meta['namespace']}"
-        assert sectors[sector["parent"]]["parent"] == parent
+        if not node_name:
+            assert sector["parent"] == UNSCHEDULED
+            continue
+        assert sector["parent"] == f"node/{node_name}/ns/{meta['namespace']}"
+        assert sectors[sector["parent"]]["parent"] == f"node/{node_name}"
     assert all(s["parent"] == "" or s["parent"] in sectors for s in sectors.values())
 
 
@@ -80,7 +82,7 @@ def test_header_holds_plain_strings_for_the_page_to_show_as_text() -> None:
 def test_a_pod_not_yet_scheduled_shows_under_not_scheduled() -> None:
     state = cluster(node("n1"), pod("ml", "trainer", node_name=None, phase="Pending"))
     sectors = overview(state, {"cluster": "test"})["sectors"]
-    assert sectors["pod/ml/trainer"]["parent"] == f"{UNSCHEDULED}/ns/ml"
+    assert sectors["pod/ml/trainer"]["parent"] == UNSCHEDULED
     assert sectors[UNSCHEDULED]["label"] == "not scheduled"
 
 

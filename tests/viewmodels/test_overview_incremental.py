@@ -10,6 +10,7 @@ import pytest
 from explorer.state.cluster_state import Change, ClusterState
 from explorer.streaming.delta import diff
 from explorer.viewmodels import overview as overview_module
+from explorer.viewmodels import unscheduled
 from explorer.viewmodels.overview import OverviewMemo, overview, update_overview
 from explorer.viewmodels.registry import get_view
 
@@ -18,6 +19,11 @@ from .objects import node, pod
 PARAMS = {"cluster": "test"}
 NAMESPACES = ("shop", "batch", "ml")
 NODE_NAMES = ("n1", "n2", "n3", "n4")
+SCHEDULER_SAYS = (
+    "0/4 nodes are available: 4 Insufficient cpu.",
+    "0/4 nodes are available: 1 Insufficient memory, 3 node(s) were unschedulable.",
+    '0/4 nodes are available: persistentvolumeclaim "data" not found.',
+)
 
 
 def random_change(state: ClusterState, rng: random.Random) -> Change | None:
@@ -35,6 +41,10 @@ def random_change(state: ClusterState, rng: random.Random) -> Change | None:
             restarts=rng.randrange(3),
             owner=rng.choice((None, "web", "worker")),
         )
+        if not made["spec"].get("nodeName") and rng.random() < 0.7:
+            made["status"]["conditions"] = [
+                {"type": "PodScheduled", "status": "False", "message": rng.choice(SCHEDULER_SAYS)}
+            ]
         return state.upsert(made)
     if roll < 0.55:
         namespace, name = rng.choice(pods)
@@ -58,9 +68,12 @@ def test_updating_after_random_changes_gives_the_model_a_full_build_gives(
     monkeypatch: pytest.MonkeyPatch, max_sectors: int, seed: int
 ) -> None:
     """With MAX_SECTORS small the level of detail moves between pods, owners, namespaces and
-    nodes as pods come and go, so every level and every switch between them is exercised."""
+    nodes as pods come and go, so every level and every switch between them is exercised; the
+    pods waiting for a node go from one by one to counted per reason and back."""
     monkeypatch.setattr(overview_module, "MAX_SECTORS", max_sectors)
     monkeypatch.setattr(overview_module, "MAX_PODS_PER_NODE", 8)
+    monkeypatch.setattr(unscheduled, "MAX_PODS_SHOWN", 3)  # one by one, and per reason
+    monkeypatch.setattr(unscheduled, "MAX_REASONS_SHOWN", 2)
     rng = random.Random(seed)
     state = ClusterState("test")
     for name in NODE_NAMES[:2]:

@@ -3,16 +3,16 @@ a readable 404 for an object the watched state does not hold, no inline script a
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 
-import orjson
 import pytest
 
 from explorer.demo import build_demo
 from explorer.state import store
 from explorer.state.store import ClusterStates
-from explorer.web import workloads
+from explorer.web import live_pages
+
+from .page_params import page_params
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,8 @@ PAGES = (
     "/nodes/demo-worker",
     "/events/",
     "/search?q=web",
+    "/objects/Deployment/shop/web",
+    "/objects/StorageClass/ceph-rbd",
 )
 
 
@@ -33,16 +35,10 @@ def watched(monkeypatch):
     state = build_demo()
     states = ClusterStates()
     states.add("demo", state)
-    monkeypatch.setattr(workloads, "known_clusters", lambda: [CLUSTER])
+    monkeypatch.setattr(live_pages, "known_clusters", lambda: [CLUSTER])
     store.install(states)
     yield state
     store.uninstall(states)
-
-
-def _params(response) -> dict:
-    found = re.search(r'id="workloads" data-params="([^"]*)"', response.content.decode())
-    assert found, "the page carries no params for its script"
-    return orjson.loads(html_lib.unescape(found.group(1)))
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -61,18 +57,18 @@ def test_every_workload_page_loads_its_scripts_by_src_only(logged_in, watched, u
 
 
 def test_hierarchy_page_hands_its_script_the_view_params(logged_in, watched) -> None:
-    params = _params(logged_in.get("/workloads/?namespace=shop&size=cpu"))
+    params = page_params(logged_in.get("/workloads/?namespace=shop&size=cpu"))
     assert params == {"cluster": "demo", "namespace": "shop", "size": "cpu"}
 
 
 def test_hierarchy_page_falls_back_to_count_for_an_unknown_size(logged_in, watched) -> None:
-    assert _params(logged_in.get("/workloads/?size=bogus"))["size"] == "count"
+    assert page_params(logged_in.get("/workloads/?size=bogus"))["size"] == "count"
 
 
 def test_pod_page_of_a_held_pod_names_it_for_the_pod_view(logged_in, watched) -> None:
     response = logged_in.get("/pods/shop/db-0")
     assert response.status_code == 200
-    assert _params(response) == {"cluster": "demo", "namespace": "shop", "name": "db-0"}
+    assert page_params(response) == {"cluster": "demo", "namespace": "shop", "name": "db-0"}
     assert b"pause" in response.content and b"QoS" in response.content
 
 
@@ -99,20 +95,20 @@ def test_hostile_pod_name_in_the_url_is_escaped_on_the_404_page(logged_in, watch
 def test_node_page_carries_the_cgroup_to_highlight(logged_in, watched) -> None:
     path = "/kubepods.slice/kubepods-burstable.slice"
     response = logged_in.get("/nodes/demo-worker", {"cgroup": path})
-    assert _params(response) == {"cluster": "demo", "name": "demo-worker", "size": "limit"}
+    assert page_params(response) == {"cluster": "demo", "name": "demo-worker", "size": "limit"}
     assert f'data-highlight="{path}"' in response.content.decode()
 
 
 def test_where_the_state_is_not_held_here_the_page_is_served_and_the_view_decides(
     logged_in, monkeypatch
 ) -> None:
-    monkeypatch.setattr(workloads, "known_clusters", lambda: [CLUSTER])
+    monkeypatch.setattr(live_pages, "known_clusters", lambda: [CLUSTER])
     assert store.watched() is None
     assert logged_in.get("/pods/shop/anything").status_code == 200
 
 
 def test_events_page_scopes_to_one_object(logged_in, watched) -> None:
-    params = _params(logged_in.get("/events/?namespace=shop&kind=Deployment&name=web"))
+    params = page_params(logged_in.get("/events/?namespace=shop&kind=Deployment&name=web"))
     assert params == {"cluster": "demo", "namespace": "shop", "object": "Deployment/web"}
 
 
@@ -122,15 +118,9 @@ def test_search_box_is_in_every_page_header_with_its_static_script(logged_in, wa
 
 
 def test_search_page_escapes_the_query(logged_in, watched) -> None:
-    body = logged_in.get("/search", {"q": HOSTILE}).content.decode()
-    assert "<img" not in body
-    assert _params_from(body)["q"] == HOSTILE
-
-
-def _params_from(body: str) -> dict:
-    found = re.search(r'id="workloads" data-params="([^"]*)"', body)
-    assert found
-    return orjson.loads(html_lib.unescape(found.group(1)))
+    response = logged_in.get("/search", {"q": HOSTILE})
+    assert "<img" not in response.content.decode()
+    assert page_params(response)["q"] == HOSTILE
 
 
 def test_log_tail_of_an_unwatched_cluster_is_a_json_404(logged_in) -> None:

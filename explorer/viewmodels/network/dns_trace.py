@@ -83,6 +83,13 @@ def _corefile(state: ClusterState) -> tuple[Corefile, str]:
     return parse_corefile(DEFAULT_COREFILE), "assumed: kubeadm's default (no Corefile visible)"
 
 
+def cluster_dns_domain(state: ClusterState) -> tuple[str, str]:
+    """The cluster domain the cluster DNS serves (`cluster.local` unless its Corefile says
+    otherwise), and where the Corefile was read."""
+    corefile, source = _corefile(state)
+    return cluster_domain(corefile), source
+
+
 def _custom_includes(configmap: dict | None) -> dict[str, str]:
     """AKS's coredns-custom keys, as the Corefile's `import custom/*` sees them."""
     if not configmap:

@@ -11,7 +11,8 @@ The model:
 - `sectors`: id → `{parent, label, value, colour, hover, kind, ...}` (Plotly ids/parents/labels/
   values/marker.colors/hovertext, `branchvalues: "remainder"`: a parent's own value is 0).
   Pod sectors carry `pod: "<namespace>/<name>"`, container sectors `pod` and `container`, the
-  sandbox `pod` and `sandbox: true`, so a page can link a click to the pod's page.
+  sandbox `pod` and `sandbox: true`, so a page can link a click to the pod's page; namespace,
+  controller and owner sectors the `link` to their object page (explorer/viewmodels/links.py).
 Labels and hover text are Plotly pseudo-HTML with every cluster string escaped.
 
 Level of detail (the finest whose sector count fits MAX_SECTORS): `containers` (everything),
@@ -29,6 +30,7 @@ from explorer.lib.quantities import format_bytes, format_millicores
 from explorer.state.cluster_state import ClusterState
 
 from ..base import Params, View, ViewError
+from ..links import object_link
 from ..plotly_text import hover_lines, labelled
 from ..pod_summary import STATE_COLOURS, worst
 from ..sectors import Sector
@@ -181,6 +183,7 @@ def _add_namespace(
         "colour": NAMESPACE_COLOUR,
         "hover": hover_lines(f"namespace {ns}", _pod_rows(pods, sizer)),
         "kind": "namespace",
+        "link": object_link("Namespace", "", ns),
     }
     ordered = sorted(
         groups.values(), key=lambda g: (-len(g.all_pods()), g.owner.kind, g.owner.name)
@@ -228,6 +231,8 @@ def _add_group(
         "hover": hover_lines(title, _pod_rows(pods, sizer)),
         "kind": "controller" if top else "owner",
     }
+    if owner.kind != BARE:
+        sectors[group_id]["link"] = object_link(owner.kind, ns, owner.name)
     if leaf:
         return
     for middle in sorted(group.middles.values(), key=lambda g: g.owner.name):

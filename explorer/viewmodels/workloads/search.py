@@ -10,8 +10,8 @@ Params: `cluster`, `q`. The query is read, in this order, as:
   or the pod sandbox from a node's recorded cgroups;
 - a name: exact matches first, then names containing it (case-insensitive).
 The model: `{"query", "results": [{kind, namespace, name, why, link}], "truncated"}`, at most
-MAX_RESULTS; `link` is `{"page": "pod"|"node"|"object", ...}` for the page to make a URL from;
-every string plain text.
+MAX_RESULTS; `link` (explorer/viewmodels/links.py) is the object's page: a pod's, a node's, or
+the object page of any other kind; every string plain text.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import NODE_FACTS_KIND
 
 from ..base import Params, View
+from ..links import Link, object_link
 from .cgroup_tree import recorded_tree
 
 MAX_RESULTS = 50
@@ -39,15 +40,7 @@ class Result(TypedDict):
     namespace: str
     name: str
     why: str
-    link: dict[str, str]
-
-
-def link_for(kind: str, namespace: str, name: str, **extra: str) -> dict[str, str]:
-    if kind == "Pod":
-        return {"page": "pod", "namespace": namespace, "name": name, **extra}
-    if kind == "Node":
-        return {"page": "node", "name": name, **extra}
-    return {"page": "object", "kind": kind, "namespace": namespace, "name": name}
+    link: Link
 
 
 def _result(obj: dict, why: str, **extra: str) -> Result:
@@ -58,7 +51,7 @@ def _result(obj: dict, why: str, **extra: str) -> Result:
         "namespace": ns,
         "name": name,
         "why": why,
-        "link": link_for(kind, ns, name, **extra),
+        "link": object_link(kind, ns, name, **extra),
     }
 
 
@@ -101,7 +94,7 @@ def _by_cgroup_path(state: ClusterState, query: str) -> list[Result]:
                     "namespace": "",
                     "name": node,
                     "why": f"cgroup {path} is on this node",
-                    "link": link_for("Node", "", node, cgroup=path),
+                    "link": object_link("Node", "", node, cgroup=path),
                 }
             )
     pod = state.by_uid(found.uid or "")
@@ -184,7 +177,7 @@ def _by_container_id(state: ClusterState, query: str) -> list[Result]:
                             "namespace": "",
                             "name": node,
                             "why": f"cgroup {container.path} (no pod status names it: the sandbox)",
-                            "link": link_for("Node", "", node, cgroup=container.path),
+                            "link": object_link("Node", "", node, cgroup=container.path),
                         }
                     )
                     pod = state.by_uid(pod_cgroup.uid)

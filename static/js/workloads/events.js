@@ -17,7 +17,7 @@
 
   function row(g) {
     const l = g.link;
-    const href = l.kind === "Pod" ? K.links.pod(cluster, l.namespace, l.name) : l.kind === "Node" ? K.links.node(cluster, l.name) : K.links.events(cluster, l.namespace, l.kind, l.name);
+    const href = K.pageOf(cluster, l.kind, l.namespace, l.name);
     return el("tr", { className: g.type === "Warning" ? "unhealthy" : "" }, [K.cell(g.last, "when"), K.cell(g.first, "when"), K.cell(g.type), K.cell(g.reason),
       K.cell(el("a", { href: href }, g.object), "object"), K.cell(g.count), K.cell(g.message)]);
   }

@@ -1,7 +1,8 @@
 /*
  * The workload hierarchy: a Plotly sunburst of the "hierarchy" view (explorer/viewmodels/workloads/hierarchy.py),
  * kept live. Beside it, the children of the sector the figure is zoomed to, as links: a pod goes
- * to its page, anything else zooms the figure (the same as clicking it). Labels and hover text
+ * to its page, anything else zooms the figure (the same as clicking it), with a link to its
+ * object page beside it (a namespace's, a controller's). Labels and hover text
  * arrive escaped for Plotly; the DOM shows each sector's plain `text`.
  */
 (function () {
@@ -43,6 +44,8 @@
       crumbs.push(" › ");
       crumbs.push(el("button", { type: "button", className: "link", dataset: { id: step } }, model.sectors[step].text));
     }
+    const here = model.sectors[level];
+    if (here && here.link) crumbs.push(" — ", el("a", { href: K.linkTo(here.link, cluster) }, "open its page"));
     K.replace("hierarchy-path", crumbs);
   }
 
@@ -61,7 +64,8 @@
       } else {
         target = el("button", { type: "button", className: "link", dataset: { id: id, kind: s.kind } }, text);
       }
-      items.push(el("li", {}, [swatch, target, el("span", { className: "muted" }, " " + s.kind)]));
+      const page = s.link ? [" ", el("a", { href: K.linkTo(s.link, cluster), className: "page-link", dataset: { page: id } }, "page")] : [];
+      items.push(el("li", {}, [swatch, target, el("span", { className: "muted" }, " " + s.kind), page]));
     }
     if (!items.length) items.push(el("li", { className: "muted" }, "nothing below this"));
     K.replace("hierarchy-children", items);
@@ -86,11 +90,7 @@
     const items = [];
     for (const entry of model.legend.pods) items.push([entry.state, entry.colour]);
     for (const entry of model.legend.containers) items.push(["container " + entry.condition, entry.colour]);
-    K.replace("hierarchy-legend", items.map(([label, colour]) => {
-      const swatch = el("span", { className: "swatch" });
-      swatch.style.background = colour;
-      return el("span", { className: "legend-item" }, [swatch, label]);
-    }));
+    K.legend("hierarchy-legend", items);
   }
 
   function draw(figure, fresh) {

@@ -22,7 +22,7 @@
     if (model.node) rows.splice(2, 0, ["node ready", model.node.ready + (model.node.internal_ip ? ", " + model.node.internal_ip : "")]);
     K.terms("pod-facts", rows);
     const owners = model.owners.map((o) =>
-      el("li", {}, [el("a", { href: K.links.events(cluster, o.namespace, o.kind, o.name) }, o.kind + " " + o.name)]));
+      el("li", {}, [el("a", { href: K.pageOf(cluster, o.kind, o.namespace, o.name) }, o.kind + " " + o.name)]));
     K.replace("pod-owners", owners.length ? owners : [el("li", { className: "muted" }, "none: a bare pod")]);
   }
 
@@ -98,19 +98,23 @@
   }
 
   function volumes(model) {
+    const ns = model.header.namespace;
+    const to = (kind, namespace, name) => el("a", { href: K.pageOf(cluster, kind, namespace, name) }, name);
     const rows = model.volumes.map((v) => {
-      const chain = [v.type + (v.detail ? " " + v.detail : "")];
-      if (v.claim) chain.push("→ PVC " + v.claim.name + " (" + (v.claim.phase || "?") + (v.claim.requested ? ", asks " + v.claim.requested : "") + ")");
-      if (v.volume) chain.push("→ PV " + v.volume.name + " (" + [v.volume.capacity, v.volume.reclaim, v.volume.source].filter(Boolean).join(", ") + ")");
-      if (v.storage_class) chain.push("→ StorageClass " + v.storage_class.name + " (" + [v.storage_class.provisioner, v.storage_class.binding].filter(Boolean).join(", ") + ")");
-      return el("tr", {}, [K.cell(v.name), K.cell(chain.join(" "))]);
+      const chain = [v.type + (v.detail && !v.claim ? " " + v.detail : "")];
+      if (v.type === "configMap" || v.type === "secret") chain.splice(0, 1, v.type + " ", to(v.type === "secret" ? "Secret" : "ConfigMap", ns, v.detail));
+      if (v.claim) chain.push(" → PVC ", to("PersistentVolumeClaim", ns, v.claim.name), " (" + (v.claim.phase || "?") + (v.claim.requested ? ", asks " + v.claim.requested : "") + ")");
+      if (v.volume) chain.push(" → PV ", to("PersistentVolume", "", v.volume.name), " (" + [v.volume.capacity, v.volume.reclaim, v.volume.source].filter(Boolean).join(", ") + ")");
+      if (v.storage_class) chain.push(" → StorageClass ", to("StorageClass", "", v.storage_class.name), " (" + [v.storage_class.provisioner, v.storage_class.binding].filter(Boolean).join(", ") + ")");
+      return el("tr", {}, [K.cell(v.name), K.cell(el("span", {}, chain))]);
     });
     K.replace("pod-volumes", [rows.length ? K.table(["volume", "what backs it"], rows) : el("p", { className: "muted" }, "no volumes")]);
   }
 
   function services(model) {
     const items = model.services.map((s) =>
-      el("li", {}, [el("a", { href: K.links.serviceChain(cluster, s.namespace + "/" + s.name) }, s.namespace + "/" + s.name), " " + s.type + (s.cluster_ip ? " " + s.cluster_ip : "")]));
+      el("li", {}, [el("a", { href: K.pageOf(cluster, "Service", s.namespace, s.name) }, s.namespace + "/" + s.name), " " + s.type + (s.cluster_ip ? " " + s.cluster_ip : "") + " — ",
+        el("a", { href: K.links.serviceChain(cluster, s.namespace + "/" + s.name, node) }, "its chains" + (node ? " on " + node : ""))]));
     K.replace("pod-services", items.length ? items : [el("li", { className: "muted" }, "no Service selects this pod's labels")]);
   }
 
@@ -122,7 +126,11 @@
   }
 
   function draw(model) {
-    if (!K.status("pod-status", model, "pod", () => model.header.state + " on " + (model.header.node || "no node yet"))) return;
+    if (!K.status("pod-status", model, "pod", () => model.header.state + " on " + (model.header.node || "no node yet"))) {
+      const h = model.header;
+      K.byId("pod-status").append(" ", el("a", { href: K.links.object(cluster, "Pod", h.namespace, h.name) }, "What the explorer last saw of it"));
+      return;
+    }
     node = model.header.node;
     pending(model);
     facts(model);
