@@ -4,20 +4,26 @@ One global resourceVersion counter (as etcd's revision), a bounded history for w
 consistent pages, keys kept sorted as etcd returns them, and a fan-out to open watches. Writers may
 be any thread; every read and write holds one lock. Objects handed out are never mutated
 afterwards (a change stores a new dict), so readers may serialise them after releasing the lock.
+
+Events expire `event_ttl` seconds after their last write, as kube-apiserver's `--event-ttl` has
+etcd do (the events a store starts with count as written then); an expired Event is deleted, and
+watchers are told, by the first read or write after its moment.
 """
 
 from __future__ import annotations
 
 import heapq
 import threading
+import time
 import uuid
 from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from explorer.lib.choices import ADDED, DELETED, MODIFIED
+from explorer.lib.deadlines import Deadlines
 from explorer.lib.objects import meta_of, namespaced_name, resource_version_of
 from explorer.lib.resources import BY_KIND, RESOURCES
 from explorer.state.cluster_state import ClusterState
@@ -50,13 +56,25 @@ def split_key(key: str) -> tuple[str, str]:
 
 
 class ApiStore:
-    def __init__(self, state: ClusterState | None = None, history_limit: int = DEFAULT_HISTORY):
+    def __init__(
+        self,
+        state: ClusterState | None = None,
+        history_limit: int = DEFAULT_HISTORY,
+        *,
+        event_ttl: float | None = None,
+        clock: Callable[[], float] = time.time,
+    ):
+        """`event_ttl`: seconds an Event is kept after its last write (None: for ever);
+        `clock`: seconds since the epoch, for the expiry of Events."""
         self.state = state if state is not None else ClusterState()
         self._lock = threading.RLock()
         self._history = History(history_limit)
         self._rv = 0
         self._keys: dict[str, list[str]] = {}
         self._subscribers: dict[str, set[Subscriber]] = defaultdict(set)
+        self._event_ttl = event_ttl
+        self._clock = clock
+        self._event_deadlines: Deadlines[str] = Deadlines()
         self._adopt()
 
     # ---- writing -------------------------------------------------------------------------
@@ -77,19 +95,11 @@ class ApiStore:
         if not kind:
             raise ValueError("event object has no kind")
         key = namespaced_name(obj)
-        namespace, name = split_key(key)
         with self._lock:
-            old = self.state.get(kind, namespace, name)
+            self._expire_events()
             if etype == DELETED:
-                if old is None:
-                    return None
-                rv = self._next_rv()
-                self.state.delete(kind, namespace, name)
-                keys = self._keys.get(kind, [])
-                index = bisect_left(keys, key)
-                if index < len(keys) and keys[index] == key:
-                    del keys[index]
-                return self._record(Record(rv, kind, DELETED, key, _restamp(old, rv), old))
+                return self._delete(kind, key)
+            old = self.state.get(kind, *split_key(key))
             new = _complete(kind, obj, old)
             if old is not None and _same_apart_from_version(new, old):
                 return None
@@ -98,7 +108,32 @@ class ApiStore:
             self.state.apply({"type": MODIFIED, "object": new}, kind)
             if old is None:
                 insort(self._keys.setdefault(kind, []), key)
+            self._written(kind, key)
             return self._record(Record(rv, kind, MODIFIED if old else ADDED, key, new, old))
+
+    def _delete(self, kind: str, key: str) -> Record | None:
+        old = self.state.get(kind, *split_key(key))
+        if old is None:
+            return None
+        rv = self._next_rv()
+        self.state.delete(kind, *split_key(key))
+        keys = self._keys.get(kind, [])
+        index = bisect_left(keys, key)
+        if index < len(keys) and keys[index] == key:
+            del keys[index]
+        if kind == "Event":
+            self._event_deadlines.discard(key)
+        return self._record(Record(rv, kind, DELETED, key, _restamp(old, rv), old))
+
+    def _written(self, kind: str, key: str) -> None:
+        if kind == "Event" and self._event_ttl is not None:
+            self._event_deadlines.set(key, self._clock() + self._event_ttl)
+
+    def _expire_events(self) -> None:
+        if self._event_ttl is None:
+            return
+        for key in self._event_deadlines.due(self._clock()):
+            self._delete("Event", key)
 
     def apply_many(self, events: Iterable[dict]) -> list[Record]:
         with self._lock:
@@ -121,6 +156,7 @@ class ApiStore:
 
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
         with self._lock:
+            self._expire_events()
             return self.state.get(kind, namespace, name)
 
     def check_version(self, rv: int) -> None:
@@ -141,6 +177,7 @@ class ApiStore:
         """Up to `limit` (0: all) matching objects in key order after `start_after`, as they
         were at `at_rv` (None: now). 410 Gone when `at_rv` is older than the history."""
         with self._lock:
+            self._expire_events()
             overlay: dict[str, dict | None] = {}
             if at_rv is None or at_rv == self._rv:
                 read_rv = self._rv
@@ -211,12 +248,14 @@ class ApiStore:
                 raise too_large_resource_version(rv, self._rv)
             if not self._history.retains(rv):
                 raise too_old_resource_version(rv, self._history.compacted_rv + 1)
+            self._expire_events()
             self._subscribers[kind].add(subscriber)
             return self._history.since(rv, kind)
 
     def watch_now(self, kind: str, namespace: str | None, subscriber: Subscriber) -> Page:
         """Subscribe, and return every object of `kind` now (the initial events of a watch)."""
         with self._lock:
+            self._expire_events()  # before subscribing: the page and the watch agree
             self._subscribers[kind].add(subscriber)
             return self.page(kind, namespace)
 
@@ -257,6 +296,7 @@ class ApiStore:
             if complete != obj:
                 self.state.apply({"type": MODIFIED, "object": complete}, kind)
             self._keys.setdefault(kind, []).append(namespaced_name(obj))
+            self._written(kind, namespaced_name(obj))
         for keys in self._keys.values():
             keys.sort()
         self._history.compact(self._rv)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from .clock import seconds, ts
 from .ids import Ids
@@ -37,6 +37,20 @@ def cronjob(
     )
     obj["metadata"]["generation"] = 1
     return obj
+
+
+def minutes_between_runs(schedule: str) -> int:
+    """How often a CronJob of the demo runs: its schedule is `*/N * * * *` (or `* * * * *`)."""
+    minute, *rest = schedule.split()
+    if rest != ["*"] * 4 or not (minute == "*" or minute.startswith("*/")):
+        raise ValueError(f"the demo runs CronJobs every N minutes only, not {schedule!r}")
+    return 1 if minute == "*" else int(minute.removeprefix("*/"))
+
+
+def last_run_due(schedule: str, now: datetime) -> datetime:
+    """The latest moment at or before `now` at which `schedule` runs."""
+    every = 60 * minutes_between_runs(schedule)
+    return datetime.fromtimestamp(int(now.timestamp()) // every * every, UTC)
 
 
 def job_name(cron: dict, scheduled: datetime) -> str:

@@ -1,13 +1,17 @@
 """DemoChurn: one step at a time, what a live cluster's controllers would write.
 
 `step()` returns watch events (ADDED/MODIFIED/DELETED with whole objects) without touching the
-state; the caller applies them (through the API server's store) before the next step. Steps
-rotate among: scale the `shop/web` Deployment up, restart one of its containers (failed liveness
-probe), scale it down, roll out a new ReplicaSet (`kubectl rollout restart`), and run the
-`shop/report` CronJob. Work started in one step finishes in the next ones (ContainerCreating →
+state; the caller applies them (through the API server's store) before the next step. What a step
+does is chosen by the time elapsed since the churn started (`pace.py`): a readiness probe of a
+`shop/web` pod fails for a few steps, one of its containers restarts (failed liveness probe), the
+Deployment rolls out a new ReplicaSet (`kubectl rollout restart`) and scales up and down (the
+newest pod goes), kube-scheduler retries the pod it cannot place, and the `shop/report` CronJob
+runs on its schedule. Work started in one step finishes in the next ones (ContainerCreating →
 Running, terminating → deleted, Job → Complete), with EndpointSlices, Endpoints, ReplicaSet and
-Deployment status, Events and node Lease renewals as the controllers and kubelets write them.
-Deterministic for a seed; timestamps come from `clock` (default: the wall clock).
+Deployment status, the ReplicaSets beyond `revisionHistoryLimit` deleted, Events (said again:
+counted; an hour after their last write: deleted, `recorder.py`) and node Lease renewals as the
+controllers, kubelets and kube-apiserver write them. Deterministic for a seed; timestamps come
+from `clock` (default: the wall clock).
 """
 
 from __future__ import annotations
@@ -17,30 +21,45 @@ import random
 from collections.abc import Callable
 from datetime import datetime
 
+from explorer.lib.events import DEFAULT_EVENT_TTL_SECONDS
 from explorer.lib.objects import spec_of, status_of
 from explorer.lib.selectors import selector_matches
 from explorer.state.cluster_state import ClusterState
 
-from .batch import job_for, job_name, job_ref, set_job_status
+from .batch import job_for, job_name, job_ref, last_run_due, set_job_status
 from .clock import micro_ts, parse_ts, seconds, ts, utcnow
 from .events import kubelet_event, pod_start_events, recorded_event
 from .ids import Ids, image_id, template_hash
 from .meta import owner_ref
 from .network import endpoint_slices, legacy_endpoints
+from .pace import HUMAN_PACE, Pace, Timetable
 from .pods import Placement, bind_pod, copy, pod_status
-from .workloads import is_ready, set_deployment_status, set_replicaset_status, stored_template
+from .readiness_flips import flip_readiness
+from .recorder import EventRecorder
+from .workloads import (
+    is_ready,
+    replicasets_to_clean_up,
+    revision_of,
+    set_deployment_status,
+    set_replicaset_status,
+    stored_template,
+)
 
 NAMESPACE, DEPLOYMENT, CRONJOB = "shop", "web", "report"
 MIN_REPLICAS = 3
 LEASES_PER_STEP = 20
+READINESS_BLIP_STEPS = 2  # steps a failing readiness probe keeps a pod out of its Services
+EVENT_TTL = seconds(DEFAULT_EVENT_TTL_SECONDS)
 Key = tuple[str, str, str]
 
 
 class DemoChurn:
-    ACTIONS = ("scale_up", "restart", "scale_down", "rollout", "cronjob")
-
     def __init__(
-        self, state: ClusterState, seed: int = 0, clock: Callable[[], datetime] | None = None
+        self,
+        state: ClusterState,
+        seed: int = 0,
+        clock: Callable[[], datetime] | None = None,
+        pace: Pace = HUMAN_PACE,
     ) -> None:
         self.state = state
         self.rng = random.Random(seed)
@@ -50,10 +69,11 @@ class DemoChurn:
         self.tasks: list[tuple[int, Callable[..., None], tuple]] = []
         self.reserved: set[str] = set()
         self.lease_cursor = 0
-        self.last_cron: datetime | None = None
         self._overlay: dict[Key, dict | None] = {}
         self._events: list[dict] = []
         self.now = self.clock()
+        self.timetable = Timetable(self.now, pace.plan())
+        self.recorder = EventRecorder(state.list("Event"), self.now, EVENT_TTL)
 
     # ---- the step ------------------------------------------------------------------------
 
@@ -64,9 +84,13 @@ class DemoChurn:
         self.tasks = [task for task in self.tasks if task[0] > self.count]
         for _, action, args in due:
             action(*args)
-        getattr(self, "_" + self.ACTIONS[self.count % len(self.ACTIONS)])()
+        for action in self.timetable.due(self.now):
+            getattr(self, "_" + action)()
+        self._cronjob()
+        self._clean_up_history()
         self._sync_web()
         self._renew_leases()
+        self._expire_events()
         self.count += 1
         return self._events
 
@@ -104,7 +128,14 @@ class DemoChurn:
         self._events.append({"type": etype, "object": obj})
 
     def _event(self, event: dict) -> None:
-        self._emit("Event", event)
+        held = lambda key: self._get("Event", *key)  # noqa: E731
+        self._emit("Event", self.recorder.say(event, held, self.now))
+
+    def _expire_events(self) -> None:
+        for namespace, name in self.recorder.expired(self.now):
+            event = self._get("Event", namespace, name)
+            if event is not None:
+                self._emit("Event", self._copy(event), deleted=True)
 
     # ---- the web Deployment ----------------------------------------------------------------
 
@@ -120,12 +151,15 @@ class DemoChurn:
         ]
 
     def _current_rs(self) -> dict:
-        return max(
-            self._replicasets(),
-            key=lambda rs: int(
-                rs["metadata"]["annotations"].get("deployment.kubernetes.io/revision", "0")
-            ),
-        )
+        return max(self._replicasets(), key=revision_of)
+
+    def _clean_up_history(self) -> None:
+        """Delete the old ReplicaSets beyond the Deployment's revisionHistoryLimit."""
+        current = self._current_rs()["metadata"]["name"]
+        old = [rs for rs in self._replicasets() if rs["metadata"]["name"] != current]
+        limit = spec_of(self._deployment()).get("revisionHistoryLimit", 10)
+        for rs in replicasets_to_clean_up(old, limit):
+            self._emit("ReplicaSet", self._copy(rs), deleted=True)
 
     def _pods_of(self, rs: dict) -> list[dict]:
         uid = rs["metadata"]["uid"]
@@ -227,15 +261,21 @@ class DemoChurn:
             if not pod["metadata"].get("deletionTimestamp"):
                 self._terminate(pod, old)
 
-    def _restart(self) -> None:
-        running = [
+    def _a_ready_pod(self) -> dict | None:
+        """A copy of one of the current ReplicaSet's ready pods, picked at random."""
+        ready = [
             p
             for p in self._pods_of(self._current_rs())
             if is_ready(p) and not p["metadata"].get("deletionTimestamp")
         ]
-        if not running:
+        if not ready:
+            return None
+        return self._copy(self.rng.choice(sorted(ready, key=lambda p: p["metadata"]["name"])))
+
+    def _restart(self) -> None:
+        pod = self._a_ready_pod()
+        if pod is None:
             return
-        pod = self._copy(self.rng.choice(sorted(running, key=lambda p: p["metadata"]["name"])))
         item = pod["status"]["containerStatuses"][0]
         started = item["state"]["running"]["startedAt"]
         item["lastState"] = {
@@ -277,6 +317,52 @@ class DemoChurn:
         )
         for event in pod_start_events(self.ids, pod, self.now - seconds(2), "")[1:]:
             self._event(event)
+
+    def _readiness_blip(self) -> None:
+        """A readiness probe fails: the pod leaves its Services' endpoints for a few steps."""
+        pod = self._a_ready_pod()
+        if pod is None:
+            return
+        flip_readiness(pod, ts(self.now))
+        self._emit("Pod", pod)
+        self._event(
+            kubelet_event(
+                self.ids,
+                pod,
+                pod["spec"]["containers"][0]["name"],
+                "Unhealthy",
+                "Readiness probe failed: HTTP probe failed with statuscode: 503",
+                self.now,
+                warning=True,
+            )
+        )
+        self._later(READINESS_BLIP_STEPS, self._readiness_back, pod["metadata"]["name"])
+
+    def _readiness_back(self, name: str) -> None:
+        pod = self._get("Pod", NAMESPACE, name)
+        if pod is None or pod["metadata"].get("deletionTimestamp") or is_ready(pod):
+            return
+        pod = self._copy(pod)
+        flip_readiness(pod, ts(self.now))
+        self._emit("Pod", pod)
+
+    def _retry_unschedulable(self) -> None:
+        """kube-scheduler tries the pods it cannot place again and says so once more (the
+        event's series), so their FailedScheduling event outlives the events' TTL."""
+        waiting = {
+            p["metadata"]["uid"]
+            for p in self.state.list("Pod")
+            if not spec_of(p).get("nodeName") and status_of(p).get("phase") == "Pending"
+        }
+        for event in self.state.list("Event"):
+            involved = event.get("involvedObject") or {}
+            if event.get("reason") != "FailedScheduling" or involved.get("uid") not in waiting:
+                continue
+            again = self._copy(event)
+            series = again.get("series") or {"count": 1}
+            again["series"] = {"count": series["count"] + 1, "lastObservedTime": micro_ts(self.now)}
+            self.recorder.written(again, self.now)
+            self._emit("Event", again)
 
     # ---- pods ------------------------------------------------------------------------------
 
@@ -387,18 +473,17 @@ class DemoChurn:
     # ---- the report CronJob ------------------------------------------------------------------
 
     def _cronjob(self) -> None:
+        """Run the report CronJob when its schedule comes round."""
         cron = self._get("CronJob", NAMESPACE, CRONJOB)
         if cron is None:
             return
+        scheduled = last_run_due(cron["spec"]["schedule"], self.now)
+        last = status_of(cron).get("lastScheduleTime")
+        if last and scheduled <= parse_ts(last):
+            return
+        if self._get("Job", NAMESPACE, job_name(cron, scheduled)) is not None:
+            return
         cron = self._copy(cron)
-        scheduled = self.now.replace(second=0, microsecond=0)
-        while self._get("Job", NAMESPACE, job_name(cron, scheduled)) is not None or (
-            self.last_cron is not None and scheduled <= self.last_cron
-        ):
-            scheduled += seconds(60)
-        if scheduled > self.now:
-            return  # the controller creates a Job only once its scheduled time has come
-        self.last_cron = scheduled
         job, pod = job_for(self.ids, cron, scheduled, self._placement(), done=False)
         self.reserved.discard(pod["status"].get("podIP", ""))
         cron["status"] = {

@@ -43,7 +43,7 @@ class ReadinessFlips:
         if not pod:
             raise LookupError(f"pod {namespace}/{name} is gone")
         now = time.time() if now is None else now
-        _flip(pod, datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        flip_readiness(pod, datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
         meta = pod["metadata"]
         meta.pop("resourceVersion", None)
         meta["annotations"] = {**(meta.get("annotations") or {}), APPLIED_AT: f"{now:.6f}"}
@@ -72,7 +72,8 @@ def _flippable(pod: dict) -> bool:
     return status.get("phase") == "Running" and bool(status.get("containerStatuses"))
 
 
-def _flip(pod: dict, stamp: str) -> None:
+def flip_readiness(pod: dict, stamp: str) -> None:
+    """The first container goes not ready, or ready again, as the kubelet writes it."""
     status = pod["status"]
     first = status["containerStatuses"][0]
     first["ready"] = not first.get("ready")

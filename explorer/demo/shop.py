@@ -6,7 +6,7 @@ scheduled, a Service with no endpoints, and the policies around them."""
 from __future__ import annotations
 
 from . import images
-from .batch import cronjob, job_for
+from .batch import cronjob, job_for, last_run_due, minutes_between_runs
 from .builder import DemoBuilder
 from .clock import seconds, ts
 from .events import pod_start_events, recorded_event
@@ -21,6 +21,7 @@ NS = "shop"
 WEB_LABELS = {"app.kubernetes.io/name": "web", "app.kubernetes.io/part-of": "shop"}
 API_LABELS = {"app.kubernetes.io/name": "api", "app.kubernetes.io/part-of": "shop"}
 DB_LABELS = {"app.kubernetes.io/name": "db", "app.kubernetes.io/part-of": "shop"}
+REPORT_SCHEDULE = "*/5 * * * *"
 NON_ROOT = {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}
 
 
@@ -239,14 +240,13 @@ def build(b: DemoBuilder) -> None:
 
 
 def _report_cronjob(b: DemoBuilder) -> None:
-    cron = cronjob(b.ids, NS, "report", "*/30 * * * *", report_template(), b.at(days=3))
-    last = b.now.replace(minute=(b.now.minute // 30) * 30, second=0)
+    cron = cronjob(b.ids, NS, "report", REPORT_SCHEDULE, report_template(), b.at(days=3))
+    every = seconds(60 * minutes_between_runs(REPORT_SCHEDULE))
+    last = last_run_due(REPORT_SCHEDULE, b.now - seconds(30))  # a run that has finished
     worker = b.workers[0]
     jobs = []
     for back in (2, 1, 0):
-        scheduled = last - seconds(1800 * back)
-        if scheduled >= b.now - seconds(30):
-            scheduled -= seconds(1800 * 3)
+        scheduled = last - every * back
         job, pod = job_for(b.ids, cron, scheduled, b.placement(worker), done=True)
         jobs.append(job)
         b.add(job, pod)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from explorer.lib.objects import status_of
+from explorer.lib.objects import annotations_of, meta_of, spec_of, status_of
 
 from .builder import DemoBuilder
 from .clock import parse_ts, seconds, ts
@@ -254,6 +254,27 @@ def set_deployment_status(
         deploy["status"]["unavailableReplicas"] = replicas - ready
     if not ready:
         del deploy["status"]["availableReplicas"], deploy["status"]["readyReplicas"]
+
+
+def revision_of(rs: dict) -> int:
+    """The rollout revision a Deployment's ReplicaSet was made for."""
+    return int(annotations_of(rs).get("deployment.kubernetes.io/revision", "0"))
+
+
+def replicasets_to_clean_up(old: list[dict], history_limit: int) -> list[dict]:
+    """The old ReplicaSets the Deployment controller deletes to keep `revisionHistoryLimit`:
+    the lowest revisions first, and only those scaled to zero with no pod left."""
+    alive = [rs for rs in old if not meta_of(rs).get("deletionTimestamp")]
+    surplus = len(alive) - history_limit
+    if surplus <= 0:
+        return []
+    return [
+        rs
+        for rs in sorted(alive, key=revision_of)[:surplus]
+        if status_of(rs).get("replicas", 0) == 0
+        and spec_of(rs).get("replicas") == 0
+        and meta_of(rs).get("generation", 1) <= status_of(rs).get("observedGeneration", 0)
+    ]
 
 
 def is_ready(pod: dict) -> bool:

@@ -7,20 +7,27 @@ import re
 from datetime import UTC, datetime
 
 _FRACTION = re.compile(r"\.\d+")
+_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
-def utc_second(text: str) -> str:
-    """An API timestamp (RFC 3339, with or without a fraction or an offset) in the one format;
-    text that is not a timestamp comes back as it was."""
+def parse_utc(text: str) -> datetime | None:
+    """An API timestamp (RFC 3339, with or without a fraction or an offset) to the second, in
+    UTC; None when the text is not one."""
     try:
         moment = datetime.fromisoformat(_FRACTION.sub("", text, count=1).replace("Z", "+00:00"))
     except ValueError:
-        return text
+        return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC)
+
+
+def utc_second(text: str) -> str:
+    """An API timestamp in the one format; text that is not a timestamp comes back as it was."""
+    moment = parse_utc(text)
+    return text if moment is None else moment.strftime(_FORMAT)
 
 
 def utc_moment(seconds: float) -> str:
     """A moment in seconds since the epoch (time.time()) in the one format."""
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(seconds, UTC).strftime(_FORMAT)

@@ -12,10 +12,15 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from explorer.apiserver import ApiServer, ApiStore
+from explorer.lib.events import DEFAULT_EVENT_TTL_SECONDS
 from explorer.lib.objects import name_of, spec_of
 from explorer.state.cluster_state import ClusterState
+
+if TYPE_CHECKING:
+    from explorer.demo.pace import Pace
 
 DEMO_CONTEXT = "demo"
 
@@ -91,16 +96,21 @@ class DemoCluster:
         self.kubeconfig.unlink(missing_ok=True)
 
 
-def start_demo_cluster(churn_interval: float = 3.0, seed: int = 0, **sizes) -> DemoCluster:
-    """Build the demo, serve it on 127.0.0.1 (a free port) and churn it every `churn_interval` s."""
+def start_demo_cluster(
+    churn_interval: float = 3.0, seed: int = 0, pace: Pace | None = None, **sizes
+) -> DemoCluster:
+    """Build the demo, serve it on 127.0.0.1 (a free port) and churn it every `churn_interval` s
+    at `pace` (default: the human one of `demo/pace.py`); its Events expire as kube-apiserver's
+    do by default."""
     from explorer.demo.churn import DemoChurn
+    from explorer.demo.pace import HUMAN_PACE
 
-    store = ApiStore(demo_state(seed=seed, **sizes))
+    store = ApiStore(demo_state(seed=seed, **sizes), event_ttl=DEFAULT_EVENT_TTL_SECONDS)
     server = ApiServer(store, host="127.0.0.1", port=0).start()
     demo = DemoCluster(server, store, write_kubeconfig(server.url))
     _register_for_collection(demo)
     if churn_interval > 0:
-        churn = DemoChurn(store.state, seed=seed)
+        churn = DemoChurn(store.state, seed=seed, pace=pace or HUMAN_PACE)
         demo._thread = threading.Thread(
             target=churn_forever,
             args=(store, churn, churn_interval, demo._stop),

@@ -3,6 +3,8 @@ collected with the page's own "Collect now", then each page draws from them."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from explorer.collectors.iptables import parse, service_ports
@@ -35,9 +37,9 @@ def _collected(page, fresh: bool = False) -> None:
 def test_service_chain_page_draws_the_web_service_to_its_three_pods(logged_in_page, artifacts):
     page = logged_in_page
     page.goto(f"/network/service-chain?node={NODE}&service=shop/web")
-    _collected(page)
+    _collected(page, fresh=True)  # rules as of now: the churn replaces pods
     page.wait_for_function(DRAWN, arg=FIGURE, timeout=30_000)
-    labels = page.evaluate(SANKEY_LABELS)
+    labels = [box["text"] for box in _settled(page, "#service-chain .sankey-node text")]
     pods = [label for label in labels if label.startswith("web-")]
     endpoints = [label for label in labels if label.startswith("→ ")]
     # 3 replicas; a rolling update the churn started may add its new pods for a while
@@ -187,3 +189,85 @@ def test_drift_and_proxy_mode_pages_show_every_node(logged_in_page, artifacts, d
     modes = page.locator("#proxy-mode td.mode").all_text_contents()
     assert len(modes) == len(nodes) and set(modes) == {"iptables"}
     page.screenshot(path=artifacts / "network-proxy-mode.png", full_page=True)
+
+
+TEXT_BOXES = """selector => Array.from(document.querySelectorAll(selector))
+  .filter(t => t.textContent.trim())
+  .map(t => { const r = t.getBoundingClientRect();
+              return {text: t.textContent, left: r.left, right: r.right, top: r.top,
+                      bottom: r.bottom}; })"""
+
+
+def _settled(page, selector: str) -> list[dict]:
+    """The text boxes once they stay put for a second (Plotly moves boxes when the churn changes
+    the model)."""
+    before = page.evaluate(TEXT_BOXES, selector)
+    for _ in range(20):
+        page.wait_for_timeout(1000)
+        now = page.evaluate(TEXT_BOXES, selector)
+        if now == before:
+            return now
+        before = now
+    raise AssertionError("the figure never stood still for a second")
+
+
+def _overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    return [
+        (a["text"], b["text"])
+        for a, b in itertools.combinations(boxes, 2)
+        if a["left"] < b["right"]
+        and b["left"] < a["right"]
+        and a["top"] < b["bottom"]
+        and b["top"] < a["bottom"]
+    ]
+
+
+def _columns(boxes: list[dict], *prefixes: str) -> int:
+    """How many columns (left edges more than 2 px apart) the labels with these prefixes make."""
+    lefts = sorted(box["left"] for box in boxes if box["text"].startswith(prefixes))
+    return 1 + sum(1 for a, b in itertools.pairwise(lefts) if b - a > 2) if lefts else 0
+
+
+def test_the_every_service_sankey_has_column_headers_and_no_label_overlaps_another(
+    logged_in_page, artifacts
+):
+    page = logged_in_page
+    page.goto(f"/network/service-chain?node={NODE}&service=*")
+    _collected(page, fresh=True)  # rules as of now: their addresses still have their pods
+    page.wait_for_function(DRAWN, arg=FIGURE, timeout=30_000)
+    labels = _settled(page, "#service-chain .sankey-node text")
+    headers = page.evaluate(TEXT_BOXES, "#service-chain .annotation-text")
+    page.screenshot(path=artifacts / "network-service-chain-every.png", full_page=True)
+    assert [h["text"] for h in headers][:2] == ["Service port", "way in"]
+    assert {"KUBE-SVC/KUBE-SVL", "KUBE-SEP", "endpoint", "pod", "node"} <= {
+        h["text"] for h in headers
+    }
+    assert len(labels) >= 40  # every Service of the demo: dozens of boxes
+    assert _overlapping(labels + headers) == []
+    # one x per column: a Service without endpoints stops beside the others' KUBE-SVC chains
+    assert _columns(labels, "KUBE-SEP-") == _columns(labels, "→ ") == 1
+    assert _columns(labels, "no endpoints", "KUBE-SVC-", "KUBE-SVL-") == 1
+    figure = page.locator(FIGURE).bounding_box()  # all of it in sight: no scrolling, no clipping
+    outside = [
+        box
+        for box in labels + headers
+        if not (
+            figure["x"] <= box["left"] <= box["right"] <= figure["x"] + figure["width"]
+            and figure["y"] <= box["top"] <= box["bottom"] <= figure["y"] + figure["height"]
+        )
+    ]
+    assert outside == [], (figure, outside)
+    assert page.problems.exceptions == [], page.problems.exceptions
+
+
+def test_a_headless_service_is_explained_once_instead_of_drawn(logged_in_page, artifacts):
+    page = logged_in_page
+    page.goto(f"/network/service-chain?node={NODE}&service=shop/db")
+    _collected(page)
+    placeholder = page.locator(f"{FIGURE} p.placeholder")
+    placeholder.filter(has_text="headless").wait_for(timeout=30_000)
+    text = page.locator("main").inner_text()
+    assert text.count("headless Service") == 1
+    assert "DNS answers db.shop.svc with the pod IPs" in text
+    assert "No rules for Service" not in text
+    page.locator("#service-chain").screenshot(path=artifacts / "network-service-chain-headless.png")

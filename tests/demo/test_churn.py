@@ -1,3 +1,4 @@
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -12,8 +13,9 @@ from .conftest import NOW
 from .invariants import all_problems
 
 
-def _clock():
-    ticks = (NOW + timedelta(seconds=15 * n) for n in range(1, 10_000))
+def _clock(every: float = 60):
+    """A minute a step: a run of 25 steps sees every action of the churn's pace."""
+    ticks = (NOW + timedelta(seconds=every * n) for n in range(1, 10_000))
     return lambda: next(ticks)
 
 
@@ -34,7 +36,7 @@ def _run(steps: int, seed: int = 0):
 
 
 def test_churn_steps_keep_the_cluster_consistent():
-    _state, history = _run(12)
+    _state, history = _run(25)
     kinds = Counter((e["type"], e["object"]["kind"]) for events in history for e in events)
     assert kinds[("ADDED", "Pod")] and kinds[("DELETED", "Pod")]
     assert kinds[("MODIFIED", "EndpointSlice")] and kinds[("ADDED", "ReplicaSet")]
@@ -56,6 +58,8 @@ def test_churn_steps_keep_the_cluster_consistent():
         "SuccessfulDelete",
         "Completed",
         "SawCompletedJob",
+        "Unhealthy",
+        "FailedScheduling",
     } <= reasons
     assert all(
         "kind" in e["object"] and "apiVersion" in e["object"] for events in history for e in events
@@ -65,32 +69,58 @@ def test_churn_steps_keep_the_cluster_consistent():
 def test_step_does_not_touch_the_state():
     state = build_demo(now=NOW)
     before = orjson.dumps({k: list(state.list(k)) for k in state.kinds()})
-    DemoChurn(state, clock=_clock()).step()
+    churn = DemoChurn(state, clock=_clock(every=300))  # a rollout, a scale up and a CronJob run
+    churn.step()
+    churn.step()
     assert orjson.dumps({k: list(state.list(k)) for k in state.kinds()}) == before
 
 
 def test_churn_is_deterministic_for_a_seed():
-    _, first = _run(6, seed=5)
-    _, again = _run(6, seed=5)
+    _, first = _run(10, seed=5)
+    _, again = _run(10, seed=5)
     assert first == again
+
+
+def _step_until(state, churn, found):
+    """Step and apply until a step's events hold what `found` looks for; return that."""
+    for _ in range(100):
+        events = churn.step()
+        for event in events:
+            state.apply(event)
+        if hit := found(events):
+            return hit
+    raise AssertionError("the churn never did it")
+
+
+def _pods_in(events, chosen):
+    return [e["object"] for e in events if e["object"]["kind"] == "Pod" and chosen(e["object"])]
+
+
+def _containers(pod):
+    return pod["status"]["containerStatuses"]
 
 
 def test_scaled_down_pod_is_terminating_in_slices_then_gone():
     state = build_demo(now=NOW)
     churn = DemoChurn(state, clock=_clock())
-    for _ in range(3):  # scale up, restart, scale down
-        events = churn.step()
-        for event in events:
-            state.apply(event)
-    terminating = [p for p in state.list("Pod", "shop") if p["metadata"].get("deletionTimestamp")]
-    assert len(terminating) == 1
-    uid = terminating[0]["metadata"]["uid"]
+
+    def scaled_down(events):
+        said = " ".join(e["object"].get("message", "") for e in events)
+        if not re.search(r"Scaled down replica set web-\w+ from 4 to 3", said):
+            return []  # a rollout's old pods go too, three at a time
+        return _pods_in(events, lambda p: p["metadata"].get("deletionTimestamp"))
+
+    (terminating,) = _step_until(state, churn, scaled_down)
+    web = [p for p in state.list("Pod", "shop") if p["metadata"]["name"].startswith("web-")]
+    newest = max(p["metadata"]["creationTimestamp"] for p in web)
+    assert terminating["metadata"]["creationTimestamp"] == newest  # the newest pod goes
+    uid = terminating["metadata"]["uid"]
     (eps,) = endpoint_slices_for_service(state, "shop", "web")
     (endpoint,) = [e for e in eps["endpoints"] if e["targetRef"]["uid"] == uid]
     assert endpoint["conditions"] == {"ready": False, "serving": True, "terminating": True}
-    facts = node_facts(state, nodes=[terminating[0]["spec"]["nodeName"]])
+    facts = node_facts(state, nodes=[terminating["spec"]["nodeName"]])
     text = next(iter(facts.values()))["iptables-save"]
-    address = f"{terminating[0]['status']['podIP']}:8080"
+    address = f"{terminating['status']['podIP']}:8080"
     assert kubeproxy.endpoint_chain("shop/web:http", "tcp", address) not in text
     for event in churn.step():
         state.apply(event)
@@ -99,18 +129,59 @@ def test_scaled_down_pod_is_terminating_in_slices_then_gone():
 
 def test_restarted_container_counts_the_restart_and_keeps_the_old_container_id():
     state = build_demo(now=NOW)
-    churn = DemoChurn(state, clock=_clock())
-    churn.step()
-    restarted = [
-        e["object"]
-        for e in churn.step()
-        if e["object"]["kind"] == "Pod"
-        and any(s["restartCount"] for s in e["object"]["status"]["containerStatuses"])
-    ]
-    (pod,) = restarted
+    churn = DemoChurn(state, clock=_clock(every=15))
+
+    def restarted(events):
+        return _pods_in(events, lambda p: any(s["restartCount"] for s in _containers(p)))
+
+    (pod,) = _step_until(state, churn, restarted)
     status = pod["status"]["containerStatuses"][0]
     assert status["restartCount"] == 1
     assert status["lastState"]["terminated"]["containerID"] != status["containerID"]
+
+
+def test_a_failing_readiness_probe_takes_a_pod_out_of_its_service_for_a_few_steps():
+    state = build_demo(now=NOW)
+    churn = DemoChurn(state, clock=_clock(every=3))
+
+    def unready(events):
+        return _pods_in(events, lambda p: not _containers(p)[0]["ready"])
+
+    (pod,) = _step_until(state, churn, unready)
+    uid = pod["metadata"]["uid"]
+
+    def condition(uid):
+        (eps,) = endpoint_slices_for_service(state, "shop", "web")
+        return next(
+            e["conditions"]["ready"] for e in eps["endpoints"] if e["targetRef"]["uid"] == uid
+        )
+
+    assert condition(uid) is False
+    _step_until(state, churn, lambda events: condition(uid))
+    assert state.by_uid(uid)["status"]["containerStatuses"][0]["restartCount"] == 0
+
+
+def test_an_event_said_again_counts_up_instead_of_adding_a_row():
+    state = build_demo(now=NOW)
+    churn = DemoChurn(state, clock=_clock(every=3))
+    for _ in range(400):  # 20 minutes: a readiness probe fails every 20 seconds
+        for event in churn.step():
+            state.apply(event)
+    unhealthy = [e for e in state.list("Event", "shop") if e["reason"] == "Unhealthy"]
+    assert sum(e["count"] for e in unhealthy) >= 60
+    pods = {e["involvedObject"]["uid"] for e in unhealthy}
+    said = {(e["involvedObject"]["uid"], e["message"]) for e in unhealthy}
+    assert len(unhealthy) == len(said) <= 2 * len(pods)
+
+
+def test_the_pending_pod_keeps_its_failed_scheduling_event_past_the_events_ttl():
+    state = build_demo(now=NOW)
+    churn = DemoChurn(state, clock=_clock())
+    for _ in range(150):  # two and a half hours
+        for event in churn.step():
+            state.apply(event)
+    (failed,) = [e for e in state.list("Event", "shop") if e["reason"] == "FailedScheduling"]
+    assert failed["series"]["lastObservedTime"] >= (NOW + timedelta(minutes=145)).isoformat()[:19]
 
 
 def test_churn_never_creates_objects_in_the_future_even_when_stepped_every_few_seconds():
@@ -124,7 +195,7 @@ def test_churn_never_creates_objects_in_the_future_even_when_stepped_every_few_s
 
     churn = DemoChurn(state, seed=0, clock=clock)
     created_jobs = 0
-    for _ in range(60):
+    for _ in range(200):  # ten minutes: a rollout, a scale up, two CronJob runs
         events = churn.step()
         for event in events:
             obj = event["object"]
@@ -133,4 +204,4 @@ def test_churn_never_creates_objects_in_the_future_even_when_stepped_every_few_s
                 assert stamp <= current["now"].strftime("%Y-%m-%dT%H:%M:%SZ"), obj
             created_jobs += event["type"] == "ADDED" and obj["kind"] == "Job"
             state.apply(orjson.loads(orjson.dumps(event)))
-    assert created_jobs >= 1
+    assert created_jobs >= 2

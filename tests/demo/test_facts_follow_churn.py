@@ -5,6 +5,9 @@ requests, as the kubelet converts them) — so a healthy demo shows no drift and
 
 from __future__ import annotations
 
+import itertools
+from datetime import timedelta
+
 from explorer.apiserver import ApiStore
 from explorer.demo import build_demo
 from explorer.demo.churn import DemoChurn
@@ -14,12 +17,15 @@ from explorer.state.parsed_facts import PARSED_FACTS
 from explorer.viewmodels.network.drift import drift_model
 from explorer.viewmodels.workloads.cgroup_tree import cgroup_tree
 
-STEPS = 40  # eight rounds of the five churn actions
+from .conftest import NOW
+
+STEPS = 40  # a minute a step: two rollouts, scaling up and down, restarts, CronJob runs
 
 
 def test_after_every_churn_step_the_demo_shows_no_drift_and_no_cgroup_difference() -> None:
-    store = ApiStore(build_demo(cluster="demo"))
-    churn = DemoChurn(store.state, seed=0)
+    store = ApiStore(build_demo(cluster="demo", now=NOW))
+    minutes = (NOW + timedelta(minutes=n) for n in itertools.count(1))
+    churn = DemoChurn(store.state, seed=0, clock=lambda: next(minutes))
     for step in range(STEPS):
         churn_once(store, churn)
         state = store.state

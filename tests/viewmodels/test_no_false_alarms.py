@@ -6,9 +6,11 @@ cluster as it was when they were taken, so they find nothing; a real fault injec
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ import pytest
 from explorer.apiserver import ApiServer, ApiStore
 from explorer.demo import build_demo
 from explorer.demo.churn import DemoChurn
+from explorer.demo.clock import utcnow
 from explorer.kube.cluster_watcher import ClusterWatcher
 from explorer.kube.config import load_kubeconfig
 from explorer.lib.resources import RESOURCES
@@ -82,7 +85,9 @@ def watched(tmp_path: Path) -> Iterator[Watched]:
     states = ClusterStates(["demo"], Retention(in_flight_seconds=0.5))
     watcher = ClusterWatcher(cluster.api_client, "demo", states, RESOURCES).start()
     assert watcher.wait_synced(30)
-    yield Watched(store, DemoChurn(store.state, seed=3), states, cluster.api_client)
+    minutes = (utcnow() + timedelta(minutes=n) for n in itertools.count(1))
+    churn = DemoChurn(store.state, seed=3, clock=lambda: next(minutes))  # a minute a step
+    yield Watched(store, churn, states, cluster.api_client)
     watcher.stop()
     cluster.api_client.close()
     server.stop()

@@ -1,21 +1,25 @@
 """Service chain: how one node's kube-proxy rules carry a new connection from a Service port to a
 pod, as a Plotly Sankey.
 
-Columns, left to right: the Service port → how the connection came in (its ClusterIP, a
-NodePort, a LoadBalancer or external IP) → kube-proxy's per-service chains (KUBE-FW, KUBE-EXT,
-KUBE-SVC, KUBE-SVL) → one KUBE-SEP chain per endpoint → the pod owning the DNAT address → the pod's
-node. Widths are each endpoint's share of new connections (one connection through each way in),
-or the rules' packet counters when the dump has them (`iptables-save -c`).
+Columns, left to right (`service_chain_layout.py`): the Service port → how the connection came in
+(its ClusterIP, a NodePort, a LoadBalancer or external IP) → kube-proxy's per-service chains
+(KUBE-FW, then KUBE-EXT, then KUBE-SVC or KUBE-SVL) → one KUBE-SEP chain per endpoint → the
+endpoint address it DNATs to → the pod owning the address → the pod's node (a node's own address
+goes straight to the node). One box per thing: an address two Services send to is one box. Every
+link between chains is a jump in the rules. Widths are each endpoint's share of new connections
+(one connection through each way in), or the rules' packet counters when the dump has them
+(`iptables-save -c`). A headless Service has no rules by design, and is explained instead.
 
 `chain_model(analysis, owners, service)` builds the model from a parsed dump (pasted text or a
 node's facts alike); `service_chains(state, params)` is the live entry point, reading the node's
 recorded `iptables-save` (or `nft`) from the cluster state.
 
-The model: `nodes` (box id → {label, hover, colour, column}) and `links` (link id → {source,
-target, value, hover}), keyed so that a change is a small delta; `services` (ns/name → its ports)
-for the page's selector; `width_by` ("share" or "packets"); `notes`; `missing` (why there is
-nothing to draw, or ""). Labels and hover text are Plotly pseudo-HTML with every dump or cluster
-string escaped.
+The model: `nodes` (box id → {label, hover, colour, column, order, service}) and `links` (link
+id → {source, target, value, hover}), keyed so that a change is a small delta; `columns` (the
+columns in use, left to right, with their headers); `services` (ns/name → its ports) for the
+page's selector; `width_by` ("share" or "packets"); `notes`; `missing` (why there is nothing to
+draw, or ""); `explained` (why a Service chosen has nothing to draw by design, or ""). Labels,
+headers and hover text are Plotly pseudo-HTML with every dump or cluster string escaped.
 """
 
 from __future__ import annotations
@@ -35,12 +39,13 @@ from explorer.state.parsed_facts import parsed_fact
 
 from ..base import Params, View
 from ..plotly_text import hover_lines, plotly_text
+from .headless import headless_services, not_drawn, why_no_rules
 from .node_dumps import dump_source
+from .service_chain_layout import arrange
 
 ALL = "*"  # the `service` parameter for every Service of the dump
 MAX_PORTS_ALL = 40  # Service ports drawn when all are asked for
 
-COLUMNS = ("service", "entry", "chain", "endpoint", "pod", "node")
 COLOURS = {
     "service": "#4c78a8",
     "entry": "#72b7b2",
@@ -49,7 +54,8 @@ COLOURS = {
     kubeproxy.EXTERNAL_LOCAL_LEGACY: "#9d755d",
     kubeproxy.SERVICE: "#f58518",
     kubeproxy.SERVICE_LOCAL: "#eeca3b",
-    "endpoint": "#e45756",
+    "sep": "#e45756",
+    "endpoint": "#ff9da6",
     "pod": "#54a24b",
     "address": "#9ca3af",
     "node": "#bab0ac",
@@ -62,6 +68,8 @@ class Box(TypedDict):
     hover: str
     colour: str
     column: str
+    order: int  # top to bottom within the column
+    service: str  # ns/name of the one Service the box belongs to, "" when shared
 
 
 class Link(TypedDict):
@@ -84,6 +92,13 @@ def port_label(port: ServicePort) -> str:
     return f"{name} ({port.protocol})" if port.protocol else name
 
 
+def port_key(port: ServicePort) -> str:
+    """The port's label, made distinct by its address when the rules carry no name."""
+    if port.name:
+        return port_label(port)
+    return f"{port_label(port)} {port.cluster_ip or '?'}:{port.port or '?'}"
+
+
 def service_of(port: ServicePort) -> str:
     """ns/name of the Service a port belongs to."""
     return (port.name or "?").partition(":")[0]
@@ -103,13 +118,17 @@ class _Graph:
     links: dict[str, Link] = field(default_factory=dict)
     packets: bool = False
 
-    def box(self, box_id: str, label: str, hover: str, colour: str, column: str) -> str:
+    def box(
+        self, box_id: str, label: str, hover: str, colour: str, column: str, service: str = ""
+    ) -> str:
         if box_id not in self.boxes:
             self.boxes[box_id] = {
                 "label": label,
                 "hover": hover,
                 "colour": colour,
                 "column": column,
+                "order": 0,
+                "service": service,
             }
         return box_id
 
@@ -165,9 +184,9 @@ class _PortDrawer:
         self.graph, self.rules, self.owners = graph, rules, owners
 
     def draw(self, port: ServicePort) -> None:
-        label = port_label(port)
+        label, key, owner = port_label(port), port_key(port), service_of(port)
         service = self.graph.box(
-            f"svc:{label}",
+            f"svc:{key}",
             plotly_text(label),
             hover_lines(
                 f"Service port {label}",
@@ -178,19 +197,23 @@ class _PortDrawer:
             ),
             COLOURS["service"],
             "service",
+            owner,
         )
         inflow: dict[str, float] = {}
+        protocol = f"/{port.protocol}" if port.protocol else ""
         for entry in self._entries(port):
+            way_in = f"{entry.kind} {entry.address}{protocol}"
             entry_id = self.graph.box(
-                f"entry:{label}:{entry.kind}:{entry.address}",
-                plotly_text(f"{entry.kind} {entry.address}"),
-                hover_lines(f"{entry.kind} {entry.address}", self._rule_rows(entry.rules)),
+                f"entry:{key}:{entry.kind}:{entry.address}",
+                plotly_text(way_in),
+                hover_lines(way_in, self._rule_rows(entry.rules)),
                 COLOURS["entry"],
                 "entry",
+                owner,
             )
             value = self._value(entry.rules, 1.0)
             self.graph.link(service, entry_id, value, self._hop_hover(label, entry.rules))
-            target = entry.target or self._rejected(port, label)
+            target = entry.target or self._rejected(port, key)
             self._chain_box(target, port)
             self.graph.link(entry_id, target, value, self._hop_hover(entry.kind, entry.rules))
             inflow[target] = inflow.get(target, 0.0) + value
@@ -202,7 +225,7 @@ class _PortDrawer:
             (port.local_chain, port.local_endpoints),
         ):
             if chain and chain in inflow:
-                self._balance(chain, endpoints, inflow[chain])
+                self._balance(chain, endpoints, inflow[chain], port)
 
     def _entries(self, port: ServicePort) -> list[_Entry]:
         own = {port.chain, port.local_chain, port.external_chain, port.firewall_chain} - {None}
@@ -235,7 +258,7 @@ class _PortDrawer:
     def _service_entry(self, port: ServicePort, rule: Rule) -> _Entry:
         comment = " ".join(rule.comments)
         destination = (rule.value("-d") or "?").removesuffix("/32").removesuffix("/128")
-        address = f"{destination}:{rule.value('--dport') or port.port}"
+        address = f"{destination}:{rule.value('--dport') or port.port or '?'}"
         if comment.endswith("loadbalancer IP") or destination in port.load_balancer_ips:
             kind = "LoadBalancer"
         elif comment.endswith("external IP") or destination in port.external_ips:
@@ -244,14 +267,15 @@ class _PortDrawer:
             kind = "ClusterIP"
         return _Entry(kind, address, rule.target, [rule])
 
-    def _rejected(self, port: ServicePort, label: str) -> str:
+    def _rejected(self, port: ServicePort, key: str) -> str:
         why = port.no_endpoints or "no chain for this Service port on this node"
         return self.graph.box(
-            f"reject:{label}",
+            f"reject:{key}",
             "no endpoints: rejected",
             hover_lines("No endpoints", [("rule", why)]),
             COLOURS["reject"],
             "chain",
+            service_of(port),
         )
 
     def _chain_box(self, chain: str, port: ServicePort) -> None:
@@ -264,7 +288,8 @@ class _PortDrawer:
             plotly_text(chain),
             hover_lines(f"{chain}: {what}", [("Service port", port_label(port)), *rows]),
             _chain_colour(chain),
-            "chain",
+            _chain_column(chain, port),
+            service_of(port),
         )
 
     def _forward(self, port: ServicePort, chain: str, inflow: dict[str, float]) -> None:
@@ -283,7 +308,7 @@ class _PortDrawer:
         self.graph.link(chain, target, value, self._hop_hover(f"{chain} → {target}", used))
         inflow[target] = inflow.get(target, 0.0) + value
 
-    def _balance(self, chain: str, endpoints: list[Endpoint], total: float) -> None:
+    def _balance(self, chain: str, endpoints: list[Endpoint], total: float, port: ServicePort):
         for endpoint in endpoints:
             jumps = self.rules.jumps(chain, endpoint.chain)
             dnat = self.rules.dnat(endpoint.chain)
@@ -294,38 +319,37 @@ class _PortDrawer:
             ]
             sep = self.graph.box(
                 endpoint.chain,
-                plotly_text(f"→ {address}"),
+                plotly_text(endpoint.chain),
                 hover_lines(endpoint.chain, rows + self._rule_rows([dnat] if dnat else [])),
-                COLOURS["endpoint"],
-                "endpoint",
+                COLOURS["sep"],
+                "sep",
+                service_of(port),
             )
             value = self._value(jumps, total * endpoint.probability)
             hover = self._hop_hover(f"{_percent(endpoint.probability)} of new connections", jumps)
             self.graph.link(chain, sep, value, hover)
-            self._owner(sep, address, self._value([dnat] if dnat else [], value))
+            value = self._value([dnat] if dnat else [], value)
+            target = self._endpoint(endpoint)
+            self.graph.link(sep, target, value, hover_lines("DNAT", [("to", address)]))
+            self._owner(target, address, value)
 
-    def _owner(self, sep: str, address: str, value: float) -> None:
+    def _endpoint(self, endpoint: Endpoint) -> str:
+        """The address a KUBE-SEP chain DNATs to: one box, whichever Services send to it."""
+        address = endpoint.address
+        return self.graph.box(
+            f"endpoint:{address}" if address else f"endpoint:? ({endpoint.chain})",
+            plotly_text(f"→ {address or '?'}"),
+            hover_lines(f"endpoint {address or '(address not read)'}", []),
+            COLOURS["endpoint"],
+            "endpoint",
+        )
+
+    def _owner(self, endpoint: str, address: str, value: float) -> None:
         ip = address.rpartition(":")[0].strip("[]") or address
         owner = self.owners.get(ip)
         if owner is None:  # pasted text, or an address no pod or node has: the chain ends here
             return
-        if owner.pod:
-            target = self.graph.box(
-                f"pod:{owner.pod}",
-                plotly_text(owner.pod.partition("/")[2]),
-                hover_lines(f"pod {owner.pod}", [("IP", ip), ("node", owner.node or "?")]),
-                COLOURS["pod"],
-                "pod",
-            )
-        else:
-            target = self.graph.box(
-                f"host:{ip}",
-                plotly_text(f"{ip} (node {owner.node})"),
-                hover_lines(f"address {ip}", [("belongs to", f"node {owner.node}")]),
-                COLOURS["address"],
-                "pod",
-            )
-        self.graph.link(sep, target, value, hover_lines("DNAT", [("to", address)]))
+        node = None
         if owner.node:
             node = self.graph.box(
                 f"node:{owner.node}",
@@ -334,7 +358,21 @@ class _PortDrawer:
                 COLOURS["node"],
                 "node",
             )
-            self.graph.link(target, node, value, hover_lines(f"on node {owner.node}", []))
+        if not owner.pod:  # the node's own address (host network, the API server)
+            if node is not None:
+                hover = hover_lines(f"address of node {owner.node}", [])
+                self.graph.link(endpoint, node, value, hover)
+            return
+        pod = self.graph.box(
+            f"pod:{owner.pod}",
+            plotly_text(owner.pod.partition("/")[2]),
+            hover_lines(f"pod {owner.pod}", [("IP", ip), ("node", owner.node or "?")]),
+            COLOURS["pod"],
+            "pod",
+        )
+        self.graph.link(endpoint, pod, value, hover_lines(f"address of pod {owner.pod}", []))
+        if node is not None:
+            self.graph.link(pod, node, value, hover_lines(f"on node {owner.node}", []))
 
     def _value(self, rules: list[Rule], share: float) -> float:
         if not self.graph.packets:
@@ -363,6 +401,15 @@ _CHAIN_ROLES = {
 }
 
 
+def _chain_column(chain: str, port: ServicePort) -> str:
+    """Firewall, then external, then the chains that pick an endpoint (SVC, SVL, old XLB)."""
+    if chain == port.firewall_chain:
+        return "firewall"
+    if chain == port.external_chain and chain != port.local_chain:
+        return "external"
+    return "chain"
+
+
 def _prefix(chain: str) -> str:
     return next((p for p in kubeproxy.PER_SERVICE_PREFIXES if chain.startswith(p)), "")
 
@@ -378,24 +425,33 @@ def chain_model(
     source: dict[str, Any] | None = None,
     missing: str = "",
     limit: int = MAX_PORTS_ALL,
+    headless: dict[str, list[str]] | None = None,
 ) -> dict[str, Any]:
     """The Sankey model of `service` (ns/name, or ALL: at most `limit` ports) in a parsed
-    dump."""
+    dump; `headless`: the cluster's headless Services and their pods' addresses."""
     model: dict[str, Any] = {
         "source": source or {},
         "service": service,
         "services": {},
         "width_by": "share",
+        "columns": [],
         "nodes": {},
         "links": {},
         "notes": [],
         "missing": missing,
+        "explained": "",
     }
     if analysis is None:
+        return model
+    headless = headless or {}
+    if service in headless:
+        model["explained"] = why_no_rules(service, headless[service])
         return model
     ports = analysis.ports
     model["services"] = services_index(ports)
     chosen = [p for p in ports if service == ALL or service_of(p) == service]
+    if service == ALL and headless:
+        model["notes"].append(not_drawn(list(headless)))
     if service != ALL and not chosen:
         model["missing"] = f"No rules for Service {service} in this dump."
         return model
@@ -422,6 +478,7 @@ def chain_model(
         drawer.draw(port)
     if not chosen:
         model["missing"] = "No kube-proxy Service rules in this dump."
+    model["columns"] = arrange(graph.boxes, graph.links)
     model["nodes"], model["links"] = graph.boxes, graph.links
     return model
 
@@ -474,7 +531,8 @@ def service_chains(state: ClusterState, node: str, service: str = ALL) -> dict[s
     # the endpoints' pods as they were when the rules were taken, not as they are now
     moment = taken_moment(state.node_facts.get(node) or {})
     then = state_as_of(state, moment) if moment is not None else state
-    return chain_model(analysis, endpoint_owners(then), service, found.source)
+    owners, headless = endpoint_owners(then), headless_services(state)
+    return chain_model(analysis, owners, service, found.source, headless=headless)
 
 
 VIEW = View(

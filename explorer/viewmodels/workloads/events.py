@@ -22,6 +22,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any, TypedDict
 
+from explorer.lib.events import event_time
 from explorer.lib.objects import meta_of
 from explorer.lib.timestamps import utc_second
 from explorer.state.cluster_state import ClusterState
@@ -64,19 +65,6 @@ class EventGroup(TypedDict):
     events: int
     first: str
     last: str
-
-
-def event_time(event: dict) -> str:
-    """When an event was last seen: lastTimestamp, else series/eventTime, else creation."""
-    series = event.get("series") or {}
-    return str(
-        event.get("lastTimestamp")
-        or series.get("lastObservedTime")
-        or event.get("eventTime")
-        or event.get("firstTimestamp")
-        or meta_of(event).get("creationTimestamp")
-        or ""
-    )
 
 
 def first_seen(event: dict) -> str:

@@ -15,10 +15,11 @@ from explorer.collectors.scheduling.failed_scheduling import (
     Reason,
     parse_failed_scheduling,
 )
+from explorer.lib.events import event_time
 from explorer.lib.objects import condition, spec_of, status_of
 from explorer.lib.timestamps import utc_second
 
-from .events import event_count, event_time, first_seen
+from .events import event_count, first_seen
 
 FAILED_SCHEDULING = "FailedScheduling"
 

@@ -1,18 +1,19 @@
 /*
  * The service chain Sankey (model: explorer/viewmodels/network/service_chain.py): boxes and links keyed by
- * id, drawn with Plotly's strict bundle. A <select data-service-filter> next to the figure (the
- * pasted-text page) narrows the drawing to one Service: the boxes reachable from its ports.
+ * id, drawn with Plotly's strict bundle, each box at the place sankey_layout.js gives it (its
+ * column's x, its order's y) under the column headers. A <select data-service-filter> next to the
+ * figure (the pasted-text page) narrows the drawing to one Service: the boxes reachable from its
+ * ports. A Service with nothing to draw by design (headless) is explained in the figure's place.
  */
 (function () {
   "use strict";
   const N = window.ExplorerNetwork, K = window.ExplorerKit, el = K.el;
   const HOVER = "%{customdata}<extra></extra>"; // customdata: hover text the server escaped
-  const COLUMN_ORDER = ["service", "entry", "chain", "endpoint", "pod", "node"];
 
   function reachable(model, service) {
     if (!service || service === "*") return null;
     const start = Object.keys(model.nodes).filter(
-      (id) => id.startsWith("svc:" + service + ":") || id.startsWith("svc:" + service + " ")
+      (id) => model.nodes[id].column === "service" && model.nodes[id].service === service
     );
     const seen = new Set(start);
     const queue = start.slice();
@@ -31,42 +32,41 @@
     return seen;
   }
 
-  function trace(model, only) {
+  function shown(model, only) {
     const ids = Object.keys(model.nodes).filter((id) => !only || only.has(id));
-    ids.sort((a, b) => COLUMN_ORDER.indexOf(model.nodes[a].column) - COLUMN_ORDER.indexOf(model.nodes[b].column));
-    const position = new Map(ids.map((id, i) => [id, i]));
-    const links = Object.values(model.links).filter((l) => position.has(l.source) && position.has(l.target));
+    const kept = new Set(ids);
+    const links = Object.values(model.links).filter((l) => kept.has(l.source) && kept.has(l.target));
+    return { ids: ids, links: links };
+  }
+
+  function trace(model, place) {
+    const position = new Map(place.boxes.map((box, i) => [box.id, i]));
     return {
       type: "sankey",
       arrangement: "snap",
       valueformat: model.width_by === "packets" ? ",d" : ".3f",
+      textfont: place.font,
       node: {
-        label: ids.map((id) => model.nodes[id].label),
-        color: ids.map((id) => model.nodes[id].colour),
-        customdata: ids.map((id) => model.nodes[id].hover),
+        label: place.boxes.map((box) => box.label),
+        color: place.boxes.map((box) => box.colour),
+        customdata: place.boxes.map((box) => box.hover),
         hovertemplate: HOVER,
-        pad: 14,
-        thickness: 16,
+        x: place.boxes.map((box) => box.x),
+        y: place.boxes.map((box) => box.y),
+        align: "left", // Plotly's columns by depth, as the layout's: no box moved to the right
+        pad: place.pad,
+        thickness: place.thickness,
         line: { width: 0 },
       },
       link: {
-        source: links.map((l) => position.get(l.source)),
-        target: links.map((l) => position.get(l.target)),
-        value: links.map((l) => l.value),
-        customdata: links.map((l) => l.hover),
+        source: place.links.map((l) => position.get(l.source)),
+        target: place.links.map((l) => position.get(l.target)),
+        value: place.links.map((l) => l.value),
+        customdata: place.links.map((l) => l.hover),
         hovertemplate: HOVER,
         color: "rgba(120, 130, 150, 0.28)",
       },
     };
-  }
-
-  function columnHeight(model, only) {
-    const counts = {};
-    for (const [id, box] of Object.entries(model.nodes)) {
-      if (only && !only.has(id)) continue;
-      counts[box.column] = (counts[box.column] || 0) + 1;
-    }
-    return Math.max(0, ...Object.values(counts));
   }
 
   function draw(container, model) {
@@ -84,30 +84,53 @@
       }
       filter.addEventListener("change", () => {
         window.Plotly.purge(figure); // a new set of boxes: draw afresh, no transition
-        draw(container, model);
+        draw(container, container.lastModel || model);
       });
     }
     if (!Object.keys(model.nodes || {}).length) {
-      K.clear(figure).appendChild(el("p", { className: "placeholder" }, model.missing || "Nothing to draw."));
+      // a missing dump is said in the notes above; what is so by design is said here, once
+      const why = model.explained || (model.missing ? "Nothing to draw (see above)." : "Nothing to draw.");
+      K.clear(figure).appendChild(el("p", { className: "placeholder" }, why));
       figure.dataset.drawn = "empty";
       return;
     }
     if (figure.querySelector("p.placeholder")) K.clear(figure);
-    const only = reachable(model, filter ? filter.value : "");
-    const height = Math.max(420, 34 * columnHeight(model, only) + 80);
+    const drawn = shown(model, reachable(model, filter ? filter.value : ""));
+    const place = N.sankeyLayout(model, drawn.ids, drawn.links, figure.clientWidth);
     const layout = {
-      height: height,
-      margin: { t: 28, l: 8, r: 8, b: 8 },
-      font: { size: 12 },
+      width: place.width,
+      height: place.height, // both set: Plotly leaves the size alone on a resize; we redraw
+      margin: place.margin,
+      font: place.font,
+      annotations: place.annotations,
       title: {
         text: model.width_by === "packets" ? "widths: packet counters" : "widths: share of new connections",
         font: { size: 12 },
         x: 0.01,
+        y: 0.99,
+        yanchor: "top",
       },
     };
-    figure.style.height = height + "px";
-    if (!K.plot(figure, [trace(model, only)], layout, "Sankey")) return;
-    figure.dataset.drawn = String(Object.keys(model.nodes).length);
+    if (!K.plot(figure, [trace(model, place)], layout, "Sankey")) return;
+    figure.dataset.drawn = String(drawn.ids.length);
+    watchWidth(container, model);
+  }
+
+  function watchWidth(container, model) {
+    // the layout is in pixels: a window of another width gets it afresh
+    container.lastModel = model;
+    if (container.dataset.watchingWidth) return;
+    container.dataset.watchingWidth = "1";
+    let width = container.clientWidth;
+    let timer = null;
+    window.addEventListener("resize", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (container.clientWidth === width) return;
+        width = container.clientWidth;
+        draw(container, container.lastModel);
+      }, 150);
+    });
   }
 
   N.boot("service-chains", draw, {

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from explorer.collectors.kubeproxy.node_rules import analyse_iptables, analyse_nft
-from explorer.demo import build_demo
 from explorer.viewmodels.network.service_chain import ALL, VIEW, chain_model, service_chains
 
-NOW = datetime(2025, 6, 2, 9, 0, 0, tzinfo=UTC)
 HOSTILE = "<img src=x onerror=alert(1)>"
 KIND = "iptables/kind-v1.23.5-traefik-iptables-save.txt"
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return build_demo(now=NOW)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +34,8 @@ def test_kind_dump_kube_dns_port_splits_between_two_endpoints_half_and_half(kind
         "KUBE-SEP-6E7XQMQ4RAYOWTTM": pytest.approx(0.5),
         "KUBE-SEP-WXWGHGKZOCNYRYI7": pytest.approx(0.5),
     }
-    assert model["nodes"]["KUBE-SEP-6E7XQMQ4RAYOWTTM"]["label"] == "→ 10.244.0.3:53"
+    assert _out(model, "KUBE-SEP-6E7XQMQ4RAYOWTTM") == {"endpoint:10.244.0.3:53": 0.5}
+    assert model["nodes"]["endpoint:10.244.0.3:53"]["label"] == "→ 10.244.0.3:53"
     assert model["nodes"]["svc:kube-system/kube-dns:dns (udp)"]["column"] == "service"
     entry = "entry:kube-system/kube-dns:dns (udp):ClusterIP:10.96.0.10:53"
     assert _out(model, "svc:kube-system/kube-dns:dns (udp)") == {entry: 1.0}
@@ -86,9 +78,10 @@ def test_demo_web_service_reaches_its_three_ready_pods_on_their_node(demo):
 def test_demo_nodeport_service_enters_by_its_node_port_through_kube_ext(demo):
     model = service_chains(demo, "demo-worker", "shop/web-public")
     entries = [box["label"] for box in _column(model, "entry").values()]
-    assert "NodePort (any node):30080" in entries
-    chains = {box_id for box_id in _column(model, "chain")}
-    assert any(c.startswith("KUBE-EXT-") for c in chains)
+    assert "NodePort (any node):30080/tcp" in entries
+    (external,) = _column(model, "external")
+    assert external.startswith("KUBE-EXT-")
+    assert all(target.startswith("KUBE-SVL-") for target in _out(model, external))
 
 
 def test_demo_service_without_endpoints_is_drawn_as_rejected(demo):
@@ -98,10 +91,9 @@ def test_demo_service_without_endpoints_is_drawn_as_rejected(demo):
 
 def test_the_kubernetes_service_ends_at_the_control_plane_node_address(demo):
     model = service_chains(demo, "demo-worker", "default/kubernetes")
-    owners = _column(model, "pod")
-    assert len(owners) == 1
-    (box,) = owners.values()
-    assert "(node demo-control-plane)" in box["label"]
+    assert _column(model, "pod") == {}
+    (endpoint,) = _column(model, "endpoint")
+    assert _out(model, endpoint) == {"node:demo-control-plane": 1.0}
 
 
 def test_a_node_without_collected_rules_says_so(demo):

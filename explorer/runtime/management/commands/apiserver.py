@@ -10,6 +10,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from explorer.apiserver import ApiServer, ApiStore, Policy
+from explorer.lib.events import DEFAULT_EVENT_TTL_SECONDS
 from explorer.runtime.demo_cluster import churn_forever, demo_state
 from explorer.state.cluster_state import ClusterState
 
@@ -27,6 +28,13 @@ def _bundle_state(path: str) -> ClusterState:
     from explorer.snapshots.bundle import read_bundle
 
     return read_bundle(path)
+
+
+def _event_ttl(options: dict) -> float | None:
+    ttl = options["event_ttl"]
+    if ttl is None:
+        ttl = DEFAULT_EVENT_TTL_SECONDS if options["demo"] else 0
+    return float(ttl) or None
 
 
 def _demo_churn(store: ApiStore, seed: int):
@@ -82,6 +90,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--history", type=int, default=20_000, help="events kept for watches to resume from"
         )
+        parser.add_argument(
+            "--event-ttl",
+            type=float,
+            default=None,
+            metavar="SECONDS",
+            help="delete an Event SECONDS after its last write, as kube-apiserver's --event-ttl"
+            " (default: 3600 for the demo, 0 for a bundle; 0 keeps Events for ever)",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         bundle = options["bundle"]
@@ -89,7 +105,9 @@ class Command(BaseCommand):
         # The served objects live as long as the process: keep them out of every later full
         # collection, whose pauses (seconds at 30k pods) would stall all watches at once.
         gc.freeze()
-        store = ApiStore(state, history_limit=int(options["history"]))
+        store = ApiStore(
+            state, history_limit=int(options["history"]), event_ttl=_event_ttl(options)
+        )
         interval = float(options["churn_interval"])
         churn = (
             _demo_churn(store, int(options["seed"])) if options["demo"] and interval > 0 else None
