@@ -9,14 +9,17 @@ The model:
   when it was last seen (RFC 3339), `hover` is Plotly pseudo-HTML with every cluster string
   escaped, `object` is plain text (for the page to set as text), `link` is
   `{"kind", "namespace", "name"}` of the involved object.
-At most MAX_EVENTS, the latest kept; the page plots reason against time, coloured by type, sized by
-count.
+At most MAX_EVENTS, the latest kept, and no more than MAX_BYTES of them as JSON (a message can be
+long: 2,000 of the demo's short ones are 1.05 MB, more than a websocket message carries); the page
+plots reason against time, coloured by type, sized by count.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any, TypedDict
+
+import orjson
 
 from explorer.lib.objects import meta_of
 from explorer.state.cluster_state import ClusterState
@@ -25,6 +28,7 @@ from ..base import Params, View
 from ..plotly_text import hover_lines, plotly_text
 
 MAX_EVENTS = 2000
+MAX_BYTES = 512 * 1024  # of the points as JSON: well under a websocket message (1 MiB)
 ALL = "*"
 TYPE_COLOURS = {"Normal": "#2a5db0", "Warning": "#d62728"}
 OTHER_TYPE_COLOUR = "#7f7f7f"
@@ -85,14 +89,19 @@ def events_for(
 
 
 def points(events: Iterable[dict]) -> dict[str, EventPoint]:
-    """The latest MAX_EVENTS events as timeline points, keyed by uid (or namespace/name)."""
-    ordered = sorted(events, key=event_time)[-MAX_EVENTS:]
-    found: dict[str, EventPoint] = {}
-    for event in ordered:
+    """The latest events as timeline points, keyed by uid (or namespace/name), oldest first: at
+    most MAX_EVENTS, and as many as fit in MAX_BYTES of JSON."""
+    latest: list[tuple[str, EventPoint]] = []
+    size = 0
+    for event in reversed(sorted(events, key=event_time)[-MAX_EVENTS:]):
         meta = meta_of(event)
         key = meta.get("uid") or f"{meta.get('namespace', '')}/{meta.get('name', '')}"
-        found[key] = point(event)
-    return found
+        shown = point(event)
+        size += len(orjson.dumps({key: shown}))
+        if size > MAX_BYTES:
+            break
+        latest.append((key, shown))
+    return dict(reversed(latest))
 
 
 def point(event: dict) -> EventPoint:
