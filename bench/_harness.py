@@ -155,8 +155,11 @@ def profile(pid: int, seconds: float, out: Path, env: dict[str, str], log: IO) -
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) a running process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    """CPU time (user + system) a running process has used so far (NaN once it has ended)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except FileNotFoundError:
+        return float("nan")
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -203,17 +206,33 @@ class Change:
     printed: float  # when kubectl printed it
 
 
+KUBECTL_WATCH = (KUBECTL, "get", "pods", "-A", "--watch-only", "-o", "json")
+
+
 @dataclass
 class KubectlWatch:
-    """`kubectl get pods -A --watch-only -o json`, its output parsed as it comes."""
+    """`kubectl get pods -A --watch-only -o json`, its output parsed as it comes; started again
+    when it exits (an API server ends the watch of a reader that falls behind, as kube-apiserver
+    does, and kubectl then exits): `restarts` counts those."""
 
+    stack: Stack
     process: subprocess.Popen
     changes: list[Change] = field(default_factory=list)
     started: threading.Event = field(default_factory=threading.Event)
+    restarts: int = 0
+    stopping: bool = False
 
     def read(self) -> None:
+        while True:
+            self._read(self.process)
+            if self.stopping:
+                return
+            self.restarts += 1
+            self.process = self.stack.start(*KUBECTL_WATCH, stdout=subprocess.PIPE)
+
+    def _read(self, process: subprocess.Popen) -> None:
         lines: list[bytes] = []
-        for line in self.process.stdout:  # type: ignore[union-attr]
+        for line in process.stdout:  # type: ignore[union-attr]
             lines.append(line)
             if line != b"}\n":  # kubectl prints each object indented, closing at column 0
                 continue
@@ -256,6 +275,8 @@ class Stack:
 
     def close(self) -> None:
         """Stop every child, the peer and the app first; keep their peak memory and CPU."""
+        if self.kubectl is not None:
+            self.kubectl.stopping = True
         named = {"kubectl": self.kubectl.process if self.kubectl else None, "app": self.app}
         named["apiserver"] = self.apiserver
         for name, child in named.items():
@@ -289,8 +310,8 @@ def start_stack(nodes: int, pods_per_node: int, rate: float, tmp: Path, logs: Pa
         wait_for(stack.api_url, timeout=600)
         serve = (PYTHON, MANAGE, "serve", "--port", str(stack.app_port))
         stack.app = stack.start(*serve, stdout=subprocess.DEVNULL)
-        watch = (KUBECTL, "get", "pods", "-A", "--watch-only", "-o", "json")
-        stack.kubectl = KubectlWatch(stack.start(*watch, stdout=subprocess.PIPE))
+        watch = stack.start(*KUBECTL_WATCH, stdout=subprocess.PIPE)
+        stack.kubectl = KubectlWatch(stack, watch)
         threading.Thread(target=stack.kubectl.read, daemon=True).start()
         wait_healthy(stack.app_port, stack.app, timeout=300)
         if not stack.kubectl.started.wait(300):
@@ -330,30 +351,20 @@ async def run_clients(port: str, session: str, plan: str, out: str) -> None:
     """The clients' process: a tab per page of the plan, on the demo cluster the app watches
     (its kubeconfig context is `bench`); READY once all have their models; each tab's UserLog
     is written to `out` when the bench closes our stdin."""
-    from tests.load.crowd import Page, UserLog, live_user
+    from tests.load.crowd import Page, Tabs
 
     pages = [
         Page(p["name"], tuple((view, params) for view, params in p["views"]))
         for p in orjson.loads(Path(plan).read_bytes())
     ]
-    base_url = f"http://127.0.0.1:{port}"
-    logs = [UserLog(page.name) for page in pages]
-    readies = [asyncio.Event() for _ in pages]
-    leave = asyncio.Event()
-    tasks = [
-        asyncio.ensure_future(live_user(base_url, session, "bench", page, log, ready, leave))
-        for page, log, ready in zip(pages, logs, readies, strict=True)
-    ]
-    all_ready = asyncio.ensure_future(asyncio.gather(*(r.wait() for r in readies)))
-    await asyncio.wait([all_ready, *tasks], timeout=600, return_when=asyncio.FIRST_COMPLETED)
-    if not all_ready.done():
-        late = [log.page for log, ready in zip(logs, readies, strict=True) if not ready.is_set()]
-        dropped = [log.dropped for log in logs if log.dropped]
-        raise SystemExit(f"clients not ready: {len(late)} ({late[:5]}), dropped: {dropped[:3]}")
+    tabs = Tabs(f"http://127.0.0.1:{port}", session, "bench", pages)
+    try:
+        await tabs.ready(timeout=600)
+    except TimeoutError as error:
+        raise SystemExit(f"clients not ready: {error}") from None
     await until_stdin_closes()
-    leave.set()
-    await asyncio.wait(tasks, timeout=30)
-    Path(out).write_bytes(orjson.dumps(logs))
+    await tabs.leave()
+    Path(out).write_bytes(orjson.dumps(tabs.logs))
 
 
 def stop_clients(clients: subprocess.Popen, out: Path) -> Any:

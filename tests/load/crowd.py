@@ -206,6 +206,41 @@ async def live_user(
             log.dropped = repr(error)[:200]
 
 
+class Tabs:
+    """A tab (`live_user`) per page, opened at once: `ready()` waits until all have their
+    models, `leave()` closes them; `logs` says what each saw."""
+
+    def __init__(self, base_url: str, session: str, cluster: str, pages: list[Page]) -> None:
+        self.logs = [UserLog(page.name) for page in pages]
+        self._readies = [asyncio.Event() for _ in pages]
+        self._leave = asyncio.Event()
+        self._tasks = [
+            asyncio.ensure_future(
+                live_user(base_url, session, cluster, page, log, ready, self._leave)
+            )
+            for page, log, ready in zip(pages, self.logs, self._readies, strict=True)
+        ]
+
+    async def ready(self, timeout: float) -> None:
+        """Every tab has its models and the cluster is live; else TimeoutError saying which
+        have not and what ended those that were dropped."""
+        everyone = asyncio.ensure_future(asyncio.gather(*(r.wait() for r in self._readies)))
+        await asyncio.wait(
+            [everyone, *self._tasks], timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        if not everyone.done():
+            everyone.cancel()
+            late = [
+                log.page for log, r in zip(self.logs, self._readies, strict=True) if not r.is_set()
+            ]
+            dropped = [log.dropped for log in self.logs if log.dropped]
+            raise TimeoutError(f"{len(late)} tabs not ready ({late[:5]}); dropped: {dropped[:3]}")
+
+    async def leave(self, timeout: float = 30) -> None:
+        self._leave.set()
+        await asyncio.wait(self._tasks, timeout=timeout)
+
+
 class _Tab:
     """What live.js keeps of a page's subscriptions: the version of each model."""
 
