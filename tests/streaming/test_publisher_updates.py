@@ -206,37 +206,38 @@ def _spending(name: str, seconds: float, builds: list[float]) -> View:
     return View(name, build, frozenset({"Pod"}))
 
 
-async def _overview_waits(tab: Tab, fed: Publisher, pods: int) -> list[float]:
-    """Add `pods` pods, 20 a second, reading the tab meanwhile, then until the overview and
-    every other view show them all; how long each took to reach the tab's overview."""
-    added: dict[str, float] = {}
+async def _tab_on(fed: Publisher, session_cookie: str, *views: str) -> Tab:
+    """A tab on `views` (subscribed in that order, as m0, m1, …) and then the overview (s1),
+    while 40 pods come, 20 a second, read as they come; closed once the overview and every
+    other view show them all."""
+    tab = await Tab.open(session_cookie)
+    try:
+        for n, view in enumerate(views):
+            await _subscribe(tab, f"m{n}", view)
+        await tab.subscribe(cluster="fed")
+        coming = asyncio.ensure_future(_pods_come(fed, 40))
+        while not coming.done():
+            await tab.drain(0.1)
+        await coming
+        with fed.states.read("fed") as state:
+            current = overview(state, {"cluster": "fed"})
+        names = sorted(f"web-{i}" for i in range(40))
 
-    async def pods_come() -> None:
-        for i in range(pods):
-            added[f"pod/shop/web-{i}"] = time.monotonic()
-            await asyncio.to_thread(add, fed, pod("shop", f"web-{i}", node_name="n1"))
-            await asyncio.sleep(0.05)
+        def caught_up() -> bool:  # the others may wait for their turn
+            others = [tab.models[sub]["pods"] for sub in tab.models if sub != "s1"]
+            return tab.models["s1"] == current and all(pods == names for pods in others)
 
-    coming = asyncio.ensure_future(pods_come())
-    while not coming.done():
-        await tab.drain(0.1)
-    await coming
-    with fed.states.read("fed") as state:
-        current = overview(state, {"cluster": "fed"})
-    names = sorted(f"web-{i}" for i in range(pods))
+        if not caught_up():
+            await tab.until(lambda m: caught_up(), timeout=8)
+    finally:
+        await tab.close()
+    return tab
 
-    def caught_up() -> bool:  # the others may wait for their turn
-        others = [tab.models[sub]["pods"] for sub in tab.models if sub != "s1"]
-        return tab.models["s1"] == current and all(pods == names for pods in others)
 
-    if not caught_up():
-        await tab.until(lambda m: caught_up(), timeout=8)
-    shown: dict[str, float] = {}
-    for message in tab.received:
-        if message["type"] == "delta" and message["id"] == "s1":
-            for op in message["ops"]:
-                shown.setdefault(op["path"][1], message["received_at"])
-    return sorted(shown[sector] - added[sector] for sector in added)
+async def _pods_come(fed: Publisher, pods: int) -> None:
+    for i in range(pods):
+        await asyncio.to_thread(add, fed, pod("shop", f"web-{i}", node_name="n1"))
+        await asyncio.sleep(0.05)
 
 
 async def _subscribe(tab: Tab, sub_id: str, view: str) -> None:
@@ -254,13 +255,7 @@ async def test_a_costly_view_is_paced_and_never_holds_back_the_overview(
     still ends up showing every pod."""
     builds: list[float] = []
     monkeypatch.setitem(registry.VIEWS, "costly", _spending("costly", 0.2, builds))
-    tab = await Tab.open(session_cookie)
-    try:
-        await _subscribe(tab, "s2", "costly")
-        await tab.subscribe(cluster="fed")
-        await _overview_waits(tab, fed, 40)
-    finally:
-        await tab.close()
+    await _tab_on(fed, session_cookie, "costly")
     assert len(builds) <= 4, builds  # 2 s of changes; unpaced, about one build per 0.25 s
 
 
@@ -274,14 +269,7 @@ async def test_a_flush_stops_at_its_window_and_every_view_catches_up_in_the_next
     builds: list[float] = []
     for n in range(10):
         monkeypatch.setitem(registry.VIEWS, f"medium{n}", _spending(f"medium{n}", 0.03, builds))
-    tab = await Tab.open(session_cookie)
-    try:
-        for n in range(10):
-            await _subscribe(tab, f"m{n}", f"medium{n}")
-        await tab.subscribe(cluster="fed")
-        await _overview_waits(tab, fed, 40)
-    finally:
-        await tab.close()
+    tab = await _tab_on(fed, session_cookie, *(f"medium{n}" for n in range(10)))
     between: list[int] = [0]  # deltas of the other views between two of the overview's
     for message in tab.received:
         if message["type"] == "delta":
@@ -308,13 +296,7 @@ async def test_one_slow_turn_of_a_cheap_view_does_not_make_it_wait(
         return cheap.build(state, params, memo)
 
     monkeypatch.setitem(registry.VIEWS, "spiky", dataclasses.replace(cheap, build=spiky))
-    tab = await Tab.open(session_cookie)
-    try:
-        await _subscribe(tab, "s2", "spiky")
-        await tab.subscribe(cluster="fed")
-        await _overview_waits(tab, fed, 40)
-    finally:
-        await tab.close()
+    await _tab_on(fed, session_cookie, "spiky")
     assert len(builds) >= 10, builds  # 2 s of changes; paced after the slow turn, about 3
 
 
