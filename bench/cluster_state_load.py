@@ -13,35 +13,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-KUBECTL = str(Path(sys.executable).with_name("kubectl"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/version", timeout=2):  # noqa: S310 (loopback)
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"the API server at {url} did not answer within {timeout:.0f}s")
+from _harness import KUBECTL, PYTHON, ROOT, free_port, kubeconfig_for, wait_for
 
 
 def timed(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
@@ -54,17 +32,6 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
     if proc.returncode != 0:
         raise SystemExit(f"{argv[0]} failed with exit code {proc.returncode}")
     return elapsed, usage.ru_maxrss * 1024
-
-
-def kubeconfig_for(url: str, directory: str) -> str:
-    path = os.path.join(directory, "kubeconfig")
-    Path(path).write_text(
-        "apiVersion: v1\nkind: Config\ncurrent-context: bench\n"
-        f"clusters: [{{name: bench, cluster: {{server: '{url}'}}}}]\n"
-        "users: [{name: bench, user: {token: bench}}]\n"
-        "contexts: [{name: bench, context: {cluster: bench, user: bench}}]\n"
-    )
-    return path
 
 
 def load_state(kubeconfig: str) -> None:

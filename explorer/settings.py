@@ -1,5 +1,7 @@
 """Cluster Explorer settings: one flat file, every value from the environment (see README)."""
 
+import fnmatch
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -98,6 +100,10 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A publisher's request channel (explorer/streaming/names.py) is where every tab's subscriptions
+# ask for models and renew their leases: 200 tabs opened together renew together, a burst over
+# the 100 a channel holds, and the full models asked for in it were lost (bench/load_mixed.py).
+PUBLISHER_CHANNELS, PUBLISHER_CAPACITY = "explorer.publisher.*", 10_000
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -107,6 +113,7 @@ if REDIS_URL:
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
                 "capacity": 100,  # messages waiting per channel; more are dropped
+                "channel_capacity": {PUBLISHER_CHANNELS: PUBLISHER_CAPACITY},
                 "expiry": 60,
             },
         }
@@ -115,7 +122,14 @@ else:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels.layers.InMemoryChannelLayer",
-            "CONFIG": {"capacity": 100, "expiry": 60},
+            "CONFIG": {
+                "capacity": 100,
+                # (pattern, capacity) pairs: this layer, unlike Redis's, does not compile globs
+                "channel_capacity": [
+                    (re.compile(fnmatch.translate(PUBLISHER_CHANNELS)), PUBLISHER_CAPACITY)
+                ],
+                "expiry": 60,
+            },
         }
     }
 

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import IO
 
 REPO = Path(__file__).resolve().parents[1]
 MANAGE = str(REPO / "manage.py")
@@ -29,3 +30,18 @@ def manage(env: dict[str, str], *args: str, timeout: float = 120) -> str:
         check=True,
     )
     return done.stdout
+
+
+def serve_api(*args: str, stderr: IO | int = subprocess.PIPE) -> tuple[subprocess.Popen, str]:
+    """`manage.py apiserver --port 0 ARGS` (the project's API server, a port of its choosing):
+    the process and its URL, once it says where it listens."""
+    process = subprocess.Popen(
+        [sys.executable, MANAGE, "apiserver", "--port", "0", *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+    )
+    line = process.stdout.readline()  # type: ignore[union-attr]
+    url = next((word for word in line.split() if word.startswith("http://")), "")
+    return process, url.rstrip(")")

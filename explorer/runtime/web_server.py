@@ -23,6 +23,7 @@ from daphne.cli import CommandLineInterface
 from daphne.http_protocol import HTTPFactory, WebRequest
 from daphne.server import Server
 
+from explorer.streaming.consumers import MAX_MESSAGE
 from explorer.web.body_limits import MB, body_limit
 from explorer.web.secret_paths import without_secrets
 
@@ -119,5 +120,7 @@ class WebServerCLI(CommandLineInterface):
 
 
 def run_web_server(host: str, port: int, *extra: str) -> None:
-    """Serve explorer.asgi:application until stopped (SIGINT, SIGTERM)."""
-    WebServerCLI().run(["-b", host, "-p", str(port), *extra, "explorer.asgi:application"])
+    """Serve explorer.asgi:application until stopped (SIGINT, SIGTERM). A websocket message is
+    at most MAX_MESSAGE bytes, the bound the live consumer keeps to."""
+    limit = ["--websocket-max-message-size", str(MAX_MESSAGE)]
+    WebServerCLI().run(["-b", host, "-p", str(port), *limit, *extra, "explorer.asgi:application"])

@@ -22,6 +22,9 @@ Server → browser (each with a "seq" the browser acknowledges; at most WINDOW u
       log, batched; `skipped` counts lines dropped while the tab did not read (at most
       MAX_LOG_BATCH wait); `end` when the log ended (the container stopped, or an error said so)
   {"type": "error", "id": "s1" or null, "message": "..."}
+No message is over MAX_MESSAGE, the most the websocket carries (a bigger one would close it): a
+log batch loses its oldest lines (counted in `skipped`), a delta is replaced by the whole model,
+and a whole model that is too big is replaced by an `error`, ending its subscription.
 A tab that follows a task late is first sent the task's latest progress, when a lookup for it has
 been installed with `serve_progress_from` (the jobs layer does, at start-up).
 Logs are read through the API's pods/log with the client of a cluster this process watches
@@ -68,6 +71,9 @@ CLOSE_UNAUTHENTICATED = 4401
 MAX_LOGS = MAX_SUBSCRIPTIONS
 MAX_LOG_BATCH = 1000
 MAX_LOG_TAIL = 1000
+# The most one websocket message may carry, in bytes: daphne closes the connection (1011) rather
+# than send more (explorer/runtime/web_server.py gives daphne this same limit).
+MAX_MESSAGE = 1024 * 1024
 
 # task id -> its latest progress message (without "type"), or None when unknown
 ProgressLookup = Callable[[str], Awaitable[dict[str, Any] | None]]
@@ -363,7 +369,40 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def _flush(self) -> None:
         for message in self.outbox.take():
-            await self.send_json(message)
+            data = orjson.dumps(message)
+            if len(data) > MAX_MESSAGE:
+                instead = await self._instead_of_too_big(message, len(data))
+                if instead is None:
+                    continue
+                data = orjson.dumps(instead)
+            await self.send(text_data=data.decode())
+
+    async def _instead_of_too_big(
+        self, message: dict[str, Any], size: int
+    ) -> dict[str, Any] | None:
+        """What the tab gets instead of a message over MAX_MESSAGE (daphne would close its
+        websocket, ending every view on it): a log batch without its oldest lines (counted as
+        skipped); for a delta nothing, its subscription is sent whole instead; for a whole model
+        or anything else, an error, and the model's subscription ends."""
+        sub_id, kind = message.get("id"), message["type"]
+        if kind == "log":
+            lines = message["lines"]
+            while lines and len(orjson.dumps({**message, "lines": lines})) > MAX_MESSAGE:
+                lines = lines[len(lines) // 2 + 1 :]
+            skipped = message["skipped"] + len(message["lines"]) - len(lines)
+            return {**message, "lines": lines, "skipped": skipped}
+        sub = self.subscriptions.get(sub_id or "") if kind in ("full", "delta") else None
+        if kind == "delta" and sub is not None:
+            await self._ask(sub, full=True)
+            return None
+        log.warning("a %s message of %d bytes is over %d: not sent", kind, size, MAX_MESSAGE)
+        what = "a message"
+        if sub is not None:
+            what = f"the {sub.view} view"
+            await self._drop(sub.id)
+        mib = f"{size / 2**20:.2f} MiB, at most {MAX_MESSAGE / 2**20:.0f} MiB"
+        text = f"{what} is too big to send ({mib}): narrow what it shows"
+        return {"type": "error", "id": sub_id, "message": text, "seq": message["seq"]}
 
     async def _ask(self, sub: _Subscription, full: bool) -> None:
         """Ask the publisher for the whole model (`full`) or only to keep publishing it."""

@@ -7,10 +7,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from explorer.lib.objects import spec_of
 from explorer.state.cluster_state import Change, ClusterState
 
 Params = dict[str, str]
 Update = Callable[[ClusterState, Params, Any, Sequence[Change]], dict[str, Any] | None]
+Concerns = Callable[[Params, Change], bool]
 MAX_PARAM_LENGTH = 253  # a DNS subdomain, the longest Kubernetes name
 
 
@@ -27,7 +29,9 @@ class View:
     """`build(state, params, memo)` makes the model; `memo()` makes a cache the caller keeps
     between builds of one subscription (None when the view needs none). A view may also offer
     `update(state, params, memo, changes)`: the model after `changes` (already in `state`) from
-    the memo a build or update left, or None when it cannot (the caller then builds)."""
+    the memo a build or update left, or None when it cannot (the caller then builds). And
+    `concerns(params, change)`, False for a change of its kinds that cannot change the model of
+    those parameters (a pod's page and another pod): the caller need not build it again."""
 
     name: str
     build: Callable[[ClusterState, Params, Any], dict[str, Any]]
@@ -35,6 +39,12 @@ class View:
     params: tuple[str, ...] = ("cluster",)  # every one required, no others accepted
     memo: Callable[[], Any] = _no_memo
     update: Update | None = None
+    concerns: Concerns | None = None  # None: every change of its kinds may change the model
+
+
+def on_node(change: Change, node: str) -> bool:
+    """The changed object (a pod) is, or was, on `node`."""
+    return any(spec_of(held).get("nodeName") == node for held in (change.object, change.old))
 
 
 def params_of(view: View, raw: object) -> Params:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import threading
 import urllib.request
 from pathlib import Path
@@ -11,21 +10,8 @@ from pathlib import Path
 import orjson
 import pytest
 
+from ..processes import serve_api
 from .objects import small_cluster
-
-MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
-
-
-def _serve(*args: str) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen(
-        [sys.executable, str(MANAGE), "apiserver", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    line = process.stdout.readline()
-    url = next((word for word in line.split() if word.startswith("http://")), "")
-    return process, url.rstrip(")")
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -36,7 +22,7 @@ def _stop(process: subprocess.Popen) -> None:
 def test_serving_a_bundle_prints_where_it_listens(tmp_path: Path) -> None:
     bundle = pytest.importorskip("explorer.snapshots.bundle")
     path = bundle.write_bundle(small_cluster(), tmp_path / "snapshot.bundle")
-    process, url = _serve("--bundle", str(path), "--forbid", "secrets")
+    process, url = serve_api("--bundle", str(path), "--forbid", "secrets")
     try:
         assert url.startswith("http://127.0.0.1:")
         with urllib.request.urlopen(url + "/api/v1/nodes") as response:  # noqa: S310 (loopback)
@@ -52,7 +38,7 @@ def test_serving_a_bundle_prints_where_it_listens(tmp_path: Path) -> None:
 def test_the_demo_churns_by_default_and_kubectl_watch_prints_the_change(tmp_path: Path) -> None:
     from .conftest import Kubectl
 
-    process, url = _serve("--demo", "--churn-interval", "0.5")
+    process, url = serve_api("--demo", "--churn-interval", "0.5")
     try:
         kubectl = Kubectl(url, tmp_path)
         initial = kubectl("get", "pods", "-A", "--no-headers").stdout.splitlines()

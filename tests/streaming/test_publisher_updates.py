@@ -19,6 +19,7 @@ from explorer.state.store import ClusterStates
 from explorer.streaming import publisher as publisher_module
 from explorer.streaming.publisher import Publisher
 from explorer.viewmodels import registry
+from explorer.viewmodels.base import View
 from explorer.viewmodels.overview import overview
 from explorer.viewmodels.registry import get_view
 
@@ -188,5 +189,144 @@ async def test_deltas_reach_a_tab_while_the_thread_for_database_work_is_busy(
         await tab.until(lambda m: m["type"] == "delta", timeout=5)
         assert time.monotonic() - started < 2 and not busy.done()
         await busy
+    finally:
+        await tab.close()
+
+
+def _spending(name: str, seconds: float, builds: list[float]) -> View:
+    """A view reading pods that spends `seconds` of CPU on each build, as a big view does."""
+
+    def build(state: Any, params: Any, memo: Any) -> dict[str, Any]:
+        builds.append(time.monotonic())
+        spent = time.thread_time()
+        while time.thread_time() - spent < seconds:
+            pass
+        return {"pods": sorted(p["metadata"]["name"] for p in state.list("Pod"))}
+
+    return View(name, build, frozenset({"Pod"}))
+
+
+async def _tab_on(fed: Publisher, session_cookie: str, *views: str) -> Tab:
+    """A tab on `views` (subscribed in that order, as m0, m1, …) and then the overview (s1),
+    while 40 pods come, 20 a second, read as they come; closed once the overview and every
+    other view show them all."""
+    tab = await Tab.open(session_cookie)
+    try:
+        for n, view in enumerate(views):
+            await _subscribe(tab, f"m{n}", view)
+        await tab.subscribe(cluster="fed")
+        coming = asyncio.ensure_future(_pods_come(fed, 40))
+        while not coming.done():
+            await tab.drain(0.1)
+        await coming
+        with fed.states.read("fed") as state:
+            current = overview(state, {"cluster": "fed"})
+        names = sorted(f"web-{i}" for i in range(40))
+
+        def caught_up() -> bool:  # the others may wait for their turn
+            others = [tab.models[sub]["pods"] for sub in tab.models if sub != "s1"]
+            return tab.models["s1"] == current and all(pods == names for pods in others)
+
+        if not caught_up():
+            await tab.until(lambda m: caught_up(), timeout=8)
+    finally:
+        await tab.close()
+    return tab
+
+
+async def _pods_come(fed: Publisher, pods: int) -> None:
+    for i in range(pods):
+        await asyncio.to_thread(add, fed, pod("shop", f"web-{i}", node_name="n1"))
+        await asyncio.sleep(0.05)
+
+
+async def _subscribe(tab: Tab, sub_id: str, view: str) -> None:
+    await tab.send({"type": "subscribe", "id": sub_id, "view": view, "params": {"cluster": "fed"}})
+    await tab.until(lambda m: m["type"] == "full" and m["id"] == sub_id)
+
+
+async def test_a_costly_view_is_paced_and_never_holds_back_the_overview(
+    fed: Publisher, session_cookie: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A view that spends 0.2 s building and reads pods (the workloads hierarchy of a 30,000-pod
+    cluster does), subscribed first, while 40 pods come at 20 a second: built again at every
+    flush, it made the overview's every change wait for it, and held the state's lock the
+    watcher needs most of the time. Paced, it is rebuilt about once per PACE builds' time and
+    still ends up showing every pod."""
+    builds: list[float] = []
+    monkeypatch.setitem(registry.VIEWS, "costly", _spending("costly", 0.2, builds))
+    await _tab_on(fed, session_cookie, "costly")
+    assert len(builds) <= 4, builds  # 2 s of changes; unpaced, about one build per 0.25 s
+
+
+async def test_a_flush_stops_at_its_window_and_every_view_catches_up_in_the_next_ones(
+    fed: Publisher, session_cookie: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten views of 30 ms each (under COSTLY: never paced), all reading pods: refreshing them
+    all in every flush took 0.3 s, which every change to the overview waited for. A flush now
+    stops once it has spent the window (0.05 s here), the overview first (the cheapest), and
+    the others come up to date in the next flushes."""
+    builds: list[float] = []
+    for n in range(10):
+        monkeypatch.setitem(registry.VIEWS, f"medium{n}", _spending(f"medium{n}", 0.03, builds))
+    tab = await _tab_on(fed, session_cookie, *(f"medium{n}" for n in range(10)))
+    between: list[int] = [0]  # deltas of the other views between two of the overview's
+    for message in tab.received:
+        if message["type"] == "delta":
+            if message["id"] == "s1":
+                between.append(0)
+            else:
+                between[-1] += 1
+    assert max(between[1:-1]) <= 4, between  # all ten in every flush before
+
+
+async def test_one_slow_turn_of_a_cheap_view_does_not_make_it_wait(
+    fed: Publisher, session_cookie: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A view of a millisecond whose third build takes 0.3 s (a garbage collection, a busy
+    machine): judged by that turn alone it would be paced for 3 s."""
+    builds: list[float] = []
+    cheap = _spending("spiky", 0.001, builds)
+
+    def spiky(state: Any, params: Any, memo: Any) -> dict[str, Any]:
+        if len(builds) == 2:
+            spent = time.thread_time()
+            while time.thread_time() - spent < 0.3:
+                pass
+        return cheap.build(state, params, memo)
+
+    monkeypatch.setitem(registry.VIEWS, "spiky", dataclasses.replace(cheap, build=spiky))
+    await _tab_on(fed, session_cookie, "spiky")
+    assert len(builds) >= 10, builds  # 2 s of changes; paced after the slow turn, about 3
+
+
+async def test_a_pod_page_is_not_built_again_for_other_pods(
+    fed: Publisher, session_cookie: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With 200 pod pages open on a cluster changing 200 pods a second, each was built for
+    every change; the pod view says which changes concern it (`View.concerns`)."""
+    builds: list[str] = []
+    view = get_view("pod")
+
+    def counted(state: Any, params: Any, memo: Any) -> dict[str, Any]:
+        builds.append(params["name"])
+        return view.build(state, params, memo)
+
+    monkeypatch.setitem(registry.VIEWS, "pod", dataclasses.replace(view, build=counted))
+    add(fed, pod("shop", "watched"))
+    tab = await Tab.open(session_cookie)
+    try:
+        params = {"cluster": "fed", "namespace": "shop", "name": "watched"}
+        await tab.send({"type": "subscribe", "id": "p", "view": "pod", "params": params})
+        await tab.until(lambda m: m["type"] == "full" and m["id"] == "p")
+        await tab.subscribe(cluster="fed")
+        for i in range(10):
+            await asyncio.to_thread(add, fed, pod("shop", f"other-{i}"))
+            await asyncio.sleep(0.06)
+        await settle(tab, fed)
+        assert builds == ["watched"]
+        await asyncio.to_thread(add, fed, pod("shop", "watched", ready=False))
+        await tab.until(lambda m: m["type"] == "delta" and m["id"] == "p")
+        assert builds == ["watched", "watched"]
     finally:
         await tab.close()

@@ -80,3 +80,68 @@ async def test_a_real_client_gets_the_overview_and_the_delta_for_a_pod_made_in_t
             delta = await read(ws, lambda m: m["type"] == "delta")
             assert delta["version"] == full["version"] + 1
             assert ["sectors", "pod/shop/web-real-1"] in [op["path"][:2] for op in delta["ops"]]
+
+
+async def _open(http: aiohttp.ClientSession, port: int, session: str) -> Any:
+    url, origin = f"ws://127.0.0.1:{port}/ws/", f"http://127.0.0.1:{port}"
+    headers = {"Origin": origin, "Cookie": f"sessionid={session}"}
+    return await http.ws_connect(url, headers=headers, max_msg_size=0)
+
+
+async def _send(ws: aiohttp.ClientWebSocketResponse, message: dict[str, Any]) -> None:
+    await ws.send_str(orjson.dumps(message).decode())
+
+
+async def test_a_log_batch_over_what_one_websocket_message_carries_leaves_the_tab_open(
+    site: tuple[int, str], store: ApiStore
+) -> None:
+    """1,000 lines of 16 KB (JSON logging) gathered while the tab was busy: daphne sends no
+    message over 1 MiB and closed the websocket (1011), ending every view of the tab."""
+    pod = store.state.get("Pod", "shop", "db-0")
+    node = pod["spec"]["nodeName"]
+    facts = store.state.node_facts[node]
+    long_lines = "".join(f"{n:04} {'x' * 16_000}\n" for n in range(1000))
+    store.set_node_facts(
+        node, {**facts, "logs": {**facts["logs"], "shop/db-0/postgres": long_lines}}
+    )
+    port, session = site
+    async with aiohttp.ClientSession() as http, await _open(http, port, session) as ws:
+        await _send(
+            ws, {"type": "subscribe", "id": "s1", "view": "overview", "params": {"cluster": "demo"}}
+        )
+        await read(ws, lambda m: m["type"] == "full")
+        follow = {"type": "logs", "id": "l1", "cluster": "demo", "tail": 1000}
+        await _send(ws, {**follow, "namespace": "shop", "pod": "db-0", "container": "postgres"})
+        await asyncio.sleep(2)  # not reading: the lines gather into one waiting batch
+        seen = skipped = 0
+        while seen + skipped < 1000:
+            batch = await read(ws, lambda m: m["type"] == "log")
+            seen, skipped = seen + len(batch["lines"]), skipped + batch["skipped"]
+        assert skipped > 0
+
+        store.apply({"type": "ADDED", "object": new_pod(store, "web-after-log")})
+        delta = await read(ws, lambda m: m["type"] == "delta")
+        assert ["sectors", "pod/shop/web-after-log"] in [op["path"][:2] for op in delta["ops"]]
+
+
+async def test_a_model_over_what_one_websocket_message_carries_is_an_error_and_the_tab_goes_on(
+    site: tuple[int, str], store: ApiStore
+) -> None:
+    """A pod whose labels alone are over 1 MiB: its page's model cannot be sent; the tab is told
+    so for that view, and its other views keep their deltas."""
+    labelled = new_pod(store, "many-labels")
+    labelled["metadata"]["labels"] = {f"label-{n:05}": "v" * 60 for n in range(20_000)}
+    store.apply({"type": "ADDED", "object": labelled})
+    port, session = site
+    async with aiohttp.ClientSession() as http, await _open(http, port, session) as ws:
+        overview = {"type": "subscribe", "id": "s1", "view": "overview"}
+        await _send(ws, {**overview, "params": {"cluster": "demo"}})
+        await read(ws, lambda m: m["type"] == "full" and m["id"] == "s1")
+        pod = {"cluster": "demo", "namespace": "shop", "name": "many-labels"}
+        await _send(ws, {"type": "subscribe", "id": "s2", "view": "pod", "params": pod})
+        error = await read(ws, lambda m: m["type"] == "error" and m["id"] == "s2")
+        assert error["message"].startswith("the pod view is too big to send (1.")
+
+        store.apply({"type": "ADDED", "object": new_pod(store, "web-after-big-pod")})
+        delta = await read(ws, lambda m: m["type"] == "delta" and m["id"] == "s1")
+        assert ["sectors", "pod/shop/web-after-big-pod"] in [op["path"][:2] for op in delta["ops"]]

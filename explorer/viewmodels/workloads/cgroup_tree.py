@@ -44,7 +44,7 @@ from explorer.state.node_facts import (
 )
 from explorer.state.parsed_facts import parsed_fact
 
-from ..base import Params, View, ViewError
+from ..base import Params, View, ViewError, on_node
 from ..plotly_text import described, plotly_text
 from ..sectors import Sector
 
@@ -345,4 +345,5 @@ VIEW = View(
     cgroup_tree,
     frozenset({"Pod", "Node", NODE_FACTS_KIND}),
     params=("cluster", "node", "size"),
+    concerns=lambda params, change: change.kind != "Pod" or on_node(change, params["node"]),
 )

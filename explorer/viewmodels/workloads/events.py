@@ -12,8 +12,10 @@ The model:
 - `groups`: the same events as the list shows them, one row per reason, object and message:
   digest → `{reason, type, object, message, link, count, events, first, last}` (`count`: times
   said, summed over the group's `events` Event objects).
-At most MAX_EVENTS, the latest kept; the page plots reason against time, coloured by type, sized by
-count, and lists the groups a page at a time.
+At most MAX_EVENTS, the latest kept, and no more than MAX_BYTES of points as JSON (a message can
+be long: 2,000 of the demo's short ones were 1.05 MB, more than a websocket message carries; the
+groups repeat less than the points, so both fit in one); the page plots reason against time,
+coloured by type, sized by count, and lists the groups a page at a time.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from typing import Any, TypedDict
+
+import orjson
 
 from explorer.lib.events import event_time
 from explorer.lib.objects import meta_of
@@ -31,6 +35,7 @@ from ..base import Params, View
 from ..plotly_text import hover_lines, plotly_text
 
 MAX_EVENTS = 2000
+MAX_BYTES = 384 * 1024  # of the points as JSON: with the groups, under a websocket message (1 MiB)
 ALL = "*"
 TYPE_COLOURS = {"Normal": "#2a5db0", "Warning": "#d62728"}
 OTHER_TYPE_COLOUR = "#7f7f7f"
@@ -100,14 +105,19 @@ def events_for(
 
 
 def points(events: Iterable[dict]) -> dict[str, EventPoint]:
-    """The latest MAX_EVENTS events as timeline points, keyed by uid (or namespace/name)."""
-    ordered = sorted(events, key=event_time)[-MAX_EVENTS:]
-    found: dict[str, EventPoint] = {}
-    for event in ordered:
+    """The latest events as timeline points, keyed by uid (or namespace/name), oldest first: at
+    most MAX_EVENTS, and as many as fit in MAX_BYTES of JSON."""
+    latest: list[tuple[str, EventPoint]] = []
+    size = 0
+    for event in reversed(sorted(events, key=event_time)[-MAX_EVENTS:]):
         meta = meta_of(event)
         key = meta.get("uid") or f"{meta.get('namespace', '')}/{meta.get('name', '')}"
-        found[key] = point(event)
-    return found
+        shown = point(event)
+        size += len(orjson.dumps({key: shown}))
+        if size > MAX_BYTES:
+            break
+        latest.append((key, shown))
+    return dict(reversed(latest))
 
 
 def point(event: dict) -> EventPoint:

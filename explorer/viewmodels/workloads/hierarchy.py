@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from explorer.lib.quantities import format_bytes, format_millicores
-from explorer.state.cluster_state import ClusterState
+from explorer.state.cluster_state import Change, ClusterState
 
 from ..base import Params, View, ViewError
 from ..links import object_link
@@ -340,6 +340,16 @@ def _pod_rows(pods: list[PodFacts], sizer: _Sizer) -> list[tuple[str, object]]:
     return rows
 
 
+def _concerns(params: Params, change: Change) -> bool:
+    """One namespace's hierarchy reads only that namespace's objects (and Namespaces)."""
+    return params["namespace"] in (ALL, change.namespace) or change.kind == "Namespace"
+
+
 VIEW = View(
-    "hierarchy", hierarchy, KINDS, params=("cluster", "namespace", "size"), memo=WorkloadFacts
+    "hierarchy",
+    hierarchy,
+    KINDS,
+    params=("cluster", "namespace", "size"),
+    memo=WorkloadFacts,
+    concerns=_concerns,
 )

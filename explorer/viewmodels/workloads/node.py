@@ -24,7 +24,7 @@ from explorer.lib.quantities import (
 )
 from explorer.state.cluster_state import ClusterState
 
-from ..base import Params, View
+from ..base import Params, View, on_node
 from ..plotly_text import hover_lines
 from ..pod_summary import summarise
 
@@ -215,4 +215,10 @@ def _pod_row(pod: dict) -> dict[str, Any]:
     }
 
 
-VIEW = View("node", node_view, frozenset({"Node", "Pod", "Lease"}), params=("cluster", "name"))
+VIEW = View(
+    "node",
+    node_view,
+    frozenset({"Node", "Pod", "Lease"}),
+    params=("cluster", "name"),
+    concerns=lambda params, change: change.kind != "Pod" or on_node(change, params["name"]),
+)

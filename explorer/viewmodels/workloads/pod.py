@@ -373,4 +373,8 @@ VIEW = View(
         }
     ),
     params=("cluster", "namespace", "name"),
+    concerns=lambda params, change: (
+        change.kind != "Pod"
+        or (change.namespace, change.name) == (params["namespace"], params["name"])
+    ),
 )

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import re
 
+import orjson
+
 from explorer.demo import build_demo
-from explorer.viewmodels.workloads.events import MAX_EVENTS, timeline
+from explorer.viewmodels.workloads import events
+from explorer.viewmodels.workloads.events import MAX_BYTES, MAX_EVENTS, timeline
 
 from ..workload_states import ESCAPED, HOSTILE
 
@@ -33,9 +36,10 @@ def test_points_carry_time_reason_type_and_count() -> None:
     assert scheduling["type"] == "Warning" and scheduling["count"] > 1 and scheduling["time"]
 
 
-def test_at_most_max_events_the_latest_kept() -> None:
+def test_at_most_max_events_the_latest_kept(monkeypatch) -> None:
+    monkeypatch.setattr(events, "MAX_EVENTS", 100)  # fewer than MAX_BYTES holds
     state = build_demo()
-    for index in range(MAX_EVENTS + 5):
+    for index in range(events.MAX_EVENTS + 5):
         state.upsert(
             {
                 "kind": "Event",
@@ -47,8 +51,8 @@ def test_at_most_max_events_the_latest_kept() -> None:
             "Event",
         )
     model = _events(state, "default")
-    assert len(model["events"]) == MAX_EVENTS
-    assert model["header"]["counts"]["in_scope"] > MAX_EVENTS
+    assert set(model["events"]) == {f"u{index}" for index in range(5, 105)}
+    assert model["header"]["counts"]["in_scope"] > events.MAX_EVENTS
 
 
 def test_hostile_message_and_reason_are_escaped_in_the_hover_and_plain_elsewhere() -> None:
@@ -114,3 +118,28 @@ def test_every_time_is_in_one_format_to_the_second_in_utc_and_the_hover_says_it(
             assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", when), when
     assert f"last seen: {scheduling['time']}" in scheduling["hover"]
     assert f"first seen: {scheduling['first']}" in scheduling["hover"]
+
+
+def test_the_latest_events_fit_in_max_bytes_however_long_their_messages() -> None:
+    """2,000 events of 1 KB messages (kube-apiserver's cap on an event's note) were a 4.6 MB
+    model; a websocket message carries 1 MiB."""
+    state = build_demo()
+    for index in range(MAX_EVENTS):
+        state.upsert(
+            {
+                "kind": "Event",
+                "metadata": {"name": f"e{index}", "namespace": "default", "uid": f"u{index:04}"},
+                "involvedObject": {"kind": "Pod", "name": "x", "namespace": "default"},
+                "reason": "BackOff",
+                "message": f"{index} " + "m" * 1024,
+                "lastTimestamp": f"2030-01-01T{index // 3600:02d}:{index // 60 % 60:02d}:"
+                f"{index % 60:02d}Z",
+            },
+            "Event",
+        )
+    model = _events(state, "default")
+    assert len(orjson.dumps(model["events"])) <= MAX_BYTES
+    shown = sorted(model["events"])
+    assert shown == [f"u{index:04}" for index in range(MAX_EVENTS - len(shown), MAX_EVENTS)]
+    assert len(shown) > 100
+    assert list(model["events"]) == shown  # oldest first, as before
