@@ -110,3 +110,11 @@ def test_the_icon_browsers_ask_for_is_there(client):
 def test_only_the_paste_form_skips_the_csrf_middleware_and_it_checks_the_token_itself():
     exempt = {name for name, view in _routes().items() if getattr(view, "csrf_exempt", False)}
     assert exempt == {"network-paste"}  # see test_the_paste_form_refuses_a_post_without_...
+
+
+def test_a_path_that_names_no_page_answers_a_page_that_leads_on(logged_in):
+    response = logged_in.get("/network/no-such-page")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "No such page" in page and 'href="/network/"' in page
+    assert "/network/no-such-page" in page
