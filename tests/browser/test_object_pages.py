@@ -11,6 +11,7 @@ import time
 import uuid
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .app import PROBE_POD
 
@@ -221,8 +222,13 @@ def test_a_deleted_pod_s_link_lands_on_a_page_that_links_to_its_last_owner(
     pod["metadata"].update(name=name, uid=str(uuid.uuid4()))
     pod["metadata"].pop("resourceVersion", None)
     demo.store.apply({"type": "ADDED", "object": copy.deepcopy(pod)})
-    page.goto(f"/pods/shop/{name}")
-    page.wait_for_selector("#pod-facts dd")
+    for _ in range(30):  # until the app's watcher has the pod (a busy machine is slower)
+        page.goto(f"/pods/shop/{name}")
+        try:
+            page.wait_for_selector("#pod-facts dd", timeout=2_000)
+            break
+        except PlaywrightTimeout:
+            continue
     demo.store.apply({"type": "DELETED", "object": copy.deepcopy(pod)})
     page.wait_for_selector("#pod-status a")  # the live pod page: gone, and a link to what it was
     page.click("#pod-status a")
