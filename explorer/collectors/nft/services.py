@@ -115,7 +115,7 @@ class _Reader:
                 self.port(split[1]).node_port = _number(element.key[1])
         for name in ("no-endpoint-services", "no-endpoint-nodeports"):
             for element in sets[name].elements if name in sets else ():
-                if not element.comment:
+                if not element.comment or len(element.key) < 2:  # not address/port keys
                     continue
                 protocol = element.key[-2]
                 port = self.by_name(element.comment, protocol)
