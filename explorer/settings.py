@@ -128,6 +128,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# kombu's Redis transport, repaired so that a worker survives Redis restarting
+# (explorer/jobs/broker.py). Not for rediss://, whose TLS kombu sets up by the URL's scheme.
+if REDIS_URL.startswith("redis://"):
+    CELERY_BROKER_TRANSPORT = "explorer.jobs.broker:Transport"
 # Without Redis, tasks run in this process (explorer.jobs.dispatch puts them on a thread).
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL or None

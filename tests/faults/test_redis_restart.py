@@ -1,0 +1,63 @@
+"""Redis killed (SIGKILL) and started again on the same port and append-only file: the web
+process, the watcher and the workers recover, and a job sent before the kill is done once."""
+
+from __future__ import annotations
+
+import time
+
+from explorer.jobs.tasks import prune_downloads
+from explorer.streaming.directory import Directory
+from teamkit.processes import answers, wait_until
+from teamkit.redis_server import PrivateRedis
+from teamkit.tab import Tab
+from teamkit.team import Team
+
+from .collections import done_once, node_tasks, start_collection
+from .conftest import NODES
+
+OUTAGE = 1.0  # seconds Redis stays down
+
+
+def kill_and_restart(redis_server: PrivateRedis) -> float:
+    redis_server.kill()
+    time.sleep(OUTAGE)
+    redis_server.restart()
+    return time.time()
+
+
+def test_a_task_acknowledged_before_redis_dies_is_done_once_after_it_returns(
+    team: Team, redis_server: PrivateRedis, through_redis: None
+) -> None:
+    agent = team.children["agent"]
+    result, _ = start_collection(agent)  # the default worker holds its next round meanwhile
+
+    kill_and_restart(redis_server)
+
+    collected = result.get(timeout=60)
+    assert [(n["node"], n["probe"]) for n in collected["nodes"]] == [(n, "local") for n in NODES]
+    assert team.children["worker"].alive(), team.children["worker"].tail()
+    assert done_once(team, {result.id, *node_tasks(agent)}) == dict.fromkeys(
+        {result.id, *node_tasks(agent)}, 1
+    )
+
+
+def test_after_redis_returns_the_tab_is_live_and_the_watcher_and_worker_work_again(
+    team: Team, redis_server: PrivateRedis, through_redis: None, tab: Tab, demo
+) -> None:
+    from explorer.demo.readiness_flips import ReadinessFlips
+
+    back = kill_and_restart(redis_server)
+
+    assert answers(team.web_url + "/healthz")
+    flips = ReadinessFlips(demo.store.state)
+    wait_until(lambda: tab.live() and tab.first_since(back, "full"), 30, "a full model again")
+    changed = time.time()
+    demo.store.apply(flips.step())
+    wait_until(lambda: tab.first_since(changed, "delta"), 15, "the watcher's delta")
+    assert prune_downloads.apply_async().get(timeout=30) == 0
+    wait_until(
+        lambda: "demo" in [s["cluster"] for s in Directory(redis_server.url).read()],
+        15,
+        "the watcher listing its cluster again",
+    )
+    assert team.children["beat"].alive(), team.children["beat"].tail()
