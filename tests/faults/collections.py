@@ -3,8 +3,11 @@ and how often each task was done."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 
+from explorer.apiserver.audit import Heard
 from explorer.jobs.collect import collect_cluster
 from teamkit.processes import Child, wait_until
 from teamkit.team import Team, completions
@@ -26,6 +29,31 @@ def node_tasks(agent: Child) -> set[str]:
 
 
 def done_once(team: Team, task_ids: set[str]) -> dict[str, int]:
-    """How many times each task succeeded, in all the workers' logs (restarted ones included)."""
-    logs = "".join(team.children[name].text() for name in ("worker", "agent"))
-    return {task: completions(logs, task) for task in task_ids}
+    """How many times each task succeeded, in all the workers' logs (restarted ones included),
+    once each has (a worker logs it just after storing the result a test may already hold)."""
+
+    def counts() -> dict[str, int]:
+        logs = "".join(team.children[name].text() for name in ("worker", "agent"))
+        return {task: completions(logs, task) for task in task_ids}
+
+    with contextlib.suppress(TimeoutError):  # some never succeeded: the counts say which
+        wait_until(lambda: all(counts().values()), 10, "every task's success in the logs")
+    return counts()
+
+
+class ApiGate(list):
+    """An audit list for the project's API server (`ServerContext.audit`) that holds the server
+    at the first request it hears with `verb` on `resource` until the gate is opened: a job
+    caught in the middle of what it does."""
+
+    def __init__(self, verb: str, resource: str) -> None:
+        super().__init__()
+        self.wanted = (verb, resource)
+        self.reached = threading.Event()
+        self.opened = threading.Event()
+
+    def append(self, heard: Heard) -> None:
+        super().append(heard)
+        if (heard.verb, heard.resource) == self.wanted and not self.opened.is_set():
+            self.reached.set()
+            self.opened.wait(30)

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import time
 
+from explorer.jobs.collect import collect_cluster
 from explorer.jobs.tasks import prune_downloads
+from explorer.runtime.demo_cluster import DemoCluster
 from explorer.streaming.directory import Directory
 from teamkit.processes import answers, wait_until
 from teamkit.redis_server import PrivateRedis
 from teamkit.tab import Tab
 from teamkit.team import Team
 
-from .collections import done_once, node_tasks, start_collection
+from .collections import ApiGate, done_once, node_tasks, start_collection
 from .conftest import NODES
 
-OUTAGE = 1.0  # seconds Redis stays down
+OUTAGE = 1.5  # seconds Redis stays down
 
 
 def kill_and_restart(redis_server: PrivateRedis) -> float:
@@ -39,6 +41,29 @@ def test_a_task_acknowledged_before_redis_dies_is_done_once_after_it_returns(
     assert done_once(team, {result.id, *node_tasks(agent)}) == dict.fromkeys(
         {result.id, *node_tasks(agent)}, 1
     )
+
+
+def test_a_collection_that_redis_dies_under_is_put_back_and_done_once_after_it_returns(
+    team: Team, redis_server: PrivateRedis, through_redis: None, demo: DemoCluster
+) -> None:
+    # The collection's first round lists the nodes, then sends each its task: held at the
+    # list, it goes on to send them with Redis gone.
+    gate = demo.server.context.audit = ApiGate("list", "nodes")
+    try:
+        result = collect_cluster.apply_async(kwargs={"cluster": "demo"})
+        assert gate.reached.wait(30), "the collection never listed the nodes"
+        redis_server.kill()
+        gate.opened.set()
+        time.sleep(OUTAGE)
+        redis_server.restart()
+    finally:
+        gate.opened.set()
+        demo.server.context.audit = None
+
+    collected = result.get(timeout=60)
+    assert [(n["node"], n["probe"]) for n in collected["nodes"]] == [(n, "local") for n in NODES]
+    tasks = {result.id, *node_tasks(team.children["agent"])}
+    assert done_once(team, tasks) == dict.fromkeys(tasks, 1)
 
 
 def test_after_redis_returns_the_tab_is_live_and_the_watcher_and_worker_work_again(
