@@ -6,6 +6,10 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+from typing import Any
+
+from celery import states
+from celery.result import AsyncResult
 
 from explorer.apiserver.audit import Heard
 from explorer.jobs.collect import collect_cluster
@@ -15,13 +19,22 @@ from teamkit.team import Team, completions
 NODE_TASK = re.compile(r"collect_node\[([0-9a-f-]{36})\] received")
 
 
-def start_collection(agent: Child) -> tuple[object, str]:
+def start_collection(agent: Child) -> tuple[AsyncResult, str]:
     """Start collecting the demo; return its result and the first node task the agent took,
     once the agent is running it (its probe takes a while: a fault lands mid-task)."""
     offset = len(agent.text())
     result = collect_cluster.apply_async(kwargs={"cluster": "demo"})
     found = wait_until(lambda: NODE_TASK.search(agent.text(), offset), 30, "a node task taken")
     return result, found.group(1)
+
+
+def finished(result: AsyncResult, timeout: float = 60) -> Any:
+    """The task's return value, read from the result backend as it comes (a plain GET, which
+    reconnects: the subscription `AsyncResult.get` waits on may have been cut with Redis)."""
+    wait_until(lambda: result.state in states.READY_STATES, timeout, f"task {result.id} ended")
+    if result.state != states.SUCCESS:
+        raise AssertionError(f"task {result.id} ended {result.state}: {result.result!r}")
+    return result.result
 
 
 def node_tasks(agent: Child) -> set[str]:

@@ -14,7 +14,7 @@ from teamkit.redis_server import PrivateRedis
 from teamkit.tab import Tab
 from teamkit.team import Team
 
-from .collections import ApiGate, done_once, node_tasks, start_collection
+from .collections import ApiGate, done_once, finished, node_tasks, start_collection
 from .conftest import NODES
 
 OUTAGE = 1.5  # seconds Redis stays down
@@ -35,7 +35,7 @@ def test_a_task_acknowledged_before_redis_dies_is_done_once_after_it_returns(
 
     kill_and_restart(redis_server)
 
-    collected = result.get(timeout=60)
+    collected = finished(result)
     assert [(n["node"], n["probe"]) for n in collected["nodes"]] == [(n, "local") for n in NODES]
     assert team.children["worker"].alive(), team.children["worker"].tail()
     assert done_once(team, {result.id, *node_tasks(agent)}) == dict.fromkeys(
@@ -60,7 +60,7 @@ def test_a_collection_that_redis_dies_under_is_put_back_and_done_once_after_it_r
         gate.opened.set()
         demo.server.context.audit = None
 
-    collected = result.get(timeout=60)
+    collected = finished(result)
     assert [(n["node"], n["probe"]) for n in collected["nodes"]] == [(n, "local") for n in NODES]
     tasks = {result.id, *node_tasks(team.children["agent"])}
     assert done_once(team, tasks) == dict.fromkeys(tasks, 1)
@@ -79,7 +79,7 @@ def test_after_redis_returns_the_tab_is_live_and_the_watcher_and_worker_work_aga
     changed = time.time()
     demo.store.apply(flips.step())
     wait_until(lambda: tab.first_since(changed, "delta"), 15, "the watcher's delta")
-    assert prune_downloads.apply_async().get(timeout=30) == 0
+    assert finished(prune_downloads.apply_async(), 30) == 0
     wait_until(
         lambda: "demo" in [s["cluster"] for s in Directory(redis_server.url).read()],
         15,

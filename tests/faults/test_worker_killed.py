@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from teamkit.team import Team, receipts
 
-from .collections import done_once, node_tasks, start_collection
+from .collections import done_once, finished, node_tasks, start_collection
 from .conftest import NODES, start_agent
 
 
@@ -16,7 +16,7 @@ def test_a_node_agent_killed_mid_collection_has_its_task_done_once_by_the_agent_
     team.children["agent"].kill()  # SIGKILL: no goodbye, the task stays unacknowledged in Redis
     agent = start_agent(team)  # as a supervisor would (the log goes on in the same file)
 
-    collected = result.get(timeout=60)
+    collected = finished(result)
 
     assert [(n["node"], n["probe"]) for n in collected["nodes"]] == [(n, "local") for n in NODES]
     assert receipts(agent.text(), killed_task) == 2  # taken, killed, delivered again
