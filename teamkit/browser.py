@@ -28,14 +28,16 @@ CHROMIUM_ARGS = [
 ]
 
 # What the page's live connection (static/js/live.js) does, recorded in window.__arrivals as
-# [seconds since the epoch, what]: each message's type, "closed" when the socket is lost, and the
-# page lifecycle's freeze and resume.
+# [seconds since the epoch, what]: each message's type, "closed" when the socket is lost, "draw"
+# for each redraw of a figure (Plotly.react), and the page lifecycle's freeze and resume.
 RECORD_ARRIVALS = """() => {
   const conn = window.ExplorerLive.connection();
   const arrivals = window.__arrivals = [];
   const now = () => Date.now() / 1000;
   const handle = conn.handle.bind(conn);
   conn.handle = (message) => { arrivals.push([now(), message.type]); return handle(message); };
+  const react = window.Plotly.react.bind(window.Plotly);
+  window.Plotly.react = (...args) => { arrivals.push([now(), "draw"]); return react(...args); };
   const lost = conn.lost.bind(conn);
   conn.lost = (reason) => { arrivals.push([now(), "closed"]); return lost(reason); };
   document.addEventListener("freeze", () => arrivals.push([now(), "freeze"]));
@@ -71,7 +73,9 @@ def freezable_chromium(timeout: float = 30) -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    with tempfile.TemporaryDirectory(prefix="faults-chromium-") as profile:
+    with tempfile.TemporaryDirectory(
+        prefix="faults-chromium-", ignore_cleanup_errors=True
+    ) as profile:
         argv = [
             *(CHROMIUM, "--headless", *CHROMIUM_ARGS),
             *(f"--remote-debugging-port={port}", f"--user-data-dir={profile}", "about:blank"),
@@ -96,12 +100,14 @@ def arrivals(page: Any, since: float = 0.0) -> list[tuple[float, str]]:
 
 
 def set_lifecycle(page: Any, state: str) -> float:
-    """Freeze (`frozen`) or thaw (`active`, then brought to the front as a user returning to
-    the tab would) the page; the time it was asked."""
-    session = page.context.new_cdp_session(page)
+    """Freeze (`frozen`: hidden, then frozen, as Chromium does to a background tab) or thaw
+    (`active`, then shown again, as when its user comes back to it) the page; the time it was
+    asked. Showing it takes a DevTools session that stays attached (focus emulation: a
+    headless page has no window to bring forward)."""
+    session = getattr(page, "lifecycle", None)
+    if session is None:
+        session = page.lifecycle = page.context.new_cdp_session(page)
     at = time.time()
     session.send("Page.setWebLifecycleState", {"state": state})
-    session.detach()
-    if state == "active":
-        page.bring_to_front()
+    session.send("Emulation.setFocusEmulationEnabled", {"enabled": state == "active"})
     return at

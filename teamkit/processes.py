@@ -68,9 +68,12 @@ class Child:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def text(self) -> str:
+    def text(self, since: int = 0) -> str:
+        """The log, from byte `since` on."""
         try:
-            return self.log.read_text(errors="replace")
+            with self.log.open("rb") as log:
+                log.seek(since)
+                return log.read().decode(errors="replace")
         except OSError:
             return ""
 
@@ -94,11 +97,15 @@ class Child:
         """SIGTERM, then SIGKILL after `timeout`; reaped."""
         if self.alive():
             self.signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.signal(signal.SIGKILL)
-                self.process.wait(10)
+        self.reap(timeout)
+
+    def reap(self, timeout: float) -> None:
+        """Wait for it to exit (after a SIGTERM), SIGKILL it after `timeout`."""
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.signal(signal.SIGKILL)
+            self.process.wait(10)
 
 
 def answers(url: str) -> bool:

@@ -61,6 +61,11 @@ class Tab:
         with self._lock:
             return copy.deepcopy(self._model)
 
+    def version(self) -> int | None:
+        """The version of the model held (the publication's: every tab on it counts alike)."""
+        with self._lock:
+            return self._version
+
     def since(self, moment: float, kind: str | None = None) -> list[Arrival]:
         with self._lock:
             return [a for a in self.arrivals if a.at >= moment and kind in (None, a.type)]

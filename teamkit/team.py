@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,7 @@ class Team:
         )
         self.children: dict[str, Child] = {}
         self.web_port = 0
+        self.user_id = 0
 
     @property
     def web_url(self) -> str:
@@ -66,13 +68,17 @@ class Team:
         self.manage("migrate", "--noinput", "-v", "0")
 
     def session(self, username: str = USERNAME) -> str:
-        """A logged-in staff user's session key (the `sessionid` cookie)."""
+        """A logged-in staff user's session key (the `sessionid` cookie); the user's id is kept
+        in `user_id`."""
         code = (
             "from django.contrib.auth import get_user_model; from django.test import Client; "
             f"user = get_user_model().objects.create_user({username!r}, is_staff=True); "
-            "client = Client(); client.force_login(user); print(client.cookies['sessionid'].value)"
+            "client = Client(); client.force_login(user); "
+            "print(user.pk, client.cookies['sessionid'].value)"
         )
-        return self.manage("shell", "-c", code).strip().splitlines()[-1]
+        user_id, key = self.manage("shell", "-c", code).strip().splitlines()[-1].split()
+        self.user_id = int(user_id)
+        return key
 
     # ---- the services --------------------------------------------------------------------
 
@@ -118,8 +124,10 @@ class Team:
             *("--pool", pool, "-n", f"{name}@%h", "--without-gossip", "--without-mingle"),
             *("--loglevel", "INFO"),
         ]
+        log = self.directory / f"{name}.log"
+        begun = log.stat().st_size if log.exists() else 0  # a restarted worker's log goes on
         worker = self.start(name, argv, env)
-        wait_until(lambda: worker.check_alive() or " ready." in worker.text(), timeout, name)
+        wait_until(lambda: worker.check_alive() or " ready." in worker.text(begun), timeout, name)
         return worker
 
     def start_beat(self) -> Child:
@@ -127,9 +135,13 @@ class Team:
         argv = [CELERY, "-A", "explorer.jobs.celery", "beat", "--loglevel", "INFO"]
         return self.start("beat", [*argv, "--schedule", str(schedule)])
 
-    def stop(self) -> None:
-        for child in reversed(list(self.children.values())):
-            child.stop()
+    def stop(self, timeout: float = 15) -> None:
+        """SIGTERM to every process at once, then each reaped (SIGKILL after `timeout`)."""
+        for child in self.children.values():
+            if child.alive():
+                child.signal(signal.SIGTERM)
+        for child in self.children.values():
+            child.reap(timeout)
 
 
 def completions(log_text: str, task_id: str) -> int:

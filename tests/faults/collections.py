@@ -29,11 +29,14 @@ def start_collection(agent: Child) -> tuple[AsyncResult, str]:
 
 
 def finished(result: AsyncResult, timeout: float = 60) -> Any:
-    """The task's return value, read from the result backend as it comes (a plain GET, which
-    reconnects: the subscription `AsyncResult.get` waits on may have been cut with Redis)."""
-    wait_until(lambda: result.state in states.READY_STATES, timeout, f"task {result.id} ended")
-    if result.state != states.SUCCESS:
-        raise AssertionError(f"task {result.id} ended {result.state}: {result.result!r}")
+    """The task's return value once it succeeded, read from the result backend by polling (a
+    plain GET, which reconnects: the subscription `AsyncResult.get` waits on may have been cut
+    with Redis; and a state stored while Redis went away may be a passing FAILURE, which the
+    next round overwrites)."""
+    try:
+        wait_until(lambda: result.state == states.SUCCESS, timeout, f"task {result.id}")
+    except TimeoutError:
+        raise AssertionError(f"task {result.id} is {result.state}: {result.result!r}") from None
     return result.result
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -75,11 +76,16 @@ def team(workdir: Path, redis_server: PrivateRedis, demo: DemoCluster) -> Iterat
     started = Team(workdir / "team", redis_server.url, demo.kubeconfig, SETTINGS)
     try:
         started.migrate()
-        started.start_web()
-        started.start_watcher()
-        started.start_worker("worker", ["default"], pool="prefork")
-        start_agent(started)
-        started.start_beat()
+        starting = [
+            started.start_web,
+            started.start_watcher,
+            lambda: started.start_worker("worker", ["default"], pool="prefork"),
+            lambda: start_agent(started),
+            started.start_beat,
+        ]
+        with ThreadPoolExecutor(len(starting)) as pool:  # each waits until it is up
+            for future in [pool.submit(start) for start in starting]:
+                future.result()
         yield started
     finally:
         started.stop()
