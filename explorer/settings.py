@@ -136,6 +136,10 @@ if REDIS_URL.startswith("redis://"):
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_RESULT_EXPIRES = 3600
+# A task's result or state stored or read while Redis is away is tried again, backing off up to
+# 10 s between tries, for a few minutes: a job that ends while Redis restarts is not lost.
+CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
+CELERY_RESULT_BACKEND_MAX_RETRIES = 30
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

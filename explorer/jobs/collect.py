@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TypedDict
 
 from celery import Task, states
-from celery.exceptions import Reject, Retry
+from celery.exceptions import BackendError, Reject, Retry
 from celery.result import AsyncResult
 from django.conf import settings
 from kombu.exceptions import OperationalError
@@ -55,8 +55,9 @@ from .queues import NodeTask
 POLL_SECONDS = 1.0
 START_GRACE = 2.0  # after a node task expired, before it is taken for not taken
 RUN_LIMIT = 150.0  # a started node task not done this long after it could be redelivered
-# Redis out of reach: reading a node task's result, sending the next round or a node task.
-REDIS_TROUBLE = (RedisConnectionError, RedisTimeoutError, OperationalError)
+# Redis out of reach: reading a node task's result (BackendError: for longer than the result
+# backend tries again), sending the next round or a node task.
+REDIS_TROUBLE = (RedisConnectionError, RedisTimeoutError, OperationalError, BackendError)
 
 
 class NodeOutcome(TypedDict):

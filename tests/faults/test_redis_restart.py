@@ -6,7 +6,8 @@ from __future__ import annotations
 import time
 
 from explorer.jobs.collect import collect_cluster
-from explorer.jobs.tasks import prune_downloads
+from explorer.jobs.progress import latest_progress
+from explorer.jobs.tasks import download_bundle, prune_downloads
 from explorer.runtime.demo_cluster import DemoCluster
 from explorer.streaming.directory import Directory
 from teamkit.processes import answers, wait_until
@@ -64,6 +65,27 @@ def test_a_collection_that_redis_dies_under_is_put_back_and_done_once_after_it_r
     assert [(n["node"], n["probe"]) for n in collected["nodes"]] == [(n, "local") for n in NODES]
     tasks = {result.id, *node_tasks(team.children["agent"])}
     assert done_once(team, tasks) == dict.fromkeys(tasks, 1)
+
+
+def test_a_bundle_job_that_redis_dies_under_is_done_once_and_its_followers_told(
+    team: Team, session: str, redis_server: PrivateRedis, through_redis: None, demo: DemoCluster
+) -> None:
+    gate = demo.server.context.audit = ApiGate("list", "pods")  # the job copying the state
+    try:
+        job = download_bundle.apply_async(kwargs={"cluster": "demo", "user_id": team.user_id})
+        assert gate.reached.wait(30), "the bundle job never listed the pods"
+        redis_server.kill()
+        gate.opened.set()  # it writes the bundle and ends with Redis gone
+        time.sleep(OUTAGE)
+        redis_server.restart()
+    finally:
+        gate.opened.set()
+        demo.server.context.audit = None
+
+    download = finished(job)
+    assert done_once(team, {job.id}) == {job.id: 1}
+    told = wait_until(lambda: latest_progress(job.id), 10, "the job's last report")
+    assert (told["state"], told["download"]) == ("done", download["filename"])
 
 
 def test_after_redis_returns_the_tab_is_live_and_the_watcher_and_worker_work_again(
