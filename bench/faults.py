@@ -40,6 +40,7 @@ Usage: python bench/faults.py [--quick] [--nodes 100] [--pods-per-node 30] [--fr
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import re
@@ -120,6 +121,20 @@ def first(check: Callable[[], Any], timeout: float, interval: float = 0.1) -> fl
     return time.time()
 
 
+def all_first(checks: dict[str, Callable[[], Any]], timeout: float) -> dict[str, float | None]:
+    """When each check first held (time.time()), all polled together every 0.1 s."""
+    held: dict[str, float | None] = dict.fromkeys(checks)
+    deadline = time.monotonic() + timeout
+    while None in held.values() and time.monotonic() < deadline:
+        for name, check in checks.items():
+            if held[name] is None:
+                with contextlib.suppress(Exception):  # not up yet
+                    if check():
+                        held[name] = time.time()
+        time.sleep(0.1)
+    return held
+
+
 # ---- jobs ------------------------------------------------------------------------------------
 
 
@@ -195,15 +210,21 @@ def redis_scenario(run: Run) -> None:
         f" {back - restarted:.2f} s after its start (peer)"
     )
 
-    timeout = run.args.visibility_timeout + 300
-    healthz = first(lambda: answers(run.team.web_url + "/healthz"), 60)
-    tab_live = first(lambda: run.tab.live() and run.tab.first_since(back, "full") is not None, 120)
-    delta = first(lambda: run.tab.first_since(back, "delta") is not None, 120)
-    directory = first(lambda: directory_written_since(run, back), 120)
-    probe = Job("probe", prune_downloads.apply_async())
-    worker = first(probe.ended, timeout)
+    probe = Job("probe", prune_downloads.apply_async())  # sent as soon as Redis is back
+    seen = all_first(
+        {
+            "healthz": lambda: answers(run.team.web_url + "/healthz"),
+            "tab": lambda: run.tab.live() and run.tab.first_since(back, "full") is not None,
+            "delta": lambda: run.tab.first_since(back, "delta") is not None,
+            "directory": lambda: directory_written_since(run, back),
+            "worker": probe.ended,
+            "jobs": lambda: all([collection.ended(), bundle.ended()]),
+        },
+        timeout=run.args.visibility_timeout + 300,
+    )
+    healthz, tab_live, delta = seen["healthz"], seen["tab"], seen["delta"]
+    directory, worker = seen["directory"], seen["worker"]
     reconnected = logged_at(run.team.children["worker"].text(), "Connected to", back)
-    first(lambda: all([collection.ended(), bundle.ended()]), timeout, interval=0.5)
     beat = "alive" if run.team.children["beat"].alive() else "exited"
     run.say(
         f"   web /healthz +{since(back, healthz)};"

@@ -6,14 +6,19 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from celery import states
 from celery.result import AsyncResult
 
+from explorer.apiserver import ApiServer
 from explorer.apiserver.audit import Heard
 from explorer.jobs.collect import collect_cluster
 from teamkit.processes import Child, wait_until
+from teamkit.redis_server import PrivateRedis
 from teamkit.team import Team, completions
 
 NODE_TASK = re.compile(r"collect_node\[([0-9a-f-]{36})\] received")
@@ -73,3 +78,23 @@ class ApiGate(list):
         if (heard.verb, heard.resource) == self.wanted and not self.opened.is_set():
             self.reached.set()
             self.opened.wait(30)
+
+
+@contextmanager
+def redis_dies_under(
+    server: ApiServer, redis_server: PrivateRedis, verb: str, resource: str, outage: float
+) -> Iterator[None]:
+    """Around starting a job: the API server holds the job at its first `verb` on `resource`;
+    then Redis is killed, the job goes on with Redis gone, and Redis starts again `outage`
+    seconds later."""
+    gate = server.context.audit = ApiGate(verb, resource)
+    try:
+        yield
+        assert gate.reached.wait(30), f"the job never asked to {verb} {resource}"
+        redis_server.kill()
+        gate.opened.set()
+        time.sleep(outage)
+        redis_server.restart()
+    finally:
+        gate.opened.set()
+        server.context.audit = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from explorer.demo.readiness_flips import ReadinessFlips
 from explorer.jobs.collect import collect_cluster
 from explorer.jobs.progress import latest_progress
 from explorer.jobs.tasks import download_bundle, prune_downloads
@@ -15,7 +16,7 @@ from teamkit.redis_server import PrivateRedis
 from teamkit.tab import Tab
 from teamkit.team import Team
 
-from .collections import ApiGate, done_once, finished, node_tasks, start_collection
+from .collections import done_once, finished, node_tasks, redis_dies_under, start_collection
 from .conftest import NODES
 
 OUTAGE = 1.5  # seconds Redis stays down
@@ -39,9 +40,8 @@ def test_a_task_acknowledged_before_redis_dies_is_done_once_after_it_returns(
     collected = finished(result)
     assert [(n["node"], n["probe"]) for n in collected["nodes"]] == [(n, "local") for n in NODES]
     assert team.children["worker"].alive(), team.children["worker"].tail()
-    assert done_once(team, {result.id, *node_tasks(agent)}) == dict.fromkeys(
-        {result.id, *node_tasks(agent)}, 1
-    )
+    tasks = {result.id, *node_tasks(agent)}
+    assert done_once(team, tasks) == dict.fromkeys(tasks, 1)
 
 
 def test_a_collection_that_redis_dies_under_is_put_back_and_done_once_after_it_returns(
@@ -49,17 +49,8 @@ def test_a_collection_that_redis_dies_under_is_put_back_and_done_once_after_it_r
 ) -> None:
     # The collection's first round lists the nodes, then sends each its task: held at the
     # list, it goes on to send them with Redis gone.
-    gate = demo.server.context.audit = ApiGate("list", "nodes")
-    try:
+    with redis_dies_under(demo.server, redis_server, "list", "nodes", OUTAGE):
         result = collect_cluster.apply_async(kwargs={"cluster": "demo"})
-        assert gate.reached.wait(30), "the collection never listed the nodes"
-        redis_server.kill()
-        gate.opened.set()
-        time.sleep(OUTAGE)
-        redis_server.restart()
-    finally:
-        gate.opened.set()
-        demo.server.context.audit = None
 
     collected = finished(result)
     assert [(n["node"], n["probe"]) for n in collected["nodes"]] == [(n, "local") for n in NODES]
@@ -70,17 +61,9 @@ def test_a_collection_that_redis_dies_under_is_put_back_and_done_once_after_it_r
 def test_a_bundle_job_that_redis_dies_under_is_done_once_and_its_followers_told(
     team: Team, session: str, redis_server: PrivateRedis, through_redis: None, demo: DemoCluster
 ) -> None:
-    gate = demo.server.context.audit = ApiGate("list", "pods")  # the job copying the state
-    try:
+    # (`session` made the user the bundle is for: team.user_id)
+    with redis_dies_under(demo.server, redis_server, "list", "pods", OUTAGE):  # copying
         job = download_bundle.apply_async(kwargs={"cluster": "demo", "user_id": team.user_id})
-        assert gate.reached.wait(30), "the bundle job never listed the pods"
-        redis_server.kill()
-        gate.opened.set()  # it writes the bundle and ends with Redis gone
-        time.sleep(OUTAGE)
-        redis_server.restart()
-    finally:
-        gate.opened.set()
-        demo.server.context.audit = None
 
     download = finished(job)
     assert done_once(team, {job.id}) == {job.id: 1}
@@ -89,10 +72,8 @@ def test_a_bundle_job_that_redis_dies_under_is_done_once_and_its_followers_told(
 
 
 def test_after_redis_returns_the_tab_is_live_and_the_watcher_and_worker_work_again(
-    team: Team, redis_server: PrivateRedis, through_redis: None, tab: Tab, demo
+    team: Team, redis_server: PrivateRedis, through_redis: None, tab: Tab, demo: DemoCluster
 ) -> None:
-    from explorer.demo.readiness_flips import ReadinessFlips
-
     back = kill_and_restart(redis_server)
 
     assert answers(team.web_url + "/healthz")
