@@ -142,10 +142,18 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# kombu's Redis transport, repaired so that a worker survives Redis restarting
+# (explorer/jobs/broker.py). Not for rediss://, whose TLS kombu sets up by the URL's scheme.
+if REDIS_URL.startswith("redis://"):
+    CELERY_BROKER_TRANSPORT = "explorer.jobs.broker:Transport"
 # Without Redis, tasks run in this process (explorer.jobs.dispatch puts them on a thread).
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_RESULT_EXPIRES = 3600
+# A task's result or state stored or read while Redis is away is tried again, backing off up to
+# 10 s between tries, for a few minutes: a job that ends while Redis restarts is not lost.
+CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
+CELERY_RESULT_BACKEND_MAX_RETRIES = 30
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

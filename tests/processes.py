@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 from pathlib import Path
 from typing import IO
 
+from teamkit.processes import free_port
+
+__all__ = ["MANAGE", "REPO", "free_port", "manage"]
+
 REPO = Path(__file__).resolve().parents[1]
 MANAGE = str(REPO / "manage.py")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def manage(env: dict[str, str], *args: str, timeout: float = 120) -> str:

@@ -13,7 +13,10 @@ with Celery.
   EXPLORER_NODE_ACCESS turns them on; a node none of them reaches is reported
   unreachable, and the others are still collected. Progress: n of N nodes, each node's
   outcome on its own report. Each node's facts go into the cluster's state as they come
-  (explorer/jobs/facts_delivery.py).
+  (explorer/jobs/facts_delivery.py). Redis (broker and results) going away under a round does
+  not fail the collection: the round is put back, to run again once Redis has returned, from
+  where the round before it left off (the agents' results are kept until the collection ends,
+  so a round run again finds them).
   Without a broker (tasks run in this process) there are no agents: every node goes agentless.
 
 The agent's probe is configured by its environment: EXPLORER_PROBE_ROOT (where the node's
@@ -31,8 +34,12 @@ from pathlib import Path
 from typing import TypedDict
 
 from celery import Task, states
+from celery.exceptions import BackendError, Reject, Retry
 from celery.result import AsyncResult
 from django.conf import settings
+from kombu.exceptions import OperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from explorer.env import env_bool, env_int, env_str
 from explorer.probes import LocalProbe
@@ -48,6 +55,9 @@ from .queues import NodeTask
 POLL_SECONDS = 1.0
 START_GRACE = 2.0  # after a node task expired, before it is taken for not taken
 RUN_LIMIT = 150.0  # a started node task not done this long after it could be redelivered
+# Redis out of reach: reading a node task's result (BackendError: for longer than the result
+# backend tries again), sending the next round or a node task.
+REDIS_TROUBLE = (RedisConnectionError, RedisTimeoutError, OperationalError, BackendError)
 
 
 class NodeOutcome(TypedDict):
@@ -62,7 +72,7 @@ class Ongoing(TypedDict):
     """What a collection carries from one round to the next."""
 
     nodes: list[str]
-    tasks: dict[str, str]  # node -> the id of its collect_node task, still awaited
+    tasks: dict[str, str]  # node -> the id of its collect_node task (awaited until an outcome)
     sent_at: float  # when they were sent (time.time())
     outcomes: dict[str, NodeOutcome]
 
@@ -111,13 +121,26 @@ def collect_cluster(self: Task, cluster: str, ongoing: Ongoing | None = None) ->
             ongoing = _begin(cluster, agents=not self.request.is_eager)
             report_progress(task_id, 0, len(ongoing["nodes"]), f"{cluster}: collecting nodes")
         _advance(task_id, cluster, ongoing)
+        if _awaited(ongoing):
+            again = {"cluster": cluster, "ongoing": ongoing}
+            raise self.retry(kwargs=again, countdown=POLL_SECONDS)
+        for node_task in ongoing["tasks"].values():
+            AsyncResult(node_task, app=app).forget()
+    except Retry:
+        raise
+    except Reject as rejected:  # Task.retry could not send the next round
+        if isinstance(rejected.reason, REDIS_TROUBLE):
+            raise Reject(rejected.reason, requeue=True) from rejected
+        raise
+    except REDIS_TROUBLE as error:
+        # Put back (at once, or after the visibility timeout when Redis is down): this round
+        # runs again, from the `ongoing` it was given.
+        raise Reject(error, requeue=True) from error
     except Exception as error:
         done = len(ongoing["outcomes"]) if ongoing else 0
         total = len(ongoing["nodes"]) if ongoing else 0
         report_progress(task_id, done, total, f"failed: {one_line(str(error))}", state="failed")
         raise
-    if ongoing["tasks"]:
-        raise self.retry(kwargs={"cluster": cluster, "ongoing": ongoing}, countdown=POLL_SECONDS)
     outcomes = [ongoing["outcomes"][node] for node in ongoing["nodes"]]
     report_progress(task_id, len(outcomes), len(outcomes), _ending(cluster, outcomes), "done")
     return Collection(cluster=cluster, nodes=outcomes)
@@ -140,7 +163,6 @@ def _advance(task_id: str, cluster: str, ongoing: Ongoing) -> None:
                 answer = _agent_answer(ongoing["tasks"][node], waited)
                 if answer is None:
                     continue
-                del ongoing["tasks"][node]
             else:
                 answer = "no agents without a broker"
             if isinstance(answer, str):
@@ -159,15 +181,18 @@ def _advance(task_id: str, cluster: str, ongoing: Ongoing) -> None:
             )
 
 
+def _awaited(ongoing: Ongoing) -> bool:
+    """Whether a node's agent has yet to answer (or to be given up on)."""
+    return any(node not in ongoing["outcomes"] for node in ongoing["tasks"])
+
+
 def _agent_answer(task: str, waited: float) -> NodeFacts | str | None:
     """The agent's facts, why there are none (it will not answer), or None: still waiting."""
     expires = float(app.conf.node_task_expires)
     result = AsyncResult(task, app=app)
     state = result.state
     if state == states.SUCCESS:
-        collected = result.result
-        result.forget()
-        return collected
+        return result.result
     if state == states.REVOKED:
         return f"no agent took it within {expires:g}s"
     if state == states.FAILURE:

@@ -20,6 +20,7 @@ import asyncio
 import contextvars
 import logging
 import threading
+import time
 from collections import OrderedDict
 from typing import Literal, NotRequired, TypedDict
 
@@ -34,7 +35,9 @@ from explorer.streaming.names import task_group
 log = logging.getLogger(__name__)
 
 State = Literal["queued", "running", "done", "failed"]
+FINAL: tuple[State, ...] = ("done", "failed")
 KEEP_SECONDS = 24 * 3600  # how long a task's latest progress is remembered
+KEEP_TRYING = 180.0  # seconds a task's last report waits for Redis to come back
 SEND_TIMEOUT = 5.0
 _MEMORY_LIMIT = 1000  # tasks remembered without Redis
 _KEY_PREFIX = "explorer:task:"
@@ -69,9 +72,11 @@ def report_progress(
 ) -> Progress:
     """Record and send one report (from synchronous code: a task), at a human pace: each is a
     Redis write and a group send. Sending is best effort: a channel layer that fails is logged,
-    and the job goes on."""
+    and the job goes on — but a task's last report waits for Redis to come back (KEEP_TRYING):
+    the pages that follow the task learn from it that the task ended (and where its download
+    is), and would otherwise go on showing it running."""
     progress = _progress(task_id, done, total, message, state, download)
-    _remember(progress)
+    _remember(progress, KEEP_TRYING if state in FINAL else 0.0)
     layer = get_channel_layer()
     group, event = task_group(task_id), {"type": "task.progress", **progress}
     try:
@@ -123,11 +128,20 @@ def _progress(
     return progress
 
 
-def _remember(progress: Progress) -> None:
-    try:
-        _store().put(progress)
-    except redis.RedisError as error:
-        log.warning("cannot keep the progress of task %s: %s", progress["task"], error)
+def _remember(progress: Progress, keep_trying: float = 0.0) -> None:
+    """Keep the report, trying again for `keep_trying` seconds while Redis is out of reach."""
+    deadline = time.monotonic() + keep_trying
+    pause = 0.25
+    while True:
+        try:
+            _store().put(progress)
+            return
+        except redis.RedisError as error:
+            if time.monotonic() >= deadline:
+                log.warning("cannot keep the progress of task %s: %s", progress["task"], error)
+                return
+        time.sleep(pause)
+        pause = min(pause * 2, 5.0)
 
 
 # ---- where the latest progress is kept ----------------------------------------------------

@@ -4,10 +4,14 @@
  * One websocket per tab, reconnected with jittered exponential backoff; subscriptions survive
  * reconnects. Each subscription keeps its model: a "full" message replaces it, a "delta" is
  * applied when its version is the next one, otherwise the page asks for a resync. Every message
- * is acknowledged (the server sends no more than a few unacknowledged ones).
+ * is acknowledged once applied (the server sends no more than a few unacknowledged ones). The
+ * page hears of a new model at most once per animation frame, with the latest: a page that
+ * redrew on every message would fall behind a busy stream, acknowledge late, and be sent full
+ * models again and again; a hidden tab redraws when shown.
  *
  * window.ExplorerLive.connection() returns the tab's connection:
  *   conn.subscribe(view, params, {onModel(model, info), onError(message)}) -> {unsubscribe()}
+ *       info.full: a full model came since the last call
  *   conn.onState(cluster, callback({state, reason, notVisible}))  state: connecting, live,
  *       reconnecting or error; it covers both the websocket and the cluster's watcher
  *   conn.follow(taskId, callback(progress))
@@ -181,6 +185,20 @@
       for (const listener of this.stateListeners) listener.callback(this.state(listener.cluster));
     }
 
+    modelChanged(sub, full) {
+      sub.fullSinceShown = sub.fullSinceShown || full;
+      if (sub.showing) return;
+      sub.showing = true;
+      window.requestAnimationFrame(() => {
+        sub.showing = false;
+        const info = { full: sub.fullSinceShown };
+        sub.fullSinceShown = false;
+        if (this.subs.get(sub.id) === sub && sub.model && sub.handlers.onModel) {
+          sub.handlers.onModel(sub.model, info);
+        }
+      });
+    }
+
     handle(message) {
       const sub = typeof message.id === "string" ? this.subs.get(message.id) : undefined;
       switch (message.type) {
@@ -188,7 +206,7 @@
           if (!sub) return;
           sub.model = message.model;
           sub.version = message.version;
-          if (sub.handlers.onModel) sub.handlers.onModel(sub.model, { full: true });
+          this.modelChanged(sub, true);
           return;
         case "delta":
           if (!sub || sub.version === null) return; // a full model is on its way
@@ -199,7 +217,7 @@
           }
           applyOps(sub.model, message.ops);
           sub.version = message.version;
-          if (sub.handlers.onModel) sub.handlers.onModel(sub.model, { full: false, ops: message.ops });
+          this.modelChanged(sub, false);
           return;
         case "status":
           this.clusterStatus.set(message.cluster, message);

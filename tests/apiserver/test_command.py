@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import signal
 import subprocess
 import threading
 import urllib.request
@@ -55,5 +57,48 @@ def test_the_demo_churns_by_default_and_kubectl_watch_prints_the_change(tmp_path
         assert {tuple(line.split()[:2]) for line in lines[: len(initial)]} == listed
         changed = lines[-1].split()
         assert len(changed) >= 5 and changed[0] == "shop", lines[-1]
+    finally:
+        _stop(process)
+
+
+def _line(process: subprocess.Popen, timeout: float = 20) -> str:
+    """The next line the command prints (failing, not hanging, when none comes)."""
+    deadline = threading.Timer(timeout, process.kill)
+    deadline.start()
+    try:
+        return process.stdout.readline()
+    finally:
+        deadline.cancel()
+
+
+def _watch(url: str, since: str) -> urllib.request.Request:
+    return urllib.request.urlopen(  # noqa: S310 (loopback)
+        f"{url}/api/v1/pods?watch=1&resourceVersion={since}", timeout=20
+    )
+
+
+def test_signals_cut_the_watches_compact_the_history_and_restart_the_server() -> None:
+    process, url = _serve("--demo", "--churn-interval", "0", "--churn-rate", "20")
+    try:
+        with urllib.request.urlopen(url + "/api/v1/pods") as response:  # noqa: S310
+            listed = orjson.loads(response.read())["metadata"]["resourceVersion"]
+        watch = _watch(url, listed)
+        assert watch.readline()  # a change, from history or the churn: the watch is open
+        process.send_signal(signal.SIGUSR1)
+        assert _line(process).startswith("Dropped 1 watches")
+        with pytest.raises(http.client.IncompleteRead):  # cut, as a dying server cuts it
+            watch.read()
+        watch.close()
+
+        process.send_signal(signal.SIGUSR2)
+        assert _line(process).startswith("Compacted at ")
+        with _watch(url, listed) as expired:
+            event = orjson.loads(expired.readline())
+        assert (event["type"], event["object"]["code"]) == ("ERROR", 410)
+
+        process.send_signal(signal.SIGHUP)
+        assert _line(process) == f"Restarted at {url}, history compacted\n"
+        with urllib.request.urlopen(url + "/version") as response:  # noqa: S310
+            assert response.status == 200
     finally:
         _stop(process)

@@ -14,19 +14,10 @@ import pytest
 
 from explorer.demo.pace import BRISK_PACE
 from explorer.runtime.demo_cluster import DemoCluster, start_demo_cluster
+from teamkit.browser import CHROMIUM, CHROMIUM_ARGS
 
 from .app import REPO, USERNAME, LiveApp, add_probe_pod, start_app
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 
 

@@ -1,9 +1,16 @@
 """`manage.py apiserver`: serve the demo cluster (optionally churning) or a snapshot bundle as a
-read-only Kubernetes API that kubectl and the official client can use."""
+read-only Kubernetes API that kubectl and the official client can use.
+
+Faults on signal, for the fault benchmark (bench/faults.py): SIGUSR1 cuts every open watch,
+SIGUSR2 forgets the watch history (any older version now gets 410 Gone) and cuts every watch,
+SIGHUP restarts the server (stops, forgets the history, listens again on the same port). Each
+prints one line when done."""
 
 from __future__ import annotations
 
 import gc
+import queue
+import signal
 import threading
 import time
 
@@ -51,6 +58,29 @@ def _start_flips(store: ApiStore, rate: float, stop: threading.Event) -> None:
     flips = ReadinessFlips(store.state)
     args = (store.apply, flips, rate, stop)
     threading.Thread(target=flip_at_rate, args=args, name="readiness flips", daemon=True).start()
+
+
+def _faults_on_signals(server: ApiServer, say) -> None:
+    """SIGUSR1, SIGUSR2 and SIGHUP as the module says. The handler only queues the signal: the
+    main thread it interrupts may hold the store's lock, which the fault needs."""
+    received: queue.SimpleQueue[int] = queue.SimpleQueue()
+
+    def act() -> None:
+        while True:
+            signum = received.get()
+            if signum == signal.SIGUSR1:
+                say(f"Dropped {server.drop_watches()} watches")
+            elif signum == signal.SIGUSR2:
+                server.store.compact()
+                dropped = server.drop_watches()
+                say(f"Compacted at {server.store.resource_version}; dropped {dropped} watches")
+            elif signum == signal.SIGHUP:
+                server.restart()
+                say(f"Restarted at {server.url}, history compacted")
+
+    threading.Thread(target=act, name="faults", daemon=True).start()
+    for signum in (signal.SIGUSR1, signal.SIGUSR2, signal.SIGHUP):
+        signal.signal(signum, lambda signum, _frame: received.put(signum))
 
 
 class Command(BaseCommand):
@@ -130,6 +160,7 @@ class Command(BaseCommand):
             f" (kubectl --server {server.url})"
         )
         self.stdout.flush()
+        _faults_on_signals(server, self._say)
         stop = threading.Event()
         rate = float(options["churn_rate"])
         if rate > 0 and options["demo"]:
@@ -145,3 +176,7 @@ class Command(BaseCommand):
         finally:
             stop.set()
             server.stop()
+
+    def _say(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()
