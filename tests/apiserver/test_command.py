@@ -78,7 +78,7 @@ def _watch(url: str, since: str) -> urllib.request.Request:
 
 
 def test_signals_cut_the_watches_compact_the_history_and_restart_the_server() -> None:
-    process, url = _serve("--demo", "--churn-interval", "0", "--churn-rate", "20")
+    process, url = serve_api("--demo", "--churn-interval", "0", "--churn-rate", "20")
     try:
         with urllib.request.urlopen(url + "/api/v1/pods") as response:  # noqa: S310
             listed = orjson.loads(response.read())["metadata"]["resourceVersion"]
