@@ -48,11 +48,11 @@ class Logged(NamedTuple):
 
 
 def logged(change: Change, at: float) -> Logged:
-    before = None if change.type == ADDED else (change.old or change.object)
-    if change.type == DELETED:
-        before = change.object
-    after = None if change.type == DELETED else change.object
-    return Logged(at, change.ref, before, after)
+    if change.type == ADDED:
+        return Logged(at, change.ref, None, change.object)
+    if change.type == DELETED:  # `object` is the last one held
+        return Logged(at, change.ref, change.object, None)
+    return Logged(at, change.ref, change.old, change.object)
 
 
 @dataclass(frozen=True)
@@ -242,9 +242,9 @@ class _Segments:
         horizon = time.time() - self.retention.keep_seconds
         sizes = {path: path.stat().st_size for _, path in segments}
         total = sum(sizes.values())
-        for index, (_, path) in enumerate(segments[:-1]):  # never the one being written
-            ends = segments[index + 1][0]
-            if ends < horizon or total > self.retention.max_bytes:
+        for start, path in segments[:-1]:  # never the one being written
+            # a segment holds the changes of its own SEGMENT_SECONDS, however long the next waits
+            if start + SEGMENT_SECONDS < horizon or total > self.retention.max_bytes:
                 total -= sizes[path]
                 path.unlink(missing_ok=True)
 

@@ -58,16 +58,21 @@ def test_connect_all_connects_every_context_to_its_server(tmp_path: Path, server
         cluster.api_client.close()
 
 
-def test_connect_all_skips_a_context_it_cannot_use_and_says_why(
-    tmp_path: Path, server_url: str
-) -> None:
+def good_and_broken(tmp_path: Path, server_url: str) -> Path:
+    """A kubeconfig with a usable context, `good`, and one naming a user it lacks, `broken`."""
     doc = kubeconfig(
         {"good": ("c", "u"), "broken": ("c", "nobody")},
         {"c": {"server": server_url}},
         {"u": {"token": "test-token"}},
         current="good",
     )
-    config = load_kubeconfig(str(write(tmp_path / "config", doc)))
+    return write(tmp_path / "config", doc)
+
+
+def test_connect_all_skips_a_context_it_cannot_use_and_says_why(
+    tmp_path: Path, server_url: str
+) -> None:
+    config = load_kubeconfig(str(good_and_broken(tmp_path, server_url)))
     skipped: list[tuple[str, str]] = []
     clusters = connect_all(config, lambda context, error: skipped.append((context, str(error))))
     assert [cluster.name for cluster in clusters] == ["good"]
@@ -88,13 +93,7 @@ def test_the_watcher_skips_a_context_it_cannot_use_as_serve_does(
 ) -> None:
     from explorer.runtime.management.commands.watch import Command
 
-    doc = kubeconfig(
-        {"good": ("c", "u"), "broken": ("c", "nobody")},
-        {"c": {"server": server_url}},
-        {"u": {"token": "test-token"}},
-        current="good",
-    )
-    monkeypatch.setenv("KUBECONFIG", str(write(tmp_path / "config", doc)))
+    monkeypatch.setenv("KUBECONFIG", str(good_and_broken(tmp_path, server_url)))
     command = Command()
 
     clusters = command._clusters([])

@@ -70,8 +70,8 @@ def test_segments_older_than_the_retention_are_dropped(tmp_path: Path) -> None:
     log.close()
 
     starts = sorted(int(p.name.split("-")[1].split(".")[0]) for p in (tmp_path / "c1").iterdir())
-    assert all(start >= now - 3600 - SEGMENT_SECONDS for start in starts[1:])
-    assert len(starts) <= 3
+    assert starts  # the recent changes are kept
+    assert all(start >= now - 3600 - SEGMENT_SECONDS for start in starts)  # the old are gone
 
 
 def test_segments_past_the_size_limit_are_dropped_oldest_first(tmp_path: Path) -> None:
