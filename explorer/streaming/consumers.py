@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from autobahn.exception import Disconnected
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -375,7 +376,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 if instead is None:
                     continue
                 data = orjson.dumps(instead)
-            await self.send(text_data=data.decode())
+            try:
+                await self.send(text_data=data.decode())
+            except Disconnected:
+                # the tab closed while this was on its way; its disconnect, already queued,
+                # ends this consumer: nothing more is sent
+                return
 
     async def _instead_of_too_big(
         self, message: dict[str, Any], size: int
