@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "explorer.jobs",
+    "explorer.snapshots",
     "explorer.web",
     "explorer.runtime",
 ]
@@ -256,6 +257,16 @@ EXPLORER_STATE_DIR = env_str("EXPLORER_STATE_DIR", str(BASE_DIR / ".state"))
 EXPLORER_CHANGE_LOG_HOURS = env_int("EXPLORER_CHANGE_LOG_HOURS", 6, minimum=1, maximum=24 * 30)
 EXPLORER_CHANGE_LOG_MB = env_int("EXPLORER_CHANGE_LOG_MB", 512, minimum=1, maximum=1024 * 1024)
 EXPLORER_IN_FLIGHT_SECONDS = env_int("EXPLORER_IN_FLIGHT_SECONDS", 5, minimum=0, maximum=3600)
+# Snapshots (explorer/snapshots/store.py): their bundle files, how long they are kept (0: until
+# deleted), how many loaded states a process keeps in memory for the next page, and the most an
+# imported bundle may hold (compressed, as uploaded; and decompressed).
+EXPLORER_SNAPSHOT_DIR = env_str(
+    "EXPLORER_SNAPSHOT_DIR", str(Path(EXPLORER_STATE_DIR) / "snapshots")
+)
+EXPLORER_SNAPSHOT_DAYS = env_int("EXPLORER_SNAPSHOT_DAYS", 90, minimum=0, maximum=36500)
+EXPLORER_SNAPSHOT_CACHE = env_int("EXPLORER_SNAPSHOT_CACHE", 4, minimum=1, maximum=64)
+EXPLORER_SNAPSHOT_UPLOAD_MB = env_int("EXPLORER_SNAPSHOT_UPLOAD_MB", 512, minimum=1, maximum=65536)
+EXPLORER_SNAPSHOT_MAX_MB = env_int("EXPLORER_SNAPSHOT_MAX_MB", 2048, minimum=1, maximum=262144)
 # A text analysed on the paste page is kept this long, for its permalink (explorer/web/
 # paste_store.py), readable by the install's logged-in users, deletable by its owner and staff.
 EXPLORER_PASTE_DAYS = env_int("EXPLORER_PASTE_DAYS", 30, minimum=1, maximum=3650)

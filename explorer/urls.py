@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from explorer.web import network, objects, pages, workloads
+from explorer.web import network, objects, pages, snapshot_pages, workloads
 from explorer.web.login_view import ThrottledLoginView
 
 urlpatterns = [
@@ -40,6 +40,17 @@ urlpatterns = [
     path("search", workloads.search_page, name="search"),
     path("objects/<str:kind>/<str:name>", objects.object_page, name="object-cluster-scoped"),
     path("objects/<str:kind>/<str:namespace>/<path:name>", objects.object_page, name="object"),
+    path("moment", snapshot_pages.moment, name="moment"),
+    path("snapshots/", snapshot_pages.snapshot_list, name="snapshots"),
+    path("snapshots/take", snapshot_pages.take, name="snapshot-take"),
+    path("snapshots/<str:snapshot_id>", snapshot_pages.snapshot_page, name="snapshot"),
+    path("snapshots/<str:snapshot_id>/edit", snapshot_pages.snapshot_edit, name="snapshot-edit"),
+    path(
+        "snapshots/<str:snapshot_id>/delete", snapshot_pages.snapshot_delete, name="snapshot-delete"
+    ),
+    path(
+        "snapshots/<str:snapshot_id>/bundle", snapshot_pages.snapshot_bundle, name="snapshot-bundle"
+    ),
     path(
         "api/clusters/<path:cluster>/pods/<str:namespace>/<str:name>/log",
         workloads.log_tail,

@@ -32,6 +32,7 @@ from explorer.kube.cluster_watcher import ClusterWatcher
 from explorer.kube.config import Cluster
 from explorer.kube.reflector import WatchTiming
 from explorer.lib.resources import RESOURCES, Resource
+from explorer.snapshots.moments import recorder_directory
 from explorer.state import store
 from explorer.state.change_log import Retention
 from explorer.state.parsed_facts import MB, PARSED_FACTS
@@ -109,7 +110,7 @@ def start(
 def change_log_retention() -> Retention:
     """What the settings keep of each cluster's changes (explorer/state/change_log.py)."""
     return Retention(
-        directory=Path(settings.EXPLORER_STATE_DIR) / "changes",
+        directory=recorder_directory(),
         keep_seconds=settings.EXPLORER_CHANGE_LOG_HOURS * 3600,
         max_bytes=settings.EXPLORER_CHANGE_LOG_MB * MB,
         in_flight_seconds=settings.EXPLORER_IN_FLIGHT_SECONDS,

@@ -1,21 +1,24 @@
 """A ClusterState in one file: zstd-compressed JSON, versioned.
 
-    {"format": "cluster-explorer-bundle", "version": 1, "cluster": ..., "created": ...,
+    {"format": "cluster-explorer-bundle", "version": 2, "cluster": ..., "created": ...,
      "objects": {kind: [...]}, "node_facts": {...}, "resource_versions": {...},
-     "not_visible": {...}}
+     "not_visible": {...},
+     "about": {"title", "notes", "pins", "taken_at"},      (version 2)
+     "extras": {name: JSON}}                               (version 2: explorer/snapshots/extras.py)
 
-Reading checks the format and version before trusting anything, refuses a truncated or corrupt
-file with a one-line `BundleError`, and passes every object through ingest again, so a bundle
-edited by hand to hold a Secret's values does not bring them in. An uncompressed JSON bundle (a
-hand-edited one) is read too.
+Version 1 (no about, no extras; taken when created) is still read. Reading checks the format and
+version before trusting anything, refuses a truncated, corrupt or oversized file with a one-line
+`BundleError` — decompressing at most `max_bytes` (a bomb stops there) —, and passes every object
+through ingest again, so a bundle edited by hand to hold a Secret's values does not bring them in.
+An uncompressed JSON bundle (a hand-edited one) is read too.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import orjson
 import zstandard
@@ -26,7 +29,11 @@ from .object_shape import shape_problem
 from .state_dump import StateDump, dump_state, restore_state
 
 FORMAT = "cluster-explorer-bundle"
-VERSION = 1
+VERSION = 2
+MAX_BYTES = 2 * 1024**3  # decompressed: the most a bundle may hold unless the caller says
+# fed to the decompressor this much at a time: the most one piece can grow to is bounded
+# (zstd blocks are at most 128 KiB each, a few bytes apiece when they are a bomb's)
+_CHUNK = 4096
 SUFFIX = ".cxb.zst"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _COMPRESSION_LEVEL = 6
@@ -36,20 +43,51 @@ class BundleError(ValueError):
     """A file that is not a bundle this version can read; the message is one line."""
 
 
+class Pin(TypedDict):
+    kind: str
+    namespace: str
+    name: str
+    note: str
+
+
+class About(TypedDict):
+    """What a bundle says of the moment it holds (a snapshot's record, explorer/snapshots/
+    models.py, says the same)."""
+
+    title: str
+    notes: str  # Markdown
+    pins: list[Pin]
+    taken_at: str  # ISO 8601, UTC: the moment the state shows
+
+
 @dataclass(frozen=True, slots=True)
 class Bundle:
     state: ClusterState
     created: str  # ISO 8601, UTC
     version: int
+    about: About = field(default_factory=lambda: About(title="", notes="", pins=[], taken_at=""))
+    extras: dict[str, Any] = field(default_factory=dict)
 
 
-def bundle_to_bytes(state: ClusterState, created: datetime | None = None) -> bytes:
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def bundle_to_bytes(
+    state: ClusterState,
+    created: datetime | None = None,
+    about: About | None = None,
+    extras: dict[str, Any] | None = None,
+) -> bytes:
     moment = (created or datetime.now(UTC)).astimezone(UTC)
+    stamp = moment.isoformat(timespec="seconds").replace("+00:00", "Z")
     body = {
         "format": FORMAT,
         "version": VERSION,
-        "created": moment.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "created": stamp,
         **dump_state(state),
+        "about": about or About(title="", notes="", pins=[], taken_at=stamp),
+        "extras": extras or {},
     }
     try:
         raw = orjson.dumps(body)
@@ -58,9 +96,15 @@ def bundle_to_bytes(state: ClusterState, created: datetime | None = None) -> byt
     return zstandard.ZstdCompressor(level=_COMPRESSION_LEVEL).compress(raw)
 
 
-def write_bundle(state: ClusterState, path: str | Path, created: datetime | None = None) -> Path:
+def write_bundle(
+    state: ClusterState,
+    path: str | Path,
+    created: datetime | None = None,
+    about: About | None = None,
+    extras: dict[str, Any] | None = None,
+) -> Path:
     path = Path(path)
-    data = bundle_to_bytes(state, created)
+    data = bundle_to_bytes(state, created, about, extras)
     partial = path.with_name(path.name + ".partial")
     partial.write_bytes(data)
     partial.replace(path)  # readers never see half a bundle
@@ -71,33 +115,56 @@ def read_bundle(path: str | Path) -> ClusterState:
     return open_bundle(path).state
 
 
-def open_bundle(path: str | Path) -> Bundle:
+def open_bundle(path: str | Path, max_bytes: int = MAX_BYTES) -> Bundle:
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise BundleError(f"{path.name}: cannot read: {error.strerror}") from None
-    return decode_bundle(data, path.name)
+    return decode_bundle(data, path.name, max_bytes)
 
 
-def decode_bundle(data: bytes, source: str = "bundle") -> Bundle:
-    body = _parse(_decompress(data, source), source)
-    return Bundle(restore_state(_checked_dump(body, source)), str(body.get("created", "")), VERSION)
+def decode_bundle(data: bytes, source: str = "bundle", max_bytes: int = MAX_BYTES) -> Bundle:
+    body = _parse(_decompress(data, source, max_bytes), source)
+    created = str(body.get("created", ""))
+    return Bundle(
+        restore_state(_checked_dump(body, source)),
+        created,
+        body["version"],
+        _checked_about(body, created, source),
+        _checked_extras(body, source),
+    )
 
 
-def _decompress(data: bytes, source: str) -> bytes:
+def _decompress(data: bytes, source: str, max_bytes: int) -> bytes:
     if not data.startswith(_ZSTD_MAGIC):
         if data.lstrip()[:1] == b"{":
+            if len(data) > max_bytes:
+                raise BundleError(f"{source}: bundle is over {_mib(max_bytes)}")
             return data
         raise BundleError(f"{source}: not a cluster-explorer bundle (not zstd-compressed JSON)")
     decompressor = zstandard.ZstdDecompressor().decompressobj()
+    chunks: list[bytes] = []
+    size = 0
     try:
-        raw = decompressor.decompress(data)
+        for start in range(0, len(data), _CHUNK):
+            # a small input may hold a huge output: never ask for more than is still allowed
+            piece = decompressor.decompress(data[start : start + _CHUNK])
+            size += len(piece)
+            if size > max_bytes:
+                raise BundleError(
+                    f"{source}: bundle decompresses to more than {_mib(max_bytes)}: refused"
+                )
+            chunks.append(piece)
     except zstandard.ZstdError:
         raise BundleError(f"{source}: bundle is corrupt (its zstd data does not decode)") from None
     if not decompressor.eof:
         raise BundleError(f"{source}: bundle is truncated (its zstd data ends early)")
-    return raw
+    return b"".join(chunks)
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:,.0f} MiB"
 
 
 def _parse(raw: bytes, source: str) -> dict:
@@ -137,6 +204,8 @@ def _checked_dump(body: dict, source: str) -> StateDump:
             if problem is not None:
                 raise BundleError(f"{source}: bundle is corrupt (a {kind[:40]}: {problem})")
     cluster = body.get("cluster")
+    if cluster is not None and (not isinstance(cluster, str) or len(cluster) > 253):
+        raise BundleError(f"{source}: bundle is corrupt ('cluster' is not a short string)")
     return {
         "cluster": cluster if isinstance(cluster, str) and cluster else "default",
         "objects": objects,
@@ -144,3 +213,38 @@ def _checked_dump(body: dict, source: str) -> StateDump:
         "resource_versions": mapping("resource_versions", str),
         "not_visible": mapping("not_visible", str),
     }
+
+
+def _checked_about(body: dict, created: str, source: str) -> About:
+    about = body.get("about", {})
+    if not isinstance(about, dict):
+        raise BundleError(f"{source}: bundle is corrupt ('about' has the wrong shape)")
+
+    def text(name: str, limit: int) -> str:
+        value = about.get(name, "")
+        if not isinstance(value, str):
+            raise BundleError(f"{source}: bundle is corrupt ('about.{name}' is not text)")
+        return value[:limit]
+
+    pins = about.get("pins", [])
+    if not isinstance(pins, list) or not all(_is_pin(pin) for pin in pins):
+        raise BundleError(f"{source}: bundle is corrupt ('about.pins' has the wrong shape)")
+    return About(
+        title=text("title", 200),
+        notes=text("notes", 20_000),
+        pins=[Pin(**{k: pin.get(k, "")[:253] for k in Pin.__annotations__}) for pin in pins[:200]],
+        taken_at=text("taken_at", 40) or created,
+    )
+
+
+def _is_pin(pin: object) -> bool:
+    return isinstance(pin, dict) and all(
+        isinstance(pin.get(k, ""), str) for k in Pin.__annotations__
+    )
+
+
+def _checked_extras(body: dict, source: str) -> dict[str, Any]:
+    extras = body.get("extras", {})
+    if not isinstance(extras, dict):
+        raise BundleError(f"{source}: bundle is corrupt ('extras' has the wrong shape)")
+    return extras

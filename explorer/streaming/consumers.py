@@ -56,9 +56,11 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from explorer.kube.connections import client_of
 from explorer.kube.pod_logs import LogError, follow_log
+from explorer.lib.sources import MOMENT_PREFIX, is_frozen
 from explorer.viewmodels.base import ViewError, params_of
 from explorer.viewmodels.registry import get_view
 
+from .frozen import frozen_model
 from .names import publisher_channel, status_group, task_group, view_group
 from .outbox import CAPACITY, WINDOW, Outbox
 
@@ -107,6 +109,11 @@ class _Subscription:
     def cluster(self) -> str:
         return self.params["cluster"]
 
+    @property
+    def frozen(self) -> bool:
+        """A snapshot's or a past moment's view: built here, sent once, never changing."""
+        return is_frozen(self.cluster)
+
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     def __init__(
@@ -119,6 +126,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.logs: dict[str, asyncio.Task] = {}
         self._keepalive: asyncio.Task | None = None
         self._renewed = time.monotonic()
+        self._frozen: set[asyncio.Future] = set()  # frozen views being built for this tab
 
     # ---- connection ----------------------------------------------------------------------
 
@@ -135,6 +143,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             self._keepalive.cancel()
         for follow in self.logs.values():
             follow.task.cancel()
+        for building in self._frozen:
+            building.cancel()
         for group in self._groups():
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -196,8 +206,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         group = view_group(view.name, params)
         sub = _Subscription(sub_id, view.name, params, group)
         self.subscriptions[sub_id] = sub
-        await self.channel_layer.group_add(group, self.channel_name)
-        await self.channel_layer.group_add(status_group(sub.cluster), self.channel_name)
+        if not sub.frozen:
+            await self.channel_layer.group_add(group, self.channel_name)
+            await self.channel_layer.group_add(status_group(sub.cluster), self.channel_name)
         await self._ask(sub, full=True)
 
     async def _unsubscribe(self, content: dict[str, Any]) -> None:
@@ -415,6 +426,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if full:
             sub.asked_at = time.monotonic()
             self.outbox.forget(sub.id)
+        if sub.frozen:
+            if full:
+                building = asyncio.ensure_future(self._send_frozen(sub))
+                self._frozen.add(building)
+                building.add_done_callback(self._frozen.discard)
+            return
         request: dict[str, Any] = {"view": sub.view, "params": sub.params}
         if full:
             request.update(type="publisher.full", reply=self.channel_name)
@@ -444,7 +461,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await asyncio.sleep(min(KEEPALIVE, ANSWER_TIMEOUT / 2))
             now = time.monotonic()
             renew = now - self._renewed >= KEEPALIVE
-            for sub in list(self.subscriptions.values()):
+            for sub in [sub for sub in self.subscriptions.values() if not sub.frozen]:
                 late = sub.asked_at is not None and now - sub.asked_at > ANSWER_TIMEOUT
                 if late and not sub.warned:
                     sub.warned = True
@@ -456,12 +473,32 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 for group in self._groups():
                     await self.channel_layer.group_add(group, self.channel_name)
 
+    async def _send_frozen(self, sub: _Subscription) -> None:
+        try:
+            model = await frozen_model(sub.view, sub.params)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            if self.subscriptions.get(sub.id) is sub:
+                await self._drop(sub.id)
+                await self._error(sub.id, f"cannot show {sub.cluster}: {_one_line(error)}")
+            return
+        if self.subscriptions.get(sub.id) is not sub or sub.asked_at is None:
+            return  # unsubscribed, or replaced, while it was being built
+        sub.version, sub.asked_at, sub.warned = 1, None, False
+        state = "moment" if sub.cluster.startswith(MOMENT_PREFIX) else "snapshot"
+        status = {"type": "status", "cluster": sub.cluster, "state": state, "reason": ""}
+        await self._queue(("status", sub.cluster), {**status, "not_visible": {}})
+        message = {"type": "full", "id": sub.id, "model": orjson.Fragment(model), "version": 1}
+        await self._queue(("full", sub.id), message)
+
     def _members(self, group: str) -> list[_Subscription]:
         return [sub for sub in self.subscriptions.values() if sub.group == group]
 
     def _groups(self) -> set[str]:
-        groups = {sub.group for sub in self.subscriptions.values()}
-        groups |= {status_group(sub.cluster) for sub in self.subscriptions.values()}
+        live = [sub for sub in self.subscriptions.values() if not sub.frozen]
+        groups = {sub.group for sub in live}
+        groups |= {status_group(sub.cluster) for sub in live}
         return groups | {task_group(task) for task in self.followed}
 
 
@@ -470,6 +507,10 @@ def _encoded(event: dict[str, Any], key: str) -> Any:
     into the page's message as it is (encode_json copies a Fragment's text without parsing)."""
     text = event.get(f"{key}_json")
     return orjson.Fragment(text) if text is not None else event[key]
+
+
+def _one_line(error: BaseException) -> str:
+    return (str(error) or type(error).__name__).splitlines()[0][:300]
 
 
 def _id(content: dict[str, Any]) -> str | None:

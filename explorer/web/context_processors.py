@@ -5,18 +5,44 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from .clusters import choose, known_clusters
+from explorer.lib.sources import SNAPSHOT
+from explorer.snapshots.moments import recorded_window
+from explorer.snapshots.notes import render_notes
+
+from .clusters import ClusterInfo, known_clusters
 from .permissions import COLLECT, NOT_ALLOWED, may
+from .sources import Source, recent_snapshots, source_of
 
 
 def header(request: HttpRequest) -> dict:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
+    source = source_of(request)
     clusters = known_clusters()
-    current = choose(clusters, request.GET.get("cluster"))
     return {
         "clusters": clusters,
-        "current_cluster": current,
+        "notes_html": render_notes(source.snapshot.notes) if source and source.snapshot else "",
+        "live_cluster": _live_name(source, clusters),
+        "recorded_window": _window(source),
+        "snapshots": recent_snapshots(),
+        "viewing": source,
+        "current_cluster": source.live if source else None,
         "may_collect": may(request.user, COLLECT),
         "collect_not_allowed": NOT_ALLOWED[COLLECT],
     }
+
+
+def _live_name(source: Source | None, clusters: list[ClusterInfo]) -> str:
+    """The live cluster a frozen page's cluster is, when this install watches it."""
+    if source is None or not source.frozen:
+        return ""
+    return source.cluster if source.cluster in {c["name"] for c in clusters} else ""
+
+
+def _window(source: Source | None):
+    if source is None or source.kind == SNAPSHOT:
+        return None
+    try:
+        return recorded_window(source.cluster)
+    except ImportError:  # no flight recorder in this build
+        return None

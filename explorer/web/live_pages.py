@@ -1,5 +1,6 @@
-"""What every live page of a cluster does the same way: name the cluster it shows, hand its script
-the view's parameters, and say "not found" as a page with links instead of a bare 404."""
+"""What every page of a cluster does the same way: name what it shows (a live cluster, a
+snapshot, a past moment: explorer/web/sources.py), hand its script the view's parameters, and say
+"not found" as a page with links instead of a bare 404."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ import orjson
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .clusters import choose, known_clusters
+from .sources import source_of
 
 
 def cluster_of(request: HttpRequest) -> str:
-    """The cluster the page shows (as the header chooses it), "" before any is watched."""
-    found = choose(known_clusters(), request.GET.get("cluster"))
-    return found["name"] if found else ""
+    """The name of what the page shows (a live cluster's, as the header chooses it, or a
+    snapshot's or past moment's), "" before any cluster is watched."""
+    found = source_of(request)
+    return found.name if found else ""
 
 
 def live_page(

@@ -33,8 +33,9 @@ from explorer.viewmodels.network.pasted import KINDS, NotThatKind, analyse
 
 from . import paste_store
 from .body_limits import MB, MULTIPART_SLACK, PASTE_MAX_BYTES
-from .clusters import choose, known_clusters
+from .clusters import known_clusters
 from .dns_live import LiveLookupError, live_trace
+from .live_pages import cluster_of
 from .login_required import json_error
 from .models import Paste
 from .permissions import COLLECT, NOT_ALLOWED, amay
@@ -44,14 +45,8 @@ def _dumps(model: object) -> str:
     return orjson.dumps(model).decode()
 
 
-def _cluster(request: HttpRequest) -> str:
-    """The cluster the page looks at (as the header chooses it), "" before any is watched."""
-    found = choose(known_clusters(), request.GET.get("cluster"))
-    return found["name"] if found else ""
-
-
 def _live(request: HttpRequest, template: str, context: dict, params: dict[str, str]):
-    params = {"cluster": _cluster(request), **params}
+    params = {"cluster": cluster_of(request), **params}
     return render(request, template, {**context, "params": _dumps(params)})
 
 

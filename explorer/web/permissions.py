@@ -6,8 +6,13 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 COLLECT = "collect"
-PERMISSIONS = {COLLECT: "web.collect_node_facts"}  # the word `grant` takes -> the permission
-NOT_ALLOWED = {COLLECT: "Starting a collection needs staff or the collect permission."}
+SHARE = "share"
+# the word `grant` takes -> the permission
+PERMISSIONS = {COLLECT: "web.collect_node_facts", SHARE: "snapshots.share_snapshot"}
+NOT_ALLOWED = {
+    COLLECT: "Starting a collection needs staff or the collect permission.",
+    SHARE: "Making a share link needs staff or the share permission.",
+}
 
 
 def may(user: AbstractBaseUser | AnonymousUser, action: str) -> bool:

@@ -8,7 +8,9 @@ import zstandard
 
 from explorer.snapshots.bundle import (
     FORMAT,
+    About,
     BundleError,
+    Pin,
     bundle_to_bytes,
     decode_bundle,
     open_bundle,
@@ -47,7 +49,7 @@ def test_bundle_round_trips_objects_node_facts_and_versions(state, tmp_path):
 def test_bundle_is_zstd_compressed_versioned_json_with_its_creation_time(state):
     data = bundle_to_bytes(state, created=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
     body = orjson.loads(zstandard.ZstdDecompressor().decompress(data))
-    assert (body["format"], body["version"], body["created"]) == (FORMAT, 1, "2026-01-02T03:04:05Z")
+    assert (body["format"], body["version"], body["created"]) == (FORMAT, 2, "2026-01-02T03:04:05Z")
     assert sorted(body["objects"]) == [
         "Endpoints",
         "Node",
@@ -76,13 +78,42 @@ def one_line(error: pytest.ExceptionInfo) -> str:
 
 
 def test_newer_bundle_version_is_refused_with_a_clear_message():
-    newer = compress({"format": FORMAT, "version": 2, "objects": {}})
+    newer = compress({"format": FORMAT, "version": 3, "objects": {}})
     with pytest.raises(BundleError) as caught:
         decode_bundle(newer, "future.cxb.zst")
     assert one_line(caught) == (
-        "future.cxb.zst: bundle version 2 comes from a newer Cluster Explorer; "
-        "this one reads version 1"
+        "future.cxb.zst: bundle version 3 comes from a newer Cluster Explorer; "
+        "this one reads version 2"
     )
+
+
+def test_a_version_1_bundle_is_still_read_as_taken_when_it_was_created(state):
+    body = {"format": FORMAT, "version": 1, "created": "2025-05-01T10:00:00Z", **dump_state(state)}
+    bundle = decode_bundle(compress(body), "old.cxb.zst")
+    assert bundle.version == 1
+    assert bundle.state.count("Pod") == state.count("Pod")
+    assert bundle.about["taken_at"] == "2025-05-01T10:00:00Z"
+    assert bundle.extras == {}
+
+
+def test_what_a_bundle_says_of_its_moment_comes_back_with_it(state):
+    about = About(
+        title="03:12 checkout outage",
+        notes="**web** lost its endpoints",
+        pins=[Pin(kind="Service", namespace="shop", name="web", note="look here")],
+        taken_at="2026-12-06T03:12:00.000Z",
+    )
+    bundle = decode_bundle(bundle_to_bytes(state, about=about, extras={"etcd": {"keys": 3}}))
+    assert bundle.about == about
+    assert bundle.extras == {"etcd": {"keys": 3}}
+
+
+def test_a_bundle_that_decompresses_past_the_limit_is_refused_before_it_is_held():
+    bomb = zstandard.ZstdCompressor(level=19).compress(b"{" + b" " * (64 * 2**20))
+    assert len(bomb) < 64 * 1024
+    with pytest.raises(BundleError) as caught:
+        decode_bundle(bomb, "bomb.cxb.zst", max_bytes=8 * 2**20)
+    assert one_line(caught) == "bomb.cxb.zst: bundle decompresses to more than 8 MiB: refused"
 
 
 @pytest.mark.parametrize("version", [0, "1", None, True, 1.5])

@@ -10,7 +10,7 @@ from explorer.demo import build_demo
 from explorer.state import store
 from explorer.state.change_log import Retention
 from explorer.state.store import ClusterStates
-from explorer.web import live_pages
+from explorer.web import sources
 
 from .page_params import page_params
 
@@ -25,7 +25,7 @@ def states(monkeypatch):
     """The demo as the state this process watches, with a change log (in memory)."""
     states = ClusterStates(retention=Retention())
     states.add("demo", build_demo())
-    monkeypatch.setattr(live_pages, "known_clusters", lambda: [CLUSTER])
+    monkeypatch.setattr(sources, "known_clusters", lambda: [CLUSTER])
     store.install(states)
     yield states
     store.uninstall(states)

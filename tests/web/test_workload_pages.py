@@ -10,7 +10,7 @@ import pytest
 from explorer.demo import build_demo
 from explorer.state import store
 from explorer.state.store import ClusterStates
-from explorer.web import live_pages
+from explorer.web import sources
 
 from .page_params import page_params
 
@@ -35,7 +35,7 @@ def watched(monkeypatch):
     state = build_demo()
     states = ClusterStates()
     states.add("demo", state)
-    monkeypatch.setattr(live_pages, "known_clusters", lambda: [CLUSTER])
+    monkeypatch.setattr(sources, "known_clusters", lambda: [CLUSTER])
     store.install(states)
     yield state
     store.uninstall(states)
@@ -102,7 +102,7 @@ def test_node_page_carries_the_cgroup_to_highlight(logged_in, watched) -> None:
 def test_where_the_state_is_not_held_here_the_page_is_served_and_the_view_decides(
     logged_in, monkeypatch
 ) -> None:
-    monkeypatch.setattr(live_pages, "known_clusters", lambda: [CLUSTER])
+    monkeypatch.setattr(sources, "known_clusters", lambda: [CLUSTER])
     assert store.watched() is None
     assert logged_in.get("/pods/shop/anything").status_code == 200
 
