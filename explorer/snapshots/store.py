@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import OrderedDict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,27 @@ def keep(
     snapshot.save(force_insert=True)
     _remember(snapshot.id, state)
     return snapshot
+
+
+def keep_bundle(bundle: Bundle, *, creator: AbstractBaseUser | None, title: str = "") -> Snapshot:
+    """Keep an imported bundle: its own title, notes and pins (or `title` when it has none)."""
+    about = bundle.about
+    try:
+        taken_at = datetime.fromisoformat(
+            (about["taken_at"] or bundle.created).replace("Z", "+00:00")
+        )
+    except ValueError:
+        taken_at = timezone.now()
+    return keep(
+        bundle.state,
+        title=about["title"] or title,
+        taken_at=taken_at if taken_at.tzinfo else taken_at.replace(tzinfo=UTC),
+        creator=creator,
+        notes=about["notes"],
+        pins=about["pins"],
+        imported=True,
+        extras=bundle.extras,
+    )
 
 
 def about_of(snapshot: Snapshot) -> About:

@@ -34,8 +34,8 @@ def header(request: HttpRequest) -> dict:
 
 def _live_name(source: Source | None, clusters: list[ClusterInfo]) -> str:
     """The live cluster a frozen page's cluster is, when this install watches it."""
-    if source is None or not source.frozen:
-        return ""
+    if source is None or not source.frozen or (source.snapshot and source.snapshot.imported):
+        return ""  # an imported snapshot's cluster is another install's, whatever its name
     return source.cluster if source.cluster in {c["name"] for c in clusters} else ""
 
 

@@ -15,11 +15,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from explorer.lib.resources import Resource, resource_named
+from explorer.lib.sources import is_frozen
 from explorer.state.as_of import change_log_of
 from explorer.state.store import UnknownCluster, watched
+from explorer.streaming.frozen import FrozenUnavailable
 from explorer.viewmodels.objects.page import CLUSTER_SCOPED
 
 from .live_pages import cluster_of, live_page, not_found
+from .sources import frozen_state
 
 HELD, GONE, UNKNOWN = "held", "gone", "unknown"
 RICHER_PAGES = {"Pod": "pod", "Node": "node"}
@@ -27,7 +30,14 @@ RICHER_PAGES = {"Pod": "pod", "Node": "node"}
 
 def whereabouts(cluster: str, kind: str, namespace: str, name: str) -> str | None:
     """HELD, GONE (not held; the change log saw it) or UNKNOWN, when this process watches the
-    cluster; else None. The log is read outside the cluster's lock: it may be read from disk."""
+    cluster or `cluster` names a snapshot or past moment; else None. The log is read outside the
+    cluster's lock: it may be read from disk."""
+    if is_frozen(cluster):
+        try:
+            held = frozen_state(cluster).get(kind, namespace, name) is not None
+        except FrozenUnavailable:
+            return None  # the page is served; its view says why there is nothing to show
+        return HELD if held else UNKNOWN
     states = watched()
     if states is None:
         return None
