@@ -260,9 +260,7 @@ EXPLORER_IN_FLIGHT_SECONDS = env_int("EXPLORER_IN_FLIGHT_SECONDS", 5, minimum=0,
 # Snapshots (explorer/snapshots/store.py): their bundle files, how long they are kept (0: until
 # deleted), how many loaded states a process keeps in memory for the next page, and the most an
 # imported bundle may hold (compressed, as uploaded; and decompressed).
-EXPLORER_SNAPSHOT_DIR = env_str(
-    "EXPLORER_SNAPSHOT_DIR", str(Path(EXPLORER_STATE_DIR) / "snapshots")
-)
+EXPLORER_SNAPSHOT_DIR = env_str("EXPLORER_SNAPSHOT_DIR", "")  # "": <EXPLORER_STATE_DIR>/snapshots
 EXPLORER_SNAPSHOT_DAYS = env_int("EXPLORER_SNAPSHOT_DAYS", 90, minimum=0, maximum=36500)
 EXPLORER_SNAPSHOT_CACHE = env_int("EXPLORER_SNAPSHOT_CACHE", 4, minimum=1, maximum=64)
 EXPLORER_SNAPSHOT_UPLOAD_MB = env_int("EXPLORER_SNAPSHOT_UPLOAD_MB", 512, minimum=1, maximum=65536)

@@ -28,7 +28,7 @@ class SnapshotGone(LookupError):
 
 
 def directory() -> Path:
-    return Path(settings.EXPLORER_SNAPSHOT_DIR)
+    return Path(settings.EXPLORER_SNAPSHOT_DIR or Path(settings.EXPLORER_STATE_DIR) / "snapshots")
 
 
 def path_of(snapshot: Snapshot) -> Path:
@@ -121,6 +121,12 @@ def state_of(snapshot: Snapshot) -> ClusterState:
     state = open_snapshot(snapshot).state
     _remember(snapshot.id, state)
     return state
+
+
+def forget_loaded() -> None:
+    """Drop the states held in memory: the next read of each is from its file."""
+    with _lock:
+        _states.clear()
 
 
 def delete(snapshot: Snapshot) -> None:

@@ -27,7 +27,7 @@ from typing import Any, TypedDict
 import orjson
 
 from explorer.lib.events import event_time
-from explorer.lib.objects import meta_of
+from explorer.lib.objects import key_of, meta_of
 from explorer.lib.timestamps import utc_second
 from explorer.state.cluster_state import ClusterState
 
@@ -101,7 +101,13 @@ def events_for(
         state.list("Event") if kind == "Node" or not namespace else state.list("Event", namespace)
     )
     found = [e for e in source if involves(e, kind, namespace, name, uid)]
-    return sorted(found, key=event_time)
+    return sorted(found, key=in_time_order)
+
+
+def in_time_order(event: dict) -> tuple:
+    """When it was said, then its name: the same order however the state holds them (a
+    snapshot's state and the live one hold them in different orders)."""
+    return (event_time(event), *key_of(event))
 
 
 def points(events: Iterable[dict]) -> dict[str, EventPoint]:
@@ -109,7 +115,7 @@ def points(events: Iterable[dict]) -> dict[str, EventPoint]:
     most MAX_EVENTS, and as many as fit in MAX_BYTES of JSON."""
     latest: list[tuple[str, EventPoint]] = []
     size = 0
-    for event in reversed(sorted(events, key=event_time)[-MAX_EVENTS:]):
+    for event in reversed(sorted(events, key=in_time_order)[-MAX_EVENTS:]):
         meta = meta_of(event)
         key = meta.get("uid") or f"{meta.get('namespace', '')}/{meta.get('name', '')}"
         shown = point(event)

@@ -108,7 +108,7 @@ class Command(BaseCommand):
     def _list(self, options: dict) -> None:
         snapshots = list(Snapshot.objects.select_related("creator"))
         if not snapshots:
-            self.stdout.write(f"no snapshots in {settings.EXPLORER_SNAPSHOT_DIR}")
+            self.stdout.write(f"no snapshots in {store.directory()}")
         for snapshot in snapshots:
             self.stdout.write(self._line(snapshot))
 
