@@ -21,7 +21,6 @@ from explorer.state import store
 from explorer.state.store import ClusterStates
 from explorer.streaming.publisher import Publisher
 
-from ..streaming.conftest import session_cookie  # noqa: F401  (a fixture)
 from ..streaming.tabs import Tab
 
 pytestmark = pytest.mark.django_db(transaction=True)
