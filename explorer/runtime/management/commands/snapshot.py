@@ -131,8 +131,9 @@ class Command(BaseCommand):
         snapshot = Snapshot.objects.filter(pk=options["snapshot"]).first()
         if snapshot is None:
             raise CommandError(f"no snapshot {options['snapshot']!r} (see `snapshot list`)")
+        gone = f"{snapshot.id} ({snapshot.title})"
         store.delete(snapshot)
-        self.stdout.write(f"deleted {snapshot.id} ({snapshot.title})")
+        self.stdout.write(f"deleted {gone}")
 
     def _line(self, snapshot: Snapshot) -> str:
         imported = " (imported)" if snapshot.imported else ""
