@@ -43,6 +43,7 @@ urlpatterns = [
     path("moment", snapshot_pages.moment, name="moment"),
     path("snapshots/", snapshot_pages.snapshot_list, name="snapshots"),
     path("snapshots/take", snapshot_pages.take, name="snapshot-take"),
+    path("snapshots/import", snapshot_pages.snapshot_import, name="snapshot-import"),
     path("snapshots/<str:snapshot_id>", snapshot_pages.snapshot_page, name="snapshot"),
     path("snapshots/<str:snapshot_id>/edit", snapshot_pages.snapshot_edit, name="snapshot-edit"),
     path(

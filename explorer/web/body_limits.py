@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
+
 KB = 1024
 MB = 1024 * KB
 PASTE_MAX_BYTES = 20 * MB  # a file uploaded to the paste form
@@ -16,9 +18,12 @@ MULTIPART_SLACK = 64 * KB  # the paste form's boundaries and other fields
 
 DEFAULT_BODY_BYTES = 64 * KB  # login, logout, "Collect now", bundles: small forms
 ROUTE_BODY_BYTES = {"/network/paste": PASTE_MAX_BYTES + MULTIPART_SLACK}
+IMPORT_ROUTE = "/snapshots/import"  # a bundle file: EXPLORER_SNAPSHOT_UPLOAD_MB
 
 
 def body_limit(target: bytes) -> int:
     """The limit for a request line's target (`/network/paste?x=1`, or an absolute URL)."""
-    path = urlsplit(target.decode("latin1")).path
-    return ROUTE_BODY_BYTES.get(path.rstrip("/") or "/", DEFAULT_BODY_BYTES)
+    path = urlsplit(target.decode("latin1")).path.rstrip("/") or "/"
+    if path == IMPORT_ROUTE:
+        return settings.EXPLORER_SNAPSHOT_UPLOAD_MB * MB + MULTIPART_SLACK
+    return ROUTE_BODY_BYTES.get(path, DEFAULT_BODY_BYTES)

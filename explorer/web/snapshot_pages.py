@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import quote
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,10 +18,11 @@ from explorer.jobs import dispatch
 from explorer.jobs.snapshot import TAKE_STEPS, take_snapshot
 from explorer.lib.sources import LIVE, MOMENT, moment_source, parse_source, snapshot_source
 from explorer.snapshots import store
-from explorer.snapshots.bundle import SUFFIX, Pin, bundle_to_bytes
+from explorer.snapshots.bundle import SUFFIX, BundleError, Pin, bundle_to_bytes, decode_bundle
 from explorer.snapshots.models import Snapshot
 from explorer.snapshots.notes import MAX_NOTES, render_notes
 
+from .body_limits import MB
 from .clusters import known_clusters
 
 MAX_PINS = 200
@@ -66,8 +68,37 @@ async def take(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def snapshot_list(request: HttpRequest) -> HttpResponse:
+    return _listed(request)
+
+
+@require_POST
+def snapshot_import(request: HttpRequest) -> HttpResponse:
+    """A bundle file uploaded (streamed to a temporary file by Django), kept as a snapshot; a
+    file that is not a good bundle is refused with one line, and nothing is kept."""
+    upload = request.FILES.get("bundle")
+    if upload is None:
+        return _listed(request, "Choose a bundle file (.cxb.zst) first.", status=400)
+    limit = settings.EXPLORER_SNAPSHOT_UPLOAD_MB
+    if upload.size > limit * MB:
+        return _listed(request, f"{upload.name}: over {limit} MB, the most an import takes.", 413)
+    try:
+        bundle = decode_bundle(
+            upload.read(), upload.name[:100], settings.EXPLORER_SNAPSHOT_MAX_MB * MB
+        )
+    except BundleError as error:
+        return _listed(request, str(error), status=400)
+    snapshot = store.keep_bundle(bundle, creator=request.user, title=upload.name[:200])
+    return redirect("snapshot", snapshot.id)
+
+
+def _listed(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
     snapshots = list(Snapshot.objects.select_related("creator"))
-    return render(request, "snapshots/list.html", {"listed": snapshots})
+    context = {
+        "listed": snapshots,
+        "import_error": error,
+        "upload_mb": settings.EXPLORER_SNAPSHOT_UPLOAD_MB,
+    }
+    return render(request, "snapshots/list.html", context, status=status)
 
 
 @require_GET

@@ -6,6 +6,7 @@ import pytest
 
 from explorer.lib.choices import ERROR, NOT_VISIBLE, WATCHING
 from explorer.state import store
+from explorer.state.cluster_state import ClusterState
 from explorer.state.store import ClusterStates
 
 PASSWORD = "correct horse battery staple"
@@ -34,8 +35,14 @@ class Watched:
     def __init__(self) -> None:
         self.states = ClusterStates()
 
-    def add(self, name: str, status: str = "live", not_visible: tuple[str, ...] = ()) -> None:
-        self.states.add(name)
+    def add(
+        self,
+        name: str,
+        status: str = "live",
+        not_visible: tuple[str, ...] = (),
+        state: ClusterState | None = None,
+    ) -> None:
+        self.states.add(name, state)
         if status == "error":
             self.states.status(name, "Pod", ERROR, "Unauthorized")
         else:
