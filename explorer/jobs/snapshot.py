@@ -1,7 +1,12 @@
 """Taking a snapshot (explorer/snapshots/store.py) as a job, with progress: a live cluster's
 state as this install sees it now (explorer/snapshots/capture.py: the watched store, or a listing
 of the cluster), or a past moment rebuilt from the flight recorder. The snapshot's id is chosen
-by who starts the job, so the page can lead to it before it exists."""
+by who starts the job, so the page can lead to it before it exists.
+
+With `fresh`, every node's facts are collected first (explorer/jobs/collect.py, through the node
+queues): the job starts the collection, then looks again every POLL_SECONDS — a retry of itself,
+so it never holds a worker that is also a node's agent — until the collection has ended, its
+progress shown as the snapshot's. Without a broker the collection runs first, in line."""
 
 from __future__ import annotations
 
@@ -19,14 +24,23 @@ from explorer.snapshots.extras import captured_extras
 from explorer.snapshots.moments import moment_state
 
 from .celery import app
-from .progress import report_progress
+from .collect import collect_cluster
+from .progress import latest_progress, report_progress
 
 TAKE_STEPS = len(RESOURCES) + 1  # each kind, then writing the file
+POLL_SECONDS = 1.0
+FINISHED = ("done", "failed")
 
 
-@app.task(bind=True, name="explorer.jobs.snapshot.take_snapshot")
+@app.task(bind=True, name="explorer.jobs.snapshot.take_snapshot", max_retries=None)
 def take_snapshot(
-    self: Task, source: str, snapshot_id: str, user_id: int | None, title: str = ""
+    self: Task,
+    source: str,
+    snapshot_id: str,
+    user_id: int | None,
+    title: str = "",
+    fresh: bool = False,
+    collection: str = "",
 ) -> str:
     task_id = self.request.id
     named = parse_source(source)
@@ -35,6 +49,8 @@ def take_snapshot(
             task_id, 0, TAKE_STEPS, f"{source[:80]!r}: not a cluster or moment", state="failed"
         )
         raise ValueError("not a live cluster or a past moment")
+    if fresh and named.kind == LIVE:
+        _collect_first(self, named.cluster, collection)
 
     def kind_copied(kind: str, objects: int, kinds_done: int, kinds: int) -> None:
         noun = "object" if objects == 1 else "objects"
@@ -70,3 +86,26 @@ def take_snapshot(
         task_id, TAKE_STEPS, TAKE_STEPS, f"{objects} objects, {snapshot.size:,} bytes", state="done"
     )
     return snapshot.id
+
+
+def _collect_first(task: Task, cluster: str, collection: str) -> None:
+    """Collect every node's facts before the state is read: returns once the collection ended
+    (in line without a broker), else retries `task` until it has."""
+    task_id = task.request.id
+    if task.request.is_eager:
+        report_progress(task_id, 0, TAKE_STEPS, f"collecting every node of {cluster} first")
+        collect_cluster.apply(kwargs={"cluster": cluster})
+        return
+    if not collection:
+        collection = collect_cluster.apply_async(kwargs={"cluster": cluster}).id
+        report_progress(task_id, 0, TAKE_STEPS, f"collecting every node of {cluster} first")
+    else:
+        latest = latest_progress(collection)
+        if latest is not None and latest["state"] in FINISHED:
+            return
+        if latest is not None:
+            counted = f" ({latest['done']}/{latest['total']} nodes)" if latest["total"] else ""
+            report_progress(task_id, 0, TAKE_STEPS, f"collecting: {latest['message']}{counted}")
+    raise task.retry(
+        kwargs={**task.request.kwargs, "collection": collection}, countdown=POLL_SECONDS
+    )

@@ -7,7 +7,9 @@
   worker has the same kubeconfig (or service account) as the watcher, so it lists the cluster
   itself: a ClusterWatcher over every catalogue resource, stopped once each has been listed (or
   found not visible). Lists go through the same ingest as the watcher's, so Secrets are metadata
-  only and carry no values either way.
+  only and carry no values either way. Node facts come from where the watcher saves each node's
+  last ones (explorer/state/saved_facts.py, under the EXPLORER_STATE_DIR the team install's
+  processes share).
 
 Both report each kind as it is done, through `on_kind(kind, objects of that kind, kinds done,
 kinds in all)`.
@@ -17,12 +19,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from django.conf import settings
 
 from explorer.kube.cluster_watcher import ClusterWatcher
 from explorer.kube.config import Cluster, KubeConfigError, connect_to
 from explorer.lib.choices import NOT_VISIBLE
 from explorer.lib.resources import RESOURCES, Resource
 from explorer.state.cluster_state import ClusterState
+from explorer.state.saved_facts import SavedFacts
 from explorer.state.store import ClusterStates, watched
 
 OnKind = Callable[[str, int, int, int], None]
@@ -47,7 +53,12 @@ def cluster_state(
         connected = connect_to(cluster)
     except KubeConfigError as error:
         raise StateUnavailable(str(error)) from None
-    return _list_cluster(connected, resources, on_kind, timeout)
+    state = _list_cluster(connected, resources, on_kind, timeout)
+    for node, facts in (
+        SavedFacts(Path(settings.EXPLORER_STATE_DIR) / "facts").load(cluster).items()
+    ):
+        state.set_node_facts(node, facts)
+    return state
 
 
 def _copy_watched(

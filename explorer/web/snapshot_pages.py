@@ -61,7 +61,13 @@ async def take(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("source: a live cluster or a past moment")
     user = await request.auser()
     snapshot_id = store.new_id()
-    kwargs = {"source": source, "snapshot_id": snapshot_id, "user_id": user.pk}
+    kwargs = {
+        "source": source,
+        "snapshot_id": snapshot_id,
+        "user_id": user.pk,
+        "title": request.POST.get("title", "").strip()[:200],
+        "fresh": request.POST.get("fresh") == "1",
+    }
     task = await dispatch.start(take_snapshot, kwargs, total=TAKE_STEPS)
     return redirect(f"{reverse('snapshot', args=[snapshot_id])}?task={task}")
 

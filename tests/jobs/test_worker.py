@@ -10,9 +10,12 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import sqlite3
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +26,8 @@ from explorer.apiserver import ApiServer, ApiStore
 from explorer.jobs.celery import app
 from explorer.jobs.progress import latest_progress
 from explorer.jobs.tasks import BUNDLE_STEPS, agent_probe
-from explorer.snapshots.bundle import decode_bundle
+from explorer.snapshots.bundle import SUFFIX, decode_bundle, open_bundle
+from explorer.state.saved_facts import SavedFacts
 from explorer.streaming.cluster_status import ClusterStatus
 from explorer.streaming.directory import Directory
 
@@ -48,11 +52,18 @@ def worker_env(
     """The API server the worker lists from, and what the worker's environment points at."""
     server = ApiServer(demo_store).start()
     home = tmp_path_factory.mktemp("worker")
+    database = f"sqlite:///{home / 'team.sqlite3'}"  # the team install's database, for records
+    migrate = [sys.executable, "manage.py", "migrate", "--noinput"]
+    subprocess.run(
+        migrate, env={**os.environ, "DATABASE_URL": database}, check=True, capture_output=True
+    )
     yield {
         "REDIS_URL": redis_url,
         "KUBECONFIG": str(kubeconfig_for(home, server.url)),
         "EXPLORER_DOWNLOAD_DIR": str(home / "downloads"),
+        "EXPLORER_STATE_DIR": str(home / "state"),
         "EXPLORER_NODE_TASK_EXPIRES": "60",
+        "DATABASE_URL": database,
         "home": home,
     }
     server.stop()
@@ -132,3 +143,37 @@ def test_a_node_task_is_not_run_by_a_worker_that_comes_after_it_expired(via_redi
         )
     finally:
         app.control.cancel_consumer(f"node.{late}", destination=[WORKER_NAME], reply=True)
+
+
+async def test_a_worker_process_takes_a_snapshot_the_tab_follows_and_records_it(
+    via_redis: None, worker_env: dict, user: Any, client: AsyncClient, demo_store: ApiStore
+) -> None:
+    # the watcher (another process) saved each node's last facts where the team shares its state
+    saved = SavedFacts(Path(worker_env["EXPLORER_STATE_DIR"]) / "facts")
+    for node, facts in demo_store.state.node_facts.items():
+        saved.save("demo", node, facts)
+    tab = await Tab.open(client.cookies["sessionid"].value)
+    try:
+        started = await client.post("/snapshots/take", {"source": "demo", "title": "by a worker"})
+        assert started.status_code == 302
+        location = started.headers["Location"]
+        snapshot_id, task = location.split("/snapshots/")[1].split("?task=")
+        reports = await asyncio.wait_for(progress_until_finished(tab, task), 60)
+    finally:
+        await tab.close()
+    assert reports[-1]["state"] == "done", reports[-1]
+    assert [m["done"] for m in reports] == sorted(m["done"] for m in reports)
+    # the worker wrote the bundle where the team install keeps snapshots ...
+    kept = Path(worker_env["EXPLORER_STATE_DIR"]) / "snapshots" / f"{snapshot_id}{SUFFIX}"
+    state = open_bundle(kept).state
+    assert state.count("Pod") == demo_store.state.count("Pod") > 0
+    assert all("data" not in secret for secret in state.list("Secret"))
+    assert state.node_facts == demo_store.state.node_facts != {}
+    # ... and its record in the team install's database
+    database = worker_env["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(database) as connection:
+        row = connection.execute(
+            "SELECT title, cluster, size, imported FROM snapshots_snapshot WHERE id = ?",
+            (snapshot_id,),
+        ).fetchone()
+    assert row == ("by a worker", "demo", kept.stat().st_size, 0)
