@@ -27,15 +27,23 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import recorded_moments
 from . import recorder_files as files
 from .cluster_state import Change, ClusterState, Ref
-from .log_entries import FactsPut, Logged, VersionsSeen, VisibilityChanged, logged, logged_of
+from .log_entries import (
+    Entry,
+    FactsPut,
+    Logged,
+    VersionsSeen,
+    VisibilityChanged,
+    logged,
+    logged_of,
+)
 from .log_writer import Checkpoint, Limits, LogWriter
 from .recorded_moments import Changed
 from .recorder_files import SEGMENT_SECONDS
@@ -56,6 +64,7 @@ class Retention:
     # it already): findings about such objects are "in flight" (explorer/state/as_of.py)
     in_flight_seconds: float = 5.0
     checkpoint_seconds: float = SEGMENT_SECONDS
+    clock: Callable[[], float] = field(default=time.time, compare=False)  # stamps (tests pin it)
 
 
 class ChangeLog:
@@ -69,13 +78,13 @@ class ChangeLog:
         self._last = 0.0  # the last stamp given
         self._checkpoint_at: float | None = None
         self._unanchored = True  # a first list since the last checkpoint (or none yet)
-        self.started_at = time.time()
+        self.started_at = retention.clock()
         self.run = time.time_ns() // 1000
         self.directory: Path | None = None
         self._disk: LogWriter | None = None
         if retention.directory is not None:
             self.directory = files.directory_for(retention.directory, cluster)
-            limits = Limits(retention.keep_seconds, retention.max_bytes)
+            limits = Limits(retention.keep_seconds, retention.max_bytes, retention.clock)
             self._disk = LogWriter(self.directory, self.run, limits, self._claim)
 
     # ---- recording (the store calls these under the cluster's lock) ----------------------
@@ -204,7 +213,7 @@ class ChangeLog:
             )
         return self.retention.directory
 
-    def _record_on_disk(self, entry_at: Any, at: float | None) -> None:
+    def _record_on_disk(self, entry_at: Callable[[float], Entry], at: float | None) -> None:
         if self._disk is None:
             return
         with self._lock:
@@ -212,7 +221,8 @@ class ChangeLog:
 
     def _stamp(self, at: float | None) -> float:
         """A moment after every one stamped before (under the log's lock)."""
-        moment = max(time.time() if at is None else at, math.nextafter(self._last, math.inf))
+        now = self.retention.clock() if at is None else at
+        moment = max(now, math.nextafter(self._last, math.inf))
         self._last = moment
         return moment
 

@@ -40,6 +40,7 @@ class Checkpoint(NamedTuple):
 class Limits(NamedTuple):
     keep_seconds: float
     max_bytes: int
+    clock: Callable[[], float] = time.time
 
 
 Item = list[Entry] | Checkpoint | threading.Event | None
@@ -144,7 +145,7 @@ class LogWriter:
                 sizes[path] = path.stat().st_size
             except OSError:
                 sizes[path] = 0
-        horizon = time.time() - self.limits.keep_seconds
+        horizon = self.limits.clock() - self.limits.keep_seconds
         gone = doomed(segments, checkpoints, sizes, horizon, self.limits.max_bytes)
         runs_kept = {c.run for c in checkpoints if c.path not in gone} | {self.run}
         gone += [
