@@ -175,7 +175,7 @@ class ChangeLog:
             return found
         self._disk.flush()
         for _, path in reversed(files.segments(self.directory)):
-            lines = files.decompressed(path).splitlines()
+            lines = files.lines_of(path)
             found = _latest([e for line in lines if (e := logged_of(line)) is not None], ref)
             if found is not None:
                 return found

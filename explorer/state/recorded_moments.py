@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from explorer.lib.gc_pause import gc_paused
 from explorer.lib.timestamps import utc_moment
 
 from . import recorder_files as files
@@ -95,17 +96,25 @@ def rebuild(root: Path, cluster: str, at: float) -> Rebuilt:
             )
         raise NotRecorded(f"{_when(at)} is after the recorder's window{_window(root, cluster)}")
     for checkpoint in reversed([c for c in before if c.run == run]):
-        read = files.read_checkpoint(checkpoint.path)
-        if read is None or read[0] > at:
-            continue
-        moment, dump = read
-        state = restore_state(dump)
-        replayed = 0
-        for entry in _entries(directory, moment, at):
-            _replay(state, entry)
-            replayed += 1
-        return Rebuilt(state, moment, replayed)
+        # millions of acyclic dicts: the cyclic collector would rescan them over and over
+        with gc_paused():
+            rebuilt = _rebuilt_from(checkpoint.path, directory, at)
+        if rebuilt is not None:
+            return rebuilt
     raise NotRecorded(f"{_when(at)} cannot be rebuilt: its checkpoints are broken")
+
+
+def _rebuilt_from(checkpoint: Path, directory: Path, at: float) -> Rebuilt | None:
+    read = files.read_checkpoint(checkpoint)
+    if read is None or read[0] > at:
+        return None
+    moment, dump = read
+    state = restore_state(dump)
+    replayed = 0
+    for entry in _entries(directory, moment, at):
+        _replay(state, entry)
+        replayed += 1
+    return Rebuilt(state, moment, replayed)
 
 
 def changes_between(root: Path, cluster: str, start: float, end: float) -> list[Changed]:

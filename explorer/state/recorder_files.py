@@ -134,26 +134,39 @@ def _names(directory: Path) -> list[str]:
 def decompressed(path: Path) -> bytes:
     """A file's zstd frames, decompressed; of a file cut short by a crash, what comes before
     the break."""
+    return b"".join(_pieces(path))
+
+
+def lines_of(path: Path) -> Iterator[bytes]:
+    """A segment's lines, decompressed as they are read (a reader that stops early decompresses
+    no further); a line cut short by a crash comes last, to be found broken."""
+    rest = b""
+    for piece in _pieces(path):
+        lines = (rest + piece).split(b"\n")
+        rest = lines.pop()
+        yield from lines
+    if rest:
+        yield rest
+
+
+def _pieces(path: Path) -> Iterator[bytes]:
     try:
-        data = path.read_bytes()
+        raw = path.open("rb")
     except OSError as error:
         log.warning("flight recorder: %s unreadable: %s", path, error)
-        return b""
-    out: list[bytes] = []
-    offset = 0
-    while offset < len(data):
+        return
+    with raw:
         frame = zstandard.ZstdDecompressor().decompressobj()
-        while offset < len(data) and not frame.eof:
-            chunk = data[offset : offset + _CHUNK]
-            try:
-                out.append(frame.decompress(chunk))
-            except zstandard.ZstdError as error:
-                log.warning("flight recorder: %s read up to where it breaks: %s", path, error)
-                return b"".join(out)
-            offset += len(chunk) - (len(frame.unused_data) if frame.eof else 0)
-        if not frame.eof:  # the segment being written, or one a crash cut short
-            break
-    return b"".join(out)
+        while chunk := raw.read(_CHUNK):
+            while chunk:
+                try:
+                    yield frame.decompress(chunk)
+                except zstandard.ZstdError as error:
+                    log.warning("flight recorder: %s read up to where it breaks: %s", path, error)
+                    return
+                chunk = frame.unused_data if frame.eof else b""
+                if frame.eof:  # the next frame: the run wrote on after a restart or a switch
+                    frame = zstandard.ZstdDecompressor().decompressobj()
 
 
 def lines_after(directory: Path, moment: float) -> Iterator[bytes]:
@@ -163,7 +176,7 @@ def lines_after(directory: Path, moment: float) -> Iterator[bytes]:
     begun = [start for start, _ in found if start <= moment]
     first = next(i for i, (start, _) in enumerate(found) if start == begun[-1]) if begun else 0
     for _, path in found[first:]:
-        yield from decompressed(path).splitlines()
+        yield from lines_of(path)
 
 
 def intact(path: Path) -> bool:
