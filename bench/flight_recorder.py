@@ -208,7 +208,7 @@ def main() -> None:
         rate=200,
         minutes=10,
         checkpoint_minutes=10,
-        memory_changes=30_000,
+        memory_changes=12_000,  # past the 10,000 changes the log holds in memory
         memory_run=-1,
     )
     if args.memory_run >= 0:
