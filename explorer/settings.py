@@ -249,13 +249,16 @@ if EXPLORER_COLLECT_EVERY_MINUTES:
     }
 # Where finished bundle downloads wait (web and worker share it; explorer/snapshots/downloads.py).
 EXPLORER_DOWNLOAD_DIR = env_str("EXPLORER_DOWNLOAD_DIR", str(BASE_DIR / ".downloads"))
-# What the app keeps of its own (explorer/runtime/process.py): each cluster's change log under
-# <dir>/changes/ (explorer/state/change_log.py), kept EXPLORER_CHANGE_LOG_HOURS and at most
-# EXPLORER_CHANGE_LOG_MB per cluster; node facts taken within EXPLORER_IN_FLIGHT_SECONDS of a
-# change to what they show are "in flight", not drift.
+# What the app keeps of its own (explorer/runtime/process.py): each cluster's change log — its
+# flight recorder — under <dir>/changes/ (explorer/state/change_log.py), kept
+# EXPLORER_CHANGE_LOG_HOURS and at most EXPLORER_CHANGE_LOG_MB per cluster, with a checkpoint of
+# the whole state every EXPLORER_CHECKPOINT_MINUTES (rebuilding a moment replays at most that);
+# node facts taken within EXPLORER_IN_FLIGHT_SECONDS of a change to what they show are "in
+# flight", not drift.
 EXPLORER_STATE_DIR = env_str("EXPLORER_STATE_DIR", str(BASE_DIR / ".state"))
 EXPLORER_CHANGE_LOG_HOURS = env_int("EXPLORER_CHANGE_LOG_HOURS", 6, minimum=1, maximum=24 * 30)
 EXPLORER_CHANGE_LOG_MB = env_int("EXPLORER_CHANGE_LOG_MB", 512, minimum=1, maximum=1024 * 1024)
+EXPLORER_CHECKPOINT_MINUTES = env_int("EXPLORER_CHECKPOINT_MINUTES", 10, minimum=1, maximum=24 * 60)
 EXPLORER_IN_FLIGHT_SECONDS = env_int("EXPLORER_IN_FLIGHT_SECONDS", 5, minimum=0, maximum=3600)
 # Snapshots (explorer/snapshots/store.py): their bundle files, how long they are kept (0: until
 # deleted), how many loaded states a process keeps in memory for the next page, and the most an

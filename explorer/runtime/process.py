@@ -108,12 +108,14 @@ def start(
 
 
 def change_log_retention() -> Retention:
-    """What the settings keep of each cluster's changes (explorer/state/change_log.py)."""
+    """What the settings keep of each cluster's changes — its flight recorder
+    (explorer/state/change_log.py)."""
     return Retention(
         directory=recorder_directory(),
         keep_seconds=settings.EXPLORER_CHANGE_LOG_HOURS * 3600,
         max_bytes=settings.EXPLORER_CHANGE_LOG_MB * MB,
         in_flight_seconds=settings.EXPLORER_IN_FLIGHT_SECONDS,
+        checkpoint_seconds=settings.EXPLORER_CHECKPOINT_MINUTES * 60,
     )
 
 

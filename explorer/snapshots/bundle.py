@@ -24,9 +24,9 @@ import orjson
 import zstandard
 
 from explorer.state.cluster_state import ClusterState
+from explorer.state.state_dump import StateDump, dump_state, restore_state
 
 from .object_shape import shape_problem
-from .state_dump import StateDump, dump_state, restore_state
 
 FORMAT = "cluster-explorer-bundle"
 VERSION = 2

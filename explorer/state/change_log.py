@@ -1,58 +1,57 @@
-"""The change log: every change the watcher applied to a cluster's state, with the moment it was
-applied, so that the state as of an earlier moment can be drawn (explorer/state/as_of.py). Node
-facts are compared with the cluster as it was when they were taken; the flight recorder of past
-moments (snapshots as of any time) is built on the same log.
+"""The change log — the cluster's flight recorder: every change the watcher applied to a
+cluster's state and every collection of node facts, with the moment it was recorded, so that the
+state as of an earlier moment can be drawn (explorer/state/as_of.py, in the process) or rebuilt
+from disk alone (explorer/state/recorded_moments.py, in any process).
 
-The recent past is held in memory (at most `memory_entries` changes: what comparisons with the
-last collections need); every change is also written to disk, when the log has a directory, in
-zstd-compressed segments of JSON lines (one segment per SEGMENT_SECONDS), kept for `keep_seconds`
-and at most `max_bytes` — the oldest segments go first. Files are 0600, directories 0700. A
-moment older than memory is read back from the segments.
+The recent object changes are held in memory (at most `memory_entries`: what comparisons with
+the last collections need). When the log has a directory, everything is also written to disk by
+a thread of its own (explorer/state/log_writer.py, files in explorer/state/recorder_files.py):
+object changes, node facts (on disk only: they can be megabytes), what the watcher last saw of
+each kind and which kinds it could not see, in segments of SEGMENT_SECONDS, and a checkpoint of
+the whole state every `checkpoint_seconds`, so that rebuilding a moment replays at most one
+interval. The store takes the checkpoints under the cluster's lock (explorer/state/store.py):
+the first once the cluster's first lists are in, another after any later first list (its
+objects are not logged as changes). Kept `keep_seconds` and at most `max_bytes`
+(explorer/state/log_pruning.py). Files are 0600, directories 0700.
 
-Each entry says what the object was *before* the change (`before`: None when it did not exist),
+Every record is stamped under the log's lock, each stamp after the one before, so that a
+checkpoint holds exactly the entries stamped up to its moment and the entries after it follow.
+Each object change says what the object was *before* (`before`: None when it did not exist),
 which is all that going back needs; `after` is what it became (None: deleted).
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import queue
-import re
+import math
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any
 
-import orjson
-import zstandard
+from . import recorded_moments
+from . import recorder_files as files
+from .cluster_state import Change, ClusterState, Ref
+from .log_entries import (
+    Entry,
+    FactsPut,
+    Logged,
+    VersionsSeen,
+    VisibilityChanged,
+    logged,
+    logged_of,
+)
+from .log_writer import Checkpoint, Limits, LogWriter
+from .recorded_moments import Changed
+from .recorder_files import SEGMENT_SECONDS
+from .state_dump import StateDump
 
-from explorer.lib.choices import ADDED, DELETED
-
-from .cluster_state import Change, Ref
+__all__ = ["SEGMENT_SECONDS", "ChangeLog", "Logged", "Retention", "logged"]
 
 log = logging.getLogger(__name__)
-
-SEGMENT_SECONDS = 600
-_SEGMENT = re.compile(r"^changes-(\d+)\.jsonl\.zst$")
-
-
-class Logged(NamedTuple):
-    at: float  # time.time() when the watcher applied it
-    ref: Ref  # (kind, namespace, name)
-    before: dict | None  # the object before the change (None: it did not exist)
-    after: dict | None  # the object after it (None: deleted)
-
-
-def logged(change: Change, at: float) -> Logged:
-    if change.type == ADDED:
-        return Logged(at, change.ref, None, change.object)
-    if change.type == DELETED:  # `object` is the last one held
-        return Logged(at, change.ref, change.object, None)
-    return Logged(at, change.ref, change.old, change.object)
 
 
 @dataclass(frozen=True)
@@ -64,6 +63,8 @@ class Retention:
     # a node fact taken within this many seconds of a change may not show it yet (or may show
     # it already): findings about such objects are "in flight" (explorer/state/as_of.py)
     in_flight_seconds: float = 5.0
+    checkpoint_seconds: float = SEGMENT_SECONDS
+    clock: Callable[[], float] = field(default=time.time, compare=False)  # stamps (tests pin it)
 
 
 class ChangeLog:
@@ -74,17 +75,75 @@ class ChangeLog:
         self.retention = retention
         self._recent: deque[Logged] = deque(maxlen=max(1, retention.memory_entries))
         self._lock = threading.Lock()
-        self._disk = _Segments(_directory_for(retention.directory, cluster), retention)
-        self.started_at = time.time()
+        self._last = 0.0  # the last stamp given
+        self._checkpoint_at: float | None = None
+        self._unanchored = True  # a first list since the last checkpoint (or none yet)
+        self.started_at = retention.clock()
+        self.run = time.time_ns() // 1000
+        self.directory: Path | None = None
+        self._disk: LogWriter | None = None
+        if retention.directory is not None:
+            self.directory = files.directory_for(retention.directory, cluster)
+            limits = Limits(retention.keep_seconds, retention.max_bytes, retention.clock)
+            self._disk = LogWriter(self.directory, self.run, limits, self._claim)
 
-    def record(self, changes: Iterable[Change], at: float | None = None) -> None:
-        moment = time.time() if at is None else at
-        entries = [logged(change, moment) for change in changes]
-        if not entries:
+    # ---- recording (the store calls these under the cluster's lock) ----------------------
+
+    def record(
+        self,
+        changes: Iterable[Change],
+        at: float | None = None,
+        versions: Mapping[str, str] | None = None,
+    ) -> None:
+        """Object changes applied together, and what the watcher last saw of their kinds
+        after them (`versions`: kind -> resourceVersion, when it moved)."""
+        changes = list(changes)
+        if not changes and not versions:
             return
         with self._lock:
+            moment = self._stamp(at)
+            entries = [logged(change, moment) for change in changes]
             self._recent.extend(entries)
-        self._disk.write(entries)
+            if self._disk is not None:
+                seen = [VersionsSeen(moment, dict(versions))] if versions else []
+                self._disk.put([*entries, *seen])
+
+    def record_facts(self, node: str, entry: dict[str, Any], at: float | None = None) -> None:
+        """A collection of a node's facts: the node's whole entry after it (on disk only)."""
+        self._record_on_disk(lambda moment: FactsPut(moment, node, entry), at)
+
+    def record_not_visible(self, not_visible: Mapping[str, str], at: float | None = None) -> None:
+        """Which kinds cannot be seen, now that it changed (on disk only)."""
+        self._record_on_disk(lambda moment: VisibilityChanged(moment, dict(not_visible)), at)
+
+    def unanchor(self) -> None:
+        """A first list went in without being logged: a checkpoint must follow it."""
+        self._unanchored = True
+
+    def checkpoint_due(self) -> bool:
+        if self._disk is None:
+            return False
+        if self._unanchored or self._checkpoint_at is None:
+            return True
+        return self._last - self._checkpoint_at >= self.retention.checkpoint_seconds
+
+    @property
+    def checkpointed(self) -> bool:
+        """A checkpoint has been taken in this run."""
+        return self._checkpoint_at is not None
+
+    def checkpoint(self, dump: StateDump, at: float | None = None) -> None:
+        """The whole state, as `state_dump.captured` took it under the cluster's lock, to be
+        written by the log's thread in its place among the entries."""
+        if self._disk is None:
+            return
+        with self._lock:
+            moment = self._stamp(at)
+            self._checkpoint_at = moment
+            self._unanchored = False
+            self._disk.put(Checkpoint(moment, dump))
+
+    # ---- reading in the process ----------------------------------------------------------
 
     def after(self, moment: float) -> list[Logged]:
         """Every change applied after `moment`, oldest first (from disk when memory does not
@@ -93,8 +152,14 @@ class ChangeLog:
             recent = list(self._recent)
         if recent and (recent[0].at <= moment or len(recent) < (self._recent.maxlen or 0)):
             return [entry for entry in recent if entry.at > moment]
+        if self.directory is None or self._disk is None:
+            return []
         self._disk.flush()
-        return [entry for entry in self._disk.read_after(moment) if entry.at > moment]
+        return [
+            entry
+            for line in files.lines_after(self.directory, moment)
+            if (entry := logged_of(line)) is not None and entry.at > moment
+        ]
 
     def between(self, start: float, end: float) -> list[Logged]:
         return [entry for entry in self.after(start) if entry.at <= end]
@@ -106,183 +171,69 @@ class ChangeLog:
         with self._lock:
             recent = list(self._recent)
         found = _latest(recent, ref)
-        if found is not None or self._disk.directory is None:
+        if found is not None or self.directory is None or self._disk is None:
             return found
         self._disk.flush()
-        for entries in self._disk.newest_first():
-            found = _latest(entries, ref)
+        for _, path in reversed(files.segments(self.directory)):
+            lines = files.lines_of(path)
+            found = _latest([e for line in lines if (e := logged_of(line)) is not None], ref)
             if found is not None:
                 return found
         return None
 
+    # ---- the flight recorder: moments rebuilt from disk (recorded_moments.py) -------------
+
+    def recorded_window(self) -> tuple[float, float] | None:
+        self.flush()
+        return recorded_moments.recorded_window(self._root(), self.cluster)
+
+    def state_at(self, at: float) -> ClusterState:
+        self.flush()
+        return recorded_moments.state_at(self._root(), self.cluster, at)
+
+    def changes_between(self, start: float, end: float) -> list[Changed]:
+        self.flush()
+        return recorded_moments.changes_between(self._root(), self.cluster, start, end)
+
+    def flush(self) -> None:
+        """Wait until what was recorded so far is on disk."""
+        if self._disk is not None:
+            self._disk.flush()
+
     def close(self) -> None:
-        self._disk.close()
+        if self._disk is not None:
+            self._disk.close()
+
+    # ---- internals -----------------------------------------------------------------------
+
+    def _root(self) -> Path:
+        if self.retention.directory is None:
+            raise recorded_moments.NotRecorded(
+                f"no flight recorder for cluster {self.cluster!r}: its change log keeps no files"
+            )
+        return self.retention.directory
+
+    def _record_on_disk(self, entry_at: Callable[[float], Entry], at: float | None) -> None:
+        if self._disk is None:
+            return
+        with self._lock:
+            self._disk.put([entry_at(self._stamp(at))])
+
+    def _stamp(self, at: float | None) -> float:
+        """A moment after every one stamped before (under the log's lock)."""
+        now = self.retention.clock() if at is None else at
+        moment = max(now, math.nextafter(self._last, math.inf))
+        self._last = moment
+        return moment
+
+    def _claim(self) -> float | None:
+        """For the writer, once it is on disk: a moment after every entry recorded so far, or
+        None when more is waiting to be written."""
+        with self._lock:
+            if self._disk is None or not self._disk.idle():
+                return None
+            return self._stamp(None)
 
 
 def _latest(entries: list[Logged], ref: Ref) -> Logged | None:
     return next((entry for entry in reversed(entries) if entry.ref == ref), None)
-
-
-def _directory_for(root: Path | None, cluster: str) -> Path | None:
-    if root is None:
-        return None
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", cluster) or "_"
-    return root / safe
-
-
-def _line(entry: Logged) -> bytes:
-    return orjson.dumps([entry.at, list(entry.ref), entry.before, entry.after]) + b"\n"
-
-
-def _entry(line: bytes) -> Logged | None:
-    try:
-        at, ref, before, after = orjson.loads(line)
-        return Logged(float(at), (str(ref[0]), str(ref[1]), str(ref[2])), before, after)
-    except (orjson.JSONDecodeError, TypeError, ValueError, IndexError):
-        return None  # a line cut short by a crash: the entries before it still count
-
-
-class _Segments:
-    """The on-disk part: entries queued by the watcher's threads, written by a thread of its own
-    (a zstd frame per batch, so a crash loses at most the batch being written)."""
-
-    def __init__(self, directory: Path | None, retention: Retention) -> None:
-        self.directory = directory
-        self.retention = retention
-        self._queue: queue.SimpleQueue[list[Logged] | threading.Event | None] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        if directory is not None:
-            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            self._thread = threading.Thread(target=self._run, name="change log", daemon=True)
-            self._thread.start()
-
-    def write(self, entries: list[Logged]) -> None:
-        if self._thread is not None:
-            self._queue.put(entries)
-
-    def flush(self, timeout: float = 5.0) -> None:
-        """Wait until what was written so far is on disk."""
-        if self._thread is not None:
-            done = threading.Event()
-            self._queue.put(done)
-            done.wait(timeout)
-
-    def close(self) -> None:
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join(timeout=10)
-            self._thread = None
-
-    def read_after(self, moment: float) -> Iterator[Logged]:
-        if self.directory is None:
-            return
-        segments = self._segments()
-        first = max([i for i, (start, _) in enumerate(segments) if start <= moment] or [0])
-        for _, path in segments[first:]:
-            try:
-                with path.open("rb") as raw:
-                    reader = zstandard.ZstdDecompressor().stream_reader(
-                        raw, read_across_frames=True
-                    )
-                    data = reader.read()
-            except (OSError, zstandard.ZstdError) as error:
-                log.warning("change log segment %s unreadable: %s", path, error)
-                continue
-            for line in data.splitlines():
-                entry = _entry(line)
-                if entry is not None:
-                    yield entry
-
-    def newest_first(self) -> Iterator[list[Logged]]:
-        """Each segment's entries (in the order written), the newest segment first."""
-        if self.directory is None:
-            return
-        for _, path in reversed(self._segments()):
-            lines = _decompressed(path).splitlines()
-            yield [entry for line in lines if (entry := _entry(line)) is not None]
-
-    # ---- the writer's thread -------------------------------------------------------------
-
-    def _run(self) -> None:
-        current = _Segment(self)
-        try:
-            while True:
-                item = self._queue.get()
-                if item is None:
-                    break
-                if isinstance(item, threading.Event):
-                    current.end_frame()
-                    item.set()
-                    continue
-                for entry in item:
-                    current.write(entry)
-                if self._queue.empty():
-                    current.end_frame()
-        finally:
-            current.close()
-
-    def open(self, start: float):
-        assert self.directory is not None
-        path = self.directory / f"changes-{int(start)}.jsonl.zst"
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        return zstandard.ZstdCompressor(level=3).stream_writer(os.fdopen(handle, "ab"))
-
-    def _segments(self) -> list[tuple[float, Path]]:
-        assert self.directory is not None
-        found = []
-        for path in self.directory.iterdir():
-            match = _SEGMENT.match(path.name)
-            if match:
-                found.append((float(match.group(1)), path))
-        return sorted(found)
-
-    def prune(self) -> None:
-        """Drop the segments older than the retention, then the oldest past the size limit."""
-        segments = self._segments()
-        horizon = time.time() - self.retention.keep_seconds
-        sizes = {path: path.stat().st_size for _, path in segments}
-        total = sum(sizes.values())
-        for start, path in segments[:-1]:  # never the one being written
-            # a segment holds the changes of its own SEGMENT_SECONDS, however long the next waits
-            if start + SEGMENT_SECONDS < horizon or total > self.retention.max_bytes:
-                total -= sizes[path]
-                path.unlink(missing_ok=True)
-
-
-def _decompressed(path: Path) -> bytes:
-    """A segment's text; of a segment cut short by a crash, what its whole frames hold."""
-    chunks: list[bytes] = []
-    try:
-        with path.open("rb") as raw:
-            reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
-            while chunk := reader.read(1 << 20):
-                chunks.append(chunk)
-    except (OSError, zstandard.ZstdError) as error:
-        log.warning("change log segment %s read to where it breaks off: %s", path, error)
-    return b"".join(chunks)
-
-
-class _Segment:
-    """The segment being written: a new one every SEGMENT_SECONDS of change time."""
-
-    def __init__(self, segments: _Segments) -> None:
-        self.segments = segments
-        self.start: float | None = None
-        self.writer = None
-
-    def write(self, entry: Logged) -> None:
-        start = entry.at - entry.at % SEGMENT_SECONDS
-        if self.writer is None or start != self.start:
-            self.close()
-            self.start, self.writer = start, self.segments.open(start)
-            self.segments.prune()
-        self.writer.write(_line(entry))
-
-    def end_frame(self) -> None:
-        if self.writer is not None:
-            self.writer.flush(zstandard.FLUSH_FRAME)
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None

@@ -8,7 +8,10 @@
 - Readers — the publisher, pages, jobs — read a cluster's state under its lock: `with
   states.read(cluster) as state: ...`. What they take out must be taken before the block ends.
 - With a `Retention`, each cluster keeps a change log (explorer/state/change_log.py): every
-  change, stamped when applied, under the cluster's lock (so in the order applied).
+  change, node-facts collection and visibility change, stamped when applied, under the
+  cluster's lock (so in the order applied); with a directory, also a checkpoint of the whole
+  state at intervals, taken under the lock in its place among them — the first once the
+  cluster's first lists are in (`_record_checkpoint`).
 - Listeners (`listen`) hear what changed, in the order it was applied, after the lock is let go:
   object changes, node facts put, and watcher statuses.
 
@@ -24,13 +27,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
-from explorer.lib.choices import NOT_VISIBLE
+from explorer.lib.choices import LISTING, NOT_VISIBLE
 
 from .change_log import ChangeLog, Retention
 from .cluster_state import Change, ClusterState
 from .node_facts import NodeFacts, merged
 from .parsed_facts import PARSED_FACTS
 from .saved_facts import SavedFacts
+from .state_dump import captured
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +70,7 @@ class ClusterStates:
         self._states: dict[str, ClusterState] = {}
         self._locks: dict[str, threading.RLock] = {}
         self._statuses: dict[str, dict[str, tuple[str, str]]] = {}
+        self._listed: dict[str, set[str]] = {}  # kinds whose first list is in
         self._listeners: list[Listener] = []
         for cluster in clusters:
             self.add(cluster)
@@ -82,6 +87,7 @@ class ClusterStates:
                 self._states[cluster] = held
                 self._locks[cluster] = threading.RLock()
                 self._statuses[cluster] = {}
+                self._listed[cluster] = set()
                 added = True
             else:
                 added = False
@@ -124,18 +130,29 @@ class ClusterStates:
     def replace(self, cluster: str, kind: str, objects: list[dict], resource_version: str) -> None:
         with self.read(cluster) as state:
             first_list = kind not in state.resource_versions  # no earlier moment to go back to
+            seen = state.resource_versions.get(kind)
             changes = state.replace(kind, objects, resource_version)
-            if state.change_log is not None and not first_list:
-                state.change_log.record(changes)
+            with self._guard:
+                self._listed[cluster].add(kind)
+            log = state.change_log
+            if log is not None:
+                if first_list:
+                    log.unanchor()  # its objects are not changes: a checkpoint holds them
+                else:
+                    log.record(changes, versions=_moved(state, kind, seen))
+                self._record_checkpoint(cluster, state)
         if changes:
             for listener in self._listening():
                 listener.changed(cluster, changes)
 
     def event(self, cluster: str, kind: str, event: dict) -> None:
         with self.read(cluster) as state:
+            seen = state.resource_versions.get(kind)
             change = state.apply(event, kind)
-            if change is not None and state.change_log is not None:
-                state.change_log.record([change])
+            if state.change_log is not None:
+                changes = [change] if change is not None else []
+                state.change_log.record(changes, versions=_moved(state, kind, seen))
+                self._record_checkpoint(cluster, state)
         if change is not None:
             for listener in self._listening():
                 listener.changed(cluster, [change])
@@ -144,10 +161,15 @@ class ClusterStates:
         with self.read(cluster) as state:
             with self._guard:
                 self._statuses[cluster][kind] = (status, reason)
+            hidden = dict(state.not_visible)
             if status == NOT_VISIBLE:
                 state.not_visible[kind] = reason or NOT_VISIBLE
             else:
                 state.not_visible.pop(kind, None)
+            if state.change_log is not None:
+                if state.not_visible != hidden:
+                    state.change_log.record_not_visible(state.not_visible)
+                self._record_checkpoint(cluster, state)
         log.debug("cluster %s: %s %s %s", cluster, kind, status, reason)
         for listener in self._listening():
             listener.status_changed(cluster, kind, status, reason)
@@ -163,6 +185,9 @@ class ClusterStates:
         node = collected["node"]
         with self.read(cluster) as state:
             entry = state.node_facts[node] = merged(state.node_facts.get(node) or {}, collected)
+            if state.change_log is not None:
+                state.change_log.record_facts(node, entry)
+                self._record_checkpoint(cluster, state)
         if self.saved_facts is not None:
             self.saved_facts.save(cluster, node, entry)
         for listener in self._listening():
@@ -188,6 +213,19 @@ class ClusterStates:
 
     # ---- internals -----------------------------------------------------------------------
 
+    def _record_checkpoint(self, cluster: str, state: ClusterState) -> None:
+        """Under the cluster's lock: a checkpoint when one is due — the first once no kind is
+        still in its first list (later first lists do not wait)."""
+        log = state.change_log
+        if log.checkpoint_due() and (log.checkpointed or self._lists_done(cluster)):
+            log.checkpoint(captured(state))
+
+    def _lists_done(self, cluster: str) -> bool:
+        with self._guard:
+            listed = self._listed[cluster]
+            statuses = self._statuses[cluster]
+            return not any(s == LISTING and k not in listed for k, (s, _) in statuses.items())
+
     def _entry(self, cluster: str) -> tuple[ClusterState, threading.RLock]:
         with self._guard:
             try:
@@ -198,6 +236,12 @@ class ClusterStates:
     def _listening(self) -> list[Listener]:
         with self._guard:
             return list(self._listeners)
+
+
+def _moved(state: ClusterState, kind: str, seen: str | None) -> dict[str, str] | None:
+    """The kind's resourceVersion, when it moved from `seen`."""
+    now = state.resource_versions.get(kind)
+    return {kind: now} if now is not None and now != seen else None
 
 
 _watched: ClusterStates | None = None

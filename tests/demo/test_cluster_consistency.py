@@ -4,7 +4,7 @@ from collections import Counter
 import orjson
 
 from explorer.demo import build_demo
-from explorer.snapshots.state_dump import dump_state
+from explorer.state.state_dump import dump_state
 from tests.service_lookup import endpoint_slices_for_service, pods_for_service
 
 from .conftest import NOW

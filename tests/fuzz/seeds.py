@@ -91,8 +91,8 @@ def bundle_body() -> str:
     """An uncompressed bundle: the kubectl objects and one node's facts."""
     from explorer.snapshots.bundle import FORMAT, VERSION
     from explorer.snapshots.object_files import parse_objects
-    from explorer.snapshots.state_dump import dump_state
     from explorer.state.cluster_state import ClusterState
+    from explorer.state.state_dump import dump_state
 
     state = ClusterState("fuzz")
     for text in _objects():

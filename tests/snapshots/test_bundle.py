@@ -18,8 +18,8 @@ from explorer.snapshots.bundle import (
     write_bundle,
 )
 from explorer.snapshots.object_files import load_files
-from explorer.snapshots.state_dump import dump_state
 from explorer.state.cluster_state import ClusterState
+from explorer.state.state_dump import dump_state
 
 
 @pytest.fixture

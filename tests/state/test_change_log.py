@@ -55,9 +55,10 @@ def test_the_log_on_disk_is_private(tmp_path: Path) -> None:
     log.close()
 
     directory = tmp_path / "my_cluster"
-    (segment,) = directory.iterdir()
+    (segment,) = directory.glob("changes-*")
     assert stat.S_IMODE(directory.stat().st_mode) == 0o700
     assert stat.S_IMODE(segment.stat().st_mode) == 0o600
+    assert {stat.S_IMODE(path.stat().st_mode) for path in directory.iterdir()} == {0o600}
 
 
 def test_segments_older_than_the_retention_are_dropped(tmp_path: Path) -> None:
@@ -69,7 +70,7 @@ def test_segments_older_than_the_retention_are_dropped(tmp_path: Path) -> None:
         log.record([modified("a", 2)], at=now - hours_ago * 3600)
     log.close()
 
-    starts = sorted(int(p.name.split("-")[1].split(".")[0]) for p in (tmp_path / "c1").iterdir())
+    starts = sorted(int(p.name.split("-")[1]) for p in (tmp_path / "c1").glob("changes-*"))
     assert starts  # the recent changes are kept
     assert all(start >= now - 3600 - SEGMENT_SECONDS for start in starts)  # the old are gone
 
@@ -80,7 +81,7 @@ def test_segments_past_the_size_limit_are_dropped_oldest_first(tmp_path: Path) -
         log.record([modified("a", i + 2)], at=T0 + i * SEGMENT_SECONDS)
     log.close()
 
-    assert len(list((tmp_path / "c1").iterdir())) == 1  # the one being written stays
+    assert len(list((tmp_path / "c1").glob("changes-*"))) == 1  # the one being written stays
 
 
 def test_a_segment_cut_short_by_a_crash_is_read_up_to_where_it_breaks_off(tmp_path: Path) -> None:
@@ -89,7 +90,7 @@ def test_a_segment_cut_short_by_a_crash_is_read_up_to_where_it_breaks_off(tmp_pa
     log.after(T0 - 10)  # waits until it is written out
     log.record([modified("a", 3)], at=T0 + 1)
     log.close()
-    (segment,) = (tmp_path / "c1").iterdir()
+    (segment,) = (tmp_path / "c1").glob("changes-*")
     segment.write_bytes(segment.read_bytes()[:-7])  # the last frame broken
 
     fresh = ChangeLog("c1", Retention(directory=tmp_path, memory_entries=1))

@@ -9,9 +9,9 @@ import pytest
 
 from explorer.collectors.kubeproxy.node_rules import NodeRules
 from explorer.demo import build_demo
-from explorer.snapshots.state_dump import dump_state, restore_state
 from explorer.state.node_facts import CGROUPS, IPTABLES, NFT, node_facts
 from explorer.state.parsed_facts import PARSED_FACTS, ParsedFacts, parsed_fact
+from explorer.state.state_dump import dump_state, restore_state
 from explorer.state.store import ClusterStates
 from explorer.viewmodels.network.chain_browser import chain_browser
 from explorer.viewmodels.network.drift import drift_model

@@ -19,9 +19,9 @@ import zstandard
 from explorer.lib.choices import ADDED, MODIFIED
 from explorer.snapshots.bundle import FORMAT, bundle_to_bytes, decode_bundle
 from explorer.snapshots.object_files import LoadError, load_files, parse_objects
-from explorer.snapshots.state_dump import dump_state
 from explorer.state.cluster_state import ClusterState
 from explorer.state.redact import LAST_APPLIED
+from explorer.state.state_dump import dump_state
 
 CANARY = "CANARY-7f3a9c1e-do-not-leak"
 CANARY_B64 = base64.b64encode(CANARY.encode()).decode()
