@@ -42,7 +42,4 @@ def _live_name(source: Source | None, clusters: list[ClusterInfo]) -> str:
 def _window(source: Source | None):
     if source is None or source.kind == SNAPSHOT:
         return None
-    try:
-        return recorded_window(source.cluster)
-    except ImportError:  # no flight recorder in this build
-        return None
+    return recorded_window(source.cluster)

@@ -19,7 +19,7 @@ from explorer.demo import build_demo
 from explorer.snapshots import store
 from explorer.snapshots.bundle import FORMAT, bundle_to_bytes, open_bundle
 from explorer.snapshots.models import Snapshot
-from explorer.snapshots.state_dump import dump_state
+from explorer.state.state_dump import dump_state
 
 from ..streaming.conftest import kubeconfig_for
 

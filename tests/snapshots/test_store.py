@@ -13,7 +13,7 @@ from explorer.demo import build_demo
 from explorer.snapshots import store
 from explorer.snapshots.bundle import About, Pin, bundle_to_bytes, decode_bundle
 from explorer.snapshots.models import Snapshot
-from explorer.snapshots.state_dump import dump_state
+from explorer.state.state_dump import dump_state
 
 pytestmark = pytest.mark.django_db
 
