@@ -51,7 +51,8 @@
     const place = N.sankeyLayout(chains, ids, Object.values(chains.links), figure.clientWidth || 900);
     const position = new Map(place.boxes.map((box, i) => [box.id, i]));
     const markOf = (box) => (chains.nodes[box.id] || {}).mark || "";
-    const lines = place.boxes.map((box) => outline(model.marks, markOf(box), { color: "rgba(0,0,0,0)", width: 0 }));
+    // one width for all: Plotly's Sankey misplaces its labels (NaN) given a width per box
+    const lines = place.boxes.map((box) => outline(model.marks, markOf(box), { color: "rgba(0,0,0,0)" }));
     const trace = {
       type: "sankey",
       arrangement: "snap",
@@ -67,7 +68,7 @@
         align: "left",
         pad: place.pad,
         thickness: place.thickness,
-        line: { color: lines.map((l) => l.color), width: lines.map((l) => l.width) },
+        line: { color: lines.map((l) => l.color), width: 3 },
       },
       link: {
         source: place.links.map((l) => position.get(l.source)),
