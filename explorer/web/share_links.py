@@ -62,7 +62,11 @@ def open_share(request: HttpRequest, token: str) -> HttpResponse:
 def share_context(request: HttpRequest, snapshot: Snapshot) -> dict:
     """The snapshot page's Share section: the links its viewer may see (staff and the
     snapshot's creator: all of them; others: their own) and whether they may make one."""
-    links = snapshot.share_links.select_related("creator").annotate(opened=Count("openings"))
+    links = (
+        snapshot.share_links.select_related("creator")
+        .annotate(opened=Count("openings"))
+        .order_by("-created", "-pk")  # a GROUP BY query ignores Meta.ordering
+    )
     if not (request.user.is_staff or snapshot.creator_id == request.user.pk):
         links = links.filter(creator_id=request.user.pk)
     now = timezone.now()

@@ -14,18 +14,19 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from .app import PASSWORD, USERNAME, LiveApp, start_app
-from .conftest import PageProblems, log_in
+from .app import LiveApp, start_app
+from .conftest import PageProblems
 
 TAG = secrets.token_hex(5)
-LIVE, CREATOR = f"live-canary-{TAG}", f"creator-canary-{TAG}"
+LIVE, CREATOR, STAFF = f"live-canary-{TAG}", f"creator-canary-{TAG}", f"staff-canary-{TAG}"
+STAFF_PASSWORD = secrets.token_urlsafe(12)
 OTHER_TITLE, OTHER_CLUSTER = f"title-canary-{TAG}", f"cluster-canary-{TAG}"
 CANARIES = {
     "live cluster": LIVE,
     "other snapshot's title": OTHER_TITLE,
     "other snapshot's cluster": OTHER_CLUSTER,
     "snapshot creator": CREATOR,
-    "staff user": USERNAME,
+    "staff user": STAFF,  # makes the links (not the app's admin: Plotly draws "js-plotly-tester")
 }
 SHARED_TITLE = "Checkout outage at 03:12"
 # Pages of each kind the crawl opens at most (a demo has dozens of pods and objects).
@@ -40,11 +41,12 @@ from explorer.demo import build_demo
 from explorer.snapshots import store
 users = get_user_model().objects
 creator = users.create_user({CREATOR!r}, password="not-used-{TAG}")
+staff = users.create_user({STAFF!r}, password={STAFF_PASSWORD!r}, is_staff=True)
 taken = datetime.now(UTC) - timedelta(hours=1)
 shared = store.keep(build_demo(cluster="incident-east", seed=1), title={SHARED_TITLE!r},
                     taken_at=taken, creator=creator, notes="Look at **checkout**.")
 store.keep(build_demo(cluster={OTHER_CLUSTER!r}, seed=2), title={OTHER_TITLE!r}, taken_at=taken,
-           creator=users.get(username={USERNAME!r}), imported=True)
+           creator=staff, imported=True)
 print("SHARED", shared.id)
 """
 
@@ -78,7 +80,11 @@ def staff_page(browser, share_app):
     context = browser.new_context(base_url=app.url)
     context.set_default_timeout(20_000)
     page = context.new_page()
-    log_in(page, PASSWORD)
+    page.goto("/login/")
+    page.fill("#id_username", STAFF)
+    page.fill("#id_password", STAFF_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
     yield page
     context.close()
 
@@ -121,8 +127,13 @@ class Recorder:
                 if canary.encode() in body and "/static/" not in url:  # the same for everyone
                     found.append(f"{what} in {url}")
             found += [f"{what} in a websocket frame" for f in self.frames if canary in f]
-            found += [f"{what} in a drawn page" for text in extra if canary in text]
+            found += [f"{what} in a page: {_around(t, canary)}" for t in extra if canary in t]
         return found
+
+
+def _around(text: str, canary: str) -> str:
+    at = text.find(canary)
+    return "" if at < 0 else f"…{text[max(0, at - 120) : at + 60]}…"
 
 
 def _route(path: str) -> str:
