@@ -33,12 +33,12 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _harness import arguments
+from explorer.snapshots.state_dump import dump_state
 
 from explorer.demo import build_demo
 from explorer.demo.facts import node_facts
 from explorer.demo.pods import copy
 from explorer.snapshots.diff import diff_as_json, diff_states
-from explorer.snapshots.state_dump import dump_state
 from explorer.state.cluster_state import ClusterState
 from explorer.state.parsed_facts import PARSED_FACTS
 from tests.snapshots.known_changes import roll_out, snapshot

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "explorer.web.share_sessions.ShareSessionMiddleware",
     "explorer.web.login_required.LoginEverywhereMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -268,6 +269,9 @@ EXPLORER_SNAPSHOT_DAYS = env_int("EXPLORER_SNAPSHOT_DAYS", 90, minimum=0, maximu
 EXPLORER_SNAPSHOT_CACHE = env_int("EXPLORER_SNAPSHOT_CACHE", 4, minimum=1, maximum=64)
 EXPLORER_SNAPSHOT_UPLOAD_MB = env_int("EXPLORER_SNAPSHOT_UPLOAD_MB", 512, minimum=1, maximum=65536)
 EXPLORER_SNAPSHOT_MAX_MB = env_int("EXPLORER_SNAPSHOT_MAX_MB", 2048, minimum=1, maximum=262144)
+# A share link to a snapshot is open this many days unless its maker picks otherwise (at most 30:
+# explorer/snapshots/sharing.py).
+EXPLORER_SHARE_DAYS = env_int("EXPLORER_SHARE_DAYS", 7, minimum=1, maximum=30)
 # A text analysed on the paste page is kept this long, for its permalink (explorer/web/
 # paste_store.py), readable by the install's logged-in users, deletable by its owner and staff.
 EXPLORER_PASTE_DAYS = env_int("EXPLORER_PASTE_DAYS", 30, minimum=1, maximum=3650)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from explorer.web import network, objects, pages, snapshot_pages, workloads
+from explorer.web import network, objects, pages, share_links, snapshot_pages, workloads
 from explorer.web.login_view import ThrottledLoginView
 
 urlpatterns = [
@@ -51,6 +51,17 @@ urlpatterns = [
     ),
     path(
         "snapshots/<str:snapshot_id>/bundle", snapshot_pages.snapshot_bundle, name="snapshot-bundle"
+    ),
+    path("share/<str:token>", share_links.open_share, name="share-open"),
+    path(
+        "snapshots/<str:snapshot_id>/share",
+        share_links.create_share_link,
+        name="snapshot-share",
+    ),
+    path(
+        "snapshots/<str:snapshot_id>/share/<int:link_id>/revoke",
+        share_links.revoke_share_link,
+        name="snapshot-share-revoke",
     ),
     path(
         "api/clusters/<path:cluster>/pods/<str:namespace>/<str:name>/log",

@@ -38,3 +38,41 @@ class Snapshot(models.Model):
     @property
     def object_count(self) -> int:
         return sum(self.counts.values())
+
+
+class ShareLink(models.Model):
+    """A link that opens one snapshot read-only, without an account, until it expires or is
+    revoked (explorer/snapshots/sharing.py). Only the sha256 of its token is kept."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="share_links")
+    token_sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField()
+    revoked = models.DateTimeField(null=True, blank=True)
+    allow_download = models.BooleanField(default=False)  # the bundle (and the one-file export)
+
+    class Meta:
+        ordering = ["-created"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"share link {self.pk} to {self.snapshot_id}"
+
+    def is_open(self, now) -> bool:
+        return self.revoked is None and now < self.expires
+
+
+class ShareOpening(models.Model):
+    """One use of a share link's token: when, and from which address (for who made the link
+    and the snapshot's creator)."""
+
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="openings")
+    at = models.DateTimeField(auto_now_add=True)
+    address = models.CharField(max_length=64)  # explorer/web/client_address.py
+
+    class Meta:
+        ordering = ["-at"]
+        default_permissions = ()

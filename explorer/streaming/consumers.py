@@ -31,6 +31,9 @@ Logs are read through the API's pods/log with the client of a cluster this proce
 (explorer/kube/pod_logs.py), at most MAX_LOGS per tab; a web process that watches no cluster (the
 team install's) answers `logs` with an error.
 Only a logged-in user may connect (the handshake is refused otherwise); asgi.py checks Origin.
+A share session's socket (explorer/streaming/shared.py) shows its snapshot's views only: any
+other `cluster` in a subscribe, and every `logs` and `follow`, is answered with an error; it
+closes (CLOSE_REVOKED) when the link is revoked.
 
 How it works: a subscription joins the group of its (view, params) and asks the publisher of the
 cluster for the whole model; deltas then reach every member of the group. A delta that does not
@@ -63,6 +66,7 @@ from explorer.viewmodels.registry import get_view
 from .frozen import frozen_model
 from .names import publisher_channel, status_group, task_group, view_group
 from .outbox import CAPACITY, WINDOW, Outbox
+from .shared import CLOSE_REVOKED, SCOPE_KEY, SharedSource, still_open
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +131,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self._keepalive: asyncio.Task | None = None
         self._renewed = time.monotonic()
         self._frozen: set[asyncio.Future] = set()  # frozen views being built for this tab
+        self.share: SharedSource | None = None  # a share session's: what it may show
 
     # ---- connection ----------------------------------------------------------------------
 
@@ -135,7 +140,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(CLOSE_UNAUTHENTICATED)  # before accept: the handshake is refused
             return
+        self.share = self.scope.get(SCOPE_KEY)
         await self.accept()
+        if self.share is not None:
+            await self.channel_layer.group_add(self.share.group, self.channel_name)
         self._keepalive = asyncio.ensure_future(self._renew_forever())
 
     async def disconnect(self, code: int) -> None:
@@ -185,6 +193,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if handler is None:
             await self._error(None, "unknown message type")
             return
+        refused = self.share.refuses_message(kind) if self.share is not None else None
+        if refused:
+            await self._error(_id(content), refused)
+            return
         await handler(content)
 
     async def _subscribe(self, content: dict[str, Any]) -> None:
@@ -198,6 +210,14 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         except ViewError as error:
             await self._error(sub_id, str(error))
             return
+        if self.share is not None:
+            refused = self.share.refuses_cluster(params["cluster"])
+            if refused:
+                await self._error(sub_id, refused)
+                return
+            if not await still_open(self.share):
+                await self.close(CLOSE_REVOKED)
+                return
         if sub_id in self.subscriptions:
             await self._drop(sub_id)
         elif len(self.subscriptions) >= MAX_SUBSCRIPTIONS:
@@ -369,6 +389,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             message = {k: v for k, v in event.items() if k != "type"}
             await self._queue(("progress", event["task"]), {"type": "progress", **message})
 
+    async def share_revoked(self, event: dict[str, Any]) -> None:
+        """The share link this socket was opened with is revoked: nothing more of it is shown."""
+        await self.close(CLOSE_REVOKED)
+
     # ---- plumbing ------------------------------------------------------------------------
 
     async def _queue(self, slot: tuple[str, ...], message: dict[str, Any]) -> None:
@@ -499,6 +523,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         live = [sub for sub in self.subscriptions.values() if not sub.frozen]
         groups = {sub.group for sub in live}
         groups |= {status_group(sub.cluster) for sub in live}
+        if self.share is not None:
+            groups.add(self.share.group)
         return groups | {task_group(task) for task in self.followed}
 
 

@@ -34,3 +34,8 @@ def task_group(task_id: str) -> str:
 def publisher_channel(cluster: str) -> str:
     """The channel the process watching `cluster` reads requests (full models) from."""
     return f"{PUBLISHER_PREFIX}{_digest(cluster)}"
+
+
+def share_group(link_id: int) -> str:
+    """The websockets a share link opened; revoking the link closes them (`share.revoked`)."""
+    return f"explorer.share.{_digest(link_id)}"

@@ -9,9 +9,13 @@ class WebConfig(AppConfig):
     verbose_name = "Cluster Explorer pages"
 
     def ready(self) -> None:
+        from explorer.snapshots.sharing import open_link
         from explorer.streaming.frozen import serve_frozen_from
+        from explorer.streaming.shared import serve_share_checks_from
 
         from .sources import frozen_state
 
         # A snapshot's or a past moment's views are built in the web process, from its state.
         serve_frozen_from(frozen_state)
+        # A share session's websocket asks before each view whether its link is still open.
+        serve_share_checks_from(lambda link_id: open_link(link_id) is not None)

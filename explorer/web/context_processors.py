@@ -1,5 +1,5 @@
 """Template context for the header every page shows: the clusters and the one being looked at,
-and what the user may start."""
+and what the user may start. A share session's header knows its snapshot and nothing else."""
 
 from __future__ import annotations
 
@@ -11,12 +11,16 @@ from explorer.snapshots.notes import render_notes
 
 from .clusters import ClusterInfo, known_clusters
 from .permissions import COLLECT, NOT_ALLOWED, may
+from .share_sessions import Share, share_of
 from .sources import Source, recent_snapshots, source_of
 
 
 def header(request: HttpRequest) -> dict:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
+    share = share_of(request)
+    if share is not None:
+        return _shared(request, share)
     source = source_of(request)
     clusters = known_clusters()
     return {
@@ -43,3 +47,22 @@ def _window(source: Source | None):
     if source is None or source.kind == SNAPSHOT:
         return None
     return recorded_window(source.cluster)
+
+
+def _shared(request: HttpRequest, share: Share) -> dict:
+    """No live cluster, no other snapshot, no user name, nothing to start."""
+    source = source_of(request)
+    snapshot = source.snapshot if source else None
+    return {
+        "share": True,
+        "share_download": share.link.allow_download,
+        "clusters": [],
+        "notes_html": render_notes(snapshot.notes) if snapshot else "",
+        "live_cluster": "",
+        "recorded_window": None,
+        "snapshots": [snapshot] if snapshot else [],
+        "viewing": source,
+        "current_cluster": None,
+        "may_collect": False,
+        "collect_not_allowed": "",
+    }

@@ -1,4 +1,4 @@
-"""Paths that carry a secret — a one-time login link's token, and (later) share tokens: what logs
+"""Paths that carry a secret — a one-time login link's token, a share link's token: what logs
 write instead of it. The access log (explorer/runtime/web_server.py) and every log record that
 goes to the console (`WithoutSecrets`, e.g. django.request's "Gone: /login/once/…") use it."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import re
 
-_SECRET_SEGMENT = re.compile(r"^(/login/once/)[^/?#]+")
+_SECRET_SEGMENT = re.compile(r"^(/login/once/|/share/)[^/?#]+")
 
 
 def without_secrets(path: str) -> str:

@@ -24,6 +24,7 @@ from explorer.snapshots.notes import MAX_NOTES, render_notes
 
 from .body_limits import MB
 from .clusters import known_clusters
+from .share_links import share_context
 
 MAX_PINS = 200
 
@@ -117,12 +118,18 @@ def snapshot_page(request: HttpRequest, snapshot_id: str) -> HttpResponse:
                 request, "snapshots/taking.html", {"task": task, "snapshot_id": snapshot_id}
             )
         raise Http404("No such snapshot.")
+    return render_snapshot_page(request, snapshot)
+
+
+def render_snapshot_page(request: HttpRequest, snapshot: Snapshot, **extra) -> HttpResponse:
     context = {
         "snapshot": snapshot,
         "source_name": snapshot_source(snapshot.id),
         "notes_html": render_notes(snapshot.notes),
         "may_change": _owned(request, snapshot),
         "max_notes": MAX_NOTES,
+        **share_context(request, snapshot),
+        **extra,
     }
     return render(request, "snapshots/snapshot.html", context)
 

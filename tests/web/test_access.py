@@ -97,7 +97,7 @@ def test_only_health_the_icon_and_the_ways_to_log_in_are_open_without_a_login():
     open_routes = {
         name for name, view in _routes().items() if not getattr(view, "login_required", True)
     }
-    assert open_routes == {"healthz", "favicon", "login", "login-once"}
+    assert open_routes == {"healthz", "favicon", "login", "login-once", "share-open"}
 
 
 def test_the_icon_browsers_ask_for_is_there(client):

@@ -149,6 +149,7 @@
 
   function logChoices(model) {
     const select = document.getElementById("log-container");
+    if (!select) return; // a snapshot or a past moment: no logs
     const names = model.containers.map((c) => c.name);
     if (select.options.length === names.length && [...select.options].every((o, i) => o.value === names[i])) return;
     const main = model.containers.find((c) => c.role === "container");
@@ -191,6 +192,7 @@
       onModel: draw,
       onError: K.problem("pod-status"),
     });
+    if (!document.getElementById("log-follow")) return; // frozen: no logs to follow
     document.getElementById("log-follow").addEventListener("click", () => startLog(live));
     document.getElementById("log-stop").addEventListener("click", () => {
       stopLog();
