@@ -30,7 +30,7 @@ from .export_pages import DEFAULT_BUDGET, Holdings, Pin, holdings
 from .export_skeletons import SHARED_SCRIPTS, skeletons
 
 STYLES = ("css/explorer.css", "css/export.css")
-OFFLINE_SCRIPTS = ("js/export/offline_live.js",)  # after live.js, before the kit
+OFFLINE = {"js/live.js": "js/export/offline_live.js"}  # a page's script -> the export's
 ROUTER = "js/export/router.js"
 CHAIN_FACTS = ("iptables-save", "nft")  # a node's rules: what its service chains are drawn from
 _NOT_INLINABLE = re.compile(r"</script|<!--", re.IGNORECASE)
@@ -64,9 +64,7 @@ def export_html(state: ClusterState, about: ExportAbout, *, budget: int = DEFAUL
         ),
         *(_raw_json_block(f"m{i}", model.json) for i, model in enumerate(held.models)),
     ]
-    scripts = [
-        _static(path) for path in (*SHARED_SCRIPTS[:2], *OFFLINE_SCRIPTS, *SHARED_SCRIPTS[2:])
-    ]
+    scripts = [_static(OFFLINE.get(path, path)) for path in SHARED_SCRIPTS]
     scripts += [_page_script(path) for path in _page_scripts()]
     scripts.append(_static(ROUTER))
     for script in scripts:

@@ -1,7 +1,7 @@
 /*
  * The one-file export's stand-in for the tab's connection (static/js/live.js): the same API,
- * served from the models embedded in the file instead of a websocket. Loaded after live.js,
- * whose applyOps and describe it keeps.
+ * served from the models embedded in the file instead of a websocket. Loaded in live.js's place,
+ * so that the file holds no code that opens a connection.
  *
  * The models sit in <script type="application/json" id="..."> blocks; the block
  * #export-index lists them as [view, params, block id] (explorer/snapshots/export_html.py).
@@ -76,7 +76,8 @@
 
   let shared = null;
 
-  window.ExplorerLive = Object.assign({}, window.ExplorerLive, {
+  window.ExplorerLive = {
     connection: () => shared || (shared = new OfflineConnection()),
-  });
+    describe: (status) => status.state,
+  };
 })();
