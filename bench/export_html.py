@@ -35,7 +35,7 @@ PAGES = {"overview": ("#/", "#overview"), "hierarchy": ("#/workloads/", "#hierar
 
 
 def sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
 
 
 def with_strict_bundle(html: str) -> str:
@@ -46,6 +46,7 @@ def with_strict_bundle(html: str) -> str:
     partial = PARTIAL_BUNDLE.read_text(encoding="utf-8")
     assert f"<script>{partial}</script>" in html
     html = html.replace(f"<script>{partial}</script>", f"<script>{strict}</script>")
+    assert sha256(partial) in html  # in the CSP (its quotes HTML-escaped)
     return html.replace(sha256(partial), sha256(strict))
 
 
