@@ -148,7 +148,13 @@
     const query = new URLSearchParams(extra || {});
     if (cluster) query.set("cluster", cluster);
     const text = query.toString();
-    return text ? url + "?" + text : url;
+    return routed(text ? url + "?" + text : url);
+  }
+
+  /* A page that routes by its hash (<html data-routes="hash">: the one-file export of a snapshot,
+   * static/js/export/router.js) gets every link as a hash route, so that it stays in the file. */
+  function routed(href) {
+    return document.documentElement.dataset.routes === "hash" ? "#" + href : href;
   }
 
   const seg = encodeURIComponent;
@@ -193,10 +199,17 @@
     }));
   }
 
+  /* Now, as ages are reckoned: the moment a snapshot's page shows (<body data-moment>, ISO 8601),
+   * else the clock. */
+  function now() {
+    const moment = Date.parse((document.body && document.body.dataset.moment) || "");
+    return Number.isNaN(moment) ? Date.now() : moment;
+  }
+
   function ageText(iso) {
     const then = Date.parse(iso);
     if (Number.isNaN(then)) return "unknown";
-    const seconds = Math.max(0, Math.round((Date.now() - then) / 1000));
+    const seconds = Math.max(0, Math.round((now() - then) / 1000));
     if (seconds < 120) return seconds + " s ago";
     if (seconds < 7200) return Math.round(seconds / 60) + " min ago";
     return Math.round(seconds / 3600) + " h ago";
@@ -251,7 +264,7 @@
 
   window.ExplorerKit = {
     el, append, clear, byId, setText, replace, terms, table, cell, row, status, problem, ready, parseJson, params,
-    showState, connect, livePage, withCluster, links, pageOf, linkTo, legend, ageText, percent,
+    showState, connect, livePage, withCluster, links, pageOf, linkTo, legend, now, ageText, percent,
     HOVER_ONLY, MARGINS, sectorTrace, plot,
   };
 })();

@@ -32,7 +32,7 @@ def test_login_form_opens_the_overview_and_a_screenshot_is_kept(page, artifacts)
     expect(page.locator("h1")).to_have_text("Overview")
     expect(page.locator("#overview")).to_be_attached()
     expect(page.locator("#connection-state")).to_be_visible()
-    assert page.evaluate("() => typeof Plotly === 'object'"), "plotly-strict.min.js did not load"
+    assert page.evaluate("() => typeof Plotly === 'object'"), "plotly-explorer.min.js did not load"
     stylesheet = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
     assert stylesheet == "rgb(244, 246, 249)", "static/css/explorer.css did not load"
     page.wait_for_selector("#overview .main-svg", timeout=20_000)

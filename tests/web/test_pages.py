@@ -57,7 +57,7 @@ def test_overview_loads_plotly_and_the_live_scripts_from_files_and_has_no_inline
     page = _parse(logged_in.get("/").content)
     assert [s["src"] for s in page.scripts] == [
         "/static/js/find.js",  # the header's search box: "/" focuses it
-        "/static/vendor/plotly-strict.min.js",
+        "/static/vendor/plotly-explorer.min.js",
         "/static/js/live.js",
         "/static/js/kit.js",  # the page scripts' DOM and Plotly kit
         "/static/js/overview.js",

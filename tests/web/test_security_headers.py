@@ -62,13 +62,13 @@ def _headers(response: dict) -> dict[str, str]:
 
 async def test_static_files_are_served_without_debug_and_carry_the_headers(settings):
     assert settings.DEBUG is False
-    response = await _get("/static/vendor/plotly-strict.min.js")
+    response = await _get("/static/vendor/plotly-explorer.min.js")
     assert response["status"] == 200
     headers = _headers(response)
     assert "javascript" in headers["content-type"]
     assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     assert headers["x-content-type-options"] == "nosniff"
-    assert response["body"].startswith(b"/**\n* plotly.js (strict - minified)")
+    assert response["body"].startswith(b"/*! plotly.js 3.7.0 (MIT), a partial bundle of")
     assert headers["cache-control"] == "public, max-age=300"
     assert "last-modified" in headers
 

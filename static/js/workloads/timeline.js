@@ -50,7 +50,7 @@
   function shownRange(points, wanted) {
     const times = Object.values(points).map((p) => Date.parse(p.time)).filter((t) => !Number.isNaN(t));
     if (!times.length) return null;
-    const now = Date.now(), newest = Math.max(...times), oldest = Math.min(...times);
+    const now = K.now(), newest = Math.max(...times), oldest = Math.min(...times);
     if (wanted === "hour" && newest >= now - HOUR) {
       return { range: [now - HOUR, Math.max(now, newest) + MINUTE], hour: true };
     }
