@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from explorer.web import network, objects, pages, share_links, snapshot_pages, workloads
+from explorer.web import compare, network, objects, pages, share_links, snapshot_pages, workloads
 from explorer.web.login_view import ThrottledLoginView
 
 urlpatterns = [
@@ -41,6 +41,7 @@ urlpatterns = [
     path("objects/<str:kind>/<str:name>", objects.object_page, name="object-cluster-scoped"),
     path("objects/<str:kind>/<str:namespace>/<path:name>", objects.object_page, name="object"),
     path("moment", snapshot_pages.moment, name="moment"),
+    path("compare", compare.compare_page, name="compare"),
     path("snapshots/", snapshot_pages.snapshot_list, name="snapshots"),
     path("snapshots/take", snapshot_pages.take, name="snapshot-take"),
     path("snapshots/import", snapshot_pages.snapshot_import, name="snapshot-import"),
@@ -51,6 +52,11 @@ urlpatterns = [
     ),
     path(
         "snapshots/<str:snapshot_id>/bundle", snapshot_pages.snapshot_bundle, name="snapshot-bundle"
+    ),
+    path(
+        "snapshots/<str:snapshot_id>/export.html",
+        snapshot_pages.snapshot_export,
+        name="snapshot-export",
     ),
     path("share/<str:token>", share_links.open_share, name="share-open"),
     path(

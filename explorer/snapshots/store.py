@@ -20,7 +20,9 @@ from django.utils import timezone
 from explorer.state.cluster_state import ClusterState
 
 from .bundle import SUFFIX, About, Bundle, BundleError, Pin, iso, open_bundle, write_bundle
+from .export_html import ExportAbout, export_html
 from .models import Snapshot
+from .notes import render_notes
 
 
 class SnapshotGone(LookupError):
@@ -101,6 +103,19 @@ def about_of(snapshot: Snapshot) -> About:
         pins=list(snapshot.pins),
         taken_at=iso(snapshot.taken_at),
     )
+
+
+def export_of(snapshot: Snapshot) -> bytes:
+    """The snapshot as one self-contained HTML file (explorer/snapshots/export_html.py), with its
+    title, notes and pins as they are now."""
+    about = ExportAbout(
+        title=snapshot.title,
+        cluster=snapshot.cluster,
+        taken_at=iso(snapshot.taken_at),
+        notes_html=render_notes(snapshot.notes),
+        pins=list(snapshot.pins),
+    )
+    return export_html(state_of(snapshot), about)
 
 
 def open_snapshot(snapshot: Snapshot) -> Bundle:

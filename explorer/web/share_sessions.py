@@ -51,7 +51,7 @@ SHOWN = frozenset(
     }
 )
 NAMELESS = frozenset({"logout", "favicon", "healthz"})  # show nothing of any cluster
-DOWNLOADS = frozenset({"snapshot-bundle"})  # only when the link allows downloads
+DOWNLOADS = frozenset({"snapshot-bundle", "snapshot-export"})  # only when the link allows downloads
 
 
 class ShareViewer(AnonymousUser):

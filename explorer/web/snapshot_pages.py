@@ -181,9 +181,23 @@ def snapshot_bundle(request: HttpRequest, snapshot_id: str) -> HttpResponse:
     return response
 
 
-def _filename(snapshot: Snapshot) -> str:
+@require_GET
+def snapshot_export(request: HttpRequest, snapshot_id: str) -> HttpResponse:
+    """The snapshot as one HTML file that opens anywhere, with no server and no network."""
+    snapshot = get_object_or_404(Snapshot, pk=snapshot_id)
+    try:
+        data = store.export_of(snapshot)
+    except store.SnapshotGone as error:
+        raise Http404(str(error)) from None
+    response = HttpResponse(data, content_type="text/html; charset=utf-8")
+    name = _filename(snapshot, ".html")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _filename(snapshot: Snapshot, suffix: str = SUFFIX) -> str:
     safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in snapshot.cluster)[:60]
-    return f"{safe}-{snapshot.taken_at:%Y%m%dT%H%M%SZ}-{snapshot.id}{SUFFIX}"
+    return f"{safe}-{snapshot.taken_at:%Y%m%dT%H%M%SZ}-{snapshot.id}{suffix}"
 
 
 def _quoted(value: str) -> str:

@@ -16,7 +16,16 @@ from datetime import UTC, datetime
 
 from django.http import HttpRequest
 
-from explorer.lib.sources import LIVE, MOMENT, SNAPSHOT, SourceName, parse_source, snapshot_source
+from explorer.lib.sources import (
+    LIVE,
+    MOMENT,
+    SNAPSHOT,
+    SourceName,
+    is_frozen,
+    parse_source,
+    snapshot_source,
+)
+from explorer.snapshots.capture import StateUnavailable, cluster_state
 from explorer.snapshots.models import Snapshot
 from explorer.snapshots.moments import MomentUnavailable, moment_state
 from explorer.snapshots.store import SnapshotGone, state_of
@@ -122,3 +131,35 @@ def _moment_state(named: SourceName) -> ClusterState:
 MOMENTS_HELD = 2  # rebuilt moments kept for the next page (each a whole cluster's state)
 _moments: OrderedDict[tuple[str, float], ClusterState] = OrderedDict()
 _moments_lock = threading.Lock()
+
+
+def state_of_source(name: str) -> ClusterState:
+    """The state `name` stands for: a frozen one's, or a live cluster's as it is now (a copy,
+    from this process's store or listed afresh). FrozenUnavailable (one line) when none."""
+    if is_frozen(name):
+        return frozen_state(name)
+    if name not in {c["name"] for c in known_clusters()}:
+        raise FrozenUnavailable(f"no cluster {name[:80]!r} is watched here")
+    try:
+        return cluster_state(name, lambda *_: None)
+    except StateUnavailable as error:
+        raise FrozenUnavailable(str(error)) from None
+
+
+def describe(name: str) -> str:
+    """What a source name shows, in words for a page ("live cluster demo", a snapshot's title)."""
+    named = parse_source(name)
+    if named is None:
+        return repr(name[:80])
+    if named.kind == SNAPSHOT:
+        snapshot = Snapshot.objects.filter(pk=named.snapshot).first()
+        if snapshot is None:
+            return "a snapshot that is gone"
+        return (
+            f"the snapshot “{snapshot.title}” ({snapshot.cluster}, "
+            f"{snapshot.taken_at:%Y-%m-%d %H:%M:%S} UTC)"
+        )
+    if named.kind == MOMENT and named.at is not None:
+        at = datetime.fromtimestamp(named.at, UTC)
+        return f"cluster {named.cluster} at {at:%Y-%m-%d %H:%M:%S} UTC"
+    return f"cluster {named.cluster} now"

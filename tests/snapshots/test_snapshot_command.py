@@ -22,6 +22,7 @@ from explorer.snapshots.models import Snapshot
 from explorer.state.state_dump import dump_state
 
 from ..streaming.conftest import kubeconfig_for
+from . import known_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +187,50 @@ def test_an_imported_snapshot_is_the_state_exported(tmp_path: Path) -> None:
         dump_state(store.state_of(Snapshot.objects.get()))["objects"]
         == dump_state(state)["objects"]
     )
+
+
+def rolled_out_pair(tmp_path: Path) -> tuple[Path, Path]:
+    """Two bundle files of the demo: before, and after a rollout of shop/api."""
+    before = build_demo()
+    after = known_changes.snapshot(before)
+    known_changes.roll_out(after, "shop", "api", "api", "registry.example/api:2.0")
+    paths = tmp_path / "before.cxb.zst", tmp_path / "after.cxb.zst"
+    for state, path in zip((before, after), paths, strict=True):
+        path.write_bytes(bundle_to_bytes(state))
+    return paths
+
+
+def test_diff_of_two_bundles_lists_the_rollout_as_json(tmp_path: Path) -> None:
+    before, after = rolled_out_pair(tmp_path)
+    found = orjson.loads(run("diff", str(before), str(after), "--json"))
+    changed = {(c["kind"], c["name"]): c["fields"] for c in found["changed"]}
+    assert "spec.template.spec.containers[name=api].image" in changed[("Deployment", "api")]
+    assert {a["kind"] for a in found["added"]} >= {"ReplicaSet", "Pod"}
+    assert all(set(a) == {"kind", "namespace", "name"} for a in found["added"] + found["removed"])
+
+
+def test_diff_reads_stored_snapshots_and_says_it_in_words(tmp_path: Path) -> None:
+    before, after = rolled_out_pair(tmp_path)
+    ids = []
+    for path in (before, after):
+        run("import", str(path))
+        ids.append(Snapshot.objects.order_by("-created").first().id)
+    text = run("diff", ids[0], f"snapshot:{ids[1]}")
+    assert "registry.example/api:2.0" in text and "Deployment shop/api" in text
+
+
+def test_diff_of_something_that_is_not_there_says_so_in_one_line() -> None:
+    assert failure("diff", "no-such-id", "live", "--context", "x") == (
+        "no snapshot 'no-such-id' (see `snapshot list`)"
+    )
+
+
+def test_export_writes_one_html_file_of_a_stored_snapshot(tmp_path: Path) -> None:
+    snapshot = store.keep(
+        hostile_state(), title=HOSTILE, taken_at=store.timezone.now(), creator=None
+    )
+    out = tmp_path / "incident.html"
+    assert run("export", snapshot.id, "--html", str(out)).startswith(f"{out}: ")
+    page = out.read_text()
+    assert page.startswith("<!doctype html>") and HOSTILE not in page
+    assert "Content-Security-Policy" in page

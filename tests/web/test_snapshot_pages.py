@@ -8,6 +8,7 @@ import re
 import time
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 import zstandard
 
@@ -17,6 +18,7 @@ from explorer.snapshots import store
 from explorer.snapshots.bundle import bundle_to_bytes
 from explorer.snapshots.models import Snapshot
 
+from ..snapshots import known_changes
 from .page_params import page_params
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -180,3 +182,41 @@ def test_a_file_that_is_not_a_bundle_is_refused_on_the_list_page_in_one_line(log
         response
     )
     assert Snapshot.objects.count() == 0
+
+
+def test_the_compare_page_lists_what_changed_from_a_snapshot_to_the_live_cluster(
+    logged_in, watched, snapshot
+):
+    now = known_changes.snapshot(build_demo(now=MOMENT))
+    known_changes.roll_out(now, "shop", "api", "api", "registry.example/api:2.0")
+    watched.add("demo", state=now)
+    response = logged_in.get(f"/compare?a=snapshot:{snapshot.id}&b=demo")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert (
+        "A is the snapshot “the 03:12 outage” (demo, 2026-12-06 03:12:00 UTC); B is cluster demo now"
+        in page
+    )
+    model = orjson.loads(
+        html.unescape(re.search(r'data-model="([^"]*)"', response.content.decode()).group(1))
+    )
+    changed = {(group["kind"], c["name"]) for group in model["kinds"] for c in group["changed"]}
+    assert ("Deployment", "api") in changed
+
+
+def test_comparing_with_a_snapshot_that_is_gone_is_a_page_that_says_so(logged_in, watched):
+    watched.add("demo")
+    response = logged_in.get("/compare?a=snapshot:NoSuchSnap01&b=demo")
+    assert response.status_code == 404
+    assert "no such snapshot (deleted, or never taken)" in text_of(response)
+
+
+def test_a_snapshot_downloads_as_one_html_file(logged_in, snapshot):
+    response = logged_in.get(f"/snapshots/{snapshot.id}/export.html")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="demo-20261206T031200Z-{snapshot.id}.html"'
+    )
+    assert (
+        response.content.startswith(b"<!doctype html>") and b"the 03:12 outage" in response.content
+    )

@@ -1,7 +1,8 @@
-"""`manage.py snapshot take|list|import|delete …`: snapshots from the command line
+"""`manage.py snapshot take|list|export|import|diff|delete …`: snapshots from the command line
 (explorer/snapshots/). `take` talks to a kubeconfig context itself (no app needs to run), or
 rebuilds a past moment from the flight recorder with `--at`; `--out` writes the bundle to a file
-instead of the snapshot store. Errors are one line."""
+instead of the snapshot store. `export` writes the one-file HTML of a snapshot; `diff` compares
+two of bundle files, stored snapshots and `live`. Errors are one line."""
 
 from __future__ import annotations
 
@@ -10,16 +11,20 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import orjson
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from explorer.kube.config import KubeConfigError, kubeconfig_exists, load_kubeconfig
+from explorer.lib.sources import SNAPSHOT_PREFIX
 from explorer.snapshots import store
 from explorer.snapshots.bundle import About, BundleError, open_bundle, write_bundle
 from explorer.snapshots.capture import StateUnavailable, cluster_state
+from explorer.snapshots.diff import diff_as_json, diff_as_text, diff_states
 from explorer.snapshots.extras import captured_extras
 from explorer.snapshots.models import Snapshot
 from explorer.snapshots.moments import MomentUnavailable, moment_state, recorder_directory
+from explorer.state.cluster_state import ClusterState
 
 _AGO = re.compile(r"^(?:-(\d+)([smh])|(\d+)([smh]) ago)$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours"}
@@ -60,6 +65,14 @@ class Command(BaseCommand):
         imported = commands.add_parser("import", help="keep a bundle file as a snapshot")
         imported.add_argument("file")
         imported.add_argument("--title", default="", help="instead of the bundle's own")
+        export = commands.add_parser("export", help="write a snapshot as one HTML file")
+        export.add_argument("snapshot", help="its id (see `snapshot list`)")
+        export.add_argument("--html", required=True, help="the file to write")
+        diff = commands.add_parser("diff", help="what changed from A to B")
+        for side in ("a", "b"):
+            diff.add_argument(side, help="a bundle file, a stored snapshot's id, or `live`")
+        diff.add_argument("--context", help="the cluster `live` reads (default: the current one)")
+        diff.add_argument("--json", action="store_true", help="as JSON: added, removed, changed")
         delete = commands.add_parser("delete", help="delete a snapshot from the store")
         delete.add_argument("snapshot", help="its id (see `snapshot list`)")
 
@@ -127,10 +140,45 @@ class Command(BaseCommand):
         snapshot = store.keep_bundle(bundle, creator=None, title=options["title"] or path.name)
         self.stdout.write(self._line(snapshot))
 
+    def _export(self, options: dict) -> None:
+        snapshot = _stored(options["snapshot"])
+        try:
+            data = store.export_of(snapshot)
+        except store.SnapshotGone as error:
+            raise CommandError(str(error)) from None
+        path = Path(options["html"])
+        path.write_bytes(data)
+        self.stdout.write(f"{path}: {snapshot.title}, {len(data):,} bytes")
+
+    def _diff(self, options: dict) -> None:
+        a, b = (self._state_for(options[side], options["context"]) for side in ("a", "b"))
+        found = diff_states(a, b)
+        if options["json"]:
+            self.stdout.write(
+                orjson.dumps(diff_as_json(found), option=orjson.OPT_INDENT_2).decode()
+            )
+        else:
+            self.stdout.write(diff_as_text(found))
+
+    def _state_for(self, name: str, context: str | None) -> ClusterState:
+        if name == "live":
+            try:
+                return cluster_state(context or _current_context(), self._kind_listed)
+            except StateUnavailable as error:
+                raise CommandError(str(error)) from None
+        path = Path(name)
+        if path.is_file():
+            try:
+                return open_bundle(path, settings.EXPLORER_SNAPSHOT_MAX_MB * 2**20).state
+            except BundleError as error:
+                raise CommandError(str(error)) from None
+        try:
+            return store.state_of(_stored(name.removeprefix(SNAPSHOT_PREFIX)))
+        except store.SnapshotGone as error:
+            raise CommandError(str(error)) from None
+
     def _delete(self, options: dict) -> None:
-        snapshot = Snapshot.objects.filter(pk=options["snapshot"]).first()
-        if snapshot is None:
-            raise CommandError(f"no snapshot {options['snapshot']!r} (see `snapshot list`)")
+        snapshot = _stored(options["snapshot"])
         gone = f"{snapshot.id} ({snapshot.title})"
         store.delete(snapshot)
         self.stdout.write(f"deleted {gone}")
@@ -141,6 +189,13 @@ class Command(BaseCommand):
             f"{snapshot.id}  {snapshot.taken_at:%Y-%m-%d %H:%M:%S}Z  {snapshot.cluster}{imported}  "
             f"{snapshot.object_count} objects  {snapshot.size:,} bytes  {snapshot.title}"
         )
+
+
+def _stored(snapshot_id: str) -> Snapshot:
+    snapshot = Snapshot.objects.filter(pk=snapshot_id).first()
+    if snapshot is None:
+        raise CommandError(f"no snapshot {snapshot_id!r} (see `snapshot list`)")
+    return snapshot
 
 
 def _current_context() -> str:
