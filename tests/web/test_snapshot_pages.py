@@ -194,8 +194,8 @@ def test_the_compare_page_lists_what_changed_from_a_snapshot_to_the_live_cluster
     assert response.status_code == 200
     page = text_of(response)
     assert (
-        "A is the snapshot “the 03:12 outage” (demo, 2026-12-06 03:12:00 UTC); B is cluster demo now"
-        in page
+        "A is the snapshot “the 03:12 outage” (demo, 2026-12-06 03:12:00 UTC); "
+        "B is cluster demo now" in page
     )
     model = orjson.loads(
         html.unescape(re.search(r'data-model="([^"]*)"', response.content.decode()).group(1))
