@@ -91,6 +91,20 @@ def stack_main(
 # ---- the API server --------------------------------------------------------------------------
 
 
+def timed(
+    argv: list[str], env: dict[str, str], stdout: IO | int = subprocess.DEVNULL
+) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one child process run to completion."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=stdout, env=env, cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{argv[0]} failed with exit code {proc.returncode}")
+    return elapsed, usage.ru_maxrss * 1024
+
+
 def wait_for(url: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

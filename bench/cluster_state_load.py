@@ -17,21 +17,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
-from _harness import KUBECTL, PYTHON, ROOT, free_port, kubeconfig_for, wait_for
-
-
-def timed(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of one child process run to completion."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"{argv[0]} failed with exit code {proc.returncode}")
-    return elapsed, usage.ru_maxrss * 1024
+from _harness import KUBECTL, PYTHON, ROOT, free_port, kubeconfig_for, timed, wait_for
 
 
 def load_state(kubeconfig: str) -> None:

@@ -234,3 +234,10 @@ def test_export_writes_one_html_file_of_a_stored_snapshot(tmp_path: Path) -> Non
     page = out.read_text()
     assert page.startswith("<!doctype html>") and HOSTILE not in page
     assert "Content-Security-Policy" in page
+
+
+def test_take_at_a_moment_without_a_flight_recorder_says_where_it_looked(settings) -> None:
+    message = failure("take", "--context", "demo", "--at", "5m ago")
+    recorder = f"{settings.EXPLORER_STATE_DIR}/changes"
+    assert recorder in message and "demo" in message
+    assert Snapshot.objects.count() == 0

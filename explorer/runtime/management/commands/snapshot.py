@@ -89,7 +89,7 @@ class Command(BaseCommand):
             try:
                 state = moment_state(context, taken_at.timestamp())
             except MomentUnavailable as error:
-                raise CommandError(
+                raise CommandError(str(error)) from None
                     f"{error} (the flight recorder: {recorder_directory()})"
                 ) from None
         else:
