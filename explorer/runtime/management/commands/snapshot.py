@@ -23,7 +23,7 @@ from explorer.snapshots.capture import StateUnavailable, cluster_state
 from explorer.snapshots.diff import diff_as_json, diff_as_text, diff_states
 from explorer.snapshots.extras import captured_extras
 from explorer.snapshots.models import Snapshot
-from explorer.snapshots.moments import MomentUnavailable, moment_state, recorder_directory
+from explorer.snapshots.moments import MomentUnavailable, moment_state
 from explorer.state.cluster_state import ClusterState
 
 _AGO = re.compile(r"^(?:-(\d+)([smh])|(\d+)([smh]) ago)$")
@@ -90,8 +90,6 @@ class Command(BaseCommand):
                 state = moment_state(context, taken_at.timestamp())
             except MomentUnavailable as error:
                 raise CommandError(str(error)) from None
-                    f"{error} (the flight recorder: {recorder_directory()})"
-                ) from None
         else:
             taken_at = datetime.now(UTC)
             try:
