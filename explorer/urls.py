@@ -42,6 +42,7 @@ urlpatterns = [
     path("objects/<str:kind>/<str:namespace>/<path:name>", objects.object_page, name="object"),
     path("moment", snapshot_pages.moment, name="moment"),
     path("compare", compare.compare_page, name="compare"),
+    path("changes", snapshot_pages.between, name="changes"),
     path("snapshots/", snapshot_pages.snapshot_list, name="snapshots"),
     path("snapshots/take", snapshot_pages.take, name="snapshot-take"),
     path("snapshots/import", snapshot_pages.snapshot_import, name="snapshot-import"),

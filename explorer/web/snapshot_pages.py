@@ -46,12 +46,33 @@ def moment(request: HttpRequest) -> HttpResponse:
     if cluster not in {c["name"] for c in known_clusters()}:
         raise Http404("No such cluster is watched here.")
     try:
-        at = datetime.fromisoformat(request.GET.get("at", "")).replace(tzinfo=UTC)
+        at = _utc(request.GET.get("at", ""))
     except ValueError:
         return HttpResponseBadRequest("at: a date and time, such as 2026-12-06T03:12:00 (UTC)")
     if at >= datetime.now(UTC):
         return redirect(f"{target}?cluster={_quoted(cluster)}")
     return redirect(f"{target}?cluster={_quoted(moment_source(cluster, at.timestamp()))}")
+
+
+@require_GET
+def between(request: HttpRequest) -> HttpResponse:
+    """What changed in `cluster` between `from` and `to` (UTC; `to` empty: now): the compare
+    page of those two moments of the flight recorder."""
+    cluster = request.GET.get("cluster", "")[:253]
+    if cluster not in {c["name"] for c in known_clusters()}:
+        raise Http404("No such cluster is watched here.")
+    try:
+        start = _utc(request.GET.get("from", ""))
+        end = _utc(request.GET["to"]) if request.GET.get("to") else None
+    except ValueError:
+        return HttpResponseBadRequest("from, to: dates and times such as 2026-12-06T03:12:00 (UTC)")
+    a = moment_source(cluster, start.timestamp())
+    b = moment_source(cluster, end.timestamp()) if end and end < datetime.now(UTC) else cluster
+    return redirect(f"{reverse('compare')}?a={_quoted(a)}&b={_quoted(b)}")
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 @require_POST
@@ -104,6 +125,7 @@ def _listed(request: HttpRequest, error: str = "", status: int = 200) -> HttpRes
         "listed": snapshots,
         "import_error": error,
         "upload_mb": settings.EXPLORER_SNAPSHOT_UPLOAD_MB,
+        "recorder_hours": settings.EXPLORER_CHANGE_LOG_HOURS,
     }
     return render(request, "snapshots/list.html", context, status=status)
 

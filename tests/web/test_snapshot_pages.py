@@ -220,3 +220,17 @@ def test_a_snapshot_downloads_as_one_html_file(logged_in, snapshot):
     assert (
         response.content.startswith(b"<!doctype html>") and b"the 03:12 outage" in response.content
     )
+
+
+def test_what_changed_between_two_times_is_the_compare_page_of_those_moments(logged_in, watched):
+    watched.add("demo")
+    response = logged_in.get(
+        "/changes?cluster=demo&from=2026-12-06T03:00:00&to=2026-12-06T03:12:00"
+    )
+    start = int(datetime(2026, 12, 6, 3, tzinfo=UTC).timestamp() * 1000)
+    end = int(datetime(2026, 12, 6, 3, 12, tzinfo=UTC).timestamp() * 1000)
+    assert response.headers["Location"] == (
+        f"/compare?a=moment%3A{start}%3Ademo&b=moment%3A{end}%3Ademo"
+    )
+    until_now = logged_in.get("/changes?cluster=demo&from=2026-12-06T03:00:00")
+    assert until_now.headers["Location"] == f"/compare?a=moment%3A{start}%3Ademo&b=demo"
