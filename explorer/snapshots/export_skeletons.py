@@ -31,7 +31,7 @@ def marker(name: str) -> str:
 
 CLUSTER = marker("cluster")
 PAGES: dict[str, tuple[str, dict]] = {
-    "overview": ("overview.html", {"current_cluster": {"name": CLUSTER}}),
+    "overview": ("overview.html", {"viewing": {"name": CLUSTER}}),
     "hierarchy": (
         "workloads/hierarchy.html",
         {"cluster": CLUSTER, "namespace": "*", "size": "count", "sizes": hierarchy.SIZES},
@@ -69,7 +69,7 @@ PAGES: dict[str, tuple[str, dict]] = {
     "service-chain": (
         "network/service_chain.html",
         {
-            "current_cluster": {"name": CLUSTER},
+            "viewing": {"name": CLUSTER},
             "node": marker("node"),
             "service": marker("service"),
         },
