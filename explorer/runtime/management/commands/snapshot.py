@@ -110,6 +110,8 @@ class Command(BaseCommand):
         self.stdout.write(self._line(snapshot))
 
     def _kind_listed(self, kind: str, objects: int, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return  # a progress line is for a person at a terminal
         sys.stderr.write(f"\r{done}/{total} kinds listed ({kind}: {objects})".ljust(60))
         if done == total:
             sys.stderr.write("\n")
