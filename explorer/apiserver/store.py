@@ -25,9 +25,9 @@ from typing import Any, Protocol
 from explorer.lib.choices import ADDED, DELETED, MODIFIED
 from explorer.lib.deadlines import Deadlines
 from explorer.lib.objects import meta_of, namespaced_name, resource_version_of
+from explorer.lib.redact import redact
 from explorer.lib.resources import BY_KIND, RESOURCES
 from explorer.state.cluster_state import ClusterState
-from explorer.state.redact import redact
 
 from .duration import now_rfc3339
 from .history import History, Record

@@ -23,9 +23,8 @@ from explorer.lib.objects import (
     spec_of,
     uid_of,
 )
+from explorer.lib.redact import redact
 from explorer.lib.resources import BY_KIND
-
-from .redact import redact
 
 log = logging.getLogger(__name__)
 

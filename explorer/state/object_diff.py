@@ -16,7 +16,7 @@ Left out, as kubectl users ignore them: `metadata.resourceVersion`, `metadata.ma
 `lastHeartbeatTime` and `lastProbeTime`, a Lease's `spec.renewTime`, and the EndpointSlice
 controller's `endpoints.kubernetes.io/last-change-trigger-time` annotation. A Secret's values
 (`data`, `stringData`, its last-applied annotation) are never read, though ingest dropped them
-already (explorer/state/redact.py).
+already (explorer/lib/redact.py).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any, TypedDict
 
 import orjson
 
-from .redact import LAST_APPLIED, SECRET_VALUE_FIELDS
+from explorer.lib.redact import LAST_APPLIED, SECRET_VALUE_FIELDS
 
 MAX_VALUE_CHARS = 200
 MAX_FIELDS = 100  # per object: past it the change says how many more

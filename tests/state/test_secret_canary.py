@@ -17,10 +17,10 @@ import pytest
 import zstandard
 
 from explorer.lib.choices import ADDED, MODIFIED
+from explorer.lib.redact import LAST_APPLIED
 from explorer.snapshots.bundle import FORMAT, bundle_to_bytes, decode_bundle
 from explorer.snapshots.object_files import LoadError, load_files, parse_objects
 from explorer.state.cluster_state import ClusterState
-from explorer.state.redact import LAST_APPLIED
 from explorer.state.state_dump import dump_state
 
 CANARY = "CANARY-7f3a9c1e-do-not-leak"

@@ -2,7 +2,7 @@
 pods use it and how (a volume, an environment variable, a pull secret), and for a ServiceAccount
 the roles bound to it.
 
-A Secret is held as metadata only (explorer/state/redact.py, fetched as PartialObjectMetadata):
+A Secret is held as metadata only (explorer/lib/redact.py, fetched as PartialObjectMetadata):
 its page shows that metadata, its type when it is known, and which pods use it — never a value.
 """
 

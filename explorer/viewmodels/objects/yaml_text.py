@@ -2,7 +2,7 @@
 looking at an object folded away, each fold said with its size:
 
 - `metadata.managedFields`: which client set which field. The explorer drops them when it reads an
-  object (explorer/state/redact.py: no view needs them, and they are a third of an object's size),
+  object (explorer/lib/redact.py: no view needs them, and they are a third of an object's size),
   so the fold says that; an object that still has them (read some other way) has them folded.
 - kubectl's last-applied-configuration annotation: the object's own configuration again, as JSON.
 """
@@ -14,7 +14,7 @@ from typing import TypedDict
 import orjson
 import yaml
 
-from explorer.state.redact import LAST_APPLIED
+from explorer.lib.redact import LAST_APPLIED
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 MANAGED_FIELDS = "metadata.managedFields"

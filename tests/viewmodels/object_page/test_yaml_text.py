@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from explorer.state.redact import LAST_APPLIED
+from explorer.lib.redact import LAST_APPLIED
 from explorer.viewmodels.objects.yaml_text import MANAGED_FIELDS, as_yaml
 
 
