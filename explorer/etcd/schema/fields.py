@@ -18,6 +18,29 @@ Types:
 value = 2}); `repeated` a list. `omitempty` follows the Go struct's JSON tag: when False a zero
 value is still shown (`restartCount: 0`, `containers: null`); `pointer` is a `*T` in Go, shown
 when written even if zero (`replicas: 0`).
+
+How a field that was not written, or was written empty, is shown (proto_objects.py):
+- a scalar, list or map: left out when empty and `omitempty`; shown as its zero value ("", 0,
+  false, null for a list or map) when not `omitempty`;
+- a message, Quantity or IntOrString (a Go struct): shown whenever written, even empty (`{}`),
+  since Go's omitempty never omits a struct and kube-apiserver writes every struct field; when
+  not written, shown as its zero value only if `omitempty=False`; a `pointer` is shown only when
+  written;
+- a Time that is not a pointer: Go shows a zero Time as null, so its tables say
+  `omitempty=False` (`lastProbeTime: null`); `omitempty=True` leaves a zero Time out, as
+  Kubernetes does for `metadata.creationTimestamp` (`omitzero` since kubernetes/kubernetes#130989:
+  a template's `creationTimestamp: null` is no longer shown).
+
+The embedded struct: a field named "" is a Go struct embedded in its parent without a JSON name
+(`LocalObjectReference` in `ConfigMapKeySelector`, `ProbeHandler` in `Probe`, `VolumeSource` in
+`Volume`). Protobuf still writes it as a nested message under its own number; its members are
+lifted into the parent's JSON object (`configMapKeyRef: {name, key}`), and written back from the
+parent's keys.
+
+`type_meta` is the (apiVersion, kind) the API server shows on a field's objects although the
+protobuf carries no TypeMeta for them: a StatefulSet's volumeClaimTemplates are
+PersistentVolumeClaims that apps/v1's conversion stamps `apiVersion: v1, kind:
+PersistentVolumeClaim` (kubernetes issue 87583). Decoding adds them; encoding accepts them.
 """
 
 from __future__ import annotations
@@ -39,14 +62,49 @@ class Field:
     map_of: str | None = None
     omitempty: bool = True
     pointer: bool = False
+    type_meta: tuple[str, str] | None = None
 
 
-MESSAGES: dict[str, dict[int, Field]] = {}
+class Registry(dict[str, dict[int, Field]]):
+    """The message tables, with a count of their changes: the reader compiles each table once
+    (proto_objects' plans) and must know when a test registers or removes one."""
+
+    changes = 0
+
+    def __setitem__(self, name, table) -> None:
+        self.changes += 1
+        super().__setitem__(name, table)
+
+    def __delitem__(self, name) -> None:
+        self.changes += 1
+        super().__delitem__(name)
+
+    def pop(self, *args):
+        self.changes += 1
+        return super().pop(*args)
+
+    def clear(self) -> None:
+        self.changes += 1
+        super().clear()
+
+    def update(self, *args, **kwargs) -> None:
+        self.changes += 1
+        super().update(*args, **kwargs)
+
+    def setdefault(self, name, table=None):
+        self.changes += 1
+        return super().setdefault(name, table)
+
+
+MESSAGES: Registry = Registry()
 KINDS: dict[tuple[str, str], str] = {}
 
 
 def message(name: str, *fields: Field) -> None:
-    """Register a message; its field numbers must be unique."""
+    """Register a message; its field numbers must be unique, and so must its name: two tables of
+    one message (two groups' modules both writing a core message) would silently disagree."""
+    if name in MESSAGES:
+        raise ValueError(f"{name}: registered twice")
     by_number = {field.number: field for field in fields}
     if len(by_number) != len(fields):
         raise ValueError(f"{name}: a field number repeats")

@@ -29,6 +29,7 @@ message(
     f(12, "annotations", "string", map_of="string"),
     f(13, "ownerReferences", "meta.v1.OwnerReference", repeated=True),
     f(14, "finalizers", "string", repeated=True),
+    f(15, "clusterName", "string"),  # removed from Go in 1.25; old values still carry it
     f(17, "managedFields", "meta.v1.ManagedFieldsEntry", repeated=True),
 )
 message(
