@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import statistics
@@ -103,6 +104,16 @@ def timed(
     if proc.returncode != 0:
         raise SystemExit(f"{argv[0]} failed with exit code {proc.returncode}")
     return elapsed, usage.ru_maxrss * 1024
+
+
+def serve_demo(nodes: int, pods_per_node: int) -> tuple[subprocess.Popen, str]:
+    """The demo, not churning, served by the project's API server in a process of its own:
+    (the process, its URL). Wait for it with `wait_for`, end it with `stop`."""
+    port = free_port()
+    argv = [PYTHON, MANAGE, "apiserver", "--demo", "--port", str(port)]
+    argv += ["--nodes", str(nodes), "--pods-per-node", str(pods_per_node), "--churn-interval", "0"]
+    server = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL)
+    return server, f"http://127.0.0.1:{port}"
 
 
 def wait_for(url: str, timeout: float) -> None:
@@ -430,6 +441,18 @@ def overview_latencies(changes: list[Change], logs: list[list]) -> Latencies:
             else:
                 found.missed += 1
     return found
+
+
+def median_seconds(run: Callable[[], object], repeat: int) -> tuple[float, object]:
+    """The median wall seconds of `repeat` runs (a full collection before each) and the last
+    run's result."""
+    times, result = [], None
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
 
 
 def percentiles(values: list[float]) -> tuple[float, float]:

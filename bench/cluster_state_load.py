@@ -14,11 +14,10 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 
-from _harness import KUBECTL, PYTHON, ROOT, free_port, kubeconfig_for, timed, wait_for
+from _harness import KUBECTL, PYTHON, ROOT, kubeconfig_for, serve_demo, timed, wait_for
 
 
 def load_state(kubeconfig: str) -> None:
@@ -50,26 +49,7 @@ def main() -> None:
         load_state(args.load_state)
         return
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "manage.py",
-            "apiserver",
-            "--demo",
-            "--port",
-            str(port),
-            "--nodes",
-            str(args.nodes),
-            "--pods-per-node",
-            str(args.pods_per_node),
-            "--churn-interval",
-            "0",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
+    server, url = serve_demo(args.nodes, args.pods_per_node)
     try:
         wait_for(url, timeout=600)
         with tempfile.TemporaryDirectory() as tmp:

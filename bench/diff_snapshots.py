@@ -25,15 +25,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _harness import arguments
-from explorer.snapshots.state_dump import dump_state
+from _harness import arguments, median_seconds
 
 from explorer.demo import build_demo
 from explorer.demo.facts import node_facts
@@ -41,19 +39,10 @@ from explorer.demo.pods import copy
 from explorer.snapshots.diff import diff_as_json, diff_states
 from explorer.state.cluster_state import ClusterState
 from explorer.state.parsed_facts import PARSED_FACTS
+from explorer.state.state_dump import dump_state
 from tests.snapshots.known_changes import roll_out, snapshot
 
 LATER = "2025-06-02T09:05:00Z"
-
-
-def median_seconds(run: Callable[[], object], repeat: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def five_minutes_later(a: ClusterState, touch_all: bool) -> ClusterState:

@@ -35,10 +35,17 @@ logging.getLogger("explorer").setLevel(logging.ERROR)  # bad input is what it is
 from hypothesis import settings  # noqa: E402
 
 import tests.fuzz.conftest  # noqa: E402, F401  (registers the profiles)
-from tests.fuzz import test_cgroups, test_dns, test_paste, test_rules, test_snapshots  # noqa: E402
+from tests.fuzz import (  # noqa: E402
+    test_cgroups,
+    test_dns,
+    test_etcd,
+    test_paste,
+    test_rules,
+    test_snapshots,
+)
 from tests.fuzz.targets import CORPUS, TALLIES, TARGETS, Tally  # noqa: E402
 
-MODULES = (test_rules, test_dns, test_cgroups, test_snapshots, test_paste)
+MODULES = (test_rules, test_dns, test_cgroups, test_snapshots, test_paste, test_etcd)
 HEADER = (
     "| parser or paste kind | examples | corpus | seconds | examples/s "
     "| ratio to splitlines | tracebacks |"

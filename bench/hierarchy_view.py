@@ -2,8 +2,9 @@
 
 Builds the demo at N nodes x M pods in this process, then times (median of --repeat):
   - explorer: `hierarchy(state, {namespace: *, size: count|cpu})` cold (a fresh per-subscription
-    memo, as on subscribe) and warm (the memo kept, as on every rebuild after a change), and the
-    model's size as the JSON a browser receives;
+    memo, as on subscribe) and warm (the memo kept, as on a rebuild), `update_hierarchy` after
+    one pod changed (what the publisher runs per change), and the model's size as the JSON a
+    browser receives;
   - peers, on the same pods in the same run: `orjson.dumps` of the PodList (what any consumer
     of the state pays to ship the pods once) and the standard library's `json.dumps`.
 Prints the figures and the ratios explorer/peer. Usage:
@@ -12,35 +13,24 @@ Prints the figures and the ratios explorer/peer. Usage:
 
 from __future__ import annotations
 
+import copy
 import gc
 import json
 import platform
 import resource
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _harness import arguments
+from _harness import arguments, median_seconds
 
 from explorer.demo import build_demo
-from explorer.viewmodels.workloads.hierarchy import hierarchy
-from explorer.viewmodels.workloads.pod_facts import WorkloadFacts
-
-
-def median_seconds(run: Callable[[], object], repeat: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+from explorer.viewmodels.workloads.hierarchy import hierarchy, update_hierarchy
+from explorer.viewmodels.workloads.hierarchy_index import HierarchyIndex
 
 
 def main() -> None:
@@ -62,23 +52,32 @@ def main() -> None:
     for size in ("count", "cpu"):
         params = {"cluster": "demo", "namespace": "*", "size": size}
         cold_s, model = median_seconds(
-            lambda params=params: hierarchy(state, params, WorkloadFacts()), args.repeat
+            lambda params=params: hierarchy(state, params, HierarchyIndex()), args.repeat
         )
-        memo = WorkloadFacts()
+        memo = HierarchyIndex()
         hierarchy(state, params, memo)
         warm_s, model = median_seconds(
             lambda params=params, memo=memo: hierarchy(state, params, memo), args.repeat
         )
+        pod = next(p for p in state.list("Pod", "shop") if p["spec"].get("nodeName"))
+        changed = copy.deepcopy(pod)
+        changed["status"]["phase"] = "Failed" if size == "count" else "Pending"
+        change = state.upsert(changed, "Pod")
+        start = time.perf_counter()
+        update_hierarchy(state, params, memo, [change])
+        update_s = time.perf_counter() - start
         body = orjson.dumps(model)
         header = model["header"]  # type: ignore[index]
         print(
             f"hierarchy size={size}: cold {cold_s:.3f} s, warm {warm_s:.3f} s, "
+            f"update {update_s * 1000:.1f} ms, "
             f"{header['counts']['sectors']:,} sectors at level {header['detail']!r}, "
             f"{len(body):,} bytes ({len(body) / 1024:.0f} KiB)"
         )
         print(
             f"  ratio cold/orjson {cold_s / orjson_s:.2f}, warm/orjson {warm_s / orjson_s:.2f}, "
-            f"cold/json {cold_s / json_s:.2f}"
+            f"cold/json {cold_s / json_s:.2f}; goals 3 s / 0.3 s: "
+            f"{cold_s / 3:.2f} / {update_s / 0.3:.2f}"
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {peak:,.0f} MiB; Python {platform.python_version()}, {platform.machine()}")

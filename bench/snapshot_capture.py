@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -24,10 +23,9 @@ from _harness import (
     KUBECTL,
     MANAGE,
     PYTHON,
-    ROOT,
-    free_port,
     kubeconfig_for,
     machine,
+    serve_demo,
     timed,
     wait_for,
 )
@@ -40,26 +38,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-peer", action="store_true", help="ours only (kubectl would die)")
     args = parser.parse_args()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            MANAGE,
-            "apiserver",
-            "--demo",
-            "--port",
-            str(port),
-            "--nodes",
-            str(args.nodes),
-            "--pods-per-node",
-            str(args.pods_per_node),
-            "--churn-interval",
-            "0",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
+    server, url = serve_demo(args.nodes, args.pods_per_node)
     peer: list[tuple[float, int]] = []
     ours: list[tuple[float, int]] = []
     try:

@@ -1,0 +1,411 @@
+"""Benchmark: the app at Kubernetes' limits (issue 14) — 5,000 nodes, ~165,000 pods — as a user
+meets it, against kubectl on the same API server, in one run.
+
+Processes (bench/_harness.py): the project's API server serving the demo (`--nodes` x
+`--pods-per-node`, no churn), then in turn:
+  1. peers: `kubectl get pods -A` (the table) timed, and `kubectl get pods -A -o json` for its
+     peak RSS, under an address-space cap (--kubectl-gib): at this size it needs more memory than
+     the machine can spare, so it is stopped at the cap, which the report says;
+  2. `manage.py serve` (its own process, sqlite DB and EXPLORER_STATE_DIR in a temp dir, KUBECONFIG
+     to the API server): initial sync — the process's start to the first websocket `status` of
+     the cluster saying "live" (every kind listed: the state holds every pod) — against the
+     kubectl table; then Chromium (Playwright, /usr/bin/chromium) logged in as a user made with
+     `createsuperuser --noinput`, timing navigation to a drawn chart for the overview, workloads,
+     a node and the events, and to the results of find; the largest websocket frame and the
+     largest message (`part` frames joined, explorer/streaming/message_parts.py) Chromium
+     received; then the process's peak RSS (VmHWM) and that per pod;
+  3. in this process, `serve` stopped: the served cluster listed into a ClusterState as the
+     app's watcher lists it (bench/headroom.py `listed`), then each main view's cold build
+     (a fresh memo, median of --repeat) and, after one pod change, its `update` where it has
+     one (else a rebuild with the memo kept, as the publisher does), and its model's size.
+Prints the figures, the ratios to the peers and to the issue's goals. Usage:
+  python bench/scale_5000.py [--nodes 5000] [--pods-per-node 30] [--repeat 3] [--kubectl-gib 6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+import orjson
+from _harness import (
+    KUBECTL,
+    MANAGE,
+    PYTHON,
+    ROOT,
+    free_port,
+    kubeconfig_for,
+    login_session,
+    machine,
+    median_seconds,
+    start,
+    stop,
+    timed,
+    wait_for,
+)
+from headroom import listed, one_pod_changed
+
+from explorer.viewmodels.registry import get_view
+from teamkit.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.app import PASSWORD, USERNAME, app_env
+from tests.load.crowd import headers_for, ws_url
+
+CLUSTER = "bench"  # the context of kubeconfig_for's file
+SYNC_GOAL, BUILD_GOAL, UPDATE_GOAL, FIND_GOAL, DRAW_GOAL = 0.3, 3.0, 0.3, 0.2, 3.0
+GIB = 2**30
+DRAW_TIMEOUT = 180  # seconds a page may take to draw before it counts as not drawn
+
+
+# ---- the peers -------------------------------------------------------------------------------
+
+
+def kubectl_json_capped(env: dict[str, str], cap_gib: float) -> tuple[float, float, str]:
+    """`kubectl get pods -A -o json` with its address space capped: seconds, peak RSS (GiB) and
+    how it ended ("done", or why it stopped)."""
+    cap = int(cap_gib * GIB)
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    argv = [KUBECTL, "get", "pods", "-A", "-o", "json"]
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, preexec_fn=limit
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    errors = proc.stderr.read().decode(errors="replace")  # type: ignore[union-attr]
+    ended = "done" if code == 0 else f"exit {code}: " + (errors.strip().splitlines() or [""])[0]
+    return seconds, usage.ru_maxrss * 1024 / GIB, ended[:120]
+
+
+def kubectl_table(env: dict[str, str], tmp: Path) -> tuple[float, int]:
+    """`kubectl get pods -A` (the table): seconds, and the pods it listed."""
+    out = tmp / "pods.txt"
+    with out.open("wb") as sink:
+        seconds, _ = timed([KUBECTL, "get", "pods", "-A"], env, stdout=sink)
+    with out.open("rb") as lines:
+        return seconds, sum(1 for _ in lines) - 1
+
+
+# ---- serve -----------------------------------------------------------------------------------
+
+
+async def until_live(base_url: str, session: str, timeout: float) -> float:
+    """Connect a websocket as soon as the app takes one, subscribe to the overview, and return
+    the wall time (time.time) of the first status saying the cluster is live."""
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as http:
+        while time.monotonic() < deadline:
+            try:
+                ws = await http.ws_connect(
+                    ws_url(base_url), headers=headers_for(base_url, session), max_msg_size=0
+                )
+            except (aiohttp.ClientError, OSError):
+                await asyncio.sleep(0.2)
+                continue
+            async with ws:
+                subscribe = {"type": "subscribe", "id": "s1", "view": "overview"}
+                await ws.send_str(
+                    orjson.dumps({**subscribe, "params": {"cluster": CLUSTER}}).decode()
+                )
+                async for frame in ws:
+                    message = orjson.loads(frame.data)
+                    await ws.send_str(orjson.dumps({"type": "ack", "seq": message["seq"]}).decode())
+                    if message.get("type") == "status" and message.get("state") == "live":
+                        return time.time()
+                    if time.monotonic() > deadline:
+                        break
+    raise SystemExit(f"the cluster was not live within {timeout:.0f}s")
+
+
+def vm_kib(pid: int, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+@dataclass
+class Frames:
+    """What Chromium's websockets received: the largest frame, and the largest message once
+    its `part` frames are joined (bytes)."""
+
+    largest_frame: int = 0
+    largest_message: int = 0
+    parted: int = 0  # messages that came in parts
+    parts: dict[tuple[int, int], list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def received(self, socket: int, payload: str | bytes) -> None:
+        size = len(payload.encode() if isinstance(payload, str) else payload)
+        self.largest_frame = max(self.largest_frame, size)
+        if isinstance(payload, str) and payload.startswith('{"type":"part"'):
+            part = orjson.loads(payload)
+            pieces = self.parts[(socket, part["seq"])]
+            pieces.append(len(part["text"].encode()))
+            if len(pieces) == part["parts"]:
+                self.parted += 1
+                self.largest_message = max(self.largest_message, sum(pieces))
+                del self.parts[(socket, part["seq"])]
+        else:
+            self.largest_message = max(self.largest_message, size)
+
+
+def first_node(api_url: str) -> str:
+    """A worker node (the first listed is the control plane)."""
+    with urllib.request.urlopen(f"{api_url}/api/v1/nodes?limit=2", timeout=60) as answer:  # noqa: S310 (loopback)
+        return orjson.loads(answer.read())["items"][-1]["metadata"]["name"]
+
+
+def page_draws(app_url: str, node: str, frames: Frames) -> dict[str, float]:
+    """Seconds from navigation to a drawn chart (to the results, for find) on each page."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    pages = {
+        "overview": (f"/?cluster={CLUSTER}", "#overview[data-drawn='1']"),
+        "workloads": (f"/workloads/?cluster={CLUSTER}", "#hierarchy[data-drawn='1']"),
+        "node": (f"/nodes/{node}?cluster={CLUSTER}", "#node-bars .barlayer .trace"),
+        "events": (f"/events/?cluster={CLUSTER}", "#events-timeline .scatterlayer .trace"),
+        "find": (f"/search?cluster={CLUSTER}&q=api", "#search-results a"),
+    }
+    drawn: dict[str, float] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=app_url, viewport={"width": 1400, "height": 900})
+        context.set_default_timeout(DRAW_TIMEOUT * 1000)
+        login = context.new_page()
+        login.goto("/login/")
+        login.fill("#id_username", USERNAME)
+        login.fill("#id_password", PASSWORD)
+        login.click("button[type=submit]")
+        login.wait_for_url("**/")
+        login.close()
+        for name, (path, selector) in pages.items():
+            page = context.new_page()
+            socket = len(drawn)
+            page.on(
+                "websocket",
+                lambda ws, socket=socket: ws.on(
+                    "framereceived", lambda payload: frames.received(socket, payload)
+                ),
+            )
+            started = time.perf_counter()
+            try:
+                page.goto(path)
+                page.wait_for_selector(selector, state="attached")
+                drawn[name] = time.perf_counter() - started
+            except PlaywrightTimeout:
+                drawn[name] = float("nan")  # not drawn within the timeout
+            page.close()
+        browser.close()
+    return drawn
+
+
+@dataclass
+class Served:
+    sync: float = 0.0
+    peak_kib: int = 0
+    draws: dict[str, float] = field(default_factory=dict)
+    frames: Frames = field(default_factory=Frames)
+
+
+def serve_side(api_url: str, kubeconfig: str, tmp: Path, logs: Path) -> Served:
+    workdir = tmp / "app"
+    (workdir / "state").mkdir(parents=True)
+    port = free_port()
+    env = app_env(workdir, Path(kubeconfig), port)
+    env.pop("EXPLORER_NODE_ACCESS")  # the default: no privileged node access
+    env["EXPLORER_LOG_LEVEL"] = "WARNING"
+    session = login_session(env)  # migrates; the websocket probe's user
+    subprocess.run(
+        [
+            PYTHON,
+            MANAGE,
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            USERNAME,
+            "--email",
+            "b@x.invalid",
+        ],
+        cwd=ROOT,
+        env={**env, "DJANGO_SUPERUSER_PASSWORD": PASSWORD},
+        check=True,
+        capture_output=True,
+    )
+    served = Served()
+    with (logs / "serve.log").open("ab") as log:
+        started = time.time()
+        app = start([PYTHON, MANAGE, "serve", "--port", str(port)], env, log, stdout=log)
+        try:
+            app_url = f"http://127.0.0.1:{port}"
+            served.sync = asyncio.run(until_live(app_url, session, timeout=1800)) - started
+            print(f"serve: live after {served.sync:.1f} s", flush=True)
+            served.draws = page_draws(app_url, first_node(api_url), served.frames)
+            served.peak_kib = vm_kib(app.pid, "VmHWM")
+        finally:
+            stop(app)
+    return served
+
+
+# ---- the views, in this process --------------------------------------------------------------
+
+
+def view_params(node: str) -> dict[str, dict[str, str]]:
+    params = {
+        "overview": {},
+        "hierarchy": {"namespace": "*", "size": "count"},
+        "events": {"namespace": "*", "object": "*"},
+        "search": {"q": "api"},
+        "node": {"name": node},
+        "headroom": {},
+        "storage": {},
+        "scheduling-history": {},
+    }
+    return {name: {"cluster": CLUSTER, **given} for name, given in params.items()}
+
+
+def views_side(kubeconfig: str, node: str, repeat: int) -> tuple[dict[str, dict], int, float]:
+    """Per view: cold build, update (or rebuild) after one pod change, model KiB; the pods
+    listed and the seconds the listing took."""
+    states, name, seconds = listed(kubeconfig)
+    figures: dict[str, dict] = {}
+    with states.read(name) as state:
+        pods = state.count("Pod")
+        memos = {}
+        for view_name, params in view_params(node).items():
+            view = get_view(view_name)
+            cold, model = median_seconds(
+                lambda v=view, p=params: v.build(state, p, v.memo()), repeat
+            )
+            memos[view_name] = view.memo()
+            view.build(state, params, memos[view_name])
+            figures[view_name] = {"cold": cold, "kib": len(orjson.dumps(model)) / 1024}
+            print(f"  {view_name}: cold {cold:.3f} s", flush=True)
+        change, changed = one_pod_changed(state)
+        state.apply({"type": "MODIFIED", "object": changed}, "Pod")
+        for view_name, params in view_params(node).items():
+            view, memo = get_view(view_name), memos[view_name]
+            if view.update is not None:
+                again = lambda v=view, p=params, m=memo: v.update(state, p, m, [change])  # noqa: E731
+                figures[view_name]["how"] = "update"
+            else:
+                again = lambda v=view, p=params, m=memo: v.build(state, p, m)  # noqa: E731
+                figures[view_name]["how"] = "rebuild"
+            figures[view_name]["update"], _ = median_seconds(again, repeat)
+    return figures, pods, seconds
+
+
+# ---- the run ---------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=5000)
+    parser.add_argument("--pods-per-node", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--kubectl-gib", type=float, default=6, help="kubectl -o json's cap")
+    parser.add_argument("--logs", metavar="DIR", help="keep the processes' logs here")
+    args = parser.parse_args()
+    load_before = os.getloadavg()
+    port = free_port()
+    api_url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = Path(scratch)
+        logs = Path(args.logs or tmp)
+        logs.mkdir(parents=True, exist_ok=True)
+        argv = [PYTHON, MANAGE, "apiserver", "--demo", "--port", str(port), "--churn-interval", "0"]
+        argv += ["--nodes", str(args.nodes), "--pods-per-node", str(args.pods_per_node)]
+        with (logs / "apiserver.log").open("ab") as log:
+            server = start(argv, dict(os.environ), log, stdout=subprocess.DEVNULL)
+        try:
+            started = time.perf_counter()
+            wait_for(api_url, timeout=3600)
+            print(f"API server up in {time.perf_counter() - started:.0f} s", flush=True)
+            kubeconfig = kubeconfig_for(api_url, scratch)
+            env = {**os.environ, "KUBECONFIG": kubeconfig}
+            table_s, table_pods = kubectl_table(env, tmp)
+            print(f"kubectl get pods -A: {table_s:.1f} s, {table_pods:,} pods", flush=True)
+            json_s, json_gib, json_end = kubectl_json_capped(env, args.kubectl_gib)
+            print(f"kubectl -o json: {json_s:.1f} s, {json_gib:.2f} GiB, {json_end}", flush=True)
+            served = serve_side(api_url, kubeconfig, tmp, logs)
+            node = first_node(api_url)
+            views, pods, listed_s = views_side(kubeconfig, node, args.repeat)
+        finally:
+            stop(server, timeout=60)
+    load_after = os.getloadavg()
+    peers = Peers(table_s, table_pods, json_s, json_gib, json_end, args.kubectl_gib)
+    print(report(args, (load_before, load_after), pods, peers, served, views, listed_s))
+
+
+@dataclass
+class Peers:
+    table_s: float
+    table_pods: int
+    json_s: float
+    json_gib: float
+    json_end: str
+    cap_gib: float
+
+
+def ratio(value: float, goal: float) -> str:
+    return f"{value / goal:.2f}x the {goal:g} s goal"
+
+
+def report(args, loads, pods, peers: Peers, served: Served, views, listed_s) -> str:
+    """The figures, each beside its peer or goal."""
+    before, after = ("/".join(f"{x:.1f}" for x in load) for load in loads)
+    lines = [
+        f"machine: {machine()}, Python {sys.version.split()[0]}; load average (1/5/15 min) "
+        f"{before} before, {after} after",
+        f"demo: {args.nodes:,} nodes x {args.pods_per_node}: {pods:,} pods "
+        f"({peers.table_pods:,} rows in kubectl's table)",
+        f"sync: serve live after {served.sync:.1f} s; kubectl get pods -A {peers.table_s:.1f} s; "
+        f"ratio {served.sync / peers.table_s:.2f} (goal <= {SYNC_GOAL})",
+    ]
+    peak_gib = served.peak_kib * 1024 / GIB
+    if peers.json_end == "done":
+        peer = f"peak {peers.json_gib:.2f} GiB in {peers.json_s:.1f} s"
+    else:
+        peer = (
+            f"stopped at its {peers.cap_gib:g} GiB address-space cap after {peers.json_s:.1f} s "
+            f"({peers.json_end}), peak {peers.json_gib:.2f} GiB: a lower bound of its need"
+        )
+    lines += [
+        f"memory: serve peak RSS (VmHWM) {peak_gib:.2f} GiB (goal <= 1.5), "
+        f"{served.peak_kib / pods:.1f} KiB a pod; kubectl get pods -A -o json {peer}; "
+        f"ratio serve/kubectl {peak_gib / peers.json_gib:.2f}",
+        f"in this process: the cluster listed into a ClusterState in {listed_s:.1f} s",
+    ]
+    for name, figure in views.items():
+        lines.append(
+            f"view {name:<18} cold {figure['cold']:7.3f} s ({ratio(figure['cold'], BUILD_GOAL)}); "
+            f"{figure['how']} {figure['update'] * 1000:8.1f} ms "
+            f"({ratio(figure['update'], UPDATE_GOAL)}); model {figure['kib']:,.0f} KiB"
+        )
+    lines.append(f"find (the search view) cold: {ratio(views['search']['cold'], FIND_GOAL)}")
+    for name, seconds in served.draws.items():
+        lines.append(f"Chromium {name:<9} drawn in {seconds:6.2f} s ({ratio(seconds, DRAW_GOAL)})")
+    frames = served.frames
+    lines.append(
+        f"websocket (Chromium's): largest frame {frames.largest_frame:,} B, largest message "
+        f"{frames.largest_message:,} B ({frames.parted} messages came in parts)"
+    )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
