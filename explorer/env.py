@@ -8,6 +8,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from explorer.etcd.access import EtcdAccess, EtcdAccessError, access_from_settings
+
 
 class SettingsError(ImproperlyConfigured):
     """A setting from the environment with a value that cannot be used; str() is one line."""
@@ -96,3 +98,27 @@ def env_url(name: str, schemes: tuple[str, ...], default: str = "") -> str:
             f"{name}: expected a URL starting with {' or '.join(s + '://' for s in schemes)}"
         )
     return raw
+
+
+ETCD_SETTINGS = "EXPLORER_ETCD_"
+
+
+def env_etcd_access() -> EtcdAccess | None:
+    """How to reach etcd (explorer/etcd/access.py) from EXPLORER_ETCD_ENDPOINTS, _CA_FILE,
+    _CERT_FILE, _KEY_FILE, _TIMEOUT and _PREFIX; None when no endpoint is set."""
+    endpoints = env_list(f"{ETCD_SETTINGS}ENDPOINTS")
+    if not endpoints:
+        return None
+    try:
+        return access_from_settings(
+            {
+                "endpoints": endpoints,
+                "ca_file": env_str(f"{ETCD_SETTINGS}CA_FILE"),
+                "cert_file": env_str(f"{ETCD_SETTINGS}CERT_FILE"),
+                "key_file": env_str(f"{ETCD_SETTINGS}KEY_FILE"),
+                "timeout": env_int(f"{ETCD_SETTINGS}TIMEOUT", 5, minimum=1, maximum=300),
+                "prefix": env_str(f"{ETCD_SETTINGS}PREFIX", "/registry"),
+            }
+        )
+    except EtcdAccessError as error:
+        raise SettingsError(f"{ETCD_SETTINGS}{error.setting.upper()}: {error.detail}") from None

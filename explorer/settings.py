@@ -9,6 +9,7 @@ import dj_database_url
 from explorer.env import (
     env_bool,
     env_choices,
+    env_etcd_access,
     env_int,
     env_list,
     env_networks,
@@ -39,6 +40,8 @@ CSRF_TRUSTED_ORIGINS = env_origins("EXPLORER_TRUSTED_ORIGINS")
 EXPLORER_PORT = env_int("EXPLORER_PORT", 8000, minimum=1, maximum=65535)
 EXPLORER_DEMO = env_bool("EXPLORER_DEMO", False)
 EXPLORER_DEMO_CHURN_SECONDS = env_int("EXPLORER_DEMO_CHURN_SECONDS", 3, minimum=0, maximum=3600)
+# the demo kept in a private etcd (Debian's etcd-server) when installed, as kube-apiserver keeps it
+EXPLORER_DEMO_ETCD = env_bool("EXPLORER_DEMO_ETCD", True)
 EXPLORER_PARSED_FACTS_MB = env_int("EXPLORER_PARSED_FACTS_MB", 512, minimum=1, maximum=1024 * 1024)
 KUBECONFIG = env_str("KUBECONFIG")
 REDIS_URL = env_url("REDIS_URL", ("redis", "rediss", "unix"))
@@ -269,17 +272,37 @@ EXPLORER_SNAPSHOT_DAYS = env_int("EXPLORER_SNAPSHOT_DAYS", 90, minimum=0, maximu
 EXPLORER_SNAPSHOT_CACHE = env_int("EXPLORER_SNAPSHOT_CACHE", 4, minimum=1, maximum=64)
 EXPLORER_SNAPSHOT_UPLOAD_MB = env_int("EXPLORER_SNAPSHOT_UPLOAD_MB", 512, minimum=1, maximum=65536)
 EXPLORER_SNAPSHOT_MAX_MB = env_int("EXPLORER_SNAPSHOT_MAX_MB", 2048, minimum=1, maximum=262144)
+# The largest etcd data file the snapshots page takes (explorer/web/etcd_upload.py): etcd's own
+# default quota is 2 GiB, and its recommended most 8 GiB.
+EXPLORER_ETCD_UPLOAD_MB = env_int("EXPLORER_ETCD_UPLOAD_MB", 2560, minimum=1, maximum=65536)
 # A share link to a snapshot is open this many days unless its maker picks otherwise (at most 30:
 # explorer/snapshots/sharing.py).
 EXPLORER_SHARE_DAYS = env_int("EXPLORER_SHARE_DAYS", 7, minimum=1, maximum=30)
 # A text analysed on the paste page is kept this long, for its permalink (explorer/web/
 # paste_store.py), readable by the install's logged-in users, deletable by its owner and staff.
 EXPLORER_PASTE_DAYS = env_int("EXPLORER_PASTE_DAYS", 30, minimum=1, maximum=3650)
-# Privileged ways to a node without its agent (explorer/lib/choices.py): `exec` (pods/exec into
-# its kube-proxy pod) and `nodes-proxy` (the kubelet's metrics through nodes/proxy). Off unless
-# listed here; the explorer otherwise only reads the API.
+# Privileged ways to a node (explorer/lib/choices.py): `exec` (pods/exec into its kube-proxy
+# pod), `nodes-proxy` (the kubelet's metrics through nodes/proxy), `etcd-agent` and `etcd-exec`
+# (etcd), `scheduler-config` (the agent on a control-plane node reads kube-scheduler's
+# configuration file). Off unless listed here (an agent reads its own); the explorer otherwise
+# only reads the API.
 EXPLORER_NODE_ACCESS = env_choices(NODE_ACCESS_SETTING, NODE_ACCESS)
 # The DNS trace page may ask the cluster DNS for real (from this process's network), and may ask
 # another server instead (`ip` or `ip:port`, e.g. a port-forward to CoreDNS).
 EXPLORER_DNS_LIVE = env_bool("EXPLORER_DNS_LIVE", False)
 EXPLORER_DNS_LIVE_SERVER = env_str("EXPLORER_DNS_LIVE_SERVER", "")
+# etcd, read only (explorer/etcd/): EXPLORER_ETCD_ENDPOINTS (client URLs, tried in turn),
+# _CA_FILE, _CERT_FILE, _KEY_FILE (TLS), _TIMEOUT (seconds per call), _PREFIX (kube-apiserver's
+# --etcd-prefix). None: this process does not read etcd.
+EXPLORER_ETCD = env_etcd_access()
+# The cluster (a kubeconfig context) whose etcd EXPLORER_ETCD_* reach; "": the only cluster
+# watched, else the kubeconfig's current context (explorer/runtime/etcd_readers.py).
+EXPLORER_ETCD_CLUSTER = env_str("EXPLORER_ETCD_CLUSTER", "")
+# The node agent's way to etcd (`etcd-agent` in EXPLORER_NODE_ACCESS, explorer/jobs/
+# etcd_reader.py): the node whose agent reads it ("": the first control-plane node), how long a
+# read is awaited, and how long one segment of a live watch runs on the agent.
+EXPLORER_ETCD_AGENT_NODE = env_str("EXPLORER_ETCD_AGENT_NODE", "")
+EXPLORER_ETCD_AGENT_TIMEOUT = env_int("EXPLORER_ETCD_AGENT_TIMEOUT", 30, minimum=1, maximum=600)
+EXPLORER_ETCD_AGENT_WATCH_SECONDS = env_int(
+    "EXPLORER_ETCD_AGENT_WATCH_SECONDS", 60, minimum=5, maximum=600
+)

@@ -1,7 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from explorer.web import compare, network, objects, pages, share_links, snapshot_pages, workloads
+from explorer.web import (
+    compare,
+    etcd,
+    headroom,
+    network,
+    objects,
+    pages,
+    share_links,
+    snapshot_pages,
+    storage,
+    workloads,
+)
 from explorer.web.login_view import ThrottledLoginView
 
 urlpatterns = [
@@ -37,15 +48,24 @@ urlpatterns = [
     path("pods/<str:namespace>/<str:name>", workloads.pod_page, name="pod"),
     path("nodes/<str:name>", workloads.node_page, name="node"),
     path("events/", workloads.events_page, name="events"),
+    path("scheduling/history/", workloads.scheduling_history_page, name="scheduling-history"),
     path("search", workloads.search_page, name="search"),
+    path("storage/", storage.storage_page, name="storage"),
+    path("scheduling/headroom/", headroom.headroom_page, name="headroom"),
     path("objects/<str:kind>/<str:name>", objects.object_page, name="object-cluster-scoped"),
     path("objects/<str:kind>/<str:namespace>/<path:name>", objects.object_page, name="object"),
+    path("etcd/", etcd.etcd_page, name="etcd"),
+    path("etcd/key", etcd.key_page, name="etcd-key"),
+    path("api/etcd/overview", etcd.overview_api, name="api-etcd-overview"),
+    path("api/etcd/key", etcd.key_api, name="api-etcd-key"),
+    path("api/etcd/object", etcd.object_api, name="api-etcd-object"),
     path("moment", snapshot_pages.moment, name="moment"),
     path("compare", compare.compare_page, name="compare"),
     path("changes", snapshot_pages.between, name="changes"),
     path("snapshots/", snapshot_pages.snapshot_list, name="snapshots"),
     path("snapshots/take", snapshot_pages.take, name="snapshot-take"),
     path("snapshots/import", snapshot_pages.snapshot_import, name="snapshot-import"),
+    path("snapshots/etcd", snapshot_pages.snapshot_from_etcd, name="snapshot-etcd"),
     path("snapshots/<str:snapshot_id>", snapshot_pages.snapshot_page, name="snapshot"),
     path("snapshots/<str:snapshot_id>/edit", snapshot_pages.snapshot_edit, name="snapshot-edit"),
     path(

@@ -24,14 +24,33 @@ def _free_port() -> int:
 
 
 @dataclass(frozen=True)
+class EtcdCerts:
+    """PEM files for a TLS etcd: its CA, its serving pair, and a client pair the CA signed."""
+
+    ca_file: Path
+    server_cert: Path
+    server_key: Path
+    client_cert: Path
+    client_key: Path
+
+
+@dataclass(frozen=True)
 class EtcdServer:
-    endpoint: str  # http://127.0.0.1:PORT, the client URL (gRPC and the JSON gateway)
+    endpoint: str  # http(s)://127.0.0.1:PORT, the client URL (gRPC and the JSON gateway)
     data_dir: Path
+    certs: EtcdCerts | None = None  # set: TLS with client certificates required
 
     def ctl(self, *args: str, input: bytes | None = None) -> bytes:
         """`etcdctl` against this server (API v3); its stdout; CalledProcessError on failure."""
+        tls = []
+        if self.certs is not None:
+            tls = [
+                f"--cacert={self.certs.ca_file}",
+                f"--cert={self.certs.client_cert}",
+                f"--key={self.certs.client_key}",
+            ]
         return subprocess.run(
-            [ETCDCTL, f"--endpoints={self.endpoint}", *args],
+            [ETCDCTL, f"--endpoints={self.endpoint}", *tls, *args],
             input=input,
             capture_output=True,
             check=True,
@@ -45,11 +64,22 @@ def etcd_installed() -> bool:
 
 
 @contextmanager
-def running_etcd(workdir: Path, *extra: str) -> Iterator[EtcdServer]:
-    """etcd serving on free loopback ports with its data under `workdir`, until the block ends."""
+def running_etcd(
+    workdir: Path, *extra: str, certs: EtcdCerts | None = None
+) -> Iterator[EtcdServer]:
+    """etcd serving on free loopback ports with its data under `workdir`, until the block ends;
+    with `certs`, over TLS and only for clients with a certificate its CA signed."""
     client, peer = _free_port(), _free_port()
     data_dir = workdir / "etcd-data"
-    endpoint = f"http://127.0.0.1:{client}"
+    endpoint = f"{'https' if certs else 'http'}://127.0.0.1:{client}"
+    if certs is not None:
+        extra = (
+            f"--cert-file={certs.server_cert}",
+            f"--key-file={certs.server_key}",
+            f"--trusted-ca-file={certs.ca_file}",
+            "--client-cert-auth",
+            *extra,
+        )
     log = open(workdir / "etcd.log", "wb")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [
@@ -67,7 +97,7 @@ def running_etcd(workdir: Path, *extra: str) -> Iterator[EtcdServer]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    server = EtcdServer(endpoint, data_dir)
+    server = EtcdServer(endpoint, data_dir, certs)
     try:
         deadline = time.monotonic() + 30
         while True:

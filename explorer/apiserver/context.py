@@ -46,6 +46,7 @@ class ServerContext:
     watch_buffer: int = DEFAULT_WATCH_BUFFER
     streams: set[Stream] = field(default_factory=set)
     audit: list[Heard] | None = None  # every request, as RBAC names it, while a list
+    etcd_endpoint: str | None = None  # the demo's etcd: answers etcdctl exec'd in its etcd pod
 
     def cut_streams(self) -> int:
         streams = list(self.streams)

@@ -2,8 +2,9 @@
 
 This server runs no containers. What a read-only explorer execs — `iptables-save [-c]`,
 `ip6tables-save [-c]` and `nft -j list ruleset` in a kube-proxy pod, `cat /etc/resolv.conf` in
-any pod — is answered from `node_facts[<the pod's node>]`; anything else fails as a kubelet
-reports a binary the image lacks (exit code 127, the runtime's message on stderr).
+any pod — is answered from `node_facts[<the pod's node>]`; `etcdctl` reads in the etcd pod by
+the real etcdctl against the demo's own etcd (etcdctl_exec.py); anything else fails as a
+kubelet reports a binary the image lacks (exit code 127, the runtime's message on stderr).
 
 Protocol (`v5.channel.k8s.io`, `v4.channel.k8s.io`): binary frames whose first byte is the
 channel — 1 stdout, 2 stderr, 3 the final `Status` (Success, or Failure with reason
@@ -13,6 +14,7 @@ honours the Policy: one that forbids `pods/exec` gets 403 before the upgrade.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +25,7 @@ from aiohttp import web
 from explorer.lib.objects import labels_of, meta_of, spec_of
 
 from .context import ServerContext
+from .etcdctl_exec import run_etcdctl
 from .log_stream import choose_container
 from .routing import Target
 from .status import bad_request, not_found
@@ -50,6 +53,10 @@ NO_CONTAINERS = (
     "recorded (iptables-save [-c], ip6tables-save [-c] and nft -j list ruleset in kube-proxy "
     "pods, cat /etc/resolv.conf)"
 )
+
+
+def _is_etcd(pod: dict) -> bool:
+    return labels_of(pod).get("component") == "etcd"
 
 
 def _is_kube_proxy(pod: dict) -> bool:
@@ -148,7 +155,12 @@ async def serve_exec(
             f"no supported stream protocol; this server speaks {', '.join(PROTOCOLS)}"
         )
     await socket.prepare(request)
-    ran = run(ctx, pod, node, argv)
+    if argv[0] == "etcdctl" and _is_etcd(pod) and ctx.etcd_endpoint:
+        # the real etcdctl against the demo's etcd (reads only), a process: not on the loop
+        done = await asyncio.to_thread(run_etcdctl, ctx.etcd_endpoint, argv)
+        ran = Ran(done.stdout, done.stderr, done.exit_code)
+    else:
+        ran = run(ctx, pod, node, argv)
     try:
         for channel, text in ((STDOUT, ran.stdout), (STDERR, ran.stderr)):
             data = text.encode()

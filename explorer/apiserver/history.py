@@ -38,7 +38,10 @@ class History:
         self._records.append(record)
 
     def compact(self, upto_rv: int) -> None:
-        self._records.clear()
+        """Forget the records up to `upto_rv` (etcd's compaction): newer ones can still be
+        resumed from."""
+        while self._records and self._records[0].rv <= upto_rv:
+            self._records.popleft()
         self.compacted_rv = max(self.compacted_rv, upto_rv)
 
     def retains(self, rv: int) -> bool:

@@ -10,7 +10,9 @@ explorer/state/node_facts.py) and the pods bound to the node.
   cgroup path), `container` (empty for the pod sandbox and above), `image`, `name` (the
   container ID), `namespace` and `pod`;
 - `stats/summary`: the kubelet's JSON summary (node, its `pods` system container, each pod and
-  its containers), `availableBytes` where a memory limit is set.
+  its containers), `availableBytes` where a memory limit is set, and each pod's `volume` list:
+  a volume of a claim (`pvcRef`) with its bytes and inodes, from the node's recorded `storage`
+  fact (the statvfs figures of the mounted volume), as kubelet reports a volume it measures.
 The demo records no usage, so a cgroup without a recorded `memory.current` (or
 `memory.usage_in_bytes`) gets a stable made-up figure, and parents the sum of their containers.
 
@@ -24,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -257,7 +259,48 @@ def _stats(cgroup: Cgroup, now: str, pressure: bool) -> dict[str, Any]:
     return stats
 
 
-def summary(node: dict, cgroups: list[Cgroup], version: Any) -> dict[str, Any]:
+Usage = dict[tuple[str, str], dict[str, Any]]  # (pod uid, volume directory) -> statvfs figures
+
+
+def recorded_usage(storage: Any) -> Usage:
+    """The usage of each mounted pod volume in a recorded `storage` fact."""
+    volumes = storage.get("volumes") if isinstance(storage, dict) else None
+    return {
+        (str(v.get("pod_uid")), str(v.get("name"))): v["usage"]
+        for v in volumes or ()
+        if isinstance(v, dict) and isinstance(v.get("usage"), dict)
+    }
+
+
+def pod_volumes(pod: dict, volume_names: dict[str, str], usage: Usage, now: str) -> list[dict]:
+    """The `volume` list of a pod's stats: each claim's volume kubelet measures (mounted).
+    `volume_names`: claim name -> its PersistentVolume's name, in the pod's namespace."""
+    namespace, found = meta_of(pod).get("namespace", ""), []
+    for volume in spec_of(pod).get("volumes") or ():
+        claim = (volume.get("persistentVolumeClaim") or {}).get("claimName")
+        figures = usage.get((uid_of(pod), volume_names.get(claim or "", "")))
+        if not claim or figures is None:
+            continue
+        found.append({
+            "time": now,
+            "availableBytes": figures.get("available_bytes", 0),
+            "capacityBytes": figures.get("capacity_bytes", 0),
+            "usedBytes": figures.get("used_bytes", 0),
+            "inodesFree": figures.get("inodes", 0) - figures.get("inodes_used", 0),
+            "inodes": figures.get("inodes", 0),
+            "inodesUsed": figures.get("inodes_used", 0),
+            "name": volume.get("name", ""),
+            "pvcRef": {"name": claim, "namespace": namespace},
+        })  # fmt: skip
+    return found
+
+
+def summary(
+    node: dict,
+    cgroups: list[Cgroup],
+    version: Any,
+    volumes: Callable[[dict, str], list[dict]] = lambda pod, now: [],
+) -> dict[str, Any]:
     now, pressure = now_rfc3339(), version == 2
     started = meta_of(node).get("creationTimestamp", now)
     capacity = memory_bytes((status_of(node).get("capacity") or {}).get("memory", "0"))
@@ -277,12 +320,15 @@ def summary(node: dict, cgroups: list[Cgroup], version: Any) -> dict[str, Any]:
             for c in cgroup.children
             if c.container
         ]
-        pods.append({
+        pod_stats = {
             "podRef": {"name": meta["name"], "namespace": meta["namespace"], "uid": meta["uid"]},
             "startTime": status.get("startTime", started),
             "containers": containers,
             **_stats(cgroup, now, pressure),
-        })  # fmt: skip
+        }
+        if measured := volumes(cgroup.pod, now):
+            pod_stats["volume"] = measured
+        pods.append(pod_stats)
     usage = kubepods.usage if kubepods else 0
     return {
         "node": {
@@ -324,5 +370,20 @@ async def serve_node_proxy(request: web.Request) -> web.Response:
     if path == CADVISOR:
         text = cadvisor_text(recorded, cgroups)
         return web.Response(body=text.encode(), headers={"Content-Type": PROMETHEUS_TEXT})
-    body = orjson.dumps(summary(node, cgroups, recorded.get("version")), option=orjson.OPT_INDENT_2)
+    usage = recorded_usage(ctx.store.node_fact(name, "storage"))
+
+    def volumes(pod: dict, now: str) -> list[dict]:
+        namespace = meta_of(pod).get("namespace", "")
+        claims = {
+            claim: str(
+                spec_of(ctx.store.get("PersistentVolumeClaim", namespace, claim)).get("volumeName")
+                or ""
+            )
+            for v in spec_of(pod).get("volumes") or ()
+            if (claim := (v.get("persistentVolumeClaim") or {}).get("claimName"))
+        }
+        return pod_volumes(pod, claims, usage, now)
+
+    model = summary(node, cgroups, recorded.get("version"), volumes)
+    body = orjson.dumps(model, option=orjson.OPT_INDENT_2)
     return web.Response(body=body, headers={"Content-Type": "application/json"})

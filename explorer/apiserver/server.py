@@ -36,6 +36,7 @@ class ApiServer:
         bookmark_interval: float = DEFAULT_BOOKMARK_INTERVAL,
         watch_timeout: float = DEFAULT_WATCH_TIMEOUT,
         watch_buffer: int = DEFAULT_WATCH_BUFFER,
+        etcd_endpoint: str | None = None,
     ) -> None:
         self.store = store
         self.host = host
@@ -43,6 +44,7 @@ class ApiServer:
         self.context = ServerContext(
             store, policy or Policy(), bookmark_interval, watch_timeout, watch_buffer
         )
+        self.context.etcd_endpoint = etcd_endpoint
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None

@@ -8,6 +8,10 @@ afterwards (a change stores a new dict), so readers may serialise them after rel
 Events expire `event_ttl` seconds after their last write, as kube-apiserver's `--event-ttl` has
 etcd do (the events a store starts with count as written then); an expired Event is deleted, and
 watchers are told, by the first read or write after its moment.
+
+Each write's revision comes from the store's `Storage` (storage.py): counted in memory, or — the
+demo with etcd — the revision a real etcd gave the write, whose lease expiries and compactions
+reach the store through `expired` and `compacted`.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from .duration import now_rfc3339
 from .history import History, Record
 from .selectors import Matcher, match_all
 from .status import too_large_resource_version, too_old_resource_version
+from .storage import MemoryRevisions, Storage, numeric_rv
 
 DEFAULT_HISTORY = 20_000
 _KIND_ORDER = {r.kind: i for i, r in enumerate(RESOURCES)}
@@ -63,10 +68,13 @@ class ApiStore:
         *,
         event_ttl: float | None = None,
         clock: Callable[[], float] = time.time,
+        storage: Storage | None = None,
     ):
-        """`event_ttl`: seconds an Event is kept after its last write (None: for ever);
-        `clock`: seconds since the epoch, for the expiry of Events."""
+        """`event_ttl`: seconds an Event is kept after its last write (None: for ever, or as
+        the storage expires them); `clock`: seconds since the epoch, for the expiry of Events;
+        `storage`: where writes are kept and numbered (default: counted in memory)."""
         self.state = state if state is not None else ClusterState()
+        self._storage: Storage = storage if storage is not None else MemoryRevisions()
         self._lock = threading.RLock()
         self._history = History(history_limit)
         self._rv = 0
@@ -78,6 +86,11 @@ class ApiStore:
         self._adopt()
 
     # ---- writing -------------------------------------------------------------------------
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Held by every read and write; a storage's own threads take it to tell the store."""
+        return self._lock
 
     @property
     def resource_version(self) -> int:
@@ -103,7 +116,7 @@ class ApiStore:
             new = _complete(kind, obj, old)
             if old is not None and _same_apart_from_version(new, old):
                 return None
-            rv = self._next_rv()
+            rv = self._advance(self._storage.put(kind, new))
             new["metadata"]["resourceVersion"] = str(rv)
             self.state.apply({"type": MODIFIED, "object": new}, kind)
             if old is None:
@@ -115,7 +128,13 @@ class ApiStore:
         old = self.state.get(kind, *split_key(key))
         if old is None:
             return None
-        rv = self._next_rv()
+        return self._deleted(kind, key, old, self._advance(self._storage.delete(kind, old)))
+
+    def _deleted(self, kind: str, key: str, old: dict, rv: int) -> Record:
+        self._remove(kind, key)
+        return self._record(Record(rv, kind, DELETED, key, _restamp(old, rv), old))
+
+    def _remove(self, kind: str, key: str) -> None:
         self.state.delete(kind, *split_key(key))
         keys = self._keys.get(kind, [])
         index = bisect_left(keys, key)
@@ -123,7 +142,6 @@ class ApiStore:
             del keys[index]
         if kind == "Event":
             self._event_deadlines.discard(key)
-        return self._record(Record(rv, kind, DELETED, key, _restamp(old, rv), old))
 
     def _written(self, kind: str, key: str) -> None:
         if kind == "Event" and self._event_ttl is not None:
@@ -151,6 +169,36 @@ class ApiStore:
         """Forget the history: any version older than the current one now gets 410 Gone."""
         with self._lock:
             self._history.compact(self._rv)
+
+    # ---- what the storage tells ----------------------------------------------------------
+
+    def expired(self, kind: str, key: str, revision: int) -> Record | None:
+        """The storage deleted an object by itself at `revision` (an etcd lease ran out):
+        watchers are told, unless the object was written again since."""
+        with self._lock:
+            old = self.state.get(kind, *split_key(key))
+            if old is None or numeric_rv(old) >= revision:
+                return None
+            return self._deleted(kind, key, old, self._advance(revision))
+
+    def vanished(self, kind: str, keys: Iterable[str]) -> None:
+        """The storage no longer held these objects at the store's revision, before anyone
+        could watch (an Event whose lease ran out while a big state was being loaded): they
+        are dropped without a watch event, as if they had never been listed."""
+        with self._lock:
+            for key in keys:
+                self._remove(kind, key)
+
+    def advanced(self, revision: int) -> None:
+        """The storage's revision moved without a change to an object (etcd's compaction
+        key is written outside the objects' prefix)."""
+        with self._lock:
+            self._advance(revision)
+
+    def compacted(self, revision: int) -> None:
+        """The storage forgot the versions up to `revision`: they get 410 Gone."""
+        with self._lock:
+            self._history.compact(min(revision, self._rv))
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -269,9 +317,9 @@ class ApiStore:
 
     # ---- internals -----------------------------------------------------------------------
 
-    def _next_rv(self) -> int:
-        self._rv += 1
-        return self._rv
+    def _advance(self, revision: int) -> int:
+        self._rv = max(self._rv, revision)
+        return revision
 
     def _record(self, record: Record) -> Record:
         self._history.append(record)
@@ -286,13 +334,11 @@ class ApiStore:
         held.sort(
             key=lambda item: (_KIND_ORDER.get(item[0], len(_KIND_ORDER)), namespaced_name(item[1]))
         )
-        self._rv = max((_numeric_rv(obj) for _, obj in held), default=0)
-        for kind, obj in held:
-            complete = _complete(kind, obj, None)
-            if _numeric_rv(obj):
-                complete["metadata"]["resourceVersion"] = str(_numeric_rv(obj))
-            else:
-                complete["metadata"]["resourceVersion"] = str(self._next_rv())
+        completed = [(kind, _complete(kind, obj, None)) for kind, obj in held]
+        revisions = self._storage.load(completed)
+        self._rv = max(revisions, default=0)
+        for (kind, obj), (_, complete), revision in zip(held, completed, revisions, strict=True):
+            complete["metadata"]["resourceVersion"] = str(revision)
             if complete != obj:
                 self.state.apply({"type": MODIFIED, "object": complete}, kind)
             self._keys.setdefault(kind, []).append(namespaced_name(obj))
@@ -300,11 +346,6 @@ class ApiStore:
         for keys in self._keys.values():
             keys.sort()
         self._history.compact(self._rv)
-
-
-def _numeric_rv(obj: dict) -> int:
-    rv = resource_version_of(obj)
-    return int(rv) if isinstance(rv, str) and rv.isdigit() else 0
 
 
 def _complete(kind: str, obj: dict, old: dict | None) -> dict:

@@ -6,12 +6,13 @@ does is chosen by the time elapsed since the churn started (`pace.py`): a readin
 `shop/web` pod fails for a few steps, one of its containers restarts (failed liveness probe), the
 Deployment rolls out a new ReplicaSet (`kubectl rollout restart`) and scales up and down (the
 newest pod goes), kube-scheduler retries the pod it cannot place, and the `shop/report` CronJob
-runs on its schedule. Work started in one step finishes in the next ones (ContainerCreating →
-Running, terminating → deleted, Job → Complete), with EndpointSlices, Endpoints, ReplicaSet and
-Deployment status, the ReplicaSets beyond `revisionHistoryLimit` deleted, Events (said again:
-counted; an hour after their last write: deleted, `recorder.py`) and node Lease renewals as the
-controllers, kubelets and kube-apiserver write them. Deterministic for a seed; timestamps come
-from `clock` (default: the wall clock).
+runs on its schedule, and a `warm-cache` pod comes now and then, waits a few seconds for a node and
+is evicted through the Eviction API. Work started in one step finishes in the next ones
+(ContainerCreating → Running, terminating → deleted, Job → Complete), with EndpointSlices,
+Endpoints, ReplicaSet and Deployment status, the ReplicaSets beyond `revisionHistoryLimit` deleted,
+Events (said again: counted; an hour after their last write: deleted, `recorder.py`) and node Lease
+renewals as the controllers, kubelets and kube-apiserver write them. Deterministic for a seed;
+timestamps come from `clock` (default: the wall clock).
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ from .ids import Ids, image_id, template_hash
 from .meta import owner_ref
 from .network import endpoint_slices, legacy_endpoints
 from .pace import HUMAN_PACE, Pace, Timetable
-from .pods import Placement, bind_pod, copy, pod_status
+from .pods import Placement, bind_pod, condition, copy, pod_status
 from .readiness_flips import flip_readiness
 from .recorder import EventRecorder
+from .scheduling_stories import cache_template
 from .workloads import (
     is_ready,
     replicasets_to_clean_up,
@@ -45,7 +47,8 @@ from .workloads import (
     stored_template,
 )
 
-NAMESPACE, DEPLOYMENT, CRONJOB = "shop", "web", "report"
+NAMESPACE, DEPLOYMENT, CRONJOB, CACHE = "shop", "web", "report", "warm-cache"
+CACHE_WAITS = (0, 1, 2, 4, 9)  # seconds a warm-cache pod waits for a node, in turn
 MIN_REPLICAS = 3
 LEASES_PER_STEP = 20
 READINESS_BLIP_STEPS = 2  # steps a failing readiness probe keeps a pod out of its Services
@@ -64,6 +67,7 @@ class DemoChurn:
         self.state = state
         self.rng = random.Random(seed)
         self.ids = Ids(seed * 7919 + 17)
+        self.cache_ids = Ids(seed * 7919 + 23)  # the warm-cache pods' own: the others' stay put
         self.clock = clock or utcnow
         self.count = 0
         self.tasks: list[tuple[int, Callable[..., None], tuple]] = []
@@ -418,16 +422,21 @@ class DemoChurn:
         self._event(pod_start_events(self.ids, pod, self.now, self._scheduler_host())[0])
         self._later(1, self._start_pod, name, placement)
 
-    def _start_pod(self, name: str, placement: Placement) -> None:
+    def _start_pod(self, name: str, placement: Placement, ids: Ids | None = None) -> None:
         pod = self._get("Pod", NAMESPACE, name)
         if pod is None or pod["metadata"].get("deletionTimestamp"):
             return
+        ids = ids or self.ids
         pod = self._copy(pod)
-        started = parse_ts(pod["metadata"]["creationTimestamp"])
-        pod["status"] = pod_status(pod, self.ids, "Running", placement, started)
+        scheduled = next(
+            (c for c in pod["status"].get("conditions") or () if c["type"] == "PodScheduled"),
+            {"lastTransitionTime": pod["metadata"]["creationTimestamp"]},
+        )
+        started = parse_ts(scheduled["lastTransitionTime"])
+        pod["status"] = pod_status(pod, ids, "Running", placement, started)
         self.reserved.discard(placement.pod_ip)
         self._emit("Pod", pod)
-        for event in pod_start_events(self.ids, pod, self.now - seconds(3), "")[1:]:
+        for event in pod_start_events(ids, pod, self.now - seconds(3), "")[1:]:
             self._event(event)
 
     def _terminate(self, pod: dict, rs: dict) -> None:
@@ -469,6 +478,65 @@ class DemoChurn:
             if "node-role.kubernetes.io/control-plane" in node["metadata"].get("labels", {}):
                 return node["metadata"]["name"]
         return ""
+
+    # ---- a warm-cache pod, evicted through the Eviction API --------------------------------------
+
+    def _caches(self) -> list[dict]:
+        return [
+            p
+            for p in self._list("Pod", NAMESPACE)
+            if p["metadata"]["name"].startswith(CACHE + "-")
+            and not p["metadata"].get("deletionTimestamp")
+        ]
+
+    def _warm_cache(self) -> None:
+        """A best-effort cache pod, bound some seconds after it was made (the scheduler busy)."""
+        if self._caches():
+            return
+        placement = self._placement()
+        ids = self.cache_ids
+        name = f"{CACHE}-{ids.suffix()}"
+        waited = CACHE_WAITS[self.count % len(CACHE_WAITS)]
+        pod = bind_pod(
+            cache_template(),
+            ids,
+            name=name,
+            namespace=NAMESPACE,
+            created=self.now - seconds(waited),
+            placement=placement,
+            phase="Pending",
+            started=self.now,
+        )
+        self._emit("Pod", pod)
+        self._event(pod_start_events(ids, pod, self.now, self._scheduler_host())[0])
+        self._later(1, self._start_pod, name, placement, ids)
+
+    def _evict_cache(self) -> None:
+        """The Eviction API evicts the cache pod (a descheduler, a drain): its DisruptionTarget
+        condition says so, it terminates, and it is gone the step after."""
+        running = [p for p in self._caches() if status_of(p).get("phase") == "Running"]
+        if not running:
+            return
+        pod = self._copy(running[0])
+        pod["status"]["conditions"].append(
+            condition(
+                "DisruptionTarget",
+                True,
+                self.now,
+                "EvictionByEvictionAPI",
+                "Eviction API: evicting",
+            )
+        )
+        grace = pod["spec"].get("terminationGracePeriodSeconds", 30)
+        pod["metadata"]["deletionTimestamp"] = ts(self.now + seconds(grace))
+        pod["metadata"]["deletionGracePeriodSeconds"] = grace
+        self._emit("Pod", pod)
+        self._event(
+            kubelet_event(
+                self.cache_ids, pod, "cache", "Killing", "Stopping container cache", self.now
+            )
+        )
+        self._later(1, self._delete_pod, pod["metadata"]["name"])
 
     # ---- the report CronJob ------------------------------------------------------------------
 

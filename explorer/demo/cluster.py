@@ -24,8 +24,11 @@ from .ids import image_digest
 from .meta import new_object
 from .network import endpoint_slices, kubernetes_endpoints, legacy_endpoints, service, service_port
 from .nodes import csinode, node_lease, node_object
+from .pending_stories import pending_stories
 from .pods import amount, condition, pod_requests
-from .scheduler import failed_scheduling_message
+from .scheduler import cluster_view, failed_scheduling_message
+from .scheduling_stories import scheduling_stories
+from .storage_stories import storage_stories
 
 EAGER_FACTS_NODES = 10
 
@@ -92,6 +95,9 @@ def _build(
     shop.build(b)
     shop.policies(b)
     scale.fill(b, pods_per_node, services, extra_namespaces)
+    storage_stories(b, shop.NS)
+    scheduling_stories(b, shop.NS)
+    pending_stories(b, shop.NS)
     _finish(b)
     state = ClusterState(cluster)
     by_kind: dict[str, list[dict]] = defaultdict(list)
@@ -114,14 +120,15 @@ def _finish(b: DemoBuilder) -> None:
     _endpoints(b, pods)
     _unschedulable(b, pods)
     _node_status(b, pods)
+    with_plugin = {
+        p["spec"].get("nodeName")
+        for p in pods
+        if p["metadata"]["name"].startswith("ceph-csi-rbd-nodeplugin-")
+    }
     for slot in b.nodes:
-        has_plugin = any(
-            p["spec"].get("nodeName") == slot.name
-            and p["metadata"]["name"].startswith("ceph-csi-rbd-nodeplugin-")
-            for p in pods
-        )
         drivers = [{"name": csi.CEPH_DRIVER, "nodeID": slot.name, "topologyKeys": None}]
-        b.add(csinode(slot, b.ids, drivers if has_plugin else None), node_lease(slot, b.ids, b.now))
+        plugin = drivers if slot.name in with_plugin else None
+        b.add(csinode(slot, b.ids, plugin), node_lease(slot, b.ids, b.now))
     b.add(_quota(b, [p for p in pods if p["metadata"]["namespace"] == shop.NS]))
 
 
@@ -148,14 +155,30 @@ def _endpoints(b: DemoBuilder, pods: list[dict]) -> None:
 
 def _unschedulable(b: DemoBuilder, pods: list[dict]) -> None:
     nodes = [slot.obj for slot in b.nodes]
-    by_node: dict[str, list[dict]] = defaultdict(list)
+    storage = {
+        arg: [obj for obj in b.objects if obj["kind"] == kind]
+        for arg, kind in (
+            ("namespaces", "Namespace"),
+            ("claims", "PersistentVolumeClaim"),
+            ("volumes", "PersistentVolume"),
+            ("pdbs", "PodDisruptionBudget"),
+        )
+    }
+    bound = [pod for pod in pods if pod["spec"].get("nodeName")]
+    view = None
+    said: dict[str, str | None] = {}  # the pods of one ReplicaSet share a spec, so a message
     for pod in pods:
-        if pod["spec"].get("nodeName"):
-            by_node[pod["spec"]["nodeName"]].append(pod)
-    for pod in pods:
-        if pod["spec"].get("nodeName"):
+        if pod["spec"].get("nodeName") or not _for_the_default_scheduler(pod):
             continue
-        message = failed_scheduling_message(pod, nodes, by_node)
+        if view is None:
+            view = cluster_view(nodes, bound, **storage)
+        owner = (pod["metadata"].get("ownerReferences") or [{}])[0].get("uid")
+        if owner is None or owner not in said:
+            message = failed_scheduling_message(pod, view)
+            if owner is not None:
+                said[owner] = message
+        else:
+            message = said[owner]
         if message is None:
             continue
         created = parse_ts(pod["metadata"]["creationTimestamp"])
@@ -178,6 +201,15 @@ def _unschedulable(b: DemoBuilder, pods: list[dict]) -> None:
         )
 
 
+def _for_the_default_scheduler(pod: dict) -> bool:
+    """Whether kube-scheduler tries the pod: not gated, and its schedulerName is its own."""
+    spec = pod["spec"]
+    return not spec.get("schedulingGates") and spec.get("schedulerName") in (
+        None,
+        "default-scheduler",
+    )
+
+
 def _node_status(b: DemoBuilder, pods: list[dict]) -> None:
     images: dict[str, set[str]] = defaultdict(set)
     for pod in pods:
@@ -188,7 +220,7 @@ def _node_status(b: DemoBuilder, pods: list[dict]) -> None:
     volumes: dict[str, list[str]] = defaultdict(list)
     pvs = {obj["metadata"]["name"]: obj for obj in b.objects if obj["kind"] == "PersistentVolume"}
     for obj in b.objects:
-        if obj["kind"] == "VolumeAttachment":
+        if obj["kind"] == "VolumeAttachment" and obj["status"].get("attached"):
             volumes[obj["spec"]["nodeName"]].append(
                 storage.csi_volume_name(pvs[obj["spec"]["source"]["persistentVolumeName"]])
             )

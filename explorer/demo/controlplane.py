@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from . import images
 from .builder import DemoBuilder
+from .facts.scheduler_config import PATH as SCHEDULER_CONFIG
 from .pods import container, http_probe, pod_template
 from .specs import host_path, mount
 from .workloads import static_pod
@@ -128,14 +129,21 @@ def control_plane(b: DemoBuilder) -> None:
                     "--authentication-kubeconfig=/etc/kubernetes/scheduler.conf",
                     "--authorization-kubeconfig=/etc/kubernetes/scheduler.conf",
                     "--bind-address=127.0.0.1",
+                    f"--config={SCHEDULER_CONFIG}",
                     "--kubeconfig=/etc/kubernetes/scheduler.conf",
                     "--leader-elect=true",
                 ],
                 requests={"cpu": "100m"},
-                mounts=[mount("kubeconfig", "/etc/kubernetes/scheduler.conf", read_only=True)],
+                mounts=[
+                    mount("kubeconfig", "/etc/kubernetes/scheduler.conf", read_only=True),
+                    mount("scheduler-config", SCHEDULER_CONFIG, read_only=True),
+                ],
                 liveness=_https_probe("127.0.0.1", "/livez", 10259, 10, 8),
             ),
-            [host_path("kubeconfig", "/etc/kubernetes/scheduler.conf", "FileOrCreate")],
+            [
+                host_path("kubeconfig", "/etc/kubernetes/scheduler.conf", "FileOrCreate"),
+                host_path("scheduler-config", SCHEDULER_CONFIG, "File"),
+            ],
             {},
         ),
         "etcd": (

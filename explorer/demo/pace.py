@@ -3,7 +3,9 @@
 The churn steps every few seconds; what a step does is chosen by the time elapsed since the churn
 started, not by the number of steps, so the pace is the same at any step interval. The default
 is a human one: something changes every few seconds (a readiness probe fails for a while, a
-container restarts, node leases are renewed, the report CronJob runs every 5 minutes), while
+container restarts, node leases are renewed, the report CronJob runs every 5 minutes, a warm-cache
+pod comes every 10 minutes, bound a few seconds after it was made, and goes 7 minutes later,
+evicted through the Eviction API), while
 `shop/web` rolls out every 20 minutes and scales up and down once in between, so its pods live
 from 11 to 20 minutes — long enough to click a link to one.
 """
@@ -24,6 +26,10 @@ class Pace:
     restart_every: timedelta = timedelta(minutes=2)
     # kube-scheduler tries a pod it could not place again at least this often
     scheduler_retry_every: timedelta = timedelta(minutes=5)
+    # a warm-cache pod is made, waits a few seconds for a node, and is evicted through the
+    # Eviction API (a descheduler's work) a while later
+    cache_every: timedelta = timedelta(minutes=10)
+    cache_evicted_after: timedelta = timedelta(minutes=7)
 
     def plan(self) -> dict[str, tuple[timedelta, timedelta]]:
         """Action → (when it first comes after the start, how often after that)."""
@@ -35,6 +41,8 @@ class Pace:
             "scale_up": (after_rollout + self.scale_up_after_rollout, self.rollout_every),
             "scale_down": (after_rollout + self.scale_down_after_rollout, self.rollout_every),
             "retry_unschedulable": (self.scheduler_retry_every, self.scheduler_retry_every),
+            "warm_cache": (timedelta(seconds=30), self.cache_every),
+            "evict_cache": (timedelta(seconds=30) + self.cache_evicted_after, self.cache_every),
         }
 
 
@@ -47,6 +55,8 @@ BRISK_PACE = Pace(
     scale_up_after_rollout=timedelta(seconds=3),
     scale_down_after_rollout=timedelta(seconds=14),
     readiness_blip_every=timedelta(hours=1),
+    cache_every=timedelta(seconds=20),
+    cache_evicted_after=timedelta(seconds=8),
 )
 
 

@@ -3,6 +3,11 @@
 Filler workloads are Deployments of realistic sizes in `team-NN` namespaces, spread so every
 untainted worker holds `pods_per_node` of them. They carry full pod objects (a few KB each) but
 no Events, which would only multiply the object count.
+
+A busy cluster also has pods waiting for a node: one in `PENDING_EVERY` beside the filler, in
+Deployments of their own — batch jobs that ask more than any node holds, and canaries pinned to
+an instance type the cluster has none of (waiting for an autoscaler) — each with the scheduler's
+FailedScheduling events (explorer/demo/cluster.py).
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ from .pods import container, http_probe, pod_template
 from .workloads import deployment
 
 SIZES = (3, 5, 8, 12, 20, 40, 2, 6)
+PENDING_EVERY = 500  # one pod in this many waits for a node
+PENDING_SIZES = (5, 10, 20)
+MISSING_INSTANCE_TYPE = "m7i.48xlarge"
 DEPLOYMENTS_PER_NAMESPACE = 40
 
 
@@ -89,6 +97,7 @@ def fill(
         cursor += size
         index += 1
     b.with_events = with_events
+    _pending(b, total // PENDING_EVERY, namespaces)
     wanted = len(names) if services is None else services
     targets = names or [
         ("shop", "web", {"app.kubernetes.io/name": "web", "app.kubernetes.io/part-of": "shop"})
@@ -110,3 +119,32 @@ def fill(
                 labels=selector,
             )
         )
+
+
+def _pending_template(index: int) -> dict:
+    template = _template(index)
+    labels = template["metadata"]["labels"]
+    kind = "batch" if index % 2 == 0 else "canary"
+    name = f"{kind}-{labels['app.kubernetes.io/name']}"
+    labels["app.kubernetes.io/name"] = name
+    (app,) = template["spec"]["containers"]
+    if kind == "batch":  # more than any worker holds
+        app["resources"] = {"requests": {"cpu": "64", "memory": "256Gi"}}
+    else:  # an instance type no node has
+        template["spec"]["nodeSelector"] = {
+            "node.kubernetes.io/instance-type": MISSING_INSTANCE_TYPE
+        }
+    return template
+
+
+def _pending(b: DemoBuilder, wanted: int, namespaces: list[str]) -> None:
+    index = 0
+    while wanted > 0 and namespaces:
+        size = min(PENDING_SIZES[index % len(PENDING_SIZES)], wanted)
+        template = _pending_template(index)
+        name = template["metadata"]["labels"]["app.kubernetes.io/name"]
+        namespace = namespaces[index % len(namespaces)]
+        created = b.ago(minutes=20 + 7 * index)
+        deployment(b, namespace, name, template, size, created=created, nodes=[])
+        wanted -= size
+        index += 1

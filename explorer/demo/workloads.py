@@ -252,8 +252,9 @@ def set_deployment_status(
     }
     if replicas > ready:
         deploy["status"]["unavailableReplicas"] = replicas - ready
-    if not ready:
-        del deploy["status"]["availableReplicas"], deploy["status"]["readyReplicas"]
+    for counter in ("availableReplicas", "readyReplicas", "replicas", "updatedReplicas"):
+        if not deploy["status"][counter]:  # omitempty: the API server leaves a zero out
+            del deploy["status"][counter]
 
 
 def revision_of(rs: dict) -> int:

@@ -3,6 +3,11 @@
 import os
 
 from celery import Celery
+from celery.app import trace
+
+# The worker's log says that a task succeeded, never what it returned: a node's facts (its
+# rules, kube-scheduler's configuration) and etcd's answers stay out of log files.
+trace.LOG_SUCCESS = "Task %(name)s[%(id)s] succeeded in %(runtime)ss"
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "explorer.settings")
 
@@ -12,3 +17,4 @@ app.autodiscover_tasks(["explorer.jobs"])
 app.autodiscover_tasks(["explorer.jobs"], related_name="collect")
 app.autodiscover_tasks(["explorer.jobs"], related_name="schedule")
 app.autodiscover_tasks(["explorer.jobs"], related_name="snapshot")
+app.autodiscover_tasks(["explorer.jobs"], related_name="etcd_agent")

@@ -1,5 +1,5 @@
-"""Collecting node facts (iptables-save, ip6tables-save, nft, resolv.conf, the cgroup tree)
-with Celery.
+"""Collecting node facts (iptables-save, ip6tables-save, nft, resolv.conf, the cgroup tree, the
+mount table and pod volume directories, the volumes' usage) with Celery.
 
 - `collect_node` (node-scoped, queue `node.<node>`): run by the agent on that node, with the
   local probe. Acknowledged late: a worker killed mid-task leaves it unacknowledged, and Redis
@@ -7,24 +7,31 @@ with Celery.
 - `collect_cluster` (queue `default`): sends one `collect_node` per node, then follows them
   round by round (each round a retry of itself POLL_SECONDS later, so it never blocks a worker
   that is also a node's agent). A node whose task expired — no agent took it within
-  CELERY_NODE_TASK_EXPIRES — or failed is probed without an agent (explorer/probes/agentless.py):
-  exec, then recorded facts, and its cgroup tree through `nodes/proxy` (the kubelet's
-  cAdvisor metrics), then the recorded tree — exec and nodes/proxy only where
-  EXPLORER_NODE_ACCESS turns them on; a node none of them reaches is reported
-  unreachable, and the others are still collected. Progress: n of N nodes, each node's
-  outcome on its own report. Each node's facts go into the cluster's state as they come
-  (explorer/jobs/facts_delivery.py). Redis (broker and results) going away under a round does
-  not fail the collection: the round is put back, to run again once Redis has returned, from
-  where the round before it left off (the agents' results are kept until the collection ends,
-  so a round run again finds them).
+  CELERY_NODE_TASK_EXPIRES — or failed is probed without an agent
+  (explorer/probes/agentless.py): exec, then recorded facts, and its cgroup tree through
+  `nodes/proxy` (the kubelet's cAdvisor metrics), then the recorded tree, its volume usage
+  through `nodes/proxy` (the kubelet's /stats/summary), and its mount table as recorded (only an
+  agent reads a node's) — exec and nodes/proxy only where EXPLORER_NODE_ACCESS turns them on; a
+  node none of them reaches is reported unreachable, and the others are still collected.
+  Progress: n of N nodes, each node's outcome on its own report. Each node's facts go into the
+  cluster's state as they come (explorer/jobs/facts_delivery.py). Redis (broker and results)
+  going away under a round does not fail the collection: the round is put back, to run again
+  once Redis has returned, from where the round before it left off (the agents' results are kept
+  until the collection ends, so a round run again finds them).
   Without a broker (tasks run in this process) there are no agents: every node goes agentless.
 
 The agent's probe is configured by its environment: EXPLORER_PROBE_ROOT (where the node's
 files are, e.g. /host in a container; default /), EXPLORER_PROBE_NETNS (a network namespace to
 read instead of the worker's own), EXPLORER_PROBE_CGROUP_ROOT (the kubelet's --cgroup-root,
 where kubepods is looked for under <root>/sys/fs/cgroup; default /), EXPLORER_PROBE_CGROUPS
-(0 to leave the cgroup tree unread; default 1), and EXPLORER_PROBE_PAUSE_SECONDS (a test
-hook: wait that long before reading, to kill a worker mid-task).
+(0 to leave the cgroup tree unread; default 1), EXPLORER_PROBE_STORAGE (0 to leave the mount
+table and the kubelet's pod volume directories unread; default 1), EXPLORER_PROBE_KUBELET_ROOT
+(the kubelet's --root-dir, where the pod volume directories are under the root; default
+/var/lib/kubelet), and EXPLORER_PROBE_PAUSE_SECONDS (a test
+hook: wait that long before reading, to kill a worker mid-task). On a control-plane node the
+agent also reads kube-scheduler's configuration file when its own EXPLORER_NODE_ACCESS lists
+`scheduler-config` (explorer/probes/scheduler_config_probe.py); without an agent only recorded
+facts (the demo's) can hold it, under the same setting.
 """
 
 from __future__ import annotations
@@ -41,11 +48,13 @@ from kombu.exceptions import OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from explorer.collectors.storage.names import KUBELET_ROOT
 from explorer.env import env_bool, env_int, env_str
+from explorer.lib.choices import SCHEDULER_CONFIG
 from explorer.probes import LocalProbe
 from explorer.probes.agentless import Agentless
 from explorer.probes.node_sources import node_names
-from explorer.state.node_facts import NodeFacts, clock_skew, joined, one_line, reached
+from explorer.state.node_facts import NodeFacts, clock_skew, joined_all, one_line, reached
 
 from .celery import app
 from .facts_delivery import deliver
@@ -89,6 +98,9 @@ def agent_probe() -> LocalProbe:
         pause=env_int("EXPLORER_PROBE_PAUSE_SECONDS", 0, minimum=0, maximum=3600),
         cgroups=env_bool("EXPLORER_PROBE_CGROUPS", True),
         cgroup_root=env_str("EXPLORER_PROBE_CGROUP_ROOT", "/"),
+        storage=env_bool("EXPLORER_PROBE_STORAGE", True),
+        kubelet_root=env_str("EXPLORER_PROBE_KUBELET_ROOT", KUBELET_ROOT),
+        scheduler_config=SCHEDULER_CONFIG in settings.EXPLORER_NODE_ACCESS,
     )
 
 
@@ -166,7 +178,13 @@ def _advance(task_id: str, cluster: str, ongoing: Ongoing) -> None:
             else:
                 answer = "no agents without a broker"
             if isinstance(answer, str):
-                collected = joined(agentless.collect(node, answer), agentless.cgroups(node))
+                collected = joined_all(
+                    agentless.collect(node, answer),
+                    agentless.cgroups(node),
+                    agentless.storage(node),
+                    agentless.volume_usage(node),
+                    agentless.scheduler_config(node),
+                )
                 why = answer
             else:
                 collected, why = answer, ""

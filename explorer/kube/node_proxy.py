@@ -1,6 +1,8 @@
 """Reads of a kubelet through the API server's `nodes/proxy` subresource (the operator must grant
-`get` on `nodes/proxy`): any endpoint (`read_node_proxy`), and `/metrics/cadvisor` (every cgroup
-with its limits and usage, the `id` label being the cgroup path)."""
+`get` on `nodes/proxy`): any endpoint (`read_node_proxy`), `/metrics/cadvisor` (every cgroup
+with its limits and usage, the `id` label being the cgroup path) and `/stats/summary` (each
+pod's volumes with their usage, `pvcRef` naming a claim's).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from kubernetes.client import ApiClient
 from .transport import open_request, read_all
 
 CADVISOR = "metrics/cadvisor"
+SUMMARY = "stats/summary"
 TEXT = "text/plain"
 JSON = "application/json"
 TIMEOUT = (5.0, 60.0)  # a big node's cadvisor text is megabytes
@@ -24,3 +27,7 @@ def read_node_proxy(api_client: ApiClient, node: str, endpoint: str, accept: str
 
 def read_cadvisor_text(api_client: ApiClient, node: str) -> str:
     return read_node_proxy(api_client, node, CADVISOR, TEXT).decode("utf-8", errors="replace")
+
+
+def read_summary(api_client: ApiClient, node: str) -> bytes:
+    return read_node_proxy(api_client, node, SUMMARY, JSON)

@@ -8,8 +8,10 @@ read (iptables-save, cat).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 from kubernetes.client import ApiClient, CoreV1Api
@@ -43,9 +45,12 @@ def run_in_pod(
     argv: Sequence[str],
     container: str = "",
     timeout: float = DEFAULT_TIMEOUT,
+    max_output: int | None = None,
 ) -> ExecResult:
     """Run `argv` in the pod and wait for it to end; ApiError when the exec cannot be opened
-    (403 without `pods/exec`, 404 for a pod that is gone, 0 when the server is not reached)."""
+    (403 without `pods/exec`, 404 for a pod that is gone, 0 when the server is not reached).
+    `max_output`: the exec is cut (ApiError "TooLarge") once stdout and stderr hold more than
+    this many characters, checked as each batch of frames arrives."""
     # `stream` swaps the client's call_api while it runs: a private client keeps that swap
     # away from the watchers that share the caller's.
     private = ApiClient(configuration=api_client.configuration)
@@ -65,7 +70,10 @@ def run_in_pod(
         except ApiException as error:
             raise _opening_error(error) from None
         try:
-            channels.run_forever(timeout=timeout)
+            if max_output is None:
+                channels.run_forever(timeout=timeout)
+            else:
+                _run_bounded(channels, argv[0], timeout, max_output)
             if channels.is_open():
                 raise ApiError(0, "Timeout", f"{argv[0]} did not end within {timeout:g}s")
             stdout = channels.read_channel(STDOUT_CHANNEL)
@@ -77,6 +85,15 @@ def run_in_pod(
         private.close()
     exit_code, message = _outcome(status)
     return ExecResult(stdout, stderr, exit_code, message)
+
+
+def _run_bounded(channels: Any, command: str, timeout: float, max_output: int) -> None:
+    deadline = time.monotonic() + timeout
+    while channels.is_open() and (left := deadline - time.monotonic()) > 0:
+        channels.update(timeout=min(left, 1.0))
+        held = len(channels.peek_stdout()) + len(channels.peek_stderr())
+        if held > max_output:
+            raise ApiError(0, "TooLarge", f"{command} printed more than {max_output:,} characters")
 
 
 def _outcome(status_text: str) -> tuple[int, str]:

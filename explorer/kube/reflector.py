@@ -13,6 +13,7 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,28 +144,46 @@ class Reflector:
     # ---- list ----------------------------------------------------------------------------
 
     def _list(self) -> str:
-        """Fetch every page, hand the whole list to the sink; return its resourceVersion."""
+        """Fetch every page, hand the whole list to the sink; return its resourceVersion.
+
+        The next page is asked for as soon as its continue token is read from the head of the
+        page in hand, and read on a thread of its own while this one parses that page: the
+        server prepares a page while the last one becomes objects here (`_Prefetch`)."""
         self._verb = "list"
         if not self._reported or self._reported[0] != NOT_VISIBLE:
             self._report(LISTING)
         items: list[dict[str, Any]] = []
         query: dict[str, str | int] = {"limit": self.timing.page_size}
-        while True:
-            try:
-                page = self._get_page(query)
-            except ApiError as error:
-                if not (error.gone and "continue" in query):
-                    raise
-                # The continue token expired: one full list instead, as client-go's pager does.
-                items.clear()
-                query = {}
-                continue
-            items.extend(page.get("items") or ())
-            meta = meta_of(page)
-            token = meta.get("continue")
-            if not token or not query.get("limit"):
-                break
-            query = {"limit": self.timing.page_size, "continue": token}
+        ahead: _Prefetch | None = None  # the next page, asked for already
+        try:
+            while True:
+                try:
+                    body = ahead.result() if ahead is not None else self._get_body(query)
+                except ApiError as error:
+                    if not (error.gone and "continue" in query):
+                        raise
+                    # The continue token expired: one full list instead, as client-go's pager does.
+                    items.clear()
+                    query, ahead = {}, None
+                    continue
+                ahead = None
+                head_token = _continue_of(body) if query.get("limit") else None
+                if head_token:
+                    ahead = _Prefetch(self._get_body, self._next_query(head_token))
+                page = orjson.loads(body)
+                del body
+                items.extend(page.get("items") or ())
+                meta = meta_of(page)
+                token = meta.get("continue")
+                if not token or not query.get("limit"):
+                    break
+                query = self._next_query(token)
+                if token != head_token and ahead is not None:  # the head misled: ask again
+                    ahead.discard()
+                    ahead = None
+        finally:
+            if ahead is not None:  # a failure mid-list: the page asked for is not wanted
+                ahead.discard()
         self._stamp(items)
         rv = meta.get("resourceVersion") or ""
         self.sink.replace(self.cluster, self.kind, items, rv)
@@ -174,12 +193,16 @@ class Reflector:
         self._fresh_list = True
         return rv
 
-    def _get_page(self, query: dict[str, str | int]) -> dict[str, Any]:
+    def _next_query(self, token: str) -> dict[str, str | int]:
+        return {"limit": self.timing.page_size, "continue": token}
+
+    def _get_body(self, query: dict[str, str | int]) -> bytes:
+        """One page of the list, unparsed."""
         accept = METADATA_LIST if self.resource.metadata_only else JSON
         timeout = (self.timing.connect_timeout, self.timing.list_read_timeout)
         response = self._open(query, accept, timeout)
         try:
-            return orjson.loads(read_all(response))
+            return read_all(response)
         finally:
             self._forget(response)
 
@@ -294,6 +317,60 @@ class Reflector:
             return
         self._reported = (status, reason)
         self.sink.status(self.cluster, self.kind, status, reason)
+
+
+class _Prefetch:
+    """`fetch(query)` run on a daemon thread of its own; `result()` waits for its body or
+    raises what it raised (a stop included)."""
+
+    def __init__(self, fetch: Callable[[dict[str, str | int]], bytes], query: dict) -> None:
+        self.query = query
+        self._body: bytes | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(fetch,), daemon=True)
+        self._thread.name = f"{threading.current_thread().name} (next page)"
+        self._thread.start()
+
+    def _run(self, fetch: Callable[[dict[str, str | int]], bytes]) -> None:
+        try:
+            self._body = fetch(self.query)
+        except BaseException as error:
+            self._error = error
+
+    def result(self) -> bytes:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._body is not None
+        return self._body
+
+    def discard(self) -> None:
+        """Not wanted after all: wait for it to end (so that a reflector never has two
+        requests in flight, and `abort` reaches the one it has), whatever it brought."""
+        self._thread.join()
+
+
+_ITEMS = b'"items":'
+_HEAD = 4096  # bytes of a list's head searched for its metadata
+
+
+def _continue_of(body: bytes) -> str | None:
+    """The continue token of a list's body read from its head alone — kube-apiserver (and the
+    project's API server) write `metadata` before `items` — or None when the head does not say.
+    A hint only: the caller checks it against the parsed page."""
+    at = body.find(_ITEMS, 0, _HEAD)
+    if at < 0:
+        return None
+    head = body[:at].rstrip()
+    if not head.endswith(b","):
+        return None
+    try:
+        document = orjson.loads(head[:-1] + b"}")
+    except orjson.JSONDecodeError:
+        return None
+    meta = document.get("metadata") if isinstance(document, dict) else None
+    token = meta.get("continue") if isinstance(meta, dict) else None
+    return token if isinstance(token, str) and token else None
 
 
 def _lines(response: urllib3.BaseHTTPResponse):

@@ -20,7 +20,14 @@ BOOKMARK = "BOOKMARK"
 # demo_cluster.py). The explorer otherwise only reads the API.
 EXEC = "exec"  # pods/exec into the node's kube-proxy pod: a write in RBAC terms
 NODES_PROXY = "nodes-proxy"  # the kubelet through nodes/proxy, which also reaches its own /exec
-NODE_ACCESS = (EXEC, NODES_PROXY)
+# etcd (issue 12). The node's etcd client certificates grant read-write access to all of etcd,
+# every Secret included, so neither way is ever on by default; the explorer only reads.
+ETCD_AGENT = "etcd-agent"  # the agent on a control-plane node reads etcd with the node's certs
+ETCD_EXEC = "etcd-exec"  # etcdctl through pods/exec in the etcd static pod, with its own certs
+# kube-scheduler's configuration file (issue 13): the agent on a control-plane node reads the
+# file its static pod's --config names; root on the node, so it is opt-in like the others.
+SCHEDULER_CONFIG = "scheduler-config"
+NODE_ACCESS = (EXEC, NODES_PROXY, ETCD_AGENT, ETCD_EXEC, SCHEDULER_CONFIG)
 NODE_ACCESS_SETTING = "EXPLORER_NODE_ACCESS"
 
 

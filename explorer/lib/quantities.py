@@ -66,5 +66,13 @@ def format_bytes(value: int) -> str:
     return str(value)
 
 
+def approx_bytes(value: int) -> str:
+    """Bytes to a tenth of the largest binary unit under them (`3328599654` → `3.1 GiB`)."""
+    for unit, size in (("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if value >= size:
+            return f"{value / size:.1f} {unit}"
+    return f"{value} bytes"
+
+
 def format_millicores(value: int) -> str:
     return str(value // 1000) if value % 1000 == 0 else f"{value}m"

@@ -22,6 +22,13 @@ def parse_utc(text: str) -> datetime | None:
     return moment.astimezone(UTC)
 
 
+def seconds_of(text: object) -> float | None:
+    """An API timestamp as seconds since the epoch, to the second (what the API stores for
+    creationTimestamp and conditions); None when it is not one."""
+    moment = parse_utc(text) if isinstance(text, str) and text else None
+    return None if moment is None else moment.timestamp()
+
+
 def utc_second(text: str) -> str:
     """An API timestamp in the one format; text that is not a timestamp comes back as it was."""
     moment = parse_utc(text)

@@ -8,6 +8,12 @@ tests point the probe at a namespace they made); `root` is where the node's file
 in a container sees the host's at a mount such as /host), cgroupfs included
 (`<root>/sys/fs/cgroup`); `cgroup_root` is the kubelet's `--cgroup-root`, where kubepods is
 looked for (a few levels deep). A node without a kubepods cgroup is the `cgroups` fact's error.
+With `storage=True` (as the agent does) it also reads the node's mount table and the kubelet's
+pod volume directories under `kubelet_root` (the kubelet's `--root-dir`) as the `storage` fact
+(storage_fact.py says which mount table, and why).
+On a node with kube-scheduler's static pod, its configuration file is read when
+`scheduler_config` (the agent's EXPLORER_NODE_ACCESS lists `scheduler-config`), else its error
+says the way is off (scheduler_config_probe.py).
 """
 
 from __future__ import annotations
@@ -20,11 +26,14 @@ from pathlib import Path
 from typing import ClassVar
 
 from explorer.collectors.cgroups.walk import walk
+from explorer.collectors.storage.names import KUBELET_ROOT
 from explorer.state.node_facts import (
     CGROUPS,
     COMMANDS,
     RESOLV_CONF,
+    STORAGE,
     CgroupsFact,
+    Fact,
     NodeFacts,
     ProbeName,
     node_facts,
@@ -32,7 +41,9 @@ from explorer.state.node_facts import (
     one_line,
 )
 
+from . import scheduler_config_probe
 from .cgroup_fact import MOUNT, cgroups_fact
+from .storage_fact import StorageUnread, read_storage
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -49,13 +60,16 @@ class LocalProbe:
     pause: float = 0.0  # seconds to wait before reading (a test hook: a slow probe)
     cgroups: bool = False  # also walk cgroupfs for the kubepods tree
     cgroup_root: str = "/"
+    storage: bool = False  # also read the mount table and the kubelet's pod volume directories
+    kubelet_root: str = KUBELET_ROOT
+    scheduler_config: bool = False  # the way to kube-scheduler's configuration is turned on
     name: ClassVar[ProbeName] = "local"
 
     def collect(self, node: str) -> NodeFacts:
         if self.pause > 0:
             time.sleep(self.pause)
         taken_at = now()
-        facts: dict[str, str | CgroupsFact] = {}
+        facts: dict[str, Fact] = {}
         errors: dict[str, str] = {}
         for fact, argv in COMMANDS.items():
             try:
@@ -67,6 +81,16 @@ class LocalProbe:
                 facts[CGROUPS] = self._cgroups(taken_at)
             except _Unread as error:
                 errors[CGROUPS] = str(error)
+        if self.storage:
+            try:
+                facts[STORAGE] = read_storage(
+                    self.root, self.kubelet_root, "local", taken_at, self.timeout
+                )
+            except StorageUnread as error:
+                errors[STORAGE] = f"{STORAGE}: {error}"
+        found, failed = scheduler_config_probe.read(self.root, self.scheduler_config)
+        facts.update(found)
+        errors.update(failed)
         return node_facts(node, "local", facts, errors, taken_at)
 
     def _cgroups(self, taken_at: str) -> CgroupsFact:

@@ -2,8 +2,9 @@
 and a bundle's (taken when it was made) — read from a ClusterState's `node_facts`.
 
 It reads the text facts unless told which (`facts=CGROUP_FACTS` for the cgroup tree alone). A
-recorded cgroup tree keeps the probe and time it says it was read by; one that does not say
-(the demo's) is the recorded probe's, taken when the node's facts were."""
+recorded dict fact (the cgroup tree, the storage, the volumes' usage) keeps the probe and time it
+says it was read by; one that does not say (the demo's) is the recorded probe's, taken when the
+node's facts were."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from explorer.state.node_facts import (
-    CGROUPS,
+    DICT_FACTS,
     FACTS,
     TAKEN_AT,
-    CgroupsFact,
+    Fact,
     NodeFacts,
     ProbeName,
     node_facts,
@@ -38,20 +39,21 @@ class RecordedProbe:
         if not entry:
             return unreadable(node, "recorded", f"no recorded facts for {node}", self.facts)
         when = entry.get(TAKEN_AT) or self.taken_at or now()
-        read: dict[str, str | CgroupsFact] = {
+        read: dict[str, Fact] = {
             fact: entry[fact]
             for fact in self.facts
-            if fact != CGROUPS and isinstance(entry.get(fact), str)
+            if fact not in DICT_FACTS and isinstance(entry.get(fact), str)
         }
-        if CGROUPS in self.facts and isinstance(entry.get(CGROUPS), dict):
-            read[CGROUPS] = _provenance(entry[CGROUPS], when)
+        for fact in self.facts:
+            if fact in DICT_FACTS and isinstance(entry.get(fact), dict):
+                read[fact] = _provenance(entry[fact], when)
         errors = {fact: NOT_RECORDED for fact in self.facts if fact not in read}
         return node_facts(node, "recorded", read, errors, when)
 
 
-def _provenance(tree: Mapping[str, Any], when: str) -> CgroupsFact:
-    fact: dict[str, Any] = dict(tree)
+def _provenance(recorded: Mapping[str, Any], when: str) -> Any:
+    fact: dict[str, Any] = dict(recorded)
     fact.setdefault("source", "recorded")
     fact.setdefault("probe", "recorded")
     fact.setdefault("taken_at", when)
-    return fact  # type: ignore[return-value]
+    return fact

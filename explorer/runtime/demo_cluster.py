@@ -7,6 +7,7 @@ through the official client exactly as it would watch a real cluster.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import threading
 from collections.abc import Iterable
@@ -20,7 +21,9 @@ from explorer.lib.objects import name_of, spec_of
 from explorer.state.cluster_state import ClusterState
 
 if TYPE_CHECKING:
+    from explorer.apiserver.etcd_storage import EtcdStorage
     from explorer.demo.pace import Pace
+    from explorer.runtime.etcd_process import EtcdProcess
 
 DEMO_CONTEXT = "demo"
 
@@ -76,12 +79,35 @@ def demo_state(
 
 
 @dataclass
+class DemoEtcd:
+    """The demo's own etcd, which its API server writes through to as kube-apiserver does."""
+
+    process: EtcdProcess
+    storage: EtcdStorage
+    directory: Path
+
+    @property
+    def endpoint(self) -> str:
+        return self.process.endpoint
+
+    def stop(self) -> None:
+        from explorer.etcd import readers
+
+        readers.unregister(DEMO_CONTEXT)
+        self.storage.stop()
+        self.process.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@dataclass
 class DemoCluster:
-    """A running demo: API server on a loopback port, churn thread, and a kubeconfig for it."""
+    """A running demo: API server on a loopback port, churn thread, and a kubeconfig for it;
+    and its etcd when it has one."""
 
     server: ApiServer
     store: ApiStore
     kubeconfig: Path
+    etcd: DemoEtcd | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -93,21 +119,37 @@ class DemoCluster:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self.server.stop()
+        if self.etcd is not None:
+            self.etcd.stop()
         self.kubeconfig.unlink(missing_ok=True)
 
 
 def start_demo_cluster(
-    churn_interval: float = 3.0, seed: int = 0, pace: Pace | None = None, **sizes
+    churn_interval: float = 3.0,
+    seed: int = 0,
+    pace: Pace | None = None,
+    *,
+    with_etcd: bool = False,
+    **sizes,
 ) -> DemoCluster:
     """Build the demo, serve it on 127.0.0.1 (a free port) and churn it every `churn_interval` s
     at `pace` (default: the human one of `demo/pace.py`); its Events expire as kube-apiserver's
-    do by default."""
+    do by default. `with_etcd`: keep it in a private etcd (Debian's; EtcdStartError when it
+    cannot start), written through as kube-apiserver writes."""
     from explorer.demo.churn import DemoChurn
     from explorer.demo.pace import HUMAN_PACE
 
-    store = ApiStore(demo_state(seed=seed, **sizes), event_ttl=DEFAULT_EVENT_TTL_SECONDS)
-    server = ApiServer(store, host="127.0.0.1", port=0).start()
-    demo = DemoCluster(server, store, write_kubeconfig(server.url))
+    state = demo_state(seed=seed, **sizes)
+    etcd = _start_etcd() if with_etcd else None
+    if etcd is None:
+        store = ApiStore(state, event_ttl=DEFAULT_EVENT_TTL_SECONDS)
+    else:
+        store = ApiStore(state, storage=etcd.storage)
+        etcd.storage.start(store)
+    # etcdctl exec'd in the demo's etcd pod reads its etcd (the opt-in etcd-exec way, shown)
+    endpoint = etcd.endpoint if etcd is not None else None
+    server = ApiServer(store, host="127.0.0.1", port=0, etcd_endpoint=endpoint).start()
+    demo = DemoCluster(server, store, write_kubeconfig(server.url), etcd)
     _register_for_collection(demo)
     if churn_interval > 0:
         churn = DemoChurn(store.state, seed=seed, pace=pace or HUMAN_PACE)
@@ -119,6 +161,32 @@ def start_demo_cluster(
         )
         demo._thread.start()
     return demo
+
+
+def _start_etcd() -> DemoEtcd:
+    from explorer.apiserver.etcd_storage import EtcdStorage
+    from explorer.apiserver.etcd_writes import EtcdWrites
+    from explorer.runtime.etcd_process import scratch_dir, start_etcd
+
+    directory = scratch_dir()
+    try:
+        process = start_etcd(directory)
+    except Exception:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    storage = EtcdStorage(EtcdWrites(process.endpoint), event_ttl=int(DEFAULT_EVENT_TTL_SECONDS))
+    _register_etcd_reader(process.endpoint)
+    return DemoEtcd(process, storage, directory)
+
+
+def _register_etcd_reader(endpoint: str) -> None:
+    """The explorer reads the demo's etcd as it would any cluster's: with the read-only client."""
+    from explorer.etcd import readers
+    from explorer.etcd.access import EtcdAccess
+    from explorer.etcd.client import EtcdClient
+
+    access = EtcdAccess(endpoints=(endpoint,))
+    readers.register(DEMO_CONTEXT, "the demo's own etcd", lambda: EtcdClient(access))
 
 
 def _register_for_collection(demo: DemoCluster) -> None:

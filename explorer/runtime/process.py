@@ -13,7 +13,9 @@ EXPLORER_CHANGE_LOG_HOURS, EXPLORER_CHANGE_LOG_MB), so that node facts are compa
 cluster as it was when they were taken.
 
 While it runs, the process's states are `explorer.state.store.watched()` (pages and jobs read
-them) and each cluster's client is `explorer.kube.connections.client_of(cluster)`.
+them), each cluster's client is `explorer.kube.connections.client_of(cluster)`, and each
+cluster's etcd reader, where there is a way to its etcd, is registered
+(explorer/runtime/etcd_readers.py).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from explorer.kube.cluster_watcher import ClusterWatcher
 from explorer.kube.config import Cluster
 from explorer.kube.reflector import WatchTiming
 from explorer.lib.resources import RESOURCES, Resource
+from explorer.runtime.etcd_readers import register_etcd_readers, unregister_etcd_readers
 from explorer.snapshots.moments import recorder_directory
 from explorer.state import store
 from explorer.state.change_log import Retention
@@ -51,6 +54,7 @@ class Runtime:
     publisher: Publisher
     watchers: list[ClusterWatcher]
     clusters: list[Cluster]
+    etcd_readers: dict[str, str] = field(default_factory=dict)  # cluster -> how etcd is read
     _advertising: threading.Event = field(default_factory=threading.Event)
 
     def wait_synced(self, timeout: float | None = None) -> bool:
@@ -64,6 +68,7 @@ class Runtime:
         self.publisher.stop()
         for cluster in self.clusters:
             connections.unregister(cluster.name, cluster.api_client)
+        unregister_etcd_readers(self.etcd_readers)
         self.states.close()
         store.uninstall(self.states)
         with _current_lock:
@@ -84,6 +89,8 @@ def start(
     """Watch `clusters` and publish their views through `layer` (default: the configured one);
     with a `directory`, tell web processes elsewhere which clusters are watched."""
     global _current
+    # first: a setting that names no cluster stops start-up before anything runs
+    etcd_readers = register_etcd_readers([c.name for c in clusters])
     PARSED_FACTS.budget = settings.EXPLORER_PARSED_FACTS_MB * MB
     kept = Path(settings.EXPLORER_STATE_DIR)
     states = ClusterStates(
@@ -99,7 +106,7 @@ def start(
     watchers = [
         ClusterWatcher(c.api_client, c.name, states, resources, timing).start() for c in clusters
     ]
-    runtime = Runtime(states, publisher, watchers, list(clusters))
+    runtime = Runtime(states, publisher, watchers, list(clusters), etcd_readers)
     if directory is not None:
         directory.advertise(publisher.clusters, runtime._advertising)
     with _current_lock:

@@ -23,7 +23,7 @@ from daphne.cli import CommandLineInterface
 from daphne.http_protocol import HTTPFactory, WebRequest
 from daphne.server import Server
 
-from explorer.streaming.consumers import MAX_MESSAGE
+from explorer.streaming.message_parts import MAX_MESSAGE
 from explorer.web.body_limits import MB, body_limit
 from explorer.web.secret_paths import without_secrets
 

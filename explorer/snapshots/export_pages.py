@@ -1,15 +1,14 @@
 """Which pages a one-file export holds, and their models: the level of detail.
 
-Every export holds the overview, the workload hierarchy, every event and the network index (what
-the service chain page's choices are filled from). Then, while a byte budget lasts, the pages of
-the pinned objects; the nodes' pages (the node, its cgroup tree, its service chains); the pods'
-pages, the worst first (as the overview colours them: failed, terminating, not ready, pending …);
-and the object pages of every other kind but Event (the events page holds them). Each group may
-spend its share of the budget and what the groups before it left; a page that does not fit ends
-its group, so that a big cluster's export costs no more to build than it holds.
-
-The models come from the app's own view functions (`viewmodels/registry.py`), as the pages would
-be sent them live.
+Every export holds the overview, the workload hierarchy, every event, the scheduling history, the
+network index (what the service chain page's choices are filled from) and the storage page. Then,
+while a byte budget lasts, the pages of the pinned objects; the nodes' pages (the node, its cgroup
+tree, its service chains); the pods' pages, the worst first (as the overview colours them: failed,
+terminating, not ready, pending …); and the object pages of every other kind but Event (the events
+page holds them). Each group may spend its share of the budget and what the groups before it left;
+a page that does not fit ends its group, so that a big cluster's export costs no more to build than
+it holds. The models come from the app's own view functions (`viewmodels/registry.py`), as the
+pages would be sent them live.
 """
 
 from __future__ import annotations
@@ -142,7 +141,9 @@ def _always() -> Page:
         ("overview", {}),
         ("hierarchy", {"namespace": "*", "size": "count"}),
         ("events", {"namespace": "*", "object": "*"}),
+        ("scheduling-history", {}),
         ("network-index", {}),
+        ("storage", {}),
     ]
 
 
@@ -158,6 +159,7 @@ def _node_page(name: str) -> Page:
     return [
         ("node", {"name": name}),
         ("cgroup-tree", {"node": name, "size": "limit"}),
+        ("node-volumes", {"name": name}),
         ("service-chains", {"node": name, "service": "*"}),
     ]
 

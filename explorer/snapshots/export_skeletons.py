@@ -20,7 +20,7 @@ from explorer.viewmodels.workloads import hierarchy
 # loaded once for every page (Plotly, the connection, the kit), or not at all: nothing starts
 # a job or searches the live cluster in a file
 SHARED_SCRIPTS = ("vendor/plotly-explorer.min.js", "js/live.js", "js/kit.js")
-LIVE_ONLY_SCRIPTS = ("js/progress.js", "js/find.js")
+LIVE_ONLY_SCRIPTS = ("js/progress.js", "js/find.js", "js/etcd/object_key.js")  # etcd: read live
 _MAIN = re.compile(r"<main>(.*)</main>", re.DOTALL)
 _SCRIPT = re.compile(r'<script src="([^"]+)"')
 
@@ -53,6 +53,7 @@ PAGES: dict[str, tuple[str, dict]] = {
         "workloads/events.html",
         {"cluster": CLUSTER, "namespace": "*", "kind": "", "name": ""},
     ),
+    "scheduling-history": ("workloads/scheduling_history.html", {"cluster": CLUSTER}),
     "object": (
         "workloads/object.html",
         {
@@ -74,6 +75,7 @@ PAGES: dict[str, tuple[str, dict]] = {
             "service": marker("service"),
         },
     ),
+    "storage": ("storage.html", {"cluster": CLUSTER}),
     "missing": ("export/missing.html", {}),
 }
 

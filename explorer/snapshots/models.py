@@ -22,6 +22,9 @@ class Snapshot(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     imported = models.BooleanField(default=False)  # from a file, not from a cluster watched here
+    # what an imported state was rebuilt from, when not a bundle ("the etcd data file x.db,
+    # revision 52"): its moment is then inferred, not measured
+    reconstructed_from = models.CharField(max_length=300, blank=True, default="")
     size = models.PositiveBigIntegerField(default=0)  # of its bundle file, bytes
     counts = models.JSONField(default=dict)  # kind -> objects
 

@@ -38,7 +38,11 @@ def path_of(snapshot: Snapshot) -> Path:
 
 
 def new_id() -> str:
-    return secrets.token_urlsafe(9)  # 12 characters, 72 random bits
+    """12 characters, 72 random bits; never starting with `-`, so that a command line
+    (`snapshot diff ID ID`) does not take it for an option."""
+    while (found := secrets.token_urlsafe(9)).startswith("-"):
+        pass
+    return found
 
 
 def keep(
@@ -52,6 +56,7 @@ def keep(
     pins: list[Pin] | None = None,
     imported: bool = False,
     extras: dict[str, Any] | None = None,
+    reconstructed_from: str = "",
 ) -> Snapshot:
     """Write `state` as a new snapshot and record it (the file first: a record means a file)."""
     prune()
@@ -64,6 +69,7 @@ def keep(
         taken_at=taken_at,
         creator=creator,
         imported=imported,
+        reconstructed_from=reconstructed_from[:300],
         counts={kind: state.count(kind) for kind in sorted(state.kinds())},
     )
     directory().mkdir(parents=True, exist_ok=True, mode=0o700)

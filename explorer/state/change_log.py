@@ -161,6 +161,12 @@ class ChangeLog:
             if (entry := logged_of(line)) is not None and entry.at > moment
         ]
 
+    def in_memory(self) -> list[Logged]:
+        """The recent object changes held in memory (at most `memory_entries`), oldest first:
+        what a view may scan on every build without reading the disk."""
+        with self._lock:
+            return list(self._recent)
+
     def between(self, start: float, end: float) -> list[Logged]:
         return [entry for entry in self.after(start) if entry.at <= end]
 

@@ -121,6 +121,10 @@ class ClusterState:
             if (pod := self.get("Pod", *key))
         ]
 
+    def nodes_named_by_pods(self) -> set[str]:
+        """The node names pods are scheduled to, held as Nodes or not."""
+        return set(self._pods_by_node)
+
     def volume_for_claim(self, namespace: str, name: str) -> dict | None:
         claim = self.get("PersistentVolumeClaim", namespace, name)
         volume_name = spec_of(claim).get("volumeName")
@@ -169,20 +173,28 @@ class ClusterState:
     def replace(
         self, kind: str, objects: Iterable[dict], resource_version: str = ""
     ) -> list[Change]:
-        """Make `kind` hold exactly `objects` (a fresh list); return the differences."""
+        """Make `kind` hold exactly `objects` (a fresh list); return the differences.
+
+        A first list of 165,000 pods goes through here at once, on the watcher's critical path:
+        each object's key is read once, and a kind that holds nothing yet is neither compared
+        nor swept for what is gone."""
         changes: list[Change] = []
         seen: set[Key] = set()
+        held = self._objects.get(kind)
         for obj in objects:
             if not _take(kind, obj):
                 continue
-            seen.add(key_of(obj))
-            change = self._put(kind, obj)
+            metadata = obj["metadata"]  # _take made sure of it, with a name
+            key = (metadata.get("namespace") or "", metadata["name"])
+            seen.add(key)
+            change = self._put(kind, obj, key)
             if change is not None:
                 changes.append(change)
-        for key in [k for k in self._objects.get(kind, {}) if k not in seen]:
-            change = self._remove(kind, key)
-            if change is not None:
-                changes.append(change)
+        if held:  # what it held before and the list no longer has is gone
+            for key in [k for k in held if k not in seen]:
+                change = self._remove(kind, key)
+                if change is not None:
+                    changes.append(change)
         if resource_version:
             self.resource_versions[kind] = resource_version
         return changes
@@ -192,8 +204,9 @@ class ClusterState:
 
     # ---- internals -----------------------------------------------------------------------
 
-    def _put(self, kind: str, obj: dict) -> Change | None:
-        key = key_of(obj)
+    def _put(self, kind: str, obj: dict, key: Key | None = None) -> Change | None:
+        if key is None:
+            key = key_of(obj)
         objs = self._objects[kind]
         old = objs.get(key)
         if old is not None:
@@ -213,11 +226,13 @@ class ClusterState:
 
     def _index(self, kind: str, key: Key, obj: dict) -> None:
         ref = (kind, *key)
-        uid = uid_of(obj)
+        metadata = obj.get("metadata") or {}
+        uid = metadata.get("uid")
         if uid:
             self._by_uid[uid] = ref
-        for owner_uid in _owner_uids(obj):
-            self._children[owner_uid].add(ref)
+        for owner in metadata.get("ownerReferences") or ():  # as _owner_uids reads them
+            if isinstance(owner, dict) and (owner_uid := owner.get("uid")):
+                self._children[owner_uid].add(ref)
         if key[0]:
             self._by_namespace[key[0]].add((kind, key[1]))
         if kind == "Pod":

@@ -5,7 +5,15 @@ Facts (keys of `NodeFacts["facts"]`, and the keys they are kept under in `node_f
 - `iptables-save`, `ip6tables-save`: `iptables-save -c` output (counters included);
 - `nft`: `nft -j list ruleset` (JSON text);
 - `resolv.conf`: the node's /etc/resolv.conf;
-- `cgroups`: the node's kubepods cgroup tree, not text but a JSON-ready `CgroupsFact` (below).
+- `cgroups`: the node's kubepods cgroup tree, not text but a JSON-ready `CgroupsFact` (below);
+- `storage`: the node's mount table and the kubelet's pod volume directories, a JSON-ready
+  `StorageFact` (below), read by the agent alone (or recorded);
+- `volume-usage`: the kubelet's `/stats/summary` volume usage, a JSON-ready `VolumeUsageFact`,
+  read through `nodes/proxy` (or recorded).
+- `scheduler-config`: kube-scheduler's configuration file (a KubeSchedulerConfiguration, as
+  text), read by the agent on a control-plane node where the operator turned the way on
+  (explorer/lib/choices.py SCHEDULER_CONFIG, explorer/probes/scheduler_config_probe.py); on such
+  a node the reason it could not be read is its error instead.
 
 The `cgroups` fact has one shape whoever made it — the demo's recorded tree
 (explorer/demo/facts/cgroups.py), the local probe's walk of the node's cgroupfs, the proxy
@@ -29,6 +37,23 @@ probe's read of the kubelet's /metrics/cadvisor — and the views read it with
   by which probe, and when (a node's text facts and its cgroups may come from different
   probes); absent from the demo's own recorded form.
 
+The `storage` fact (explorer/probes/storage_fact.py reads it; the demo records one per node):
+    {"kubelet_root": "/var/lib/kubelet", "mounts_from": "/proc/1/mountinfo",
+     "mountinfo": "<the text of the mount table>",
+     "volumes": [{"pod_uid": "…", "plugin": "kubernetes.io~csi", "name": "pvc-…",
+                  "vol_data": "<vol_data.json as kubelet wrote it>",
+                  "usage": {"capacity_bytes": …, "used_bytes": …, "available_bytes": …,
+                            "inodes": …, "inodes_used": …}}],
+     "cut": 0, "source": "node", "probe": "local", "taken_at": "…"}
+- `kubelet_root`: the kubelet's `--root-dir` on that node (the paths the objects call for are
+  under it); `mountinfo`: proc(5)'s mountinfo of the mount namespace kubelet mounts in;
+- `volumes`: each `<kubelet_root>/pods/<pod uid>/volumes/<plugin>/<name>` directory, with the
+  `vol_data.json` beside a CSI mount and the statvfs(2) figures of a directory that is a mount;
+  `cut`: how many directories (or bytes of the table) were left out, over the probe's bounds.
+The `volume-usage` fact: {"volumes": [{"pod_namespace", "pod_name", "pod_uid", "volume",
+"claim": [namespace, name] or null, "capacity_bytes", "used_bytes", "available_bytes", "inodes",
+"inodes_used", "time"}], "source": "stats/summary", "probe": "proxy", "taken_at": "…"}.
+
 A node shows what its dataplane uses: one in nftables mode has little in iptables-save, an eBPF
 node may have neither. What was read is kept; what failed is in `errors`, one line each.
 """
@@ -46,6 +71,9 @@ IP6TABLES = "ip6tables-save"
 NFT = "nft"
 RESOLV_CONF = "resolv.conf"
 CGROUPS = "cgroups"
+STORAGE = "storage"
+VOLUME_USAGE = "volume-usage"
+SCHEDULER_CONFIG = "scheduler-config"
 
 # The command that prints each fact on a node (or in its kube-proxy pod): argv, never a shell.
 COMMANDS: dict[str, tuple[str, ...]] = {
@@ -56,9 +84,17 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 }
 FACTS = tuple(COMMANDS)  # the text facts
 CGROUP_FACTS = (CGROUPS,)
+STORAGE_FACTS = (STORAGE,)
+VOLUME_USAGE_FACTS = (VOLUME_USAGE,)
+DICT_FACTS = (CGROUPS, STORAGE, VOLUME_USAGE)  # the facts that are JSON-ready dicts, not text
+SCHEDULER_FACTS = (SCHEDULER_CONFIG,)
 # The probes that can read a fact: the agent's, a way through the API server, the recorded one.
 _PROBES_OF_TEXT: tuple[ProbeName, ...] = ("local", "exec", "recorded")
-_PROBES_OF_CGROUPS: tuple[ProbeName, ...] = ("local", "proxy", "recorded")
+_PROBES_OF: dict[str, tuple[ProbeName, ...]] = {
+    CGROUPS: ("local", "proxy", "recorded"),
+    STORAGE: ("local", "recorded"),
+    VOLUME_USAGE: ("proxy", "recorded"),
+}
 
 # The pseudo-kind a view lists in its `kinds` to be rebuilt when a node's facts change.
 NODE_FACTS_KIND = "NodeFacts"
@@ -78,11 +114,50 @@ class CgroupsFact(TypedDict):
     taken_at: NotRequired[str]
 
 
+class DirUsage(TypedDict):
+    """statvfs(2) of a mounted volume, as the kubelet's fs stats count it."""
+
+    capacity_bytes: int
+    used_bytes: int
+    available_bytes: int
+    inodes: int
+    inodes_used: int
+
+
+class StorageVolume(TypedDict):
+    pod_uid: str
+    plugin: str  # the plugin's directory: kubernetes.io~csi, kubernetes.io~projected, …
+    name: str  # a CSI persistent volume's name; else the pod's name for the volume
+    vol_data: NotRequired[str]  # the vol_data.json beside a CSI mount, as read
+    usage: NotRequired[DirUsage]  # the directory (a CSI volume's `mount`) is a mount
+
+
+class StorageFact(TypedDict):
+    kubelet_root: str
+    mountinfo: str
+    volumes: list[StorageVolume]
+    mounts_from: NotRequired[str]
+    cut: NotRequired[int]
+    source: NotRequired[str]
+    probe: NotRequired[ProbeName]
+    taken_at: NotRequired[str]
+
+
+class VolumeUsageFact(TypedDict):
+    volumes: list[dict[str, Any]]  # explorer.collectors.storage.usage.VolumeUsage, as a dict
+    source: NotRequired[str]
+    probe: NotRequired[ProbeName]
+    taken_at: NotRequired[str]
+
+
+Fact = str | CgroupsFact | StorageFact | VolumeUsageFact
+
+
 class NodeFacts(TypedDict):
     node: str
     taken_at: str  # RFC 3339, UTC
     probe: ProbeName
-    facts: dict[str, str | CgroupsFact]  # fact -> raw text (cgroups: a CgroupsFact)
+    facts: dict[str, Fact]  # fact -> raw text, or a dict fact (DICT_FACTS)
     errors: dict[str, str]  # fact -> one-line reason it could not be read
     # probe -> why it was not the one used: the agent that did not answer, a way the operator
     # did not turn on (explorer/lib/choices.py NODE_ACCESS), a way that failed
@@ -104,7 +179,7 @@ def now() -> str:
 def node_facts(
     node: str,
     probe: ProbeName,
-    facts: dict[str, str | CgroupsFact],
+    facts: dict[str, Fact],
     errors: dict[str, str],
     taken_at: str | None = None,
 ) -> NodeFacts:
@@ -121,6 +196,13 @@ def unreadable(
 def reached(collected: NodeFacts) -> bool:
     """The probe read something from the node (a node may legitimately lack some facts)."""
     return bool(collected["facts"])
+
+
+def joined_all(first: NodeFacts, *others: NodeFacts) -> NodeFacts:
+    """`joined` over several probes' collections, the first leading."""
+    for other in others:
+        first = joined(first, other)
+    return first
 
 
 def joined(first: NodeFacts, second: NodeFacts) -> NodeFacts:
@@ -143,7 +225,7 @@ def passed_over_for(entry: Mapping[str, Any], fact: str) -> dict[str, str]:
     passed_over = entry.get(PASSED_OVER)
     if not isinstance(passed_over, dict):
         return {}
-    probes = _PROBES_OF_CGROUPS if fact == CGROUPS else _PROBES_OF_TEXT
+    probes = _PROBES_OF.get(fact, _PROBES_OF_TEXT)
     return {str(p): str(why) for p, why in passed_over.items() if p in probes}
 
 

@@ -3,7 +3,11 @@ state, outside any lock; views read the parse and never call a parser.
 
 - `iptables-save`, `ip6tables-save`, `nft` → `NodeRules` (the ruleset and its Service ports,
   explorer.collectors.kubeproxy.node_rules);
-- `cgroups` → `CgroupTree` (explorer.collectors.cgroups.tree_from_recorded).
+- `cgroups` → `CgroupTree` (explorer.collectors.cgroups.tree_from_recorded);
+- `storage` → `NodeStorage`: the mount table and the pod volume directories
+  (explorer.collectors.storage.volume_dirs.node_storage);
+- `volume-usage` → `[VolumeUsage]` (explorer.collectors.storage.usage.usage_from_fact).
+- `scheduler-config` → `SchedulerConfig` (explorer.collectors.scheduling.config.parse_config).
 
 The cache is one per process (`PARSED_FACTS`), shared by every state that holds the same text:
 the live state of a cluster and a snapshot of it share a parse. A fact is found by its content
@@ -29,9 +33,12 @@ import orjson
 
 from explorer.collectors.cgroups import tree_from_recorded
 from explorer.collectors.kubeproxy.node_rules import analyse_iptables, analyse_nft
+from explorer.collectors.scheduling.config import parse_config
+from explorer.collectors.storage.usage import usage_from_fact
+from explorer.collectors.storage.volume_dirs import node_storage
 
 from .cluster_state import ClusterState
-from .node_facts import CGROUPS, IP6TABLES, IPTABLES, NFT
+from .node_facts import CGROUPS, IP6TABLES, IPTABLES, NFT, SCHEDULER_CONFIG, STORAGE, VOLUME_USAGE
 
 MB = 1024 * 1024
 PARSERS: dict[str, Callable[[Any], Any]] = {
@@ -39,7 +46,12 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     IP6TABLES: analyse_iptables,
     NFT: analyse_nft,
     CGROUPS: tree_from_recorded,
+    STORAGE: node_storage,
+    VOLUME_USAGE: usage_from_fact,
+    SCHEDULER_CONFIG: parse_config,
 }
+# What makes a dict fact worth parsing: its cgroups, its mount table, its volumes.
+_BODIES = ("nodes", "mountinfo", "volumes")
 _SORTED = orjson.OPT_SORT_KEYS
 
 
@@ -111,7 +123,7 @@ def _result(entry: _Entry) -> Any:
 
 def _parseable(value: Any) -> bool:
     return (isinstance(value, str) and bool(value.strip())) or (
-        isinstance(value, Mapping) and bool(value.get("nodes"))
+        isinstance(value, Mapping) and any(value.get(body) for body in _BODIES)
     )
 
 

@@ -132,14 +132,15 @@ class ClusterStates:
             first_list = kind not in state.resource_versions  # no earlier moment to go back to
             seen = state.resource_versions.get(kind)
             changes = state.replace(kind, objects, resource_version)
+            log.debug("cluster %s: %s listed, %d objects", cluster, kind, len(objects))
             with self._guard:
                 self._listed[cluster].add(kind)
-            log = state.change_log
-            if log is not None:
+            recorder = state.change_log
+            if recorder is not None:
                 if first_list:
-                    log.unanchor()  # its objects are not changes: a checkpoint holds them
+                    recorder.unanchor()  # its objects are not changes: a checkpoint holds them
                 else:
-                    log.record(changes, versions=_moved(state, kind, seen))
+                    recorder.record(changes, versions=_moved(state, kind, seen))
                 self._record_checkpoint(cluster, state)
         if changes:
             for listener in self._listening():
@@ -158,21 +159,42 @@ class ClusterStates:
                 listener.changed(cluster, [change])
 
     def status(self, cluster: str, kind: str, status: str, reason: str = "") -> None:
-        with self.read(cluster) as state:
-            with self._guard:
-                self._statuses[cluster][kind] = (status, reason)
-            hidden = dict(state.not_visible)
-            if status == NOT_VISIBLE:
-                state.not_visible[kind] = reason or NOT_VISIBLE
-            else:
-                state.not_visible.pop(kind, None)
-            if state.change_log is not None:
-                if state.not_visible != hidden:
-                    state.change_log.record_not_visible(state.not_visible)
-                self._record_checkpoint(cluster, state)
+        """What a kind's watcher is doing. Without the cluster's lock when nothing under it
+        changes (what is not visible stays as it is, no checkpoint is due): a reader holding
+        the state for seconds — a view built over 165,000 pods right after their list went in —
+        must not keep the cluster from being told live (`_quiet`)."""
+        state, lock = self._entry(cluster)
+        with self._guard:
+            self._statuses[cluster][kind] = (status, reason)
+        if not self._quiet(cluster, state, kind, status):
+            with lock:
+                hidden = dict(state.not_visible)
+                if status == NOT_VISIBLE:
+                    state.not_visible[kind] = reason or NOT_VISIBLE
+                else:
+                    state.not_visible.pop(kind, None)
+                if state.change_log is not None:
+                    if state.not_visible != hidden:
+                        state.change_log.record_not_visible(state.not_visible)
+                    self._record_checkpoint(cluster, state)
         log.debug("cluster %s: %s %s %s", cluster, kind, status, reason)
         for listener in self._listening():
             listener.status_changed(cluster, kind, status, reason)
+
+    def not_visible(self, cluster: str) -> dict[str, str]:
+        """kind -> why it cannot be seen, without waiting for the cluster's lock: only `status`
+        changes it, under that lock, and a dict is copied whole under the GIL."""
+        state, _ = self._entry(cluster)
+        return dict(state.not_visible)
+
+    def _quiet(self, cluster: str, state: ClusterState, kind: str, status: str) -> bool:
+        """Whether reporting `status` of `kind` leaves the state and its log as they are."""
+        if status == NOT_VISIBLE or kind in state.not_visible:
+            return False
+        recorder = state.change_log
+        if recorder is None or not recorder.checkpoint_due():
+            return True
+        return not (recorder.checkpointed or self._lists_done(cluster))
 
     # ---- writing: what a collection brings -----------------------------------------------
 

@@ -46,8 +46,5 @@ def summarise(
 
 
 def status_of(states: ClusterStates, cluster: str) -> ClusterStatus:
-    """The connection state of one cluster of `states`."""
-    kinds = states.statuses(cluster)
-    with states.read(cluster) as state:
-        not_visible = dict(state.not_visible)
-    return summarise(cluster, kinds, not_visible)
+    """The connection state of one cluster of `states`, without waiting for its lock."""
+    return summarise(cluster, states.statuses(cluster), states.not_visible(cluster))

@@ -9,6 +9,9 @@ Protocol (JSON text frames). Browser → server:
   {"type": "logs", "id": "l1", "cluster": "demo", "namespace": "shop", "pod": "web-1",
       "container": "web", "tail": 100}  follow a container's log (tail lines first, then live)
   {"type": "unlogs", "id": "l1"}          stop following it
+  {"type": "etcdrates", "id": "r1", "cluster": "demo"}  the write rate per resource from a live
+      watch of the cluster's etcd (one watch per cluster while a tab looks: etcd_rates.py)
+  {"type": "unetcdrates", "id": "r1"}     stop it
 Server → browser (each with a "seq" the browser acknowledges; at most WINDOW unacknowledged):
   {"type": "full", "id": "s1", "model": {...}, "version": N}
   {"type": "delta", "id": "s1", "ops": [...], "version": N}   ops: see streaming/delta.py;
@@ -21,10 +24,15 @@ Server → browser (each with a "seq" the browser acknowledges; at most WINDOW u
   {"type": "log", "id": "l1", "lines": [...], "skipped": 0, "end": false}  lines of a followed
       log, batched; `skipped` counts lines dropped while the tab did not read (at most
       MAX_LOG_BATCH wait); `end` when the log ended (the container stopped, or an error said so)
+  {"type": "etcd_rates", "id": "r1", "model": {...}}   every RATE_EVERY seconds
+      (explorer/viewmodels/etcd/write_rate.py RateModel)
   {"type": "error", "id": "s1" or null, "message": "..."}
-No message is over MAX_MESSAGE, the most the websocket carries (a bigger one would close it): a
-log batch loses its oldest lines (counted in `skipped`), a delta is replaced by the whole model,
-and a whole model that is too big is replaced by an `error`, ending its subscription.
+  {"type": "part", "seq": S, "part": i, "parts": n, "text": "..."}   a piece of a message over
+      MAX_MESSAGE, the most one websocket frame carries (a bigger one would close it): the
+      browser joins the n parts' texts and reads the message they make (message_parts.py)
+A log batch over MAX_MESSAGE loses its oldest lines (counted in `skipped`) instead; a message over
+MAX_PARTED is not sent: a delta is replaced by the whole model, a whole model by an `error`,
+ending its subscription.
 A tab that follows a task late is first sent the task's latest progress, when a lookup for it has
 been installed with `serve_progress_from` (the jobs layer does, at start-up).
 Logs are read through the API's pods/log with the client of a cluster this process watches
@@ -63,7 +71,9 @@ from explorer.lib.sources import MOMENT_PREFIX, is_frozen
 from explorer.viewmodels.base import ViewError, params_of
 from explorer.viewmodels.registry import get_view
 
+from .etcd_rates import WATCHES, RateWatch
 from .frozen import frozen_model
+from .message_parts import MAX_MESSAGE, MAX_PARTED, frames
 from .names import publisher_channel, status_group, task_group, view_group
 from .outbox import CAPACITY, WINDOW, Outbox
 from .shared import CLOSE_REVOKED, SCOPE_KEY, SharedSource, still_open
@@ -78,9 +88,8 @@ CLOSE_UNAUTHENTICATED = 4401
 MAX_LOGS = MAX_SUBSCRIPTIONS
 MAX_LOG_BATCH = 1000
 MAX_LOG_TAIL = 1000
-# The most one websocket message may carry, in bytes: daphne closes the connection (1011) rather
-# than send more (explorer/runtime/web_server.py gives daphne this same limit).
-MAX_MESSAGE = 1024 * 1024
+MAX_RATES = 2  # etcd write rates followed per tab
+RATE_EVERY = 1.0  # seconds between a write rate's messages
 
 # task id -> its latest progress message (without "type"), or None when unknown
 ProgressLookup = Callable[[str], Awaitable[dict[str, Any] | None]]
@@ -128,10 +137,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.subscriptions: dict[str, _Subscription] = {}
         self.followed: set[str] = set()
         self.logs: dict[str, asyncio.Task] = {}
+        self.rates: dict[str, tuple[RateWatch, asyncio.Task]] = {}
         self._keepalive: asyncio.Task | None = None
         self._renewed = time.monotonic()
         self._frozen: set[asyncio.Future] = set()  # frozen views being built for this tab
         self.share: SharedSource | None = None  # a share session's: what it may show
+        self._sending = asyncio.Lock()
 
     # ---- connection ----------------------------------------------------------------------
 
@@ -151,6 +162,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             self._keepalive.cancel()
         for follow in self.logs.values():
             follow.task.cancel()
+        for rate_id in list(self.rates):
+            self._stop_rates(rate_id)
         for building in self._frozen:
             building.cancel()
         for group in self._groups():
@@ -189,6 +202,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             "follow": self._follow,
             "logs": self._logs,
             "unlogs": self._unlogs,
+            "etcdrates": self._etcd_rates,
+            "unetcdrates": self._unetcd_rates,
         }.get(kind)  # type: ignore[arg-type]
         if handler is None:
             await self._error(None, "unknown message type")
@@ -343,6 +358,42 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             if "log" in holder:
                 holder["log"].close()
 
+    async def _etcd_rates(self, content: dict[str, Any]) -> None:
+        rate_id, cluster = _id(content), content.get("cluster")
+        if rate_id is None or not isinstance(cluster, str) or not 0 < len(cluster) <= 253:
+            await self._error(rate_id, "etcdrates needs an id and a cluster")
+            return
+        self._stop_rates(rate_id)
+        if is_frozen(cluster):
+            await self._error(rate_id, "a snapshot or past moment has no live etcd watch")
+            return
+        if len(self.rates) >= MAX_RATES:
+            await self._error(rate_id, f"at most {MAX_RATES} etcd write rates per page")
+            return
+        watch = await asyncio.to_thread(WATCHES.acquire, cluster)
+        if watch is None:
+            await self._error(rate_id, "nothing here can read this cluster's etcd: no write rate")
+            return
+        task = asyncio.ensure_future(self._send_rates(rate_id, watch))
+        self.rates[rate_id] = (watch, task)
+
+    async def _unetcd_rates(self, content: dict[str, Any]) -> None:
+        self._stop_rates(_id(content) or "")
+
+    def _stop_rates(self, rate_id: str) -> None:
+        followed = self.rates.pop(rate_id, None)
+        if followed is not None:
+            watch, task = followed
+            task.cancel()
+            # the last release ends the watch, which waits for its stream's thread: not here
+            asyncio.get_running_loop().run_in_executor(None, WATCHES.release, watch)
+
+    async def _send_rates(self, rate_id: str, watch: RateWatch) -> None:
+        while True:
+            message = {"type": "etcd_rates", "id": rate_id, "model": watch.model()}
+            await self._queue(("etcd_rates", rate_id), message)
+            await asyncio.sleep(RATE_EVERY)
+
     async def _queue_log(self, log_id: str, lines: list[str], end: bool) -> None:
         """Lines join those still waiting for the tab; beyond MAX_LOG_BATCH the oldest go."""
         slot = ("log", log_id)
@@ -404,27 +455,31 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self._flush()
 
     async def _flush(self) -> None:
-        for message in self.outbox.take():
-            data = orjson.dumps(message)
-            if len(data) > MAX_MESSAGE:
-                instead = await self._instead_of_too_big(message, len(data))
-                if instead is None:
-                    continue
-                data = orjson.dumps(instead)
-            try:
-                await self.send(text_data=data.decode())
-            except Disconnected:
-                # the tab closed while this was on its way; its disconnect, already queued,
-                # ends this consumer: nothing more is sent
-                return
+        # One flush at a time: the parts of one message must not interleave with another's
+        # (a frozen view is sent from a task of its own).
+        async with self._sending:
+            for message in self.outbox.take():
+                data = orjson.dumps(message)
+                if len(data) > MAX_PARTED or (message["type"] == "log" and len(data) > MAX_MESSAGE):
+                    instead = await self._instead_of_too_big(message, len(data))
+                    if instead is None:
+                        continue
+                    message, data = instead, None
+                try:
+                    for frame in frames(message, data):
+                        await self.send(text_data=frame)
+                except Disconnected:
+                    # the tab closed while this was on its way; its disconnect, already queued,
+                    # ends this consumer: nothing more is sent
+                    return
 
     async def _instead_of_too_big(
         self, message: dict[str, Any], size: int
     ) -> dict[str, Any] | None:
-        """What the tab gets instead of a message over MAX_MESSAGE (daphne would close its
-        websocket, ending every view on it): a log batch without its oldest lines (counted as
-        skipped); for a delta nothing, its subscription is sent whole instead; for a whole model
-        or anything else, an error, and the model's subscription ends."""
+        """What the tab gets instead of a log batch over MAX_MESSAGE, or any message over
+        MAX_PARTED: the batch without its oldest lines (counted as skipped); for a delta
+        nothing, its subscription is sent whole instead; for a whole model or anything else, an
+        error, and the model's subscription ends."""
         sub_id, kind = message.get("id"), message["type"]
         if kind == "log":
             lines = message["lines"]
@@ -436,12 +491,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if kind == "delta" and sub is not None:
             await self._ask(sub, full=True)
             return None
-        log.warning("a %s message of %d bytes is over %d: not sent", kind, size, MAX_MESSAGE)
+        log.warning("a %s message of %d bytes is over %d: not sent", kind, size, MAX_PARTED)
         what = "a message"
         if sub is not None:
             what = f"the {sub.view} view"
             await self._drop(sub.id)
-        mib = f"{size / 2**20:.2f} MiB, at most {MAX_MESSAGE / 2**20:.0f} MiB"
+        mib = f"{size / 2**20:.2f} MiB, at most {MAX_PARTED / 2**20:.0f} MiB"
         text = f"{what} is too big to send ({mib}): narrow what it shows"
         return {"type": "error", "id": sub_id, "message": text, "seq": message["seq"]}
 

@@ -170,7 +170,8 @@ class Publisher:
         self._requests: list[dict[str, Any]] = []
         self._publications: dict[str, _Publication] = {}
         self._kinds: dict[str, frozenset[str]] = {}  # cluster -> kinds its publications read
-        self._statuses: dict[str, ClusterStatus] = {}
+        self._statuses: dict[str, ClusterStatus] = {}  # the last sent to each status group
+        self._status_lock = threading.Lock()
         self._clusters: list[str] = []
         self._stopping = False
         self._own_loop = loop is None
@@ -269,7 +270,20 @@ class Publisher:
             self._mark(cluster, {NODE_FACTS_KIND})
 
     def status_changed(self, cluster: str, kind: str, status: str, reason: str) -> None:
+        # At once, on the writer's thread: not after the build the publisher's thread may be in
+        # (the overview over 165,000 pods, seconds, right after their list went in).
+        self._send_status(cluster)
         self._mark(cluster, {_STATUS}, [])
+
+    def _send_status(self, cluster: str) -> None:
+        """The cluster's connection state to its status group, when it changed. Worked out and
+        sent under one lock, so that of two threads the later state always goes last."""
+        with self._status_lock:
+            status = self._status_of(cluster)
+            if status != self._statuses.get(cluster):
+                self._statuses[cluster] = status
+                message = {"type": "cluster.status", **status}
+                self._post("group_send", status_group(cluster), message)
 
     def _mark(self, cluster: str, kinds: set[str], changes: list[Change] | None = None) -> None:
         """`changes`: what made `kinds` dirty; None when not known (views are then built)."""
@@ -405,12 +419,7 @@ class Publisher:
     def _flush(self, cluster: str, pending: _Pending) -> None:
         kinds = pending.kinds
         if _STATUS in kinds:
-            status = self._status_of(cluster)
-            if status != self._statuses.get(cluster):
-                self._statuses[cluster] = status
-                self._post(
-                    "group_send", status_group(cluster), {"type": "cluster.status", **status}
-                )
+            self._send_status(cluster)
         started = time.monotonic()
         ours = [p for p in self._publications.values() if p.cluster == cluster]
         for publication in ours:

@@ -27,8 +27,8 @@ class SharedSource:
 
     def refuses_message(self, message_type: object) -> str | None:
         """Why this share may not send a message of this type (None: it may)."""
-        if message_type in ("logs", "follow"):
-            return "a shared snapshot has no logs and no tasks"
+        if message_type in ("logs", "follow", "etcdrates"):
+            return "a shared snapshot has no logs, no tasks and no live etcd watch"
         return None
 
     def refuses_cluster(self, cluster: str) -> str | None:

@@ -37,6 +37,7 @@ class View:
     build: Callable[[ClusterState, Params, Any], dict[str, Any]]
     kinds: frozenset[str]  # changes to other kinds cannot change the model
     params: tuple[str, ...] = ("cluster",)  # every one required, no others accepted
+    optional: tuple[str, ...] = ()  # taken when given; absent, the view picks its default
     memo: Callable[[], Any] = _no_memo
     update: Update | None = None
     concerns: Concerns | None = None  # None: every change of its kinds may change the model
@@ -48,14 +49,15 @@ def on_node(change: Change, node: str) -> bool:
 
 
 def params_of(view: View, raw: object) -> Params:
-    """The parameters of a subscription, checked: exactly the view's names, short strings."""
+    """The parameters of a subscription, checked: the view's names (its optional ones only when
+    given), short strings."""
     if not isinstance(raw, Mapping):
         raise ViewError("params must be an object")
-    unknown = sorted(str(key)[:40] for key in raw if key not in view.params)
+    unknown = sorted(str(key)[:40] for key in raw if key not in (*view.params, *view.optional))
     if unknown:
         raise ViewError(f"view {view.name} takes no parameter {', '.join(unknown)}")
     params: Params = {}
-    for name in view.params:
+    for name in (*view.params, *(name for name in view.optional if name in raw)):
         value = raw.get(name)
         if not isinstance(value, str) or not value or len(value) > MAX_PARAM_LENGTH:
             raise ViewError(f"view {view.name} needs {name} as a non-empty short string")

@@ -11,6 +11,8 @@ lives in one place on each side (`explorer/urls.py`, the kit). Every string is p
     {"page": "workloads", "namespace"}                      the workload hierarchy of a namespace
     {"page": "service-chain", "service", "node"}           a Service's chains on a node's rules
     {"page": "dns", "pod", "name"}                         a DNS lookup of `name` from a pod
+    {"page": "etcd-key", "key"}                             an etcd key's page
+    {"page": "overview", "first", "last"}                   the overview of a run of nodes
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ class Link(TypedDict, total=False):
     service: str  # namespace/name
     node: str
     pod: str  # namespace/name
+    key: str  # an etcd key
+    first: str  # the first node of a run (by name)
+    last: str  # its last node
 
 
 def object_link(kind: str, namespace: str, name: str, **extra: str) -> Link:
@@ -54,3 +59,7 @@ def service_chain_link(namespace: str, name: str, node: str) -> Link:
 
 def dns_link(pod_namespace: str, pod_name: str, name: str) -> Link:
     return Link(page="dns", pod=f"{pod_namespace}/{pod_name}", name=name)
+
+
+def etcd_key_link(key: str) -> Link:
+    return Link(page="etcd-key", key=key)

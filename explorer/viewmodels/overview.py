@@ -14,9 +14,11 @@ Keyed by id (not parallel arrays) so that a change to one pod is a change to one
 Level of detail: a big cluster would make a treemap of tens of thousands of sectors that no
 browser draws quickly nor anyone reads. The finest level that fits MAX_SECTORS is chosen: one
 sector per pod; pods of one owner on one node folded into one sector; one sector per namespace
-on a node; one per node. At pod level a node with more than MAX_PODS_PER_NODE pods has its pods
-folded by owner anyway. Pods no node runs yet are a group of their own, sized to be read at any
-level (explorer/viewmodels/unscheduled.py).
+on a node; one per node; one per run of nodes neighbours by name (explorer/viewmodels/
+node_groups.py), whose click shows the overview of that run alone (the `first` and `last`
+parameters), so that no model grows with the cluster. At pod level a node with more than
+MAX_PODS_PER_NODE pods has its pods folded by owner anyway. Pods no node runs yet are a group of
+their own, sized to be read at any level (explorer/viewmodels/unscheduled.py).
 
 Clicks: a pod's, a node's and a folded group's sector carry the `link` of the page they open
 (the pod, the node, the owner); a namespace's zooms the figure.
@@ -39,6 +41,14 @@ from explorer.state.cluster_state import Change, ClusterState
 
 from .base import Params, View
 from .links import object_link
+from .node_groups import (
+    NodeRange,
+    group_id,
+    group_sector,
+    in_name_order,
+    node_range,
+    runs,
+)
 from .plotly_text import hover_lines, plotly_text
 from .pod_summary import STATE_COLOURS, PodSummary, pod_sector, worst
 from .pods_by_node import PodIndex
@@ -47,7 +57,7 @@ from .unscheduled import UNSCHEDULED, UNSCHEDULED_COLOUR, unscheduled_sectors
 
 MAX_SECTORS = 3000
 MAX_PODS_PER_NODE = 60
-PODS, OWNERS, NAMESPACES, NODES = "pods", "owners", "namespaces", "nodes"
+PODS, OWNERS, NAMESPACES, NODES, GROUPS = "pods", "owners", "namespaces", "nodes", "node groups"
 NODE_COLOUR, NODE_NOT_READY_COLOUR, NAMESPACE_COLOUR = "#e8edf3", "#f4c7c3", "#f7f7f7"
 BOXES = (
     ("a node (click: its page)", NODE_COLOUR),
@@ -64,8 +74,12 @@ class OverviewMemo:
     def __init__(self) -> None:
         self.pods = PodIndex()
         self.sectors: dict[str, Sector] = {}
-        self.drawn: dict[str, tuple[str, ...]] = {}  # node name -> ids of the sectors it drew
+        # node name (a run's id at the level of runs) -> ids of the sectors it drew
+        self.drawn: dict[str, tuple[str, ...]] = {}
         self.level: str | None = None  # None until a full build has completed
+        self.range: NodeRange | None = None  # the nodes shown; None: all, and the waiting pods
+        self.names: list[str] = []  # the nodes shown, in name order, as last drawn
+        self.run_of: dict[str, str] = {}  # at the level of runs: node name -> its run's id
 
 
 def overview(
@@ -75,8 +89,14 @@ def overview(
     saves resummarising unchanged pods and lets `update_overview` follow changes from here."""
     memo = memo or OverviewMemo()
     memo.level = None
-    memo.pods.load(state)
-    _draw_all(state, memo, detail_level(memo.pods))
+    memo.range = node_range(params)
+    if memo.range is None:
+        memo.pods.load(state)
+    else:
+        nodes = _node_names(state, state.nodes_named_by_pods())
+        memo.pods.load(state, [name for name in nodes if name in memo.range])
+    names = _names(state, memo)
+    _draw_all(state, memo, names, detail_level(memo.pods, names, memo.range))
     return _model(state, memo)
 
 
@@ -94,35 +114,91 @@ def update_overview(
             touched |= memo.pods.touch(state, change.namespace, change.name)
         elif change.kind == "Node":
             touched.add(change.name)
-    level = detail_level(memo.pods)
-    if level != memo.level:
-        _draw_all(state, memo, level)
+    names = _names(state, memo)
+    level = detail_level(memo.pods, names, memo.range)
+    if level != memo.level or (level == GROUPS and names != memo.names):
+        _draw_all(state, memo, names, level)
+    elif level == GROUPS:
+        ids = {memo.run_of[name] for name in touched if name in memo.run_of}
+        _redraw_runs(state, memo, ids | ({""} if memo.range is None else set()))
     else:
-        _redraw(state, memo, touched, level)
+        _redraw(state, memo, {name for name in touched if _shown(name, memo)}, level)
+    memo.names = names
     return _model(state, memo)
 
 
-def detail_level(pods: PodIndex) -> str:
-    """The finest level of detail whose sector count fits MAX_SECTORS."""
-    if len(pods) <= MAX_SECTORS:
-        return PODS
-    if len(pods.owner_groups) <= MAX_SECTORS:
-        return OWNERS
-    if len(pods.namespace_groups) <= MAX_SECTORS:
-        return NAMESPACES
+def detail_level(pods: PodIndex, names: list[str], shown: NodeRange | None = None) -> str:
+    """The finest level of detail whose sector count fits MAX_SECTORS, for the nodes `names`
+    (with the pods waiting for a node, "", when it is among them) — all of them unless `shown`."""
+    nodes = len([name for name in names if name])
+    if nodes > MAX_SECTORS:  # every finer level draws each node
+        return GROUPS
+    if shown is None:
+        counts = (len(pods), len(pods.owner_groups), len(pods.namespace_groups))
+    else:
+        counts = pods.counts_on(names)
+    on_nodes, owners, namespaces = counts  # each level draws its boxes in namespace boxes
+    for level, count in ((PODS, on_nodes), (OWNERS, owners), (NAMESPACES, 0)):
+        if count + namespaces + nodes <= MAX_SECTORS:
+            return level
     return NODES
 
 
-def _draw_all(state: ClusterState, memo: OverviewMemo, level: str) -> None:
+def _names(state: ClusterState, memo: OverviewMemo) -> list[str]:
+    """The nodes shown, in name order: those held and those pods name, "" (the pods waiting for
+    a node) first when every node is shown."""
+    names = _node_names(state, memo.pods.nodes())
+    return in_name_order({name for name in names if _shown(name, memo)})
+
+
+def _node_names(state: ClusterState, named_by_pods: set[str]) -> set[str]:
+    """The nodes held, and those pods name though no Node is held for them."""
+    return {name_of(node) for node in state.list("Node", "")} | named_by_pods
+
+
+def _shown(name: str, memo: OverviewMemo) -> bool:
+    return name in memo.range if memo.range is not None else True
+
+
+def _draw_all(state: ClusterState, memo: OverviewMemo, names: list[str], level: str) -> None:
     memo.level = None
-    memo.sectors, memo.drawn = {}, {}
-    names = {name_of(node) for node in state.list("Node", "")} | memo.pods.nodes()
-    for name in sorted(names):
+    memo.sectors, memo.drawn, memo.run_of = {}, {}, {}
+    memo.names = names
+    if level == GROUPS:
+        for run in runs([name for name in names if name]):
+            memo.run_of.update(dict.fromkeys(run, group_id(run)))
+            memo.drawn[group_id(run)] = (group_id(run),)
+        waiting = {""} if names and not names[0] else set()
+        _redraw_runs(state, memo, {*memo.drawn, *waiting})
+        memo.level = level
+        return
+    for name in names:
         sectors = _node_sectors(state, name, memo.pods, level)
         if sectors:
             memo.drawn[name] = tuple(sectors)
             memo.sectors.update(sectors)
     memo.level = level
+
+
+def _redraw_runs(state: ClusterState, memo: OverviewMemo, ids: set[str]) -> None:
+    """Redraw some runs of nodes (and the pods waiting for a node, "", when among them)."""
+    if "" in ids:
+        _redraw(state, memo, {""}, GROUPS)
+    members: dict[str, list[str]] = {}
+    for name, run in memo.run_of.items():
+        if run in ids:
+            members.setdefault(run, []).append(name)
+    for run, names in members.items():
+        memo.sectors[run] = group_sector(names, memo.pods.pods_on, _not_ready(state, names))
+
+
+def _not_ready(state: ClusterState, names: list[str]) -> set[str]:
+    return {
+        name
+        for name in names
+        if (node := state.get("Node", "", name)) is not None
+        and _condition(status_of(node), "Ready") not in ("True", "")
+    }
 
 
 def _redraw(state: ClusterState, memo: OverviewMemo, names: set[str], level: str) -> None:
@@ -148,7 +224,7 @@ def _node_sectors(state: ClusterState, name: str, index: PodIndex, level: str) -
     not yet scheduled, and a node not (yet) seen is drawn while pods name it."""
     pods = index.pods_on(name)
     if not name:
-        return unscheduled_sectors(pods, len(index) - len(pods), leaf=level == NODES)
+        return unscheduled_sectors(pods, len(index) - len(pods), leaf=level in (NODES, GROUPS))
     sectors: dict[str, Sector] = {}
     node = state.get("Node", "", name)
     if node is None and not pods:
@@ -160,18 +236,22 @@ def _node_sectors(state: ClusterState, name: str, index: PodIndex, level: str) -
 
 
 def _model(state: ClusterState, memo: OverviewMemo) -> dict[str, Any]:
-    states = memo.pods.states
+    pods, states = len(memo.pods), memo.pods.states
+    if memo.range is not None:  # the pods of the nodes shown
+        shown = [pod for name in memo.names for pod in memo.pods.pods_on(name)]
+        pods, states = len(shown), Counter(pod.state for pod in shown)
     return {
         "header": {
             "cluster": state.cluster,
             "counts": {
                 "nodes": state.count("Node"),
-                "pods": len(memo.pods),
+                "pods": pods,
                 "namespaces": state.count("Namespace"),
             },
             "states": {s: states[s] for s in STATE_COLOURS if states[s]},
             "not_visible": dict(sorted(state.not_visible.items())),
             "detail": memo.level,
+            **_range_shown(memo),
         },
         "legend": {
             "pods": [{"state": s, "colour": c} for s, c in STATE_COLOURS.items()],
@@ -179,6 +259,14 @@ def _model(state: ClusterState, memo: OverviewMemo) -> dict[str, Any]:
         },
         "sectors": dict(memo.sectors),  # a copy: the memo's own goes on changing
     }
+
+
+def _range_shown(memo: OverviewMemo) -> dict[str, Any]:
+    """The run of nodes shown alone and how many nodes that is; nothing when every node is."""
+    if memo.range is None:
+        return {}
+    nodes = len([name for name in memo.names if name])
+    return {"range": {"first": memo.range.first, "last": memo.range.last, "nodes": nodes}}
 
 
 def node_id(node: str) -> str:
@@ -330,6 +418,7 @@ VIEW = View(
     "overview",
     overview,
     frozenset({"Pod", "Node", "Namespace"}),
+    optional=("first", "last"),
     memo=OverviewMemo,
     update=update_overview,
 )

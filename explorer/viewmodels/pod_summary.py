@@ -82,6 +82,23 @@ def summarise(pod: dict) -> PodSummary:
     )
 
 
+def pod_state(pod: dict) -> str:
+    """The pod's `state` as `summarise` words it, read without the rest of its summary (one
+    pass: the workload hierarchy reads it for every pod of the cluster)."""
+    status = pod.get("status") or {}
+    phase = status.get("phase") or UNKNOWN
+    deleting = bool((pod.get("metadata") or {}).get("deletionTimestamp"))
+    if phase != RUNNING or deleting:
+        return _state(phase, deleting, 0, 0)
+    ready = counted = 0
+    for container in status.get("containerStatuses") or ():
+        if isinstance(container, dict):
+            counted += 1
+            ready += 1 if container.get("ready") else 0
+    containers = len((pod.get("spec") or {}).get("containers") or ()) or counted
+    return _state(phase, deleting, ready, containers)
+
+
 def pod_sector(pod: PodSummary) -> Sector:
     """What a figure's sector of one pod says about it, and the page a click on it opens."""
     return {

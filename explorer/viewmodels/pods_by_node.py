@@ -8,6 +8,7 @@ draw (distinct (node, namespace, owner) and (node, namespace) keys, counted as p
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 from explorer.lib.objects import Key, key_of
 from explorer.state.cluster_state import ClusterState
@@ -31,11 +32,13 @@ class PodIndex:
     def __len__(self) -> int:
         return len(self._held)
 
-    def load(self, state: ClusterState) -> None:
-        """Hold exactly the state's pods, summarising only those not seen before."""
+    def load(self, state: ClusterState, nodes: list[str] | None = None) -> None:
+        """Hold exactly the state's pods (those on `nodes` when given: a run of nodes shown
+        alone need not summarise a cluster's), summarising only those not seen before."""
         held = self._held
         self._clear()
-        for pod in state.list("Pod"):
+        pods = state.list("Pod") if nodes is None else _on(state, nodes)
+        for pod in pods:
             key = key_of(pod)
             entry = held.get(key)
             if entry is None or entry[0] is not pod:
@@ -66,6 +69,13 @@ class PodIndex:
         """Names of the nodes holding pods ("" for pods not yet scheduled)."""
         return set(self._by_node)
 
+    def counts_on(self, nodes: list[str]) -> tuple[int, int, int]:
+        """On `nodes`: their pods, and the sectors each folded level would draw for them
+        (distinct (node, namespace, owner) and (node, namespace) keys)."""
+        summaries = [pod for node in nodes for pod in self._by_node.get(node, {}).values()]
+        owners = {_owner_group(pod) for pod in summaries}
+        return len(summaries), len(owners), len({(pod.node, pod.namespace) for pod in summaries})
+
     def pods_on(self, node: str) -> list[PodSummary]:
         return list(self._by_node.get(node, {}).values())
 
@@ -86,6 +96,11 @@ class PodIndex:
         _decrement(self.states, summary.state)
         _decrement(self.owner_groups, _owner_group(summary))
         _decrement(self.namespace_groups, (summary.node, summary.namespace))
+
+
+def _on(state: ClusterState, nodes: list[str]) -> Iterator[dict]:
+    for node in nodes:
+        yield from state.pods_on_node(node)
 
 
 def _owner_group(pod: PodSummary) -> tuple[str, str, str]:

@@ -15,7 +15,21 @@ from .network import (
 )
 from .objects import page as object_page
 from .overview import VIEW as OVERVIEW
-from .workloads import cgroup_tree, events, hierarchy, node, pod, search
+from .storage import page as storage_page
+from .workloads import (
+    cgroup_tree,
+    events,
+    headroom,
+    headroom_fit,
+    headroom_history,
+    hierarchy,
+    node,
+    node_volumes,
+    pod,
+    scheduling,
+    scheduling_history,
+    search,
+)
 
 NETWORK = (
     service_chain.VIEW,
@@ -30,13 +44,20 @@ NETWORK = (
 WORKLOADS = (
     hierarchy.VIEW,
     pod.VIEW,
+    scheduling.VIEW,
+    scheduling_history.VIEW,
     node.VIEW,
     cgroup_tree.VIEW,
+    node_volumes.VIEW,
     events.VIEW,
     search.VIEW,
     object_page.VIEW,
 )
-VIEWS: dict[str, View] = {view.name: view for view in (OVERVIEW, *NETWORK, *WORKLOADS)}
+STORAGE = (storage_page.VIEW,)
+SCHEDULING = (headroom.VIEW, headroom_fit.VIEW, headroom_history.VIEW)
+VIEWS: dict[str, View] = {
+    view.name: view for view in (OVERVIEW, *NETWORK, *WORKLOADS, *STORAGE, *SCHEDULING)
+}
 
 
 def get_view(name: str) -> View:

@@ -6,7 +6,8 @@ that say what the sector stands for. Which `kind`s appear is the view's own:
 
 - overview: node, namespace, pod or pods (a folded group);
 - hierarchy: namespace, controller, owner, pod, pods, more, container, sandbox;
-- cgroup tree: kubepods, qos, pod, container, sandbox.
+- cgroup tree: kubepods, qos, pod, container, sandbox;
+- etcd key space: branch, key.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class Sector(TypedDict, total=False):
     label: str  # escaped for Plotly (plotly_text)
     text: str  # hierarchy: the label, plain for the DOM
     value: float  # an int (a count of pods) in the overview
+    size: int  # etcd key space: the bytes stored (value is the count of keys)
     colour: str
     hover: str  # for Plotly
     facts: list[str]  # cgroup tree: the hover's lines, plain for the DOM

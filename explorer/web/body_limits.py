@@ -19,6 +19,7 @@ MULTIPART_SLACK = 64 * KB  # the paste form's boundaries and other fields
 DEFAULT_BODY_BYTES = 64 * KB  # login, logout, "Collect now", bundles: small forms
 ROUTE_BODY_BYTES = {"/network/paste": PASTE_MAX_BYTES + MULTIPART_SLACK}
 IMPORT_ROUTE = "/snapshots/import"  # a bundle file: EXPLORER_SNAPSHOT_UPLOAD_MB
+ETCD_ROUTE = "/snapshots/etcd"  # an etcd data file: EXPLORER_ETCD_UPLOAD_MB
 
 
 def body_limit(target: bytes) -> int:
@@ -26,4 +27,6 @@ def body_limit(target: bytes) -> int:
     path = urlsplit(target.decode("latin1")).path.rstrip("/") or "/"
     if path == IMPORT_ROUTE:
         return settings.EXPLORER_SNAPSHOT_UPLOAD_MB * MB + MULTIPART_SLACK
+    if path == ETCD_ROUTE:
+        return settings.EXPLORER_ETCD_UPLOAD_MB * MB + MULTIPART_SLACK
     return ROUTE_BODY_BYTES.get(path, DEFAULT_BODY_BYTES)

@@ -40,7 +40,10 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "overview.html")
+    """`?first=&last=`: a run of nodes shown alone (the overview of thousands of nodes leads to
+    each run); the view checks the names."""
+    run = {"nodes_first": request.GET.get("first", ""), "nodes_last": request.GET.get("last", "")}
+    return render(request, "overview.html", run)
 
 
 @require_GET

@@ -39,7 +39,10 @@ SHOWN = frozenset(
         "object",
         "object-cluster-scoped",
         "events",
+        "headroom",
+        "scheduling-history",
         "search",
+        "storage",
         "network",
         "network-service-chain",
         "network-chains",
@@ -48,6 +51,11 @@ SHOWN = frozenset(
         "network-drift",
         "network-packet-trace",
         "network-proxy-mode",
+        "etcd",
+        "etcd-key",
+        "api-etcd-overview",
+        "api-etcd-key",
+        "api-etcd-object",
     }
 )
 NAMELESS = frozenset({"logout", "favicon", "healthz"})  # show nothing of any cluster

@@ -4,16 +4,21 @@ past moment."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from urllib.parse import quote
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from explorer.etcd.boltdb import BoltError
+from explorer.etcd.datafile import DataFileError, open_data_file
 from explorer.jobs import dispatch
 from explorer.jobs.snapshot import TAKE_STEPS, take_snapshot
 from explorer.lib.sources import LIVE, MOMENT, moment_source, parse_source, snapshot_source
@@ -24,6 +29,7 @@ from explorer.snapshots.notes import MAX_NOTES, render_notes
 
 from .body_limits import MB
 from .clusters import known_clusters
+from .etcd_upload import PrivateUpload, start_reconstruction, upload_handler
 from .share_links import share_context
 
 MAX_PINS = 200
@@ -119,11 +125,82 @@ def snapshot_import(request: HttpRequest) -> HttpResponse:
     return redirect("snapshot", snapshot.id)
 
 
-def _listed(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
+@require_POST
+@csrf_exempt  # checked below, once the upload handler is in place (Django's documented way)
+async def snapshot_from_etcd(request: HttpRequest) -> HttpResponse:
+    """An etcd data file uploaded (explorer/web/etcd_upload.py), opened here and reconstructed
+    on a thread as of the revision asked (default: its last); its progress on the snapshot's
+    page, then the snapshot. A file that is not an etcd data file, a revision it does not hold,
+    a file too big: one line on the list page, and nothing kept."""
+    handler = upload_handler()
+    request.upload_handlers = [handler]
+    loop = asyncio.get_running_loop()
+    try:
+        return await sync_to_async(_received_etcd_file)(request, handler, loop)
+    finally:
+        if not handler.handed_over:  # refused (by the CSRF check too): the file goes now
+            handler.discard()
+
+
+@csrf_protect
+def _received_etcd_file(
+    request: HttpRequest, handler: PrivateUpload, loop: asyncio.AbstractEventLoop
+) -> HttpResponse:
+    request.POST  # noqa: B018 (parsed here if the CSRF check has not: the handler writes)
+    if handler.too_big:
+        limit = settings.EXPLORER_ETCD_UPLOAD_MB
+        return _listed(
+            request,
+            etcd_error=f"{handler.sent_name[:100]}: over {limit} MB, the most taken.",
+            status=413,
+        )
+    if handler.path is None:
+        return _listed(request, etcd_error="Choose an etcd data file first.", status=400)
+    name = handler.sent_name[:100]
+    revision_text = request.POST.get("revision", "").strip()
+    if revision_text and not (revision_text.isdigit() and len(revision_text) <= 19):
+        return _listed(request, etcd_error="revision: a whole number.", status=400)
+    try:
+        data_file = open_data_file(handler.path)
+    except (BoltError, DataFileError) as error:
+        return _listed(request, etcd_error=f"{name}: {error}", status=400)
+    handler.path.unlink(missing_ok=True)  # mapped: the data stays readable, its name goes
+    revision = int(revision_text) if revision_text else None
+    if revision is not None and not (
+        data_file.first_revision <= revision <= data_file.current_revision
+    ):
+        data_file.close()
+        return _listed(
+            request,
+            etcd_error=(
+                f"{name}: revision {revision} is not one this file can give: it holds "
+                f"{data_file.first_revision}..{data_file.current_revision}"
+            ),
+            status=400,
+        )
+    snapshot_id = store.new_id()
+    task = start_reconstruction(
+        data_file,
+        handler.path,
+        revision=revision,
+        file_name=name,
+        user_id=request.user.pk,
+        snapshot_id=snapshot_id,
+        loop=loop,
+    )
+    handler.handed_over = True
+    return redirect(f"{reverse('snapshot', args=[snapshot_id])}?task={task}&from=etcd")
+
+
+def _listed(
+    request: HttpRequest, error: str = "", status: int = 200, *, etcd_error: str = ""
+) -> HttpResponse:
     snapshots = list(Snapshot.objects.select_related("creator"))
     context = {
         "listed": snapshots,
         "import_error": error,
+        "etcd_error": etcd_error,
+        "etcd_upload_mb": settings.EXPLORER_ETCD_UPLOAD_MB,
         "upload_mb": settings.EXPLORER_SNAPSHOT_UPLOAD_MB,
         "recorder_hours": settings.EXPLORER_CHANGE_LOG_HOURS,
     }
@@ -136,9 +213,12 @@ def snapshot_page(request: HttpRequest, snapshot_id: str) -> HttpResponse:
     if snapshot is None:
         task = request.GET.get("task", "")[:64]
         if task:
-            return render(
-                request, "snapshots/taking.html", {"task": task, "snapshot_id": snapshot_id}
-            )
+            context = {
+                "task": task,
+                "snapshot_id": snapshot_id,
+                "opening_etcd_file": request.GET.get("from") == "etcd",
+            }
+            return render(request, "snapshots/taking.html", context)
         raise Http404("No such snapshot.")
     return render_snapshot_page(request, snapshot)
 

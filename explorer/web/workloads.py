@@ -1,5 +1,5 @@
 """The workload pages: the hierarchy, a pod, a node (with its cgroup tree), the events timeline,
-find anything, and a container's log tail.
+scheduling as it happened, find anything, and a container's log tail.
 
 Pages are live: they carry their parameters in data- attributes and their scripts
 (static/js/workloads/) subscribe to the views over the tab's websocket. Where this process holds
@@ -80,6 +80,11 @@ def events_page(request: HttpRequest) -> HttpResponse:
     return live_page(
         request, "workloads/events.html", params, namespace=namespace, kind=kind, name=name
     )
+
+
+@require_GET
+def scheduling_history_page(request: HttpRequest) -> HttpResponse:
+    return live_page(request, "workloads/scheduling_history.html", {})
 
 
 @require_GET

@@ -11,6 +11,7 @@ Plotly.register([
   require("plotly.js/lib/treemap"), // the overview
   require("plotly.js/lib/sunburst"), // the workload hierarchy, a node's cgroup tree
   require("plotly.js/lib/sankey"), // service chains
+  require("plotly.js/lib/heatmap"), // headroom: nodes against resources
 ]);
 
 module.exports = Plotly;

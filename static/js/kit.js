@@ -53,8 +53,8 @@
   function replace(id, children) {
     const target = byId(id);
     if (!target) return null;
-    target.replaceChildren(...children);
-    return target;
+    target.replaceChildren();
+    return append(target, children); // null children are left out, as `el` leaves them
   }
 
   function table(headers, rows, className) {
@@ -166,9 +166,13 @@
     events: (cluster, ns, kind, name) =>
       withCluster("/events/", cluster, kind ? { namespace: ns || "*", kind: kind, name: name } : { namespace: ns || "*" }),
     hierarchy: (cluster, ns) => withCluster("/workloads/", cluster, ns ? { namespace: ns } : {}),
+    overview: (cluster, first, last) => withCluster("/", cluster, first && last ? { first: first, last: last } : {}),
     serviceChain: (cluster, service, node) =>
       withCluster("/network/service-chain", cluster, node ? { service: service, node: node } : { service: service }),
     dns: (cluster, pod, name) => withCluster("/network/dns", cluster, { pod: pod, name: name }),
+    headroom: (cluster) => withCluster("/scheduling/headroom/", cluster),
+    etcd: (cluster) => withCluster("/etcd/", cluster),
+    etcdKey: (cluster, key, extra) => withCluster("/etcd/key", cluster, Object.assign({ key: key }, extra || {})),
   };
 
   /* The page of an object: a pod's or a node's own page, the object page of any other kind. */
@@ -187,6 +191,8 @@
     if (link.page === "service-chain") return links.serviceChain(cluster, link.service, link.node);
     if (link.page === "dns") return links.dns(cluster, link.pod, link.name);
     if (link.page === "workloads") return links.hierarchy(cluster, link.namespace);
+    if (link.page === "overview") return links.overview(cluster, link.first, link.last);
+    if (link.page === "etcd-key") return links.etcdKey(cluster, link.key);
     return pageOf(cluster, link.kind, link.namespace, link.name);
   }
 

@@ -17,6 +17,8 @@
  *   conn.follow(taskId, callback(progress))
  *   conn.logs({cluster, namespace, pod, container, tail}, {onLines(lines, {skipped, end}),
  *       onError(message)}) -> {stop()}   a container's log, its last `tail` lines then live
+ *   conn.etcdRates(cluster, {onRates(model), onError(message)}) -> {stop()}   the write rate per
+ *       resource from a live watch of the cluster's etcd, once a second
  * No inline script anywhere: this file is loaded with <script src>.
  */
 (function () {
@@ -70,6 +72,8 @@
       this.stateListeners = [];
       this.tasks = new Map();
       this.logFollows = new Map();
+      this.rateFollows = new Map();
+      this.parts = null; // the parts of a message being joined: {seq, count, texts}
     }
 
     start() {
@@ -94,6 +98,7 @@
         for (const sub of this.subs.values()) this.sendSubscribe(sub);
         for (const task of this.tasks.keys()) this.send({ type: "follow", task: task });
         for (const [id, log] of this.logFollows) this.send({ type: "logs", id: id, ...log.params, tail: 0 });
+        for (const [id, rate] of this.rateFollows) this.send({ type: "etcdrates", id: id, cluster: rate.cluster });
         this.notifyAll();
       });
       ws.addEventListener("message", (event) => {
@@ -101,10 +106,12 @@
         this.retries = 0;
         let message;
         try {
-          message = JSON.parse(event.data);
+          message = this.joined(JSON.parse(event.data));
         } catch (error) {
+          this.parts = null;
           return;
         }
+        if (message === null) return; // a part of a message still coming
         try {
           this.handle(message);
         } finally {
@@ -117,7 +124,27 @@
       });
     }
 
+    // A message over one frame's limit comes as parts in a row (explorer/streaming/
+    // message_parts.py): null until the last, then the message their texts make.
+    joined(message) {
+      if (message.type !== "part") return message;
+      const parts = this.parts;
+      if (message.part === 0) {
+        this.parts = { seq: message.seq, count: message.parts, texts: [message.text] };
+      } else if (parts && parts.seq === message.seq && parts.texts.length === message.part) {
+        parts.texts.push(message.text);
+      } else {
+        this.parts = null; // out of order: the message is lost, its view resyncs on the next
+        return null;
+      }
+      if (this.parts.texts.length < this.parts.count) return null;
+      const text = this.parts.texts.join("");
+      this.parts = null;
+      return JSON.parse(text);
+    }
+
     lost(reason) {
+      this.parts = null;
       this.ws = null;
       this.socketOpen = false;
       this.socketReason = reason;
@@ -162,6 +189,18 @@
         stop: () => {
           this.logFollows.delete(id);
           this.send({ type: "unlogs", id: id });
+        },
+      };
+    }
+
+    etcdRates(cluster, handlers) {
+      const id = "r" + this.nextId++;
+      this.rateFollows.set(id, { cluster: cluster, handlers: handlers || {} });
+      this.send({ type: "etcdrates", id: id, cluster: cluster });
+      return {
+        stop: () => {
+          this.rateFollows.delete(id);
+          this.send({ type: "unetcdrates", id: id });
         },
       };
     }
@@ -235,7 +274,17 @@
           }
           return;
         }
+        case "etcd_rates": {
+          const rate = this.rateFollows.get(message.id);
+          if (rate && rate.handlers.onRates && message.model) rate.handlers.onRates(message.model);
+          return;
+        }
         case "error":
+          if (this.rateFollows.has(message.id)) {
+            const handlers = this.rateFollows.get(message.id).handlers;
+            if (handlers.onError) handlers.onError(message.message);
+            return;
+          }
           if (this.logFollows.has(message.id)) {
             const handlers = this.logFollows.get(message.id).handlers;
             if (handlers.onError) handlers.onError(message.message);

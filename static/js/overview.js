@@ -2,7 +2,8 @@
  * The overview page: a Plotly treemap node → namespace → pod, kept live through live.js, with
  * its legend; a click on a pod, a node or a folded group opens its page.
  *
- * Reads its cluster from <div id="overview" data-cluster="...">; keeps #connection-state
+ * Reads its cluster from <div id="overview" data-cluster="..."> (and, when it shows a run of nodes
+ * alone, their first and last names from data-first and data-last); keeps #connection-state
  * (text, and data-state = live|connecting|reconnecting|error), #not-visible and, when the page
  * has them, #cluster-name and #overview-counts up to date. The escaping rule: static/js/kit.js.
  */
@@ -13,9 +14,11 @@
   function showHeader(header) {
     const counts = header.counts || {};
     K.setText("cluster-name", header.cluster);
+    const run = header.range;
     K.setText(
       "overview-counts",
-      counts.nodes + " nodes, " + counts.pods + " pods, " + counts.namespaces + " namespaces" +
+      (run ? "the " + run.nodes + " nodes from " + run.first + " to " + run.last + " of " : "") +
+        counts.nodes + " nodes, " + counts.pods + " pods, " + counts.namespaces + " namespaces" +
         (header.detail && header.detail !== "pods" ? " (folded to " + header.detail + ")" : "")
     );
     showNotVisible(header.not_visible || {});
@@ -75,7 +78,12 @@
       if (status.state === "live") showNotVisible(status.notVisible);
     });
     if (!live) return; // the watcher has not started yet: the page reloads
-    live.subscribe("overview", { cluster: cluster }, {
+    const params = { cluster: cluster };
+    if (figure.dataset.first && figure.dataset.last) {  // a run of nodes shown alone
+      params.first = figure.dataset.first;
+      params.last = figure.dataset.last;
+    }
+    live.subscribe("overview", params, {
       onModel: (fresh) => draw(figure, fresh),
       onError: K.problem("connection-state"),
     });

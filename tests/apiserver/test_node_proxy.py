@@ -13,6 +13,7 @@ from explorer.apiserver import ApiServer, ApiStore, Policy
 from explorer.collectors.cgroups import map_pods, parse_cadvisor, tree_from_recorded
 from explorer.collectors.cgroups.expected import shares_from_weight
 from explorer.collectors.cgroups.prometheus import samples
+from explorer.collectors.storage.usage import volume_usage
 from explorer.demo import build_demo
 from tests.kubelet_summary import parse_summary
 
@@ -71,7 +72,9 @@ async def test_the_cadvisor_text_parses_to_the_same_pods_and_limits_as_the_recor
                 k: want.limits.get(k) for k in LIMITS
             }
         names = {c.name for c in pod.containers if not c.sandbox}
-        assert names == {c["name"] for c in pods[pod.name]["status"]["containerStatuses"]}
+        statuses = pods[pod.name]["status"]["containerStatuses"]
+        # a container still waiting (the restore pod's, its volume not attached) has no scope
+        assert names == {c["name"] for c in statuses if "running" in c["state"]}
         assert sum(1 for c in pod.containers if c.sandbox) == 1
 
 
@@ -117,6 +120,33 @@ async def test_the_summary_gives_each_pod_and_container_with_its_memory_limit(
         containers = sum(c.memory_usage_bytes or 0 for c in pod.containers.values())
         assert pod.usage.memory_usage_bytes > containers, "the pause sandbox counts in its pod"
     assert summary.pods_cgroup.memory_limit_bytes == recorded.kubepods.limits["memory_limit_bytes"]
+
+
+async def test_the_summary_gives_each_mounted_claim_with_its_bytes_as_the_demo_recorded_them(
+    http: aiohttp.ClientSession, server: ApiServer, store: ApiStore
+) -> None:
+    _, _, text = await _get(http, server, SUMMARY.format("demo-worker"))
+
+    usages = {u.claim: u for u in volume_usage(text)}
+    recorded = {
+        (v["pod_uid"], v["name"]): v["usage"]
+        for v in store.state.node_facts["demo-worker"]["storage"]["volumes"]
+    }
+    assert set(usages) == {("shop", "data-db-0"), ("shop", "data-db-1")}
+    for (namespace, claim), usage in usages.items():
+        pod = store.state.get("Pod", namespace, usage.pod_name)
+        volume = store.state.volume_for_claim(namespace, claim)
+        figures = recorded[(pod["metadata"]["uid"], volume["metadata"]["name"])]
+        assert (usage.pod_uid, usage.volume) == (pod["metadata"]["uid"], "data")
+        assert (usage.capacity_bytes, usage.used_bytes, usage.available_bytes) == (
+            figures["capacity_bytes"],
+            figures["used_bytes"],
+            figures["available_bytes"],
+        )
+        assert 0 < usage.used_bytes < usage.capacity_bytes
+    # The claim grown to 20Gi waits for its filesystem: the node still measures 10Gi.
+    assert usages[("shop", "data-db-1")].capacity_bytes == 10 * 2**30
+    assert "restore" not in {u.pod_name for u in usages.values()}, "its attachment failed"
 
 
 def test_kubectl_get_raw_prints_the_kubelets_cadvisor_metrics(

@@ -142,7 +142,7 @@ async def test_timeout_seconds_closes_the_watch_and_bookmarks_come_only_when_all
     started = time.monotonic()
     async with http.get(server.url + PODS, params=params) as response:
         assert await read_events(response) == []
-    assert 0.9 < time.monotonic() - started < 3
+    assert 0.9 < time.monotonic() - started < 30  # closed by the server, not by the client
 
 
 async def test_drop_watches_cuts_open_watches_abruptly(

@@ -91,6 +91,15 @@ def test_every_page_kind_is_drawn_from_the_file_with_the_network_off(offline, ar
     page.wait_for_selector("#events-list tbody tr")
     assert page.locator("#events-timeline .main-svg").count() >= 1
     page.screenshot(path=str(artifacts / "export-events.png"))
+
+    page.click("nav.site-nav >> text=Storage")
+    _drawn(page, "#storage-sankey")
+    assert "Connection timed out" in page.inner_text("#storage-attention")
+    page.screenshot(path=str(artifacts / "export-storage.png"), full_page=True)
+    box = page.locator("#storage-sankey .sankey-node", has_text="shop/exports")
+    box.locator("rect.node-rect").click()
+    page.wait_for_selector("#object-facts dt")
+    assert page.evaluate("location.hash").startswith("#/objects/PersistentVolumeClaim/shop/exports")
     _quiet(offline)
 
 

@@ -83,6 +83,8 @@ def demo_kinds() -> list[str]:
 def _chosen(demo, kind: str) -> tuple[str, str]:
     if kind in CHOSEN:
         return CHOSEN[kind]
+    if kind == "PersistentVolume":  # the database's (the newest is the restore pod's, elsewhere)
+        return "", demo.store.state.volume_for_claim("shop", "data-db-0")["metadata"]["name"]
     if kind == "ReplicaSet":
         api = demo.store.state.get("Deployment", "shop", "api")
         return "shop", demo.store.state.children(api["metadata"]["uid"])[0]["metadata"]["name"]

@@ -23,14 +23,16 @@ PAGES = [
     ("/network/drift", "#drift"),
     ("/network/proxy-mode", "#proxy-mode"),
     ("/network/corefile", "#corefile"),
+    ("/storage/", "#storage-sankey"),
 ]
 
 
 def take_snapshot(page) -> str:
     page.goto("/")
     page.click("form.take-snapshot button")
-    page.wait_for_url(re.compile(r"/snapshots/[\w-]+$"), timeout=60_000)
-    return page.url.rsplit("/", 1)[1]
+    # the taking page follows the job (?task=…)
+    page.wait_for_url(re.compile(r"/snapshots/[\w-]+(\?task=[\w-]+)?$"), timeout=60_000)
+    return page.url.split("?")[0].rsplit("/", 1)[1]
 
 
 def test_a_snapshot_taken_from_the_header_opens_on_every_page_with_its_banner(

@@ -108,7 +108,12 @@ def test_scaled_down_pod_is_terminating_in_slices_then_gone():
         said = " ".join(e["object"].get("message", "") for e in events)
         if not re.search(r"Scaled down replica set web-\w+ from 4 to 3", said):
             return []  # a rollout's old pods go too, three at a time
-        return _pods_in(events, lambda p: p["metadata"].get("deletionTimestamp"))
+        return _pods_in(
+            events,
+            lambda p: (
+                p["metadata"].get("deletionTimestamp") and p["metadata"]["name"][:4] == "web-"
+            ),
+        )
 
     (terminating,) = _step_until(state, churn, scaled_down)
     web = [p for p in state.list("Pod", "shop") if p["metadata"]["name"].startswith("web-")]

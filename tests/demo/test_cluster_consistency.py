@@ -61,9 +61,13 @@ def test_pending_gpu_pod_has_the_schedulers_failed_scheduling_message(demo):
         "{nvidia.com/gpu: present}. preemption: 0/3 nodes are available: 1 No preemption victims "
         "found for incoming pod, 2 Preemption is not helpful for scheduling."
     )
-    (event,) = [e for e in demo.list("Event", "shop") if e["reason"] == "FailedScheduling"]
+    (event,) = [
+        e
+        for e in demo.list("Event", "shop")
+        if e["reason"] == "FailedScheduling"
+        and e["involvedObject"]["uid"] == pod["metadata"]["uid"]
+    ]
     assert event["message"] == message
-    assert event["involvedObject"]["uid"] == pod["metadata"]["uid"]
     assert event["reportingComponent"] == "default-scheduler"
     scheduled = [c for c in pod["status"]["conditions"] if c["type"] == "PodScheduled"]
     assert scheduled[0]["reason"] == "Unschedulable" and scheduled[0]["message"] == message

@@ -45,8 +45,10 @@ def finished(result: AsyncResult, timeout: float = 60) -> Any:
     return result.result
 
 
-def node_tasks(agent: Child) -> set[str]:
-    return set(NODE_TASK.findall(agent.text()))
+def node_tasks(agent: Child, since: int) -> set[str]:
+    """The node tasks the agent took after `since` (its log's length when the test began: the
+    agent and its log outlive one test, and an earlier test's task may rightly have run twice)."""
+    return set(NODE_TASK.findall(agent.text(), since))
 
 
 def done_once(team: Team, task_ids: set[str]) -> dict[str, int]:

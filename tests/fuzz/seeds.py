@@ -108,6 +108,79 @@ def bundle_body() -> str:
     return orjson.dumps({**body, **dump_state(state)}).decode()
 
 
+def _etcd_listings() -> list[str]:
+    """The real kubeadm key listing, and the same keys as `etcdctl -w json` writes them (with
+    and without values)."""
+    import base64
+
+    text = _real("etcd/kubeadm-v1.28-single-node-etcdctl-keys-only.txt")[0]
+    keys = [line for line in text.splitlines() if line.startswith("/registry/")][:40]
+    header = {"cluster_id": 1, "member_id": 2, "revision": 300, "raft_term": 2}
+
+    def listing(with_values: bool) -> str:
+        kvs = [
+            {
+                "key": base64.b64encode(key.encode()).decode(),
+                "create_revision": 2 + n,
+                "mod_revision": 2 + n,
+                "version": 1,
+                **(
+                    {"value": base64.b64encode(b"k8s\x00" + bytes(n)).decode()}
+                    if with_values
+                    else {}
+                ),
+            }
+            for n, key in enumerate(keys)
+        ]
+        return orjson.dumps({"header": header, "kvs": kvs, "count": len(kvs)}).decode()
+
+    return [text, listing(False), listing(True)]
+
+
+def _minikube_items(name: str) -> list:
+    return yaml.safe_load((REAL / "kubectl" / name).read_text())["items"]
+
+
+def _scheduling_dump() -> str:
+    """The minikube nodes and its Pending pod (and one running beside it) as a kubectl
+    cluster-info dump: JSON Lists one after another, a container's log between them."""
+    pods = _minikube_items("minikube-v1.34-pods.yaml")
+    pending = [p for p in pods if p["status"]["phase"] == "Pending"]
+    running = [p for p in pods if p["status"]["phase"] == "Running"][:1]
+    nodes = _minikube_items("minikube-v1.34-nodes.yaml")
+    return "\n".join(
+        [
+            orjson.dumps({"kind": "NodeList", "items": nodes}, option=orjson.OPT_INDENT_2).decode(),
+            "==== START logs for container alpine of pod scraper/x ====",
+            '{"msg": "a log line"}',
+            "==== END logs for container alpine of pod scraper/x ====",
+            orjson.dumps(
+                {"kind": "PodList", "items": pending + running}, option=orjson.OPT_INDENT_2
+            ).decode(),
+        ]
+    )
+
+
+def _event_list() -> str:
+    """An EventList in JSON with the minikube pod's FailedScheduling event."""
+    pods = _minikube_items("minikube-v1.34-pods.yaml")
+    (pending,) = [p for p in pods if p["status"]["phase"] == "Pending"]
+    (said,) = [c for c in pending["status"]["conditions"] if c["type"] == "PodScheduled"]
+    meta = pending["metadata"]
+    event = {
+        "kind": "Event",
+        "metadata": {"name": f"{meta['name']}.1", "namespace": meta["namespace"]},
+        "involvedObject": {"kind": "Pod", "namespace": meta["namespace"], "name": meta["name"]},
+        "reason": "FailedScheduling",
+        "message": said["message"],
+        "count": 3,
+        "type": "Warning",
+    }
+    return orjson.dumps(
+        {"kind": "EventList", "items": [event]}, option=orjson.OPT_INDENT_2
+    ).decode()
+
+
 @functools.cache
 def seeds(family: str) -> tuple[str, ...]:
     """The seeds of one family (FAMILIES)."""
@@ -139,6 +212,19 @@ def seeds(family: str) -> tuple[str, ...]:
         return ((MADE_HERE / "kubeadm-kube-proxy-config.conf").read_text(),)
     if family == "bundle":
         return (bundle_body(),)
+    if family == "etcd":
+        return tuple(_etcd_listings())
+    if family == "events":
+        return (
+            *_real(
+                "kubectl/aks-byo-cni-notready-failedscheduling-untolerated-taint.txt",
+                "storage/aks-azuredisk-volumeattachment-pv-pvc-sc-describe.txt",
+            ),
+            _event_list(),
+            _scheduling_dump() + "\n" + _event_list(),
+        )
+    if family == "scheduling":
+        return (_scheduling_dump(),)
     raise KeyError(family)
 
 
@@ -152,4 +238,7 @@ FAMILIES = (
     "kube-proxy-config",
     "objects",
     "bundle",
+    "etcd",
+    "events",
+    "scheduling",
 )

@@ -273,3 +273,26 @@ def bundles() -> st.SearchStrategy[bytes]:
     bodies = texts("bundle").map(str.encode)
     whole = st.deferred(lambda: _damaged_bytes(compress(seeds("bundle")[0].encode())))
     return st.one_of(bodies, bodies.map(compress), whole, st.binary(max_size=300))
+
+
+_BOLT_META = (0).to_bytes(8, "little") + (4).to_bytes(2, "little") + bytes(6)
+_BOLT_META += (0xED0CDAED).to_bytes(4, "little")
+
+
+def etcd_files() -> st.SearchStrategy[bytes]:
+    """What `analyze etcd` reads: key listings (mutated text and JSON), their bytes damaged, the
+    opening of a bbolt data file followed by anything, and random bytes."""
+    listings = texts("etcd").map(str.encode)
+    damaged = st.deferred(
+        lambda: st.sampled_from(seeds("etcd")).flatmap(
+            lambda seed: _damaged_bytes_of(seed.encode())
+        )
+    )
+    bolt = st.binary(max_size=300).map(lambda tail: _BOLT_META + tail)
+    return st.one_of(listings, damaged, bolt, st.binary(max_size=300))
+
+
+def _damaged_bytes_of(data: bytes) -> st.SearchStrategy[bytes]:
+    return st.integers(0, len(data) - 1).flatmap(
+        lambda at: st.integers(0, 255).map(lambda byte: data[:at] + bytes([byte]) + data[at + 1 :])
+    )

@@ -45,11 +45,20 @@ def claimed_redis_db() -> Iterator[str]:
 
 @contextmanager
 def celery_worker(
-    name: str, queues: list[str], env: dict[str, str], log_path: Path
+    name: str,
+    queues: list[str],
+    env: dict[str, str],
+    log_path: Path,
+    *,
+    pool: tuple[str, ...] = ("solo",),
+    wrap: tuple[str, ...] = (),
 ) -> Iterator[subprocess.Popen]:
-    """`celery worker --pool solo` on `queues`, ready when yielded, stopped on leaving (a test
-    may also kill it: it is then only reaped)."""
+    """`celery worker --pool solo` (or `pool`, e.g. ("threads", "--concurrency", "4")) on
+    `queues`, ready when yielded, stopped on leaving (a test may also kill it: it is then only
+    reaped). `wrap`: a command that runs the worker's argv (e.g. `unshare … sh -c '…; exec
+    "$@"' sh`, for a worker in namespaces of its own)."""
     argv = [
+        *wrap,
         str(CELERY),
         "-A",
         "explorer.jobs.celery",
@@ -57,7 +66,7 @@ def celery_worker(
         "-Q",
         ",".join(queues),
         "--pool",
-        "solo",
+        *pool,
         "-n",
         name,
         "--without-gossip",

@@ -19,6 +19,8 @@ from explorer.jobs.collect import collect_cluster
 from explorer.jobs.dispatch import _run_here
 from explorer.lib.choices import NODE_ACCESS
 from explorer.probes.node_sources import NodeSource, register, unregister
+from explorer.viewmodels.objects.page import object_view
+from explorer.viewmodels.workloads.node_volumes import node_volumes
 
 from ..streaming.conftest import kubeconfig_for
 from ..streaming.tabs import Tab
@@ -28,6 +30,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 DEMO_NODES = ["demo-control-plane", "demo-gpu-worker", "demo-worker"]
 EBPF_NODE = "demo-ebpf-worker"  # no kube-proxy pod: nothing to exec in
+CLAIM_PAGE = {
+    "cluster": "demo",
+    "kind": "PersistentVolumeClaim",
+    "namespace": "shop",
+    "name": "data-db-0",
+}
 
 
 @pytest.fixture
@@ -97,8 +105,8 @@ async def test_every_node_is_collected_through_exec_with_a_report_each_into_the_
     assert [r["state"] for r in reports] == ["running"] * 4 + ["done"]
     assert reports[-1]["message"] == "demo: 3 of 3 nodes collected"
     assert sorted(r["message"] for r in reports[1:-1]) == [
-        f"{node}: exec probe read iptables-save, resolv.conf, cgroups (proxy probe); "
-        "not read: ip6tables-save, nft "
+        f"{node}: exec probe read iptables-save, resolv.conf, cgroups (proxy probe), "
+        "volume-usage (proxy probe); not read: ip6tables-save, nft, storage "
         "(no agents without a broker)"
         for node in DEMO_NODES
     ]
@@ -108,7 +116,9 @@ async def test_every_node_is_collected_through_exec_with_a_report_each_into_the_
         assert held[node]["iptables-save"] == store.state.node_facts[node]["iptables-save"]
         assert held[node]["probe"] == "exec"
         assert held[node]["taken_at"].endswith("Z")
-        assert set(held[node]["errors"]) == {"ip6tables-save", "nft"}
+        assert set(held[node]["errors"]) == {"ip6tables-save", "nft", "storage"}
+        assert held[node]["errors"]["storage"] == "only the node's agent reads its mount table"
+        assert held[node]["volume-usage"]["probe"] == "proxy"
 
 
 async def test_a_node_no_probe_reaches_is_reported_as_such_and_the_others_are_collected(
@@ -165,6 +175,34 @@ async def test_with_node_access_not_turned_on_no_exec_or_nodes_proxy_reaches_the
         "exec": "not turned on (EXPLORER_NODE_ACCESS does not include exec)",
         "proxy": "not turned on (EXPLORER_NODE_ACCESS does not include nodes-proxy)",
     }
+    off = "proxy: not turned on (EXPLORER_NODE_ACCESS does not include nodes-proxy)"
+    assert "volume-usage" not in held and held["errors"]["volume-usage"] == off
+    with watched.states.read("demo") as state:  # the pages say why the kubelet's bytes are missing
+        volumes = node_volumes(state, {"cluster": "demo", "name": "demo-worker"})
+        claim = object_view(state, CLAIM_PAGE)
+    assert volumes["header"]["usage_missing"] == off
+    (usage,) = next(s for s in claim["sections"] if s["id"] == "usage")["rows"]
+    assert usage[4].startswith("statvfs of the mount, ") and "(recorded probe)" in usage[4]
+
+
+async def test_with_nodes_proxy_turned_on_the_kubelets_summary_gives_each_claims_bytes(
+    watched: Any, tab: Tab, store: ApiStore, server: ApiServer, exec_source: NodeSource
+) -> None:
+    server.context.audit = []
+
+    await collect(tab)
+
+    summaries = [h.path for h in server.context.audit if h.path.endswith("/proxy/stats/summary")]
+    assert sorted(summaries) == [f"/api/v1/nodes/{node}/proxy/stats/summary" for node in DEMO_NODES]
+    with watched.states.read("demo") as state:
+        held = dict(state.node_facts["demo-worker"])
+        claim = object_view(state, CLAIM_PAGE)
+    claims = {tuple(v["claim"]) for v in held["volume-usage"]["volumes"]}
+    assert claims == {("shop", "data-db-0"), ("shop", "data-db-1")}
+    (usage,) = next(s for s in claim["sections"] if s["id"] == "usage")["rows"]
+    assert usage[4].startswith("kubelet /stats/summary through nodes/proxy, ")
+    recorded = store.state.node_facts["demo-worker"]["storage"]["volumes"]
+    assert usage[2]["bar"]["value"] in {v["usage"]["used_bytes"] for v in recorded}
 
 
 async def test_the_operators_setting_turns_exec_on_for_a_cluster_that_does_not(

@@ -56,7 +56,8 @@ async def test_where_nodes_proxy_is_forbidden_the_recorded_tree_is_used(
 
     worker = next(r["message"] for r in reports if r["message"].startswith("demo-worker:"))
     assert worker.startswith(
-        "demo-worker: exec probe read iptables-save, resolv.conf, cgroups (recorded probe); "
+        "demo-worker: exec probe read iptables-save, resolv.conf, cgroups (recorded probe), "
+        "storage (recorded probe); "
     )
     fact = held_facts(watched)["demo-worker"]["cgroups"]
     assert (fact["probe"], fact["source"]) == ("recorded", "recorded")

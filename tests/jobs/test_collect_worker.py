@@ -132,8 +132,8 @@ async def test_a_collection_of_every_demo_node_completes_with_progress_and_lands
         assert by_node[node].startswith(f"{node}: local probe read ")
         assert "resolv.conf" in by_node[node]
     assert by_node[NO_AGENT] == (
-        f"{NO_AGENT}: exec probe read iptables-save, resolv.conf, cgroups (proxy probe); "
-        "not read: ip6tables-save, nft "
+        f"{NO_AGENT}: exec probe read iptables-save, resolv.conf, cgroups (proxy probe), "
+        "volume-usage (proxy probe); not read: ip6tables-save, nft, storage "
         f"(no agent took it within {EXPIRES}s)"
     )
     # Not waited for like an agent that is slow: the default expiry alone is 60 s.

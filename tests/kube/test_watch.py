@@ -110,7 +110,8 @@ def test_changes_arrive_as_events_without_a_relist(watched, store) -> None:
     Churn(store)(10)
     assert converged(sink, store)
     assert sink.replaces["ConfigMap"] == 1
-    assert sink.last_status("ConfigMap") == (WATCHING, "")
+    # the relist converges first; the status turns to watching once the new watch is open
+    assert eventually(lambda: sink.last_status("ConfigMap") == (WATCHING, ""))
 
 
 def test_secrets_arrive_as_metadata_only(watched) -> None:
@@ -162,7 +163,8 @@ def test_a_server_down_then_back_with_compacted_history_is_caught_up(
     churn(3)
     assert converged(sink, store)
     assert sink.replaces["ConfigMap"] == 2
-    assert sink.last_status("ConfigMap") == (WATCHING, "")
+    # the relist converges first; the status turns to watching once the new watch is open
+    assert eventually(lambda: sink.last_status("ConfigMap") == (WATCHING, ""))
 
 
 def test_a_restart_forgetting_history_is_caught_up(watched, store, server) -> None:
@@ -237,7 +239,8 @@ def test_a_watch_the_server_ends_for_a_full_buffer_is_resumed_and_converges(
     sink.gate.set()
     assert converged(sink, store)
     assert eventually(lambda: store.watcher_count() == len(KINDS))
-    assert sink.last_status("ConfigMap") == (WATCHING, "")
+    # the relist converges first; the status turns to watching once the new watch is open
+    assert eventually(lambda: sink.last_status("ConfigMap") == (WATCHING, ""))
 
 
 def test_a_watch_resumes_from_a_bookmark_version_without_a_relist(

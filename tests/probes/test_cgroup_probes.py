@@ -15,6 +15,7 @@ import pytest
 from explorer.apiserver import Policy
 from explorer.collectors.cgroups import compare, map_pods, tree_from_recorded
 from explorer.collectors.cgroups.expected import shares_from_weight
+from explorer.collectors.cgroups.mapping import expects_cgroup
 from explorer.collectors.cgroups.walk import MOUNT, hierarchies
 from explorer.kube.config import Cluster
 from explorer.probes import LocalProbe, RecordedProbe
@@ -36,13 +37,14 @@ def _v1_mounted() -> bool:
 
 
 def running_pods(demo: ClusterState, node: str) -> list[dict]:
-    return [p for p in demo.pods_on_node(node) if p["status"]["phase"] == "Running"]
+    """The node's pods that have a pod cgroup: running, or placed and still creating."""
+    return [p for p in demo.pods_on_node(node) if expects_cgroup(p)]
 
 
 def assert_maps_every_pod(fact: dict, pods: list[dict]) -> None:
     tree = tree_from_recorded(fact)
     mapping = map_pods(tree, pods)
-    uids = {p["metadata"]["uid"] for p in pods if p["status"]["phase"] == "Running"}
+    uids = {p["metadata"]["uid"] for p in pods if expects_cgroup(p)}
     assert {p.uid for p in tree.pods} == uids
     assert not mapping.orphan_pods and not mapping.missing_pods
     assert not mapping.unknown_containers and not mapping.missing_containers

@@ -35,6 +35,7 @@ VIEWS = [
     ("node", {"name": "demo-worker"}),
     ("cgroup-tree", {"node": "demo-worker", "size": "limit"}),
     ("events", {"namespace": "*", "object": "*"}),
+    ("scheduling-history", {}),
     ("search", {"q": "web"}),
     ("object", {"kind": "Deployment", "namespace": "shop", "name": "web"}),
     ("service-chains", {"node": "demo-worker", "service": "shop/web"}),

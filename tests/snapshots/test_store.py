@@ -97,3 +97,7 @@ def test_an_imported_bundle_keeps_its_own_title_notes_pins_and_moment(demo):
     )
     assert snapshot.taken_at == datetime(2026, 12, 5, 22, tzinfo=UTC)
     assert store.open_snapshot(snapshot).extras == {"etcd": {"keys": 1}}
+
+
+def test_no_id_starts_with_a_dash_that_a_command_line_would_take_for_an_option():
+    assert not any(store.new_id().startswith("-") for _ in range(2_000))  # 1 in 64 would

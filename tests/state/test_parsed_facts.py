@@ -9,14 +9,16 @@ import pytest
 
 from explorer.collectors.kubeproxy.node_rules import NodeRules
 from explorer.demo import build_demo
-from explorer.state.node_facts import CGROUPS, IPTABLES, NFT, node_facts
+from explorer.state.node_facts import CGROUPS, IPTABLES, NFT, STORAGE, VOLUME_USAGE, node_facts
 from explorer.state.parsed_facts import PARSED_FACTS, ParsedFacts, parsed_fact
 from explorer.state.state_dump import dump_state, restore_state
 from explorer.state.store import ClusterStates
 from explorer.viewmodels.network.chain_browser import chain_browser
 from explorer.viewmodels.network.drift import drift_model
 from explorer.viewmodels.network.service_chain import service_chains
+from explorer.viewmodels.objects.page import object_view
 from explorer.viewmodels.workloads.cgroup_tree import cgroup_tree
+from explorer.viewmodels.workloads.node_volumes import node_volumes
 
 KIND = "iptables/kind-v1.23.5-traefik-iptables-save.txt"
 K3S_NFT = "iptables/k3s-nftables-kube-proxy-nft-list-table.txt"
@@ -103,6 +105,33 @@ def test_views_read_the_parses_made_when_the_facts_were_put_and_parse_nothing():
     assert chains["links"] and browsed["tables"]["nat"]["chains"]
     assert drift["checked"] == len(demo.node_facts)
     assert tree["sectors"]
+    assert PARSED_FACTS.parses == parses
+
+
+def test_the_storage_pages_read_the_mount_tables_and_usage_parsed_when_put_and_parse_nothing():
+    demo = build_demo()
+    states = ClusterStates()
+    states.add("demo", restore_state(dump_state(demo)))
+    recorded = demo.node_facts["demo-worker"][STORAGE]
+    usage = {
+        "volumes": [
+            {"pod_uid": v["pod_uid"], "volume": "data", "claim": None, **v["usage"]}
+            for v in recorded["volumes"]
+        ],
+        "probe": "proxy",
+    }
+    collected = node_facts("demo-worker", "local", {STORAGE: recorded, VOLUME_USAGE: usage}, {})
+    states.put_node_facts("demo", collected)
+    parses = PARSED_FACTS.parses
+    with states.read("demo") as state:
+        volumes = node_volumes(state, {"cluster": "demo", "name": "demo-worker"})
+        claim = object_view(
+            state,
+            {"cluster": "demo", "kind": "PersistentVolumeClaim", "namespace": "shop",
+             "name": "data-db-0"},
+        )  # fmt: skip
+    assert volumes["header"]["counts"]["mounted"] == 4
+    assert any(s["id"] == "usage" and s["rows"] for s in claim["sections"])
     assert PARSED_FACTS.parses == parses
 
 

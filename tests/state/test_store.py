@@ -10,7 +10,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from explorer.lib.choices import NOT_VISIBLE, WATCHING
+from explorer.lib.choices import BACKOFF, LISTING, NOT_VISIBLE, WATCHING
+from explorer.state.change_log import Retention
 from explorer.state.node_facts import IPTABLES, node_facts
 from explorer.state.parsed_facts import PARSED_FACTS
 from explorer.state.store import ClusterStates, UnknownCluster
@@ -177,3 +178,53 @@ def test_node_facts_are_parsed_before_the_cluster_is_locked_and_merged_after(
         assert state.node_facts["n1"]["probe"] == "local"
     assert recorder.heard == [("node facts", "a", "n1")]
     assert recorder.lock_was_free == [True]
+
+
+def test_a_kind_now_watching_is_told_while_a_reader_holds_the_cluster() -> None:
+    """A view built for seconds over a big state, right after a list went in, must not keep the
+    cluster from being reported live: a status that changes nothing under the lock waits for
+    no reader."""
+    states = ClusterStates(["a"])
+    recorder = Recorder(states)
+    states.listen(recorder)
+    states.status("a", "Pod", LISTING)
+    states.replace("a", "Pod", [pod("web-1")], "5")
+    with read_held(states, "a"):
+        started = time.monotonic()
+        states.status("a", "Pod", WATCHING)
+        assert time.monotonic() - started < 1.0
+        assert states.statuses("a") == {"Pod": (WATCHING, "")}
+        assert states.not_visible("a") == {}
+        assert recorder.heard[-1] == ("status", "a", "Pod", WATCHING)
+
+
+def test_a_status_that_changes_what_is_not_visible_still_waits_for_the_reader() -> None:
+    states = ClusterStates(["a"])
+    states.status("a", "Secret", WATCHING)
+    told = threading.Event()
+
+    def forbid() -> None:
+        states.status("a", "Secret", NOT_VISIBLE, "forbidden")
+        told.set()
+
+    writer = threading.Thread(target=forbid)
+    with read_held(states, "a"):
+        writer.start()
+        assert not told.wait(0.3), "not_visible changed while the cluster was being read"
+    writer.join()
+    assert states.not_visible("a") == {"Secret": "forbidden"}
+
+
+def test_the_first_checkpoint_is_still_taken_when_the_last_list_fails(tmp_path) -> None:
+    """A kind whose list fails (backing off) no longer holds the first checkpoint back: the
+    status that says so takes it, under the lock, as before."""
+    states = ClusterStates(["a"], Retention(directory=tmp_path))
+    states.status("a", "Pod", LISTING)
+    states.status("a", "Node", LISTING)
+    states.replace("a", "Pod", [pod("web-1")], "5")
+    with states.read("a") as state:
+        assert not state.change_log.checkpointed  # Node is still listing
+    states.status("a", "Node", BACKOFF, "connection refused")
+    with states.read("a") as state:
+        assert state.change_log.checkpointed
+    states.close()

@@ -48,12 +48,14 @@ class Tab:
     async def send(self, message: dict[str, Any]) -> None:
         await self.communicator.send_json_to(message)
 
-    async def subscribe(self, sub_id: str = "s1", cluster: str = "demo") -> dict[str, Any]:
+    async def subscribe(
+        self, sub_id: str = "s1", cluster: str = "demo", timeout: float = 10
+    ) -> dict[str, Any]:
         """Subscribe to the overview; returns the full model once it has come."""
         await self.send(
             {"type": "subscribe", "id": sub_id, "view": "overview", "params": {"cluster": cluster}}
         )
-        await self.until(lambda m: m["type"] == "full" and m["id"] == sub_id)
+        await self.until(lambda m: m["type"] == "full" and m["id"] == sub_id, timeout)
         return self.models[sub_id]
 
     async def next_message(self, timeout: float) -> dict[str, Any]:

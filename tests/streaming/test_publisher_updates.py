@@ -23,6 +23,7 @@ from explorer.viewmodels.base import View
 from explorer.viewmodels.overview import overview
 from explorer.viewmodels.registry import get_view
 
+from ..state.test_store import read_held
 from ..viewmodels.objects import node, pod
 from .tabs import Tab
 
@@ -330,3 +331,31 @@ async def test_a_pod_page_is_not_built_again_for_other_pods(
         assert builds == ["watched", "watched"]
     finally:
         await tab.close()
+
+
+async def test_the_cluster_is_told_live_while_a_view_holds_its_state(layer: RecordingLayer) -> None:
+    """Right after a big list goes in, a view may hold the state for seconds (the overview over
+    165,000 pods): the kind's "watching", and the cluster's "live", do not wait for it."""
+    states = ClusterStates(["fed"])
+    publisher = Publisher(states, layer, asyncio.get_running_loop(), window=0.05).start()
+
+    def said(state: str) -> bool:
+        return any(
+            m["type"] == "cluster.status" and m["state"] == state for m in layer.group_messages
+        )
+
+    async def until(state: str) -> None:
+        deadline = time.monotonic() + 2
+        while not said(state):
+            assert time.monotonic() < deadline, f"the cluster was never said {state}"
+            await asyncio.sleep(0.02)
+
+    try:
+        await asyncio.to_thread(states.status, "fed", "Pod", "listing")
+        await until("connecting")
+        await asyncio.to_thread(states.replace, "fed", "Pod", [pod("shop", "web-1")], "5")
+        with read_held(states, "fed"):
+            await asyncio.wait_for(asyncio.to_thread(states.status, "fed", "Pod", "watching"), 2)
+            await until("live")
+    finally:
+        await asyncio.to_thread(publisher.stop)

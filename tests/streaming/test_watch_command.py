@@ -55,7 +55,8 @@ async def test_a_tab_in_this_process_gets_the_delta_published_by_the_watch_proce
     )
     tab = await Tab.open(session_cookie)
     try:
-        model = await asyncio.wait_for(tab.subscribe(cluster=context), 30)
+        # the watcher is a fresh process: its start-up may take long on a busy machine
+        model = await asyncio.wait_for(tab.subscribe(cluster=context, timeout=45), 60)
         assert model["header"]["cluster"] == context
         store.apply({"type": "ADDED", "object": new_pod(store, "web-team-1")})
         await tab.until(lambda m: "pod/shop/web-team-1" in tab.models["s1"]["sectors"])

@@ -56,7 +56,8 @@ def test_the_overview_marks_the_new_pods_the_gone_ones_and_the_resized_one(momen
 
 def test_a_folded_overview_marks_the_box_that_holds_a_changed_pod(moments, monkeypatch) -> None:
     a, b, _ = moments
-    monkeypatch.setattr(overview, "MAX_SECTORS", 12)  # one sector per namespace on a node
+    # one sector per namespace on a node, with the nodes (12 namespace boxes, 3 nodes)
+    monkeypatch.setattr(overview, "MAX_SECTORS", 15)
     model = build(a, b, {})["overview"]
     assert model["detail"] == {"a": "namespaces", "b": "namespaces"}
     assert marked(model["sectors"]) == {"node/demo-worker/ns/shop": "changed"}

@@ -4,9 +4,11 @@ import pytest
 
 from explorer.demo import build_demo
 from explorer.state.cluster_state import ClusterState
+from explorer.viewmodels import node_groups
 from explorer.viewmodels import overview as overview_module
 from explorer.viewmodels.base import ViewError, params_of
 from explorer.viewmodels.overview import (
+    GROUPS,
     NODES,
     OWNERS,
     UNSCHEDULED,
@@ -98,16 +100,67 @@ def test_a_crowded_node_folds_the_pods_of_one_owner_into_one_counted_sector() ->
 
 
 def test_a_big_cluster_gets_the_finest_level_of_detail_that_fits(monkeypatch) -> None:
-    pods = [pod("ns", f"p{i}", node_name=f"n{i % 4}", owner=f"o{i % 4}") for i in range(40)]
+    pods = [pod(f"ns{i % 8}", f"p{i}", node_name=f"n{i % 4}", owner=f"o{i % 8}") for i in range(40)]
     state = cluster(*(node(f"n{i}") for i in range(4)), *pods)
-    monkeypatch.setattr(overview_module, "MAX_SECTORS", 10)
+    monkeypatch.setattr(overview_module, "MAX_SECTORS", 20)  # 8 owners, 8 namespaces, 4 nodes
     model = overview(state, {"cluster": "test"})
     assert model["header"]["detail"] == OWNERS
-    assert len([s for s in model["sectors"].values() if s["kind"] == "pods"]) == 4
-    monkeypatch.setattr(overview_module, "MAX_SECTORS", 3)
+    assert len([s for s in model["sectors"].values() if s["kind"] == "pods"]) == 8
+    monkeypatch.setattr(overview_module, "MAX_SECTORS", 4)
     model = overview(state, {"cluster": "test"})
     assert model["header"]["detail"] == NODES
     assert [s["value"] for s in model["sectors"].values()] == [10, 10, 10, 10]
+
+
+def test_past_one_sector_a_node_runs_of_nodes_are_drawn_each_leading_to_its_own_overview(
+    monkeypatch,
+) -> None:
+    names = [f"worker-{i}" for i in range(12)]  # worker-2 comes before worker-10
+    pods = [pod("ns", f"p{i}", node_name=names[i], owner=f"o{i}") for i in range(12)]
+    state = cluster(*(node(name) for name in names), *pods, pod("ns", "waiting", node_name=None))
+    monkeypatch.setattr(overview_module, "MAX_SECTORS", 11)
+    monkeypatch.setattr(node_groups, "GROUP_TARGET", 4)
+    model = overview(state, {"cluster": "test"})
+    assert model["header"]["detail"] == GROUPS
+    runs = {k: s for k, s in model["sectors"].items() if s["kind"] == "nodes"}
+    assert list(runs) == [
+        "nodes/worker-0..worker-2",
+        "nodes/worker-3..worker-5",
+        "nodes/worker-6..worker-8",
+        "nodes/worker-9..worker-11",
+    ]
+    assert [s["value"] for s in runs.values()] == [3, 3, 3, 3]  # 3 nodes of a pod each
+    assert runs["nodes/worker-9..worker-11"]["link"] == {
+        "page": "overview",
+        "first": "worker-9",
+        "last": "worker-11",
+    }
+    assert UNSCHEDULED in model["sectors"]  # the waiting pod stays in sight
+
+    shown = overview(state, {"cluster": "test", "first": "worker-9", "last": "worker-11"})
+    assert shown["header"]["detail"] == "pods"
+    assert shown["header"]["range"] == {"first": "worker-9", "last": "worker-11", "nodes": 3}
+    drawn_nodes = [k for k, s in shown["sectors"].items() if s["kind"] == "node"]
+    assert drawn_nodes == ["node/worker-9", "node/worker-10", "node/worker-11"]
+    pods_drawn = {k for k, s in shown["sectors"].items() if k.startswith("pod/")}
+    assert pods_drawn == {"pod/ns/p9", "pod/ns/p10", "pod/ns/p11"}  # 9 sectors with the boxes
+
+
+def test_nodes_past_the_bound_are_drawn_in_runs_even_before_their_pods_are_listed(
+    monkeypatch,
+) -> None:
+    state = cluster(*(node(f"n{i}") for i in range(12)))
+    monkeypatch.setattr(overview_module, "MAX_SECTORS", 10)
+    monkeypatch.setattr(node_groups, "GROUP_TARGET", 4)
+    model = overview(state, {"cluster": "test"})
+    assert model["header"]["detail"] == GROUPS and len(model["sectors"]) <= 10
+
+
+def test_a_run_of_nodes_is_named_with_escaped_names(monkeypatch) -> None:
+    state = cluster(node("a" + XSS), node("b"), pod("ns", "p", node_name="b"))
+    monkeypatch.setattr(overview_module, "MAX_SECTORS", 1)
+    run = next(s for s in overview(state, {"cluster": "t"})["sectors"].values())
+    assert XSS not in run["label"] + run["hover"] and ESCAPED in run["label"]
 
 
 def test_a_rebuild_with_a_kept_memo_sees_a_changed_pod() -> None:
@@ -136,3 +189,7 @@ def test_views_take_exactly_their_parameters() -> None:
         params_of(view, {"cluster": "demo", "extra": "1"})
     with pytest.raises(ViewError, match="needs cluster"):
         params_of(view, {"cluster": 3})
+    ranged = {"cluster": "demo", "first": "a", "last": "b"}
+    assert params_of(view, ranged) == ranged  # optional, taken when given
+    with pytest.raises(ViewError, match="needs first"):
+        params_of(view, {"cluster": "demo", "first": "x" * 254})

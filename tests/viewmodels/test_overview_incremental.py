@@ -9,8 +9,8 @@ import pytest
 
 from explorer.state.cluster_state import Change, ClusterState
 from explorer.streaming.delta import diff
+from explorer.viewmodels import node_groups, unscheduled
 from explorer.viewmodels import overview as overview_module
-from explorer.viewmodels import unscheduled
 from explorer.viewmodels.overview import OverviewMemo, overview, update_overview
 from explorer.viewmodels.registry import get_view
 
@@ -62,14 +62,17 @@ def random_change(state: ClusterState, rng: random.Random) -> Change | None:
     return state.upsert(namespace)
 
 
-@pytest.mark.parametrize("max_sectors", [3000, 12, 3])
+@pytest.mark.parametrize("shown", [PARAMS, {**PARAMS, "first": "n2", "last": "n3"}])
+@pytest.mark.parametrize("max_sectors", [3000, 12, 3, 2])
 @pytest.mark.parametrize("seed", range(4))
 def test_updating_after_random_changes_gives_the_model_a_full_build_gives(
-    monkeypatch: pytest.MonkeyPatch, max_sectors: int, seed: int
+    monkeypatch: pytest.MonkeyPatch, max_sectors: int, seed: int, shown: dict[str, str]
 ) -> None:
-    """With MAX_SECTORS small the level of detail moves between pods, owners, namespaces and
-    nodes as pods come and go, so every level and every switch between them is exercised; the
-    pods waiting for a node go from one by one to counted per reason and back."""
+    """With MAX_SECTORS small the level of detail moves between pods, owners, namespaces, nodes
+    and runs of nodes as pods and nodes come and go, so every level and every switch between
+    them is exercised; the pods waiting for a node go from one by one to counted per reason and
+    back. `shown`: every node, or a run of them alone."""
+    monkeypatch.setattr(node_groups, "GROUP_TARGET", 2)
     monkeypatch.setattr(overview_module, "MAX_SECTORS", max_sectors)
     monkeypatch.setattr(overview_module, "MAX_PODS_PER_NODE", 8)
     monkeypatch.setattr(unscheduled, "MAX_PODS_SHOWN", 3)  # one by one, and per reason
@@ -79,16 +82,16 @@ def test_updating_after_random_changes_gives_the_model_a_full_build_gives(
     for name in NODE_NAMES[:2]:
         state.upsert(node(name))
     memo = OverviewMemo()
-    model = overview(state, PARAMS, memo)
+    model = overview(state, shown, memo)
     levels = set()
     for _ in range(60):
         changes = [c for _ in range(rng.randrange(1, 6)) if (c := random_change(state, rng))]
-        updated = update_overview(state, PARAMS, memo, changes)
-        assert updated == overview(state, PARAMS)
-        assert updated is not None and not diff(updated, overview(state, PARAMS))
+        updated = update_overview(state, shown, memo, changes)
+        assert updated == overview(state, shown)
+        assert updated is not None and not diff(updated, overview(state, shown))
         model = updated
         levels.add(model["header"]["detail"])
-    if max_sectors < 3000:
+    if max_sectors < (12 if "first" in shown else 3000):  # two nodes hold fewer pods
         assert len(levels) > 1, "the level of detail never changed"
 
 

@@ -6,6 +6,7 @@ import copy
 import uuid
 from pathlib import Path
 
+from explorer.demo import build_demo
 from explorer.snapshots.object_files import load_files
 from explorer.state.cluster_state import ClusterState
 
@@ -59,3 +60,28 @@ def every_plotly_text(model: dict) -> list[str]:
 
     walk(model)
     return found
+
+
+def many_pods_state(
+    pods: int, owners: int = 60, namespaces: int = 6, fail_every: int = 0
+) -> ClusterState:
+    """The demo plus `pods` copies of a shop web pod, owned by `owners` StatefulSets across
+    `namespaces` namespaces; every `fail_every`th one Pending (0: none), without building a demo
+    of that size."""
+    state = build_demo()
+    template = next(
+        p for p in state.list("Pod", "shop") if p["metadata"]["name"].startswith("web-")
+    )
+    for index in range(pods):
+        pod = copy.deepcopy(template)
+        owner = f"set-{index % owners}"
+        pod["metadata"].update(
+            namespace=f"ns-{index % namespaces}", name=f"p-{index:05d}", uid=str(uuid.uuid4())
+        )
+        pod["metadata"]["ownerReferences"] = [
+            {"kind": "StatefulSet", "name": owner, "uid": owner, "controller": True}
+        ]
+        if fail_every and index % fail_every == 0:
+            pod["status"]["phase"] = "Pending"
+        state.upsert(pod, "Pod")
+    return state

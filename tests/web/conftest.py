@@ -9,6 +9,8 @@ from explorer.state import store
 from explorer.state.cluster_state import ClusterState
 from explorer.state.store import ClusterStates
 
+from ..snapshots.etcd_backup import etcd_backup  # noqa: F401  (a data file made by a real etcd)
+
 PASSWORD = "correct horse battery staple"
 
 

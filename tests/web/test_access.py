@@ -107,9 +107,11 @@ def test_the_icon_browsers_ask_for_is_there(client):
     assert finders.find("favicon.svg")  # the static files handler serves what the finders find
 
 
-def test_only_the_paste_form_skips_the_csrf_middleware_and_it_checks_the_token_itself():
+def test_only_the_paste_form_and_the_etcd_upload_skip_the_csrf_middleware_and_check_it_themselves():
     exempt = {name for name, view in _routes().items() if getattr(view, "csrf_exempt", False)}
-    assert exempt == {"network-paste"}  # see test_the_paste_form_refuses_a_post_without_...
+    # see test_the_paste_form_refuses_a_post_without_its_csrf_token, and
+    # test_an_upload_without_the_csrf_token_is_refused_and_its_file_removed (test_etcd_upload.py)
+    assert exempt == {"network-paste", "snapshot-etcd"}
 
 
 def test_a_path_that_names_no_page_answers_a_page_that_leads_on(logged_in):

@@ -123,9 +123,12 @@ def test_a_share_session_answers_404_to_everything_else(world):
     assert client.get("/").status_code == 200
 
 
+ETCD_JSON = {"api-etcd-overview", "api-etcd-key", "api-etcd-object"}  # below: JSON, no page
+
+
 def test_a_share_session_without_cluster_shows_its_snapshot(world):
     client = share_session(world)
-    for name in sorted(SHOWN - {"pod", "node", "object", "object-cluster-scoped"}):
+    for name in sorted(SHOWN - {"pod", "node", "object", "object-cluster-scoped"} - ETCD_JSON):
         response = client.get(reverse(name))
         assert response.status_code == 200, name
         assert world.source in response.content.decode(), name
@@ -155,3 +158,16 @@ def test_a_link_that_allows_downloads_serves_its_bundle_and_no_other(world):
     assert response["Content-Type"] == "application/zstd"
     assert not world.leaked(response.content)
     assert client.get(reverse("snapshot-bundle", args=[world.other.id])).status_code == 404
+
+
+def test_a_share_session_reads_its_snapshots_etcd_json_and_no_other_clusters(world):
+    client = share_session(world)
+    overview = client.get("/api/etcd/overview")
+    key = client.get("/api/etcd/key", {"key": "/registry/pods/default/web-1"})
+    elsewhere = client.get("/api/etcd/overview", {"cluster": world.live})
+
+    assert overview.status_code == 200 and overview.json()["origin"]["derived"] is True
+    assert key.status_code == 200 and key.json()["facts_only"] is True
+    assert elsewhere.status_code == 404
+    for response in (overview, key, elsewhere):
+        assert not world.leaked(response.content)

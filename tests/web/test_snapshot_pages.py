@@ -30,6 +30,7 @@ PAGES = [
     "/pods/shop/db-0",
     "/nodes/demo-worker",
     "/events/",
+    "/scheduling/headroom/",
     "/search?q=web",
     "/objects/Deployment/shop/web",
     "/network/service-chain",
@@ -39,6 +40,7 @@ PAGES = [
     "/network/packet-trace",
     "/network/drift",
     "/network/proxy-mode",
+    "/storage/",
 ]
 
 
@@ -234,3 +236,17 @@ def test_what_changed_between_two_times_is_the_compare_page_of_those_moments(log
     )
     until_now = logged_in.get("/changes?cluster=demo&from=2026-12-06T03:00:00")
     assert until_now.headers["Location"] == f"/compare?a=moment%3A{start}%3Ademo&b=demo"
+
+
+def test_a_snapshot_being_taken_is_followed_on_a_page_that_says_so(logged_in, watched):
+    watched.add("demo", state=build_demo())
+    location = logged_in.post("/snapshots/take", {"source": "demo"}).headers["Location"]
+    assert re.fullmatch(r"/snapshots/[\w-]+\?task=[\w-]+", location)  # nothing of etcd
+    snapshot_id = location.split("/snapshots/")[1].split("?")[0]
+    deadline = time.monotonic() + 20
+    while not Snapshot.objects.filter(pk=snapshot_id).exists():
+        assert time.monotonic() < deadline, "the snapshot was not kept"
+        time.sleep(0.1)
+    page = logged_in.get("/snapshots/NotYetKept01?task=some-task").content.decode()
+    # the header links to the etcd page on every page: the taking page says nothing of a file
+    assert "Taking a snapshot…" in page and "etcd data file" not in page

@@ -27,6 +27,7 @@ from ..processes import MANAGE, REPO, free_port, manage
 
 MIB = 1024 * 1024
 FLOOD = 200 * MIB
+ETCD_UPLOAD_MB = 64  # the web process's limit for an etcd data file, under the flood
 PIECE = b"x" * (256 * 1024)
 
 
@@ -70,6 +71,7 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebProcess]:
         SECRET_KEY=secrets.token_urlsafe(40),
         DJANGO_SUPERUSER_PASSWORD=secrets.token_urlsafe(12),
         PYTHONUNBUFFERED="1",
+        EXPLORER_ETCD_UPLOAD_MB=str(ETCD_UPLOAD_MB),
     )
     manage(env, "migrate", "--noinput")
     manage(env, "createsuperuser", "--noinput", "--username", "ada", "--email", "a@x.invalid")
@@ -153,6 +155,8 @@ def throw(port: int, path: str, session: str | None, chunked: bool, size: int = 
         ("/login/", True, DEFAULT_BODY_BYTES),
         ("/network/paste", False, PASTE_MAX_BYTES + MULTIPART_SLACK),
         ("/network/paste", True, PASTE_MAX_BYTES + MULTIPART_SLACK),
+        ("/snapshots/etcd", False, ETCD_UPLOAD_MB * MIB + MULTIPART_SLACK),
+        ("/snapshots/etcd", True, ETCD_UPLOAD_MB * MIB + MULTIPART_SLACK),
     ],
 )
 def test_a_body_over_the_routes_limit_is_refused_before_it_is_buffered(

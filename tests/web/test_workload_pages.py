@@ -23,9 +23,12 @@ PAGES = (
     "/pods/shop/db-0",
     "/nodes/demo-worker",
     "/events/",
+    "/scheduling/history/",
+    "/scheduling/headroom/",
     "/search?q=web",
     "/objects/Deployment/shop/web",
     "/objects/StorageClass/ceph-rbd",
+    "/storage/",
 )
 
 
@@ -54,6 +57,31 @@ def test_every_workload_page_loads_its_scripts_by_src_only(logged_in, watched, u
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", body, re.S)
     assert scripts and all('src="' in attrs and not inline.strip() for attrs, inline in scripts)
     assert re.search(r"\son\w+=", body) is None
+
+
+def test_storage_page_hands_its_script_the_cluster_and_the_header_links_to_it(
+    logged_in, watched
+) -> None:
+    body = logged_in.get("/storage/?cluster=demo").content.decode()
+    assert 'data-params="{&quot;cluster&quot;:&quot;demo&quot;}"' in body
+    assert '<a href="/storage/?cluster=demo">Storage</a>' in body
+
+
+def test_headroom_page_hands_its_script_the_question_and_echoes_it_escaped(logged_in, watched):
+    response = logged_in.get(f"/scheduling/headroom/?cpu=2&memory=&selector={HOSTILE}")
+    params = page_params(response)
+    assert params == {
+        "cluster": "demo",
+        "fit": "1",
+        "cpu": "2",
+        "memory": "0",
+        "extended": "-",
+        "selector": HOSTILE,
+        "tolerate": "-",
+    }
+    assert HOSTILE not in response.content.decode()
+    unasked = page_params(logged_in.get("/scheduling/headroom/"))
+    assert unasked["fit"] == ""
 
 
 def test_hierarchy_page_hands_its_script_the_view_params(logged_in, watched) -> None:
@@ -110,6 +138,12 @@ def test_where_the_state_is_not_held_here_the_page_is_served_and_the_view_decide
 def test_events_page_scopes_to_one_object(logged_in, watched) -> None:
     params = page_params(logged_in.get("/events/?namespace=shop&kind=Deployment&name=web"))
     assert params == {"cluster": "demo", "namespace": "shop", "object": "Deployment/web"}
+
+
+def test_scheduling_history_page_names_the_cluster_for_its_view(logged_in, watched) -> None:
+    response = logged_in.get("/scheduling/history/")
+    assert response.status_code == 200 and page_params(response) == {"cluster": "demo"}
+    assert 'href="/scheduling/history/?cluster=demo"' in logged_in.get("/").content.decode()
 
 
 def test_search_box_is_in_every_page_header_with_its_static_script(logged_in, watched) -> None:

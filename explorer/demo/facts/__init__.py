@@ -1,5 +1,7 @@
-"""Per-node facts recomputed from the objects: iptables-save, the kubepods cgroup tree,
-resolv.conf (the node's and each pod's), the Corefile and container logs.
+"""Per-node facts recomputed from the objects: iptables-save, the kubepods cgroup tree, the
+mount table and the kubelet's pod volume directories (`storage`), resolv.conf (the node's and
+each pod's), the Corefile and container logs; on the control-plane node, kube-scheduler's
+configuration file.
 
 `node_facts(state, nodes=None)` computes every node, or only the named ones (cheap to call per
 node at 1,000 nodes: services and slices are indexed once per call).
@@ -19,6 +21,10 @@ from .cgroups import cgroup_tree
 from .container_logs import container_logs
 from .dns import node_resolv_conf, pod_resolv_conf
 from .iptables import iptables_save
+from .scheduler_config import scheduler_config
+from .storage import storage_fact
+
+CONTROL_PLANE = "node-role.kubernetes.io/control-plane"
 
 DEFAULT_CLUSTER_CIDR = "10.244.0.0/16"
 
@@ -49,8 +55,8 @@ def _when(state: ClusterState, node: str) -> datetime:
 
 
 def node_facts(state: ClusterState, nodes: Iterable[str] | None = None) -> dict[str, dict]:
-    """{node name: {"iptables-save", "cgroups", "resolv.conf", "pod-resolv.conf", "corefile",
-    "logs"}} for the named nodes (default: all)."""
+    """{node name: {"iptables-save", "cgroups", "storage", "resolv.conf", "pod-resolv.conf",
+    "corefile", "logs"}} for the named nodes (default: all)."""
     wanted = (
         list(nodes) if nodes is not None else [n["metadata"]["name"] for n in state.list("Node")]
     )
@@ -82,6 +88,7 @@ def node_facts(state: ClusterState, nodes: Iterable[str] | None = None) -> dict[
                 _when(state, name),
             ),
             "cgroups": cgroup_tree(node, pods),
+            "storage": storage_fact(state, name, pods),
             "resolv.conf": node_resolv_conf(),
             "pod-resolv.conf": {
                 f"{p['metadata']['namespace']}/{p['metadata']['name']}": pod_resolv_conf(p, dns_ip)
@@ -90,4 +97,6 @@ def node_facts(state: ClusterState, nodes: Iterable[str] | None = None) -> dict[
             "corefile": corefile,
             "logs": logs,
         }
+        if CONTROL_PLANE in (node["metadata"].get("labels") or {}):
+            out[name]["scheduler-config"] = scheduler_config()
     return out

@@ -23,6 +23,7 @@ from explorer.lib.timestamps import utc_second
 from explorer.state.cluster_state import ClusterState
 
 from .briefs import brief
+from .cannot_create import cannot_create
 from .sections import Cell, Described, Section, only_links, pairs, section, to, to_named
 
 REVISION = "deployment.kubernetes.io/revision"
@@ -71,7 +72,8 @@ def describe_deployment(state: ClusterState, deployment: dict) -> Described:
         empty="no ReplicaSet held",
     )
     pods = [(pod, rs) for rs in replica_sets for pod in owned(state, rs, "Pod")]
-    return Described(facts, [rollout, _pods_table(pods, "ReplicaSet")])
+    blocked, why = cannot_create(state, deployment)
+    return Described(facts + blocked, [*why, rollout, _pods_table(pods, "ReplicaSet")])
 
 
 def describe_replica_set(state: ClusterState, replica_set: dict) -> Described:
@@ -81,7 +83,9 @@ def describe_replica_set(state: ClusterState, replica_set: dict) -> Described:
         ("revision", annotations_of(replica_set).get(REVISION, "none (not a Deployment's)")),
         ("images", _images(replica_set)),
     ]
-    return Described(facts, [_pods_table([(p, None) for p in owned(state, replica_set, "Pod")])])
+    blocked, why = cannot_create(state, replica_set)
+    pods = _pods_table([(p, None) for p in owned(state, replica_set, "Pod")])
+    return Described(facts + blocked, [*why, pods])
 
 
 def describe_stateful_set(state: ClusterState, stateful_set: dict) -> Described:
@@ -123,7 +127,8 @@ def describe_stateful_set(state: ClusterState, stateful_set: dict) -> Described:
         note="Each pod gets its own claim from each volumeClaimTemplate, kept when the pod goes.",
         empty="no volumeClaimTemplates",
     )
-    return Described(facts, [_pods_table([(p, None) for p in pods]), volume_claims])
+    blocked, why = cannot_create(state, stateful_set)
+    return Described(facts + blocked, [*why, _pods_table([(p, None) for p in pods]), volume_claims])
 
 
 def describe_daemon_set(state: ClusterState, daemon_set: dict) -> Described:
@@ -154,7 +159,10 @@ def describe_job(state: ClusterState, job: dict) -> Described:
         ("started", utc_second(status.get("startTime") or "") or "not yet"),
         ("completed", utc_second(status.get("completionTime") or "") or "not yet"),
     ]
-    return Described(facts, [_pods_table([(p, None) for p in owned(state, job, "Pod")])])
+    blocked, why = cannot_create(state, job)
+    return Described(
+        facts + blocked, [*why, _pods_table([(p, None) for p in owned(state, job, "Pod")])]
+    )
 
 
 def describe_cron_job(state: ClusterState, cron_job: dict) -> Described:

@@ -27,6 +27,7 @@ from explorer.lib.resources import RESOURCES
 from explorer.lib.timestamps import utc_second
 from explorer.state.change_log import Logged
 from explorer.state.cluster_state import ClusterState
+from explorer.state.node_facts import NODE_FACTS_KIND
 
 from ..base import Params, View
 from ..links import Link, events_link, object_link
@@ -125,7 +126,8 @@ def _nothing(state: ClusterState, obj: dict) -> Described:
 VIEW = View(
     "object",
     object_view,
-    frozenset(resource.kind for resource in RESOURCES),
+    # node facts: a claim's and a volume's pages show their mounts on the nodes
+    frozenset({*(resource.kind for resource in RESOURCES), NODE_FACTS_KIND}),
     params=("cluster", "kind", "namespace", "name"),
     memo=ObjectMemo,
 )

@@ -1,5 +1,6 @@
 """What an object page shows besides its YAML, in one shape for every kind: facts (term and
-value) and sections (a titled table), whose cells are text or a link to another page. Each kind's
+value) and sections (a titled table), whose cells are text, a link to another page, or a bar
+(a part of a whole, with its text: a volume's used bytes). Each kind's
 module says what is worth showing; `static/js/objects/object.js` draws every kind the same way.
 Every string is plain text: the page puts it in the DOM as text.
 """
@@ -18,7 +19,17 @@ class Linked(TypedDict):
     link: Link
 
 
-Cell = str | Linked | list[Linked]  # a list: several links in one cell
+class Amount(TypedDict):
+    value: int
+    max: int
+
+
+class Bar(TypedDict):
+    text: str
+    bar: Amount
+
+
+Cell = str | Linked | Bar | list[Linked]  # a list: several links in one cell
 
 
 class Section(TypedDict):
@@ -43,6 +54,10 @@ MAX_ROWS = 200
 
 def linked(text: object, link: Link) -> Linked:
     return {"text": str(text), "link": link}
+
+
+def bar(value: int, maximum: int, text: str) -> Bar:
+    return {"text": text, "bar": {"value": max(0, min(value, maximum)), "max": max(maximum, 1)}}
 
 
 def to(obj: dict | None, kind: str = "", text: str = "") -> Cell:
@@ -89,4 +104,4 @@ def pairs(mapping: dict | None) -> str:
 
 def only_links(cells: list[Cell]) -> list[Linked]:
     """The cells that are links (a list of them is one cell)."""
-    return [cell for cell in cells if isinstance(cell, dict)]
+    return [cell for cell in cells if isinstance(cell, dict) and "link" in cell]  # type: ignore[misc]

@@ -79,6 +79,12 @@ def describe_priority_class(state: ClusterState, priority_class: dict) -> Descri
     facts: list[tuple[str, Cell]] = [
         ("value", str(priority_class.get("value", "?"))),
         ("preempts", str(priority_class.get("preemptionPolicy") or "PreemptLowerPriority")),
+        (
+            "globalDefault",
+            "yes: pods naming no class get this one"
+            if priority_class.get("globalDefault")
+            else "no",
+        ),
     ]
     uses = _used_by(
         state,

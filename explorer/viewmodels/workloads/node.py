@@ -6,14 +6,16 @@ Params: `cluster`, `name`. Strings are plain text (the page sets them as text), 
 as the API wrote it: the page counts the age from it with its own clock, so the age stays live
 without rebuilding the model every second.
 
-Requested is what the scheduler counts: for each pod on the node that is not finished, the
-larger of its containers' summed requests and its largest init container's, plus its overhead.
+Requested is what the scheduler counts (`collectors/scheduling/resources.py`): for each pod on
+the node that is not finished, its containers and sidecars summed against each init container
+with the sidecars started before it, plus its overhead.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from explorer.collectors.scheduling.resources import counted_requests
 from explorer.lib.objects import meta_of, spec_of, status_of
 from explorer.lib.quantities import (
     QuantityError,
@@ -48,33 +50,10 @@ def _show(resource: str, amount: int) -> str:
 
 
 def pod_requests(pod: dict) -> dict[str, int]:
-    """What the scheduler counts a pod as asking for (cpu in millicores, the rest in units)."""
-    spec = spec_of(pod)
-    totals: dict[str, int] = {"pods": 1}
-    for resource in ("cpu", "memory", "ephemeral-storage"):
-        total = 0
-        largest_init = 0
-        for container in spec.get("containers") or ():
-            total += _request(container, resource)
-        for container in spec.get("initContainers") or ():
-            amount = _request(container, resource)
-            if container.get("restartPolicy") == "Always":
-                total += amount  # a sidecar runs beside the containers
-            else:
-                largest_init = max(largest_init, amount)
-        overhead = (spec.get("overhead") or {}).get(resource)
-        totals[resource] = max(total, largest_init) + (
-            _parse(resource, overhead) if overhead else 0
-        )
-    return totals
-
-
-def _request(container: dict, resource: str) -> int:
-    resources = container.get("resources") or {}
-    value = (resources.get("requests") or {}).get(
-        resource, (resources.get("limits") or {}).get(resource)
-    )
-    return _parse(resource, value) if value is not None else 0
+    """What the scheduler counts a pod as asking for (cpu in millicores, the rest in units),
+    counted by `collectors/scheduling/resources.py`, as the headroom page counts it."""
+    asked = counted_requests(pod)
+    return {"pods": 1, **{r: asked.get(r, 0) for r in ("cpu", "memory", "ephemeral-storage")}}
 
 
 def node_view(state: ClusterState, params: Params, memo: Any = None) -> dict[str, Any]:

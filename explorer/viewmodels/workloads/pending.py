@@ -1,5 +1,6 @@
 """Why a pod is Pending, in words: what kube-scheduler said last (its latest FailedScheduling
-event, else the PodScheduled condition), each reason as a sentence with its node count, what
+event, else the PodScheduled condition — not a gated pod's, which no scheduler tried:
+not_picked_up.py says so), each reason as a sentence with its node count, what
 preemption said, and when and how often it was said.
 
 Every string is plain text: the page puts it in the DOM as text.
@@ -20,6 +21,7 @@ from explorer.lib.objects import condition, spec_of, status_of
 from explorer.lib.timestamps import utc_second
 
 from .events import event_count, first_seen
+from .not_picked_up import GATED
 
 FAILED_SCHEDULING = "FailedScheduling"
 
@@ -119,6 +121,8 @@ def why_pending(pod: dict, events: list[dict]) -> WhyPending | None:
         seen = (utc_second(event_time(latest)), utc_second(first_seen(latest)))
         return _words(message, "event", seen, event_count(latest))
     scheduled = condition(pod, "PodScheduled") or {}
+    if scheduled.get("reason") == GATED:
+        return None
     if scheduled.get("status") == "False" and scheduled.get("message"):
         when = utc_second(str(scheduled.get("lastTransitionTime") or ""))
         return _words(str(scheduled["message"]), "condition", (when, when), None)

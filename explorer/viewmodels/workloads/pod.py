@@ -5,7 +5,12 @@ its owners up to the top controller, its events, and each container's cgroup on 
 Params: `cluster`, `namespace`, `name`. Every string in the model is plain text (the page puts
 it in the DOM as text), except `events[*].hover` and `events[*].tick`, which are Plotly
 pseudo-HTML, escaped. `pending`: why a Pending pod waits for a node, in words (pending.py), or
-None.
+None. `priority`: its priority, PriorityClass and preemption policy (priority.py). `stuck`:
+what keeps it from being scheduled or started other than the scheduler's filters — no scheduler
+picks it up (not_picked_up.py), or bound but not starting (not_starting.py). `timeline`:
+created → scheduled → initialized → containers started → ready, each step when and how long
+after the one before (pod_timeline.py). `node_names`: the nodes "why not that node?" offers
+(the `scheduling` view answers it).
 """
 
 from __future__ import annotations
@@ -30,9 +35,14 @@ from ..network.dns_trace import _corefile, _dns_service_ips, _node_resolv_conf, 
 from ..pod_summary import summarise
 from .cgroup_tree import pod_cgroups
 from .events import events_for, points
+from .not_picked_up import not_picked_up
+from .not_starting import not_starting
 from .pending import why_pending
 from .pod_facts import bare_id, container_condition
+from .pod_timeline import pod_timeline
+from .priority import priority_of
 
+MAX_NODE_NAMES = 5000  # the nodes offered in "why not that node?"
 SANDBOX_NOTE = (
     "The pod sandbox (the pause container) is started first and does nothing but sleep: it "
     "holds the pod's network namespace (its IP) and IPC namespace, which every container joins."
@@ -120,7 +130,11 @@ def pod_view(state: ClusterState, params: Params, memo: Any = None) -> dict[str,
         ]
         or _named_owners(meta),
         "pending": why_pending(pod, events),
+        "priority": priority_of(state, pod),
+        "stuck": [*not_picked_up(state, pod, events), *not_starting(pod, events)],
+        "timeline": pod_timeline(pod, events),
         "events": points(events),
+        "node_names": sorted(name_of(n) for n in state.list("Node"))[:MAX_NODE_NAMES],
     }
 
 
@@ -369,6 +383,8 @@ VIEW = View(
             "Node",
             "ReplicaSet",
             "Deployment",
+            "PriorityClass",
+            "Lease",
             NODE_FACTS_KIND,
         }
     ),

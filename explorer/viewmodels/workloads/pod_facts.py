@@ -124,7 +124,13 @@ def lineage(
     """(top controller, middle owner or None) of a pod: Deployment → ReplicaSet, CronJob → Job,
     StatefulSet/DaemonSet/… directly, or the BARE pseudo-owner. `cache` maps a middle owner's
     uid to its own controller (kept for one build)."""
-    owner = facts.owner
+    return lineage_of(state, facts.owner, cache)
+
+
+def lineage_of(
+    state: ClusterState, owner: Owner | None, cache: dict[str, Owner | None]
+) -> tuple[Owner, Owner | None]:
+    """`lineage` of a pod whose controlling owner is `owner`."""
     if owner is None:
         return Owner(BARE, "", ""), None
     if owner.kind not in MIDDLE_KINDS:
@@ -157,8 +163,8 @@ def containers_of(pod: dict) -> list[ContainerFacts]:
                 condition=condition,
                 detail=detail,
                 restarts=int(own.get("restartCount") or 0),
-                cpu_request=_amount(cpu_millicores, requests.get("cpu", limits.get("cpu"))),
-                memory_request=_amount(memory_bytes, requests.get("memory", limits.get("memory"))),
+                cpu_request=amount(cpu_millicores, requests.get("cpu", limits.get("cpu"))),
+                memory_request=amount(memory_bytes, requests.get("memory", limits.get("memory"))),
                 container_id=bare_id(str(own.get("containerID") or "")),
             )
         )
@@ -184,7 +190,7 @@ def container_condition(status: dict, role: str) -> tuple[str, str]:
     return "unknown", ""
 
 
-def _amount(parse, value: object) -> int:
+def amount(parse, value: object) -> int:
     if value is None:
         return 0
     try:

@@ -8,7 +8,8 @@ Params: `cluster`, `q`. The query is read, in this order, as:
 - an IP address: pods (podIP/podIPs), nodes (addresses), Services (clusterIPs);
 - a container ID (8+ hex digits, a `containerd://` scheme allowed): the pod and container,
   or the pod sandbox from a node's recorded cgroups;
-- a name: exact matches first, then names containing it (case-insensitive).
+- a name: exact matches first, then names containing it (case-insensitive), each kind by
+  namespace and name.
 The model: `{"query", "results": [{kind, namespace, name, why, link}], "truncated"}`, at most
 MAX_RESULTS; `link` (explorer/viewmodels/links.py) is the object's page: a pod's, a node's, or
 the object page of any other kind; every string plain text.
@@ -21,7 +22,7 @@ import re
 from typing import Any, TypedDict
 
 from explorer.collectors.cgroups.paths import bare_container_id, meaning
-from explorer.lib.objects import labels_of, meta_of, name_of, spec_of, status_of
+from explorer.lib.objects import key_of, labels_of, meta_of, name_of, spec_of, status_of
 from explorer.lib.resources import BY_KIND
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import NODE_FACTS_KIND
@@ -195,11 +196,13 @@ def _by_name(state: ClusterState, query: str) -> list[Result]:
     for kind in sorted(state.kinds(), key=_kind_rank):
         if kind == "Event":
             continue
-        for obj in state.list(kind):
-            name = name_of(obj).lower()
-            if name == needle:
+        # by namespace and name, not as the state happens to hold them (a snapshot read back
+        # holds them in another order than the live cluster)
+        named = sorted((o for o in state.list(kind) if needle in name_of(o).lower()), key=key_of)
+        for obj in named:
+            if name_of(obj).lower() == needle:
                 exact.append(_result(obj, "name"))
-            elif needle in name and len(partial) <= MAX_RESULTS:
+            elif len(partial) <= MAX_RESULTS:
                 partial.append(_result(obj, "name contains it"))
     return exact + partial
 

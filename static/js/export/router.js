@@ -14,7 +14,7 @@
 (function () {
   "use strict";
 
-  const LIVE_ONLY = ["form[data-job]", "#collect-job", "section:has(#pod-log)"];
+  const LIVE_ONLY = ["form[data-job]", "#collect-job", "section:has(#pod-log)", "#etcd-object"];
   const MARKER = /@@(\w+)@@/g;
 
   function readJson(id) {
@@ -43,7 +43,13 @@
     const query = new URLSearchParams(search || "");
     const wanted = path || "/";
     let m;
-    if (wanted === "/") return { page: "overview", params: {}, fills: {}, model: ["overview", {}], what: "the overview" };
+    if (wanted === "/") {
+      if (query.get("first") && query.get("last")) {  // a run of nodes alone: said missing unless held
+        const p = { first: query.get("first"), last: query.get("last") };
+        return { page: "overview", params: p, fills: {}, model: ["overview", p], what: "the overview of the nodes from " + p.first + " to " + p.last };
+      }
+      return { page: "overview", params: {}, fills: {}, model: ["overview", {}], what: "the overview" };
+    }
     if (wanted === "/workloads/") {
       const p = { namespace: query.get("namespace") || "*", size: query.get("size") || "count" };
       return { page: "hierarchy", params: p, fills: {}, model: ["hierarchy", p], what: "this view of the workloads" };
@@ -64,6 +70,9 @@
       return { page: "events", params: p, fills: {}, model: ["events", p], what: "these events",
         link: kind && name ? [kind, p.namespace === "*" ? "" : p.namespace, name] : null };
     }
+    if (wanted === "/scheduling/history/") {
+      return { page: "scheduling-history", params: {}, fills: {}, model: ["scheduling-history", {}], what: "the scheduling history" };
+    }
     if ((m = wanted.match(/^\/objects\/([^/]+)\/([^/]+)(?:\/(.+))?$/))) {
       const namespaced = m[3] !== undefined;
       const kind = decode(m[1]), namespace = namespaced ? decode(m[2]) : "", name = decode(namespaced ? m[3] : m[2]);
@@ -75,6 +84,7 @@
       return { page: namespaced ? "object" : "object-cluster", params: p, fills: { kind: kind, namespace: namespace, name: name },
         model: ["object", p], what: "the page of " + kind + " " + (namespace ? namespace + "/" : "") + name };
     }
+    if (wanted === "/storage/") return { page: "storage", params: {}, fills: {}, model: ["storage", {}], what: "the storage page" };
     if (wanted === "/network/service-chain") {
       const p = { node: query.get("node") || about.chain_node || "", service: query.get("service") || "*" };
       return { page: "service-chain", params: p, fills: p, model: ["service-chains", p],

@@ -2,7 +2,9 @@
  * The node page: the "node" view (explorer/viewmodels/workloads/node.py) as text and Plotly bars, and the node's
  * cgroup tree, the "cgroup-tree" view (explorer/viewmodels/workloads/cgroup_tree.py), as a Plotly sunburst. A
  * cgroup named in ?cgroup= (a pod page's link) is outlined in the whole tree and described above
- * the figure. Cluster strings reach the DOM as text only.
+ * the figure. Its volumes, the "node-volumes" view (explorer/viewmodels/workloads/node_volumes.py): every
+ * mount the objects call for against the node's mount table, and every pod volume it shows, with a <meter> of the
+ * used bytes. Cluster strings reach the DOM as text only.
  */
 (function () {
   "use strict";
@@ -111,10 +113,50 @@
       el("ul", { className: "plain" }, s.facts.map((line) => el("li", {}, line))));
   }
 
+  // ---- volumes ----
+  function linked(link, text) {
+    return link ? el("a", { href: K.linkTo(link, cluster) }, text) : text;
+  }
+
+  function used(u) {
+    if (!u) return "";
+    return el("span", { className: "bar-cell", title: u.source }, [
+      el("meter", { min: 0, max: u.max, value: u.value, low: u.max * 0.75, high: u.max * 0.9, optimum: 0 }), " ", u.text + ", " + u.free + " free"]);
+  }
+
+  function drawVolumes(model) {
+    const h = model.header;
+    const summary = document.getElementById("node-volumes-summary");
+    if (!model.found) {
+      summary.textContent = "no such node";
+      K.replace("node-volumes", []);
+      return;
+    }
+    if (h.missing) {
+      summary.textContent = "No mount table for this node: " + h.missing + ".";
+      summary.className = "muted";
+      K.replace("node-volumes", []);
+      return;
+    }
+    const counts = Object.entries(h.counts).map(([verdict, n]) => n + " " + verdict).join(", ") || "no pod volume mounted";
+    summary.className = "";
+    summary.textContent = "The mount table (" + h.mounts_from + ", " + h.mounts + " mounts" + (h.cut ? ", " + h.cut + " left out" : "") + ") of " + h.read +
+      "; kubelet root " + h.kubelet_root + ": " + counts + "." +
+      (h.usage_missing ? " The kubelet's /stats/summary was not read (" + h.usage_missing + "): bytes from the agent's statvfs where it measured them." : "");
+    K.replace("node-volumes", model.rows.length ? [K.table(["state", "what", "pod", "claim", "volume", "device", "used", "path"], model.rows.map((r) =>
+      el("tr", { className: r.healthy ? "" : "unhealthy", dataset: { verdict: r.verdict } }, [
+        K.cell(r.state), K.cell(r.what), K.cell(linked(r.pod, r.pod_text)), K.cell(linked(r.claim, r.claim_text)),
+        K.cell(linked(r.volume, r.volume_text)), K.cell(r.device), K.cell(used(r.usage)), K.cell(el("code", {}, r.path))])))]
+      : [el("p", { className: "muted" }, "No pod volume is mounted here, and no object calls for one.")]);
+    document.getElementById("node-volumes").dataset.drawn = "1";
+  }
+
   K.livePage("workloads", (p, live) => {
     cluster = p.cluster;
+    document.getElementById("node-headroom").href = K.links.headroom(p.cluster);
     highlight = document.getElementById("workloads").dataset.highlight || "";
     live.subscribe("node", { cluster: p.cluster, name: p.name }, { onModel: drawNode, onError: K.problem("node-status") });
+    live.subscribe("node-volumes", { cluster: p.cluster, name: p.name }, { onModel: drawVolumes, onError: K.problem("node-volumes-summary") });
     live.subscribe("cgroup-tree", { cluster: p.cluster, node: p.name, size: p.size }, { onModel: drawCgroups, onError: K.problem("cgroup-summary") });
     window.setInterval(() => { if (lease) document.getElementById("node-lease").firstChild && tickLeaseText(); }, 1000);
     function tickLeaseText() {

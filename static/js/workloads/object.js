@@ -1,8 +1,8 @@
 /*
  * The object page: the "object" view (explorer/viewmodels/objects/page.py) drawn as text, kept live.
  * Facts and sections arrive in one shape for every kind (explorer/viewmodels/objects/sections.py):
- * a cell is text, a link ({text, link}) or a list of links, and every link is made by the kit's
- * linkTo. Every cluster string — the YAML too — reaches the DOM as text.
+ * a cell is text, a link ({text, link}), a list of links or a bar ({text, bar: {value, max}}: a
+ * <meter> and its text), and every link is made by the kit's linkTo. Every cluster string — the YAML too — reaches the DOM as text.
  */
 (function () {
   "use strict";
@@ -18,6 +18,11 @@
     if (typeof content === "string") return content;
     if (Array.isArray(content)) {
       return content.length ? content.flatMap((item, i) => (i ? [", ", link(item)] : [link(item)])) : "none";
+    }
+    if (content.bar) {
+      const b = content.bar;
+      return el("span", { className: "bar-cell" }, [
+        el("meter", { min: 0, max: b.max, value: b.value, low: b.max * 0.75, high: b.max * 0.9, optimum: 0 }), " ", content.text]);
     }
     return link(content);
   }

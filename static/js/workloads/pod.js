@@ -7,6 +7,7 @@
   "use strict";
   const K = window.ExplorerKit, el = K.el;
   let cluster = "", node = ""; // where the pod is, for the links to its node
+  let conn = null, pageParams = null; // the tab's connection and the page's params, for the scheduling parts
 
   function facts(model) {
     const h = model.header;
@@ -44,6 +45,40 @@
     const words = el("pre", { className: "said" }, why.message);
     told.push(why.parsed ? el("details", { className: "note" }, el("summary", {}, "The scheduler's own words"), words) : words);
     K.replace("pod-pending-why", told);
+  }
+
+  /* What keeps it from being picked up or started: the pod view's `stuck`, each with the cluster's words. */
+  function stuck(model) {
+    const found = model.stuck || [];
+    K.byId("pod-stuck").hidden = !found.length;
+    K.replace("pod-stuck-why", found.map((s) => {
+      const parts = [el("p", { className: "why-headline" }, s.headline)];
+      if (s.said) {
+        const times = s.count === null ? "" : s.count === 1 ? ", said once" : ", said " + s.count + " times";
+        const when = s.last_seen ? (s.count === null ? ", since " : ", last at ") + s.last_seen : "";
+        parts.push(el("p", { className: "muted" }, (s.reason || "said") + times + when + ":"),
+          el("pre", { className: "said" }, s.said));
+      }
+      return el("div", { className: "stuck", dataset: { concern: s.concern } }, parts);
+    }));
+  }
+
+  /* Its priority, PriorityClass, preemption policy and nominated node; the cluster's classes. */
+  function priority(model) {
+    const p = model.priority;
+    if (!p) return;
+    K.replace("pod-priority-words", p.words.map((w) => el("p", {}, w)));
+    const rows = p.classes.map((c) => el("tr", { className: c.this ? "best" : "" }, [
+      K.cell(el("a", { href: K.pageOf(cluster, "PriorityClass", "", c.name) }, c.name)),
+      K.cell(c.value === null ? "?" : String(c.value)),
+      K.cell(c.global_default ? "yes" : ""),
+      K.cell(c.preemption_policy),
+      K.cell(c.description),
+    ]));
+    const parts = [rows.length ? K.table(["PriorityClass", "value", "globalDefault", "preemptionPolicy", "description"], rows)
+      : el("p", { className: "muted" }, "No PriorityClass is held.")];
+    if (p.classes_left_out) parts.push(el("p", { className: "muted" }, p.classes_left_out + " more not listed."));
+    K.replace("pod-priority-classes", parts);
   }
 
   function saidWhen(why) {
@@ -132,8 +167,11 @@
       return;
     }
     node = model.header.node;
+    stuck(model);
     pending(model);
+    priority(model);
     facts(model);
+    if (window.ExplorerPodTimeline) window.ExplorerPodTimeline.draw(model);
     qos(model);
     anatomy(model);
     volumes(model);
@@ -141,6 +179,7 @@
     dns(model);
     window.ExplorerTimeline.draw(document.getElementById("pod-events"), model.events);
     logChoices(model);
+    if (conn && window.ExplorerScheduling) window.ExplorerScheduling.follow(conn, pageParams, model);
   }
 
   // ---- logs ----
@@ -188,6 +227,7 @@
 
   K.livePage("workloads", (p, live) => {
     cluster = p.cluster;
+    conn = live; pageParams = p;
     live.subscribe("pod", { cluster: p.cluster, namespace: p.namespace, name: p.name }, {
       onModel: draw,
       onError: K.problem("pod-status"),

@@ -164,8 +164,10 @@ def test_a_pod_s_owners_go_up_to_the_top_controller_each_a_link() -> None:
 def test_a_claim_page_follows_it_to_its_volume_class_node_and_the_pods_that_mount_it() -> None:
     model = page(DEMO, "PersistentVolumeClaim", "shop", "data-db-0")
     chain = texts(section(model, "chain")["rows"])
-    assert [row[0] for row in chain] == ["claim", "volume", "class", "attachment"]
-    assert chain[2][1] == "ceph-rbd" and chain[3][3] == "demo-worker"
+    steps = ["class", "volume", "claim", "pod", "driver", "CSINode", "attachment"]
+    assert [row[0] for row in chain] == steps
+    assert chain[0][1] == "ceph-rbd" and chain[6][3] == "demo-worker"
+    assert chain[5][2] == "node ID demo-worker"
     assert texts(section(model, "mounted-by")["rows"])[0][0] == "db-0"
 
 

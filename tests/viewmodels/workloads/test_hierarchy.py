@@ -1,17 +1,21 @@
 from __future__ import annotations
 
-import copy
-import uuid
-
 import pytest
 
 from explorer.demo import build_demo
 from explorer.state.cluster_state import ClusterState
 from explorer.viewmodels.registry import get_view
 from explorer.viewmodels.workloads.hierarchy import CONTAINERS, MAX_SECTORS, PODS, TOP, hierarchy
-from explorer.viewmodels.workloads.pod_facts import WorkloadFacts
+from explorer.viewmodels.workloads.hierarchy_index import HierarchyIndex
 
-from ..workload_states import ESCAPED, HOSTILE, add_hostile_pod, every_plotly_text, real_state
+from ..workload_states import (
+    ESCAPED,
+    HOSTILE,
+    add_hostile_pod,
+    every_plotly_text,
+    many_pods_state,
+    real_state,
+)
 
 ALL = {"cluster": "demo", "namespace": "*", "size": "count"}
 
@@ -90,22 +94,8 @@ def test_namespace_param_draws_that_namespace_only() -> None:
 
 
 def _big_state(pods: int) -> ClusterState:
-    """Many pods of a few hundred ReplicaSets, without building a demo of that size."""
-    state = build_demo()
-    template = next(
-        p for p in state.list("Pod", "shop") if p["metadata"]["name"].startswith("web-")
-    )
-    for index in range(pods):
-        pod = copy.deepcopy(template)
-        owner = f"team-{index % 1200}"
-        pod["metadata"].update(
-            namespace=f"ns-{index % 40}", name=f"p-{index}", uid=str(uuid.uuid4())
-        )
-        pod["metadata"]["ownerReferences"] = [
-            {"kind": "StatefulSet", "name": owner, "uid": owner, "controller": True}
-        ]
-        state.upsert(pod, "Pod")
-    return state
+    """Many pods of 1,200 StatefulSets in 40 namespaces."""
+    return many_pods_state(pods, owners=1200, namespaces=40)
 
 
 def test_a_big_cluster_is_folded_to_at_most_max_sectors() -> None:
@@ -133,7 +123,7 @@ def test_folding_at_the_top_level_keeps_the_count_in_a_more_sector(monkeypatch) 
 
 def test_memo_rebuild_gives_the_same_model_and_follows_changes() -> None:
     state = build_demo()
-    memo = WorkloadFacts()
+    memo = HierarchyIndex()
     first = hierarchy(state, ALL, memo)
     assert hierarchy(state, ALL, memo) == first
     state.delete("Pod", "shop", "db-1")

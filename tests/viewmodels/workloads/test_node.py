@@ -60,6 +60,20 @@ def test_init_containers_count_as_the_largest_of_them_sidecars_add_up() -> None:
     assert pod_requests(pod)["cpu"] == 500
 
 
+def test_an_init_container_after_a_sidecar_counts_with_it_as_on_the_headroom_page() -> None:
+    pod = {
+        "spec": {
+            "containers": [{"resources": {"requests": {"cpu": "1"}}}],
+            "initContainers": [
+                {"restartPolicy": "Always", "resources": {"requests": {"cpu": "500m"}}},
+                {"resources": {"requests": {"cpu": "1200m"}}},
+            ],
+        }
+    }
+    # running: 1000m + the sidecar's 500m; the migration runs beside the sidecar: 1700m
+    assert pod_requests(pod)["cpu"] == 1700
+
+
 def test_real_node_fixtures_read(real_fixtures) -> None:
     state = real_state(real_fixtures)
     nodes = list(state.list("Node", ""))

@@ -44,7 +44,12 @@ def _failed_scheduling(state, pod: dict, message: str, **when) -> None:
 def test_the_demo_gpu_pod_says_in_words_why_no_node_can_run_it() -> None:
     state = build_demo()
     trainer = _trainer(state)
-    event = next(e for e in state.list("Event", "shop") if e.get("reason") == "FailedScheduling")
+    event = next(
+        e
+        for e in state.list("Event", "shop")
+        if e.get("reason") == "FailedScheduling"
+        and e["involvedObject"]["name"] == trainer["metadata"]["name"]
+    )
     why = _pod(state, "shop", trainer["metadata"]["name"])["pending"]
     assert why["headline"] == "0 of 3 nodes can run it"
     assert [r["words"] for r in why["reasons"]] == [

@@ -39,36 +39,66 @@ class Command(BaseCommand):
         if options["demo"] or settings.EXPLORER_DEMO or not _cluster_configured():
             from explorer.runtime.demo_cluster import start_demo_cluster
 
-            demo = start_demo_cluster(churn_interval=settings.EXPLORER_DEMO_CHURN_SECONDS)
+            demo = start_demo_cluster(
+                churn_interval=settings.EXPLORER_DEMO_CHURN_SECONDS, with_etcd=self._demo_etcd()
+            )
             clusters = [load_kubeconfig(str(demo.kubeconfig)).connect()]
             self.stdout.write(
                 "Watching the demo cluster (no kubeconfig). Its API server, for kubectl: "
                 f"kubectl --server {demo.server.url} get pods -A"
             )
+            if demo.etcd is not None:
+                self.stdout.write(
+                    f"The demo's etcd: {demo.etcd.endpoint} (for etcdctl: "
+                    f"etcdctl --endpoints={demo.etcd.endpoint} get /registry --prefix --keys-only)"
+                )
         else:
             clusters = self._connect_all()
 
+        try:
+            self._serve(clusters, host, port, demo is not None)
+        finally:
+            if demo is not None:
+                demo.stop()
+
+    def _serve(self, clusters: list[Cluster], host: str, port: int, demo: bool) -> None:
+        from explorer.runtime.etcd_readers import EtcdReadersError
         from explorer.runtime.process import start_embedded
 
-        runtime = start_embedded(clusters)
-        schedule = _collect_schedule(runtime, demo is not None)
-        user, password = ensure_admin()
-        if password:
-            self.stdout.write(f"Created the user {ADMIN_USERNAME!r} with password: {password}")
-        base = f"http://{host}:{port}"
-        self.stdout.write(f"Cluster Explorer: {base}/  (log in with the link below)")
-        self.stdout.write(
-            f"Login: {login_url(user, base)}  (works once, for {MAX_AGE_SECONDS // 60} minutes)"
-        )
-        self.stdout.flush()
         try:
+            runtime = start_embedded(clusters)
+        except EtcdReadersError as error:
+            raise CommandError(str(error)) from None
+        schedule = _collect_schedule(runtime, demo)
+        try:
+            user, password = ensure_admin()
+            if password:
+                self.stdout.write(f"Created the user {ADMIN_USERNAME!r} with password: {password}")
+            base = f"http://{host}:{port}"
+            self.stdout.write(f"Cluster Explorer: {base}/  (log in with the link below)")
+            self.stdout.write(
+                f"Login: {login_url(user, base)}  (works once, for {MAX_AGE_SECONDS // 60} minutes)"
+            )
+            self.stdout.flush()
             run_web_server(host, port)
         finally:
             if schedule is not None:
                 schedule.stop()
             runtime.stop()
-            if demo is not None:
-                demo.stop()
+
+    def _demo_etcd(self) -> bool:
+        """Whether the demo lives in an etcd of its own; says why not when it cannot."""
+        from explorer.runtime.etcd_process import etcd_binary
+
+        if not settings.EXPLORER_DEMO_ETCD:
+            return False
+        if etcd_binary() is None:
+            self.stdout.write(
+                "etcd is not installed: the demo runs without one, and its etcd pages are "
+                "derived from its objects (apt-get install etcd-server for the real thing)."
+            )
+            return False
+        return True
 
     def _connect_all(self) -> list[Cluster]:
         """Every context of the kubeconfig; one that cannot be used is reported, not fatal."""

@@ -19,6 +19,7 @@ from explorer.kube.config import (
     kubeconfig_exists,
     load_kubeconfig,
 )
+from explorer.runtime.etcd_readers import EtcdReadersError
 from explorer.runtime.process import start
 from explorer.streaming.directory import Directory
 
@@ -38,7 +39,10 @@ class Command(BaseCommand):
                 "(make run / manage.py serve runs the watcher inside the web process instead)"
             )
         clusters = self._clusters(list(options["context"]))  # type: ignore[call-overload]
-        runtime = start(clusters, directory=Directory(settings.REDIS_URL))
+        try:
+            runtime = start(clusters, directory=Directory(settings.REDIS_URL))
+        except EtcdReadersError as error:
+            raise CommandError(str(error)) from None
         names = ", ".join(cluster.name for cluster in clusters)
         self.stdout.write(f"Watching {names}; publishing through the channel layer")
         stop = threading.Event()
