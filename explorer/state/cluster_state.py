@@ -26,6 +26,8 @@ from explorer.lib.objects import (
 from explorer.lib.redact import redact
 from explorer.lib.resources import BY_KIND
 
+from .shared_parts import SharedParts
+
 log = logging.getLogger(__name__)
 
 Ref = tuple[str, str, str]  # (kind, namespace or "", name)
@@ -48,8 +50,11 @@ class Change:
 class ClusterState:
     """Objects of one cluster (kubeconfig context) plus per-node facts."""
 
-    def __init__(self, cluster: str = "default") -> None:
+    def __init__(self, cluster: str = "default", *, share_parts: bool = False) -> None:
+        """`share_parts`: hold equal parts of objects once (explorer/state/shared_parts.py) —
+        for a state of many objects that is never changed in place."""
         self.cluster = cluster
+        self.parts = SharedParts() if share_parts else None
         self._objects: dict[str, dict[Key, dict]] = defaultdict(dict)
         self._by_uid: dict[str, Ref] = {}
         self._children: dict[str, set[Ref]] = defaultdict(set)
@@ -213,6 +218,8 @@ class ClusterState:
             if old == obj:
                 return None
             self._unindex(kind, key, old)
+        if self.parts is not None:
+            self.parts.share(kind, obj)
         objs[key] = obj
         self._index(kind, key, obj)
         return Change(ADDED if old is None else MODIFIED, kind, key[0], key[1], obj, old)

@@ -1,0 +1,167 @@
+"""Equal parts of the held objects kept once.
+
+A pod parsed from the API's JSON takes about 26 KB of Python objects for 4.4 KB of text, and
+most of it repeats from pod to pod: a ReplicaSet's pods carry the same labels, owner reference,
+tolerations, security context, container specs (image, ports, probes, resources, env) and
+service-account volume source; their short strings (image, policy and phase names) repeat too.
+`SharedParts` points every object at one copy of each equal part and of each repeated string —
+the objects stay whole, plain dicts read as before (the demo's pods drop to about 10 KB).
+
+Parts are found by their JSON: a part's key is the hash of its orjson text; an equal key is only
+taken after an equality check, so a collision costs the sharing, never a wrong value. Unique
+parts (a pod's own volume mount, say) go in the table too, so it is swept now and then of the
+parts no held object points at any more. Strings are interned (`sys.intern`), and only those of
+fields whose values repeat (names of images, policies, phases, nodes), never names or uids.
+
+Shared parts make one rule binding: **an object held in a ClusterState is never changed in
+place** (views and jobs copy what they change; they did before, since the objects are the
+state's own). tests/state/test_shared_parts.py checks it over every view model of the demo.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import orjson
+
+dumps = orjson.dumps
+intern = sys.intern
+
+SHORT = 64  # longer strings are rarely repeated: not worth a table entry
+_SWEEP_FLOOR = 4096
+_PROBE = object()
+
+_OWN_METADATA = frozenset(("namespace", "generateName"))  # repeated metadata strings
+_POD_SPEC_EACH = frozenset(("containers", "initContainers", "ephemeralContainers", "volumes"))
+_CONTAINERS = ("containers", "initContainers", "ephemeralContainers")
+_PER_MOUNT = frozenset(("volumeMounts",))
+_NOTHING = frozenset()
+_STATUS_WORDS = ("phase", "qosClass", "hostIP", "reason")
+_CONDITION_WORDS = ("type", "status", "reason")
+_CONTAINER_STATUS_WORDS = ("name", "image", "imageID")
+_CONTAINER_STATUSES = ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses")
+
+
+class SharedParts:
+    """One table of parts for one ClusterState (used under its writer's lock)."""
+
+    def __init__(self) -> None:
+        self._parts: dict[Any, Any] = {}  # hash of a part's JSON -> the part
+        self._swept_at = 0
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    def share(self, kind: str, obj: dict) -> None:
+        """Point `obj`'s parts at equal parts already held (in place; `obj` is being taken)."""
+        metadata = obj.get("metadata")
+        if isinstance(metadata, dict):
+            self._metadata(metadata)
+        spec = obj.get("spec")
+        if isinstance(spec, dict):
+            if kind == "Pod":
+                self._pod_spec(spec)
+            else:
+                self._fields(spec, _NOTHING)
+        status = obj.get("status")
+        if kind == "Pod" and isinstance(status, dict):
+            self._pod_status(status)
+        if len(self._parts) > max(_SWEEP_FLOOR, 2 * self._swept_at):
+            self.sweep()
+
+    def sweep(self) -> int:
+        """Forget the parts no held object points at any more; how many were forgotten."""
+        parts = self._parts
+        parts[_PROBE] = {}  # held by the table alone: its count is what "nobody else" reads
+        counts = [(key, sys.getrefcount(part)) for key, part in parts.items()]
+        alone = next(count for key, count in counts if key is _PROBE)
+        gone = [key for key, count in counts if count <= alone]
+        for key in gone:
+            del parts[key]
+        self._swept_at = len(parts)
+        return len(gone) - 1  # the probe
+
+    def altered(self) -> list[Any]:
+        """The parts whose JSON no longer hashes to their key: changed in place, against the
+        rule (what the tests look for after every view has been built)."""
+        return [
+            part
+            for key, part in self._parts.items()
+            if key is not _PROBE and hash(dumps(part)) != key
+        ]
+
+    # ---- the walk ------------------------------------------------------------------------
+
+    def _metadata(self, metadata: dict) -> None:
+        part = self._part
+        for field, value in metadata.items():
+            cls = value.__class__
+            if cls is dict or cls is list:
+                metadata[field] = part(value)
+            elif cls is str and field in _OWN_METADATA and len(value) < SHORT:
+                metadata[field] = intern(value)
+
+    def _pod_spec(self, spec: dict) -> None:
+        part = self._part
+        self._fields(spec, _POD_SPEC_EACH)
+        for field in _CONTAINERS:
+            for container in _dicts(spec.get(field)):
+                self._fields(container, _PER_MOUNT)
+                mounts = container.get("volumeMounts")
+                if mounts.__class__ is list:
+                    mounts[:] = [part(mount) for mount in mounts]
+        for volume in _dicts(spec.get("volumes")):
+            for field, value in volume.items():
+                if value.__class__ is dict or value.__class__ is list:
+                    volume[field] = part(value)
+
+    def _pod_status(self, status: dict) -> None:
+        _intern_words(status, _STATUS_WORDS)
+        ips = status.get("hostIPs")
+        if ips.__class__ is list:
+            status["hostIPs"] = self._part(ips)
+        for condition in _dicts(status.get("conditions")):
+            _intern_words(condition, _CONDITION_WORDS)
+        for field in _CONTAINER_STATUSES:
+            for container in _dicts(status.get(field)):
+                _intern_words(container, _CONTAINER_STATUS_WORDS)
+                last = container.get("lastState")
+                if last.__class__ is dict:
+                    container["lastState"] = self._part(last)
+
+    def _fields(self, fields: dict, each: frozenset[str]) -> None:
+        """Share every dict or list value but those named in `each`; the short strings too."""
+        part = self._part
+        for field, value in fields.items():
+            cls = value.__class__
+            if cls is str:
+                if len(value) < SHORT:
+                    fields[field] = intern(value)
+            elif (cls is dict or cls is list) and field not in each:
+                fields[field] = part(value)
+
+    def _part(self, part: Any) -> Any:
+        try:
+            key = hash(dumps(part))
+        except TypeError:  # not JSON (an object read from YAML may hold dates or int keys)
+            return part
+        parts = self._parts
+        held = parts.get(key)
+        if held is None:
+            parts[key] = part
+            return part
+        return held if held == part else part
+
+
+def _intern_words(fields: dict, names: tuple[str, ...]) -> None:
+    for name in names:
+        value = fields.get(name)
+        if value.__class__ is str and len(value) < SHORT:
+            fields[name] = intern(value)
+
+
+def _dicts(items: Any) -> Any:
+    if items.__class__ is not list:
+        return ()
+    return [item for item in items if item.__class__ is dict]

@@ -1,0 +1,200 @@
+"""Equal parts of held objects kept once (explorer/state/shared_parts.py): the objects read as
+before, every view of the demo draws the same model, and no view changes a shared part."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+
+import orjson
+import pytest
+
+from explorer.demo import build_demo
+from explorer.state.cluster_state import ClusterState
+from explorer.state.shared_parts import SharedParts
+from explorer.viewmodels.registry import VIEWS
+
+MOMENT = datetime(2026, 12, 7, 3, 12, tzinfo=UTC)
+ASK = {"cpu": "500m", "memory": "256Mi", "extended": "-", "selector": "-", "tolerate": "-"}
+
+
+def _copied(demo: ClusterState, *, share_parts: bool) -> ClusterState:
+    """The demo's objects as a watcher would take them in: parsed afresh from their JSON."""
+    state = ClusterState("demo", share_parts=share_parts)
+    for kind in demo.kinds():
+        state.replace(kind, orjson.loads(orjson.dumps(list(demo.list(kind)))))
+    for node, facts in demo.node_facts.items():
+        state.set_node_facts(node, dict(facts))
+    return state
+
+
+@pytest.fixture(scope="module")
+def demo() -> ClusterState:
+    return build_demo(nodes=6, now=MOMENT)
+
+
+def _deep_size(obj: object, seen: set[int]) -> int:
+    if id(obj) in seen:
+        return 0
+    seen.add(id(obj))
+    size = sys.getsizeof(obj)
+    if isinstance(obj, dict):
+        size += sum(_deep_size(k, seen) + _deep_size(v, seen) for k, v in obj.items())
+    elif isinstance(obj, list):
+        size += sum(_deep_size(v, seen) for v in obj)
+    return size
+
+
+def _pods_size(state: ClusterState) -> int:
+    seen: set[int] = set()
+    return sum(_deep_size(pod, seen) for pod in state.list("Pod"))
+
+
+def _every_view_with_its_params(state: ClusterState) -> list[tuple[str, dict[str, str]]]:
+    """Each view with parameters of the demo; the object page for one object of every kind."""
+    node = "demo-worker"
+    pending = next(p for p in state.list("Pod") if not p["spec"].get("nodeName"))
+    views = [
+        ("overview", {}),
+        ("hierarchy", {"namespace": "*", "size": "count"}),
+        ("hierarchy", {"namespace": "shop", "size": "cpu"}),
+        ("pod", {"namespace": "shop", "name": "db-0"}),
+        (
+            "scheduling",
+            {
+                "namespace": pending["metadata"]["namespace"],
+                "name": pending["metadata"]["name"],
+                "node": "*",
+            },
+        ),
+        ("scheduling-history", {}),
+        ("node", {"name": node}),
+        ("cgroup-tree", {"node": node, "size": "limit"}),
+        ("node-volumes", {"name": node}),
+        ("events", {"namespace": "*", "object": "*"}),
+        ("search", {"q": "web"}),
+        ("service-chains", {"node": node, "service": "shop/web"}),
+        ("chain-browser", {"node": node, "dump": "auto"}),
+        ("corefile", {}),
+        ("dns-trace", {"namespace": "shop", "pod": "db-0", "name": "web"}),
+        ("network-index", {}),
+        ("proxy-mode", {}),
+        ("drift", {}),
+        ("packet-trace", {"source": "pod:shop/db-0", "destination": "10.96.178.167:80/tcp"}),
+        ("storage", {}),
+        ("headroom", {}),
+        ("headroom-fit", ASK),
+        ("headroom-history", {}),
+    ]
+    for kind in state.kinds():
+        obj = next(state.list(kind))
+        meta = obj["metadata"]
+        views.append(
+            ("object", {"kind": kind, "namespace": meta.get("namespace", ""), "name": meta["name"]})
+        )
+    return views
+
+
+def _token_volume(pod: dict) -> str:
+    return next(v["name"] for v in pod["spec"]["volumes"] if v["name"].startswith("kube-api"))
+
+
+def _model(state: ClusterState, name: str, params: dict[str, str]) -> bytes:
+    view = VIEWS[name]
+    return orjson.dumps(view.build(state, {"cluster": "demo", **params}, view.memo()))
+
+
+def test_replicas_of_a_pod_hold_one_copy_of_their_equal_parts(demo: ClusterState) -> None:
+    state = _copied(demo, share_parts=True)
+    web = [
+        p
+        for p in state.list("Pod", "shop")
+        if p["metadata"].get("generateName", "").startswith("web-")
+    ]
+    first, second = web[0], web[1]
+
+    assert first["metadata"]["labels"] is second["metadata"]["labels"]
+    assert first["metadata"]["ownerReferences"] is second["metadata"]["ownerReferences"]
+    assert first["spec"]["tolerations"] is second["spec"]["tolerations"]
+    assert (
+        first["spec"]["containers"][0]["resources"] is second["spec"]["containers"][0]["resources"]
+    )
+    assert first["spec"]["containers"][0]["image"] is second["spec"]["containers"][0]["image"]
+    # what is a pod's own stays its own
+    assert first["metadata"]["uid"] != second["metadata"]["uid"]
+    assert _token_volume(first) != _token_volume(second)
+
+
+def test_the_objects_read_exactly_as_the_ones_taken_in(demo: ClusterState) -> None:
+    plain = _copied(demo, share_parts=False)
+    shared = _copied(demo, share_parts=True)
+
+    for kind in demo.kinds():
+        assert orjson.dumps(list(shared.list(kind))) == orjson.dumps(list(plain.list(kind))), kind
+
+
+def test_a_bigger_demo_s_pods_take_under_half_their_unshared_size() -> None:
+    bigger = build_demo(nodes=30, pods_per_node=20, now=MOMENT)
+    plain = _copied(bigger, share_parts=False)
+    shared = _copied(bigger, share_parts=True)
+
+    assert _pods_size(shared) < _pods_size(plain) / 2
+
+
+def test_every_view_draws_the_same_model_and_changes_no_shared_part(demo: ClusterState) -> None:
+    plain = _copied(demo, share_parts=False)
+    shared = _copied(demo, share_parts=True)
+    views = _every_view_with_its_params(plain)
+    assert len({name for name, _ in views}) == len(VIEWS)  # a new view joins this test
+
+    for name, params in views:
+        assert _model(shared, name, params) == _model(plain, name, params), (name, params)
+    assert shared.parts is not None and shared.parts.altered() == []
+
+
+def test_a_changed_pod_leaves_the_parts_other_pods_share_as_they_were(
+    demo: ClusterState,
+) -> None:
+    state = _copied(demo, share_parts=True)
+    first, second = [
+        p for p in state.list("Pod", "shop") if p["metadata"]["name"].startswith("web-")
+    ][:2]
+    before = orjson.dumps(second)
+    changed = orjson.loads(orjson.dumps(first))
+    changed["spec"]["tolerations"].append({"key": "new", "operator": "Exists"})
+    changed["spec"]["containers"][0]["resources"]["limits"] = {"cpu": "9"}
+
+    state.upsert(changed)
+
+    assert orjson.dumps(second) == before
+    held = state.get("Pod", "shop", first["metadata"]["name"])
+    assert held is not None and held["spec"]["tolerations"][-1]["key"] == "new"
+    assert state.parts is not None and state.parts.altered() == []
+
+
+def test_parts_no_held_object_points_at_are_swept(demo: ClusterState) -> None:
+    state = _copied(demo, share_parts=True)
+    parts = state.parts
+    assert parts is not None
+    parts.sweep()
+    held = len(parts)
+    for pod in list(state.list("Pod")):
+        state.delete("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"])
+
+    swept = parts.sweep()
+
+    assert swept > 0 and len(parts) == held - swept
+    assert parts.sweep() == 0  # what is left is held by the other kinds' objects
+
+
+def test_a_part_that_is_not_json_is_kept_as_it_is() -> None:
+    parts = SharedParts()
+    odd = {"metadata": {"name": "x", "labels": {1: "an int key, as YAML may give"}}}
+
+    parts.share("ConfigMap", odd)
+    parts.share(
+        "ConfigMap", {"metadata": {"name": "y", "labels": {1: "an int key, as YAML may give"}}}
+    )
+
+    assert odd["metadata"]["labels"] == {1: "an int key, as YAML may give"}
+    assert len(parts) == 0
