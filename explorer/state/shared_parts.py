@@ -35,11 +35,11 @@ _PROBE = object()
 _OWN_METADATA = frozenset(("namespace", "generateName"))  # repeated metadata strings
 _POD_SPEC_EACH = frozenset(("containers", "initContainers", "ephemeralContainers", "volumes"))
 _CONTAINERS = ("containers", "initContainers", "ephemeralContainers")
-_PER_MOUNT = frozenset(("volumeMounts",))
+_PER_MOUNT = frozenset(("volumeMounts", "state"))  # a status's state has its own times
 _NOTHING = frozenset()
 _STATUS_WORDS = ("phase", "qosClass", "hostIP", "reason")
 _CONDITION_WORDS = ("type", "status", "reason")
-_CONTAINER_STATUS_WORDS = ("name", "image", "imageID")
+_TYPE_WORDS = ("kind", "apiVersion")
 _CONTAINER_STATUSES = ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses")
 
 
@@ -55,6 +55,7 @@ class SharedParts:
 
     def share(self, kind: str, obj: dict) -> None:
         """Point `obj`'s parts at equal parts already held (in place; `obj` is being taken)."""
+        _intern_words(obj, _TYPE_WORDS)
         metadata = obj.get("metadata")
         if isinstance(metadata, dict):
             self._metadata(metadata)
@@ -107,10 +108,7 @@ class SharedParts:
         self._fields(spec, _POD_SPEC_EACH)
         for field in _CONTAINERS:
             for container in _dicts(spec.get(field)):
-                self._fields(container, _PER_MOUNT)
-                mounts = container.get("volumeMounts")
-                if mounts.__class__ is list:
-                    mounts[:] = [part(mount) for mount in mounts]
+                self._container(container)
         for volume in _dicts(spec.get("volumes")):
             for field, value in volume.items():
                 if value.__class__ is dict or value.__class__ is list:
@@ -125,10 +123,19 @@ class SharedParts:
             _intern_words(condition, _CONDITION_WORDS)
         for field in _CONTAINER_STATUSES:
             for container in _dicts(status.get(field)):
-                _intern_words(container, _CONTAINER_STATUS_WORDS)
-                last = container.get("lastState")
-                if last.__class__ is dict:
-                    container["lastState"] = self._part(last)
+                self._container(container)
+
+    def _container(self, container: dict) -> None:
+        """A container's spec or status: its parts but the volume mounts (one of which is the
+        pod's own) shared, and each mount."""
+        self._fields(container, _PER_MOUNT)
+        mounts = container.get("volumeMounts")
+        if mounts.__class__ is list:
+            part = self._part
+            mounts[:] = [part(mount) for mount in mounts]
+        image_id = container.get("imageID")
+        if image_id.__class__ is str:  # a digest, longer than SHORT, and the same for many
+            container["imageID"] = intern(image_id)
 
     def _fields(self, fields: dict, each: frozenset[str]) -> None:
         """Share every dict or list value but those named in `each`; the short strings too."""

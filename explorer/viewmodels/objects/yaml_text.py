@@ -16,7 +16,15 @@ import yaml
 
 from explorer.lib.redact import LAST_APPLIED
 
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Every part written out where it is: a held object shares equal parts with others, and
+    within itself (explorer/state/shared_parts.py), which YAML would show as anchors."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 MANAGED_FIELDS = "metadata.managedFields"
 NOT_KEPT = (
     "not kept: the explorer drops them when it reads an object (which client set which field; "
