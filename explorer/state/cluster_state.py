@@ -89,6 +89,10 @@ class ClusterState:
             names = sorted(n for k, n in self._by_namespace.get(namespace, ()) if k == kind)
             yield from (obj for n in names if (obj := objs.get((namespace, n))) is not None)
 
+    def keys(self, kind: str) -> Iterator[Key]:
+        """The (namespace or "", name) of every object of `kind` held, in no order."""
+        return iter(self._objects.get(kind, {}))
+
     def count(self, kind: str) -> int:
         return len(self._objects.get(kind, {}))
 

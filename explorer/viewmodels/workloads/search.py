@@ -22,7 +22,7 @@ import re
 from typing import Any, TypedDict
 
 from explorer.collectors.cgroups.paths import bare_container_id, meaning
-from explorer.lib.objects import key_of, labels_of, meta_of, name_of, spec_of, status_of
+from explorer.lib.objects import labels_of, meta_of, spec_of, status_of
 from explorer.lib.resources import BY_KIND
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import NODE_FACTS_KIND
@@ -197,10 +197,14 @@ def _by_name(state: ClusterState, query: str) -> list[Result]:
         if kind == "Event":
             continue
         # by namespace and name, not as the state happens to hold them (a snapshot read back
-        # holds them in another order than the live cluster)
-        named = sorted((o for o in state.list(kind) if needle in name_of(o).lower()), key=key_of)
-        for obj in named:
-            if name_of(obj).lower() == needle:
+        # holds them in another order than the live cluster); names read from the state's keys,
+        # not from the objects: at 360,000 objects that is most of the time find takes
+        named = sorted(key for key in state.keys(kind) if needle in key[1].lower())
+        for namespace, name in named:
+            obj = state.get(kind, namespace, name)
+            if obj is None:
+                continue
+            if name.lower() == needle:
                 exact.append(_result(obj, "name"))
             elif len(partial) <= MAX_RESULTS:
                 partial.append(_result(obj, "name contains it"))
