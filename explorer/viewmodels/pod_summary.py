@@ -3,9 +3,10 @@ restarts and QoS class. Shared by the views that draw pods."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from explorer.lib.objects import condition, meta_of, spec_of, status_of
+from explorer.lib.objects import condition
 from explorer.lib.qos import pod_qos_class
 
 from .links import object_link
@@ -56,30 +57,58 @@ class PodSummary:
         return f"{self.ready}/{self.containers}"
 
 
-def summarise(pod: dict) -> PodSummary:
-    meta = meta_of(pod)
-    spec = spec_of(pod)
-    status = status_of(pod)
-    statuses = [s for s in status.get("containerStatuses") or () if isinstance(s, dict)]
-    init_statuses = [s for s in status.get("initContainerStatuses") or () if isinstance(s, dict)]
+def summarise(pod: dict, words: SharedWords | None = None) -> PodSummary:
+    """The pod at a glance; `words`, kept over a pass of many pods, words each shared part
+    (labels, owner references: one per ReplicaSet, explorer/state/shared_parts.py) once."""
+    meta = pod.get("metadata") or {}
+    spec = pod.get("spec") or {}
+    status = pod.get("status") or {}
+    statuses = [s for s in status.get("containerStatuses") or () if s.__class__ is dict]
+    init_statuses = [s for s in status.get("initContainerStatuses") or () if s.__class__ is dict]
     phase = status.get("phase") or UNKNOWN
-    ready = sum(1 for s in statuses if s.get("ready"))
+    ready = 0
+    restarts = 0
+    for container in statuses:
+        if container.get("ready"):
+            ready += 1
+        restarts += int(container.get("restartCount") or 0)
+    for container in init_statuses:
+        restarts += int(container.get("restartCount") or 0)
     containers = len(spec.get("containers") or ()) or len(statuses)
+    node = spec.get("nodeName") or ""
+    words = words if words is not None else SharedWords()
     return PodSummary(
         namespace=meta.get("namespace") or "",
         name=meta.get("name") or "",
-        node=spec.get("nodeName") or "",
+        node=node,
         phase=phase,
         state=_state(phase, bool(meta.get("deletionTimestamp")), ready, containers),
         reason=_reason(statuses) or _reason(init_statuses) or status.get("reason") or "",
         ready=ready,
         containers=containers,
-        restarts=sum(int(s.get("restartCount") or 0) for s in statuses + init_statuses),
+        restarts=restarts,
         qos=status.get("qosClass") or pod_qos_class(pod),
-        owner=_owner(meta),
-        labels=_labels(meta),
-        scheduler_says="" if spec.get("nodeName") else _scheduler_says(pod),
+        owner=words.said(meta.get("ownerReferences"), _owner),
+        labels=words.said(meta.get("labels"), _labels),
+        scheduler_says="" if node else _scheduler_says(pod),
     )
+
+
+class SharedWords:
+    """What a part says, by the part's identity, for as long as the part is held here."""
+
+    def __init__(self) -> None:
+        self._said: dict[int, tuple[object, str]] = {}
+
+    def said(self, part: object, say: Callable[[object], str]) -> str:
+        if part is None:
+            return say(part)
+        held = self._said.get(id(part))
+        if held is not None and held[0] is part:
+            return held[1]
+        words = say(part)
+        self._said[id(part)] = (part, words)  # the part kept: its id is not reused meanwhile
+        return words
 
 
 def pod_state(pod: dict) -> str:
@@ -140,13 +169,17 @@ def _scheduler_says(pod: dict) -> str:
     return str(scheduled.get("message") or scheduled.get("reason") or "")
 
 
-def _labels(meta: dict) -> str:
-    labels = meta.get("labels") or {}
+def _labels(labels: object) -> str:
+    labels = labels if isinstance(labels, dict) else {}
     shown = [f"{key}={value}" for key, value in sorted(labels.items())[:MAX_LABELS]]
     return ", ".join(shown) + (", …" if len(labels) > MAX_LABELS else "")
 
 
-def _owner(meta: dict) -> str:
-    refs = [ref for ref in meta.get("ownerReferences") or () if isinstance(ref, dict)]
+def _owner(references: object) -> str:
+    refs = (
+        [ref for ref in references or () if isinstance(ref, dict)]
+        if isinstance(references, list)
+        else []
+    )
     controller = next((ref for ref in refs if ref.get("controller")), refs[0] if refs else None)
     return f"{controller.get('kind', '')}/{controller.get('name', '')}" if controller else ""

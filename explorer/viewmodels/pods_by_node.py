@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from explorer.lib.objects import Key, key_of
 from explorer.state.cluster_state import ClusterState
 
-from .pod_summary import PodSummary, summarise
+from .pod_summary import PodSummary, SharedWords, summarise
 
 
 class PodIndex:
@@ -38,11 +38,12 @@ class PodIndex:
         held = self._held
         self._clear()
         pods = state.list("Pod") if nodes is None else _on(state, nodes)
+        words = SharedWords()
         for pod in pods:
             key = key_of(pod)
             entry = held.get(key)
             if entry is None or entry[0] is not pod:
-                entry = (pod, summarise(pod))
+                entry = (pod, summarise(pod, words))
             self._add(key, entry)
 
     def touch(self, state: ClusterState, namespace: str, name: str) -> set[str]:
