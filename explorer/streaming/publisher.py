@@ -13,6 +13,10 @@ Consumers (web side, possibly other processes) talk to it over the channel layer
 - models go out as `view.full` to the asking consumer, `view.delta` to the view's group, and the
   cluster's connection state as `cluster.status` to its status group.
 
+Warming: once a cluster is first live, the views of the pages a user opens first (`WARM`: the
+overview, the whole workload hierarchy) are built before anyone asks, and kept as any
+publication is; at 165,000 pods their first builds take seconds the first tab would wait for.
+
 Coalescing: the first change after a quiet spell is published at once; changes arriving within
 `window` seconds of the last publication are merged into one delta sent when the window ends.
 A view that offers `update` is given the changes gathered since (at most MAX_PENDING; beyond,
@@ -60,7 +64,7 @@ from explorer.state.store import ClusterStates
 from explorer.viewmodels.base import View, ViewError, params_of
 from explorer.viewmodels.registry import get_view
 
-from .cluster_status import ClusterStatus, status_of
+from .cluster_status import LIVE, ClusterStatus, status_of
 from .delta import diff
 from .names import publisher_channel, status_group, view_group
 
@@ -75,6 +79,11 @@ PACE = 10  # a costly publication waits PACE times the cost of its last refresh 
 COSTLY = 0.05  # seconds: a refresh that takes longer is costly
 COSTLY_SHARE = 0.25  # of the time, at most, in costly refreshes (a cluster's, all together)
 _STATUS = ""  # the dirty mark for "the connection state may have changed"
+# the views of the pages a user opens first, with the parameters those pages ask for
+WARM: tuple[tuple[str, dict[str, str]], ...] = (
+    ("overview", {}),
+    ("hierarchy", {"namespace": "*", "size": "count"}),
+)
 NODE_FACTS_MESSAGE = "publisher.node_facts"
 
 
@@ -158,10 +167,13 @@ class Publisher:
         layer: Any,
         loop: asyncio.AbstractEventLoop | None = None,
         window: float = COALESCE_WINDOW,
+        warm: tuple[tuple[str, dict[str, str]], ...] = WARM,
     ) -> None:
+        """`warm`: the views built for a cluster once it is live, before any tab asks."""
         self.states = states
         self.layer = layer
         self.window = window
+        self.warm = warm
         self._cond = threading.Condition()
         self._dirty: dict[str, _Pending] = {}
         self._due: dict[str, float] = {}
@@ -172,6 +184,7 @@ class Publisher:
         self._kinds: dict[str, frozenset[str]] = {}  # cluster -> kinds its publications read
         self._statuses: dict[str, ClusterStatus] = {}  # the last sent to each status group
         self._status_lock = threading.Lock()
+        self._warmed: set[str] = set()  # clusters whose first pages were built before asked
         self._clusters: list[str] = []
         self._stopping = False
         self._own_loop = loop is None
@@ -272,10 +285,12 @@ class Publisher:
     def status_changed(self, cluster: str, kind: str, status: str, reason: str) -> None:
         # At once, on the writer's thread: not after the build the publisher's thread may be in
         # (the overview over 165,000 pods, seconds, right after their list went in).
-        self._send_status(cluster)
+        if self._send_status(cluster) == LIVE and self.warm and cluster not in self._warmed:
+            self._warmed.add(cluster)
+            self._warm(cluster)
         self._mark(cluster, {_STATUS}, [])
 
-    def _send_status(self, cluster: str) -> None:
+    def _send_status(self, cluster: str) -> str:
         """The cluster's connection state to its status group, when it changed. Worked out and
         sent under one lock, so that of two threads the later state always goes last."""
         with self._status_lock:
@@ -284,6 +299,17 @@ class Publisher:
                 self._statuses[cluster] = status
                 message = {"type": "cluster.status", **status}
                 self._post("group_send", status_group(cluster), message)
+            return status["state"]
+
+    def _warm(self, cluster: str) -> None:
+        """Build the pages a user opens first (`warm`) once the cluster is live, before anyone
+        asks: at 165,000 pods their first builds take seconds, which the first tab would wait
+        for. Kept as any publication is: for WANT_LEASE unless a tab wants it."""
+        with self._cond:
+            for view, params in self.warm:
+                want = {"type": "publisher.want", "view": view, "params": {"cluster": cluster}}
+                self._requests.append({**want, "params": {"cluster": cluster, **params}})
+            self._cond.notify()
 
     def _mark(self, cluster: str, kinds: set[str], changes: list[Change] | None = None) -> None:
         """`changes`: what made `kinds` dirty; None when not known (views are then built)."""

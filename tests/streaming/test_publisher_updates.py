@@ -17,6 +17,7 @@ from channels.layers import InMemoryChannelLayer
 
 from explorer.state.store import ClusterStates
 from explorer.streaming import publisher as publisher_module
+from explorer.streaming.names import view_group
 from explorer.streaming.publisher import Publisher
 from explorer.viewmodels import registry
 from explorer.viewmodels.base import View
@@ -76,7 +77,8 @@ async def layer(settings: Any) -> RecordingLayer:
 @pytest.fixture
 async def fed(layer: RecordingLayer) -> AsyncIterator[Publisher]:
     states = ClusterStates(["fed"])
-    publisher = Publisher(states, layer, asyncio.get_running_loop(), window=0.05).start()
+    # nothing built before a tab asks: these tests count the builds a tab causes
+    publisher = Publisher(states, layer, asyncio.get_running_loop(), window=0.05, warm=()).start()
     states.replace("fed", "Node", [node("n1"), node("n2")], "1")
     states.status("fed", "Pod", "watching")
     yield publisher
@@ -358,4 +360,31 @@ async def test_the_cluster_is_told_live_while_a_view_holds_its_state(layer: Reco
             await asyncio.wait_for(asyncio.to_thread(states.status, "fed", "Pod", "watching"), 2)
             await until("live")
     finally:
+        await asyncio.to_thread(publisher.stop)
+
+
+async def test_the_first_pages_are_built_once_the_cluster_is_live_before_a_tab_asks(
+    layer: RecordingLayer, counted: dict[str, int], session_cookie: str
+) -> None:
+    states = ClusterStates(["fed"])
+    publisher = Publisher(states, layer, asyncio.get_running_loop(), window=0.05).start()
+    tab = await Tab.open(session_cookie)
+    try:
+        await asyncio.to_thread(states.status, "fed", "Pod", "listing")
+        await asyncio.to_thread(states.replace, "fed", "Pod", [pod("shop", "web-1")], "5")
+        assert counted["build"] == 0  # not live yet: nothing built
+        await asyncio.to_thread(states.status, "fed", "Pod", "watching")
+
+        deadline = time.monotonic() + 5
+        while counted["build"] == 0:
+            assert time.monotonic() < deadline, "the overview was not built before it was asked"
+            await asyncio.sleep(0.02)
+        model = await tab.subscribe(cluster="fed")
+
+        assert counted["build"] == 1  # the tab got the model built before it asked
+        assert model["header"]["counts"]["pods"] == 1
+        hierarchy = view_group("hierarchy", {"cluster": "fed", "namespace": "*", "size": "count"})
+        assert hierarchy in publisher._publications
+    finally:
+        await tab.close()
         await asyncio.to_thread(publisher.stop)
