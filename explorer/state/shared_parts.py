@@ -40,6 +40,14 @@ _NOTHING = frozenset()
 _STATUS_WORDS = ("phase", "qosClass", "hostIP", "reason")
 _CONDITION_WORDS = ("type", "status", "reason")
 _TYPE_WORDS = ("kind", "apiVersion")
+_TEMPLATED = frozenset(
+    ("ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicationController")
+)
+_TEMPLATE = frozenset(("template",))
+_JOB_TEMPLATE = frozenset(("jobTemplate",))
+_EVENT_WORDS = ("reason", "type", "reportingComponent", "reportingInstance")
+_ENDPOINT_WORDS = ("nodeName", "zone")
+_TARGET_WORDS = ("kind", "namespace")
 _CONTAINER_STATUSES = ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses")
 
 
@@ -63,11 +71,24 @@ class SharedParts:
         if isinstance(spec, dict):
             if kind == "Pod":
                 self._pod_spec(spec)
+            elif kind in _TEMPLATED:
+                self._workload_spec(spec)
+            elif kind == "CronJob":
+                self._fields(spec, _JOB_TEMPLATE)
+                job = spec.get("jobTemplate")
+                if job.__class__ is dict and job.get("spec").__class__ is dict:
+                    self._workload_spec(job["spec"])
             else:
                 self._fields(spec, _NOTHING)
         status = obj.get("status")
         if kind == "Pod" and isinstance(status, dict):
             self._pod_status(status)
+        elif kind == "Event":
+            self._event(obj)
+        elif kind == "EndpointSlice":
+            self._endpoints(obj)
+        elif kind == "Endpoints":
+            self._subsets(obj)
         if len(self._parts) > max(_SWEEP_FLOOR, 2 * self._swept_at):
             self.sweep()
 
@@ -113,6 +134,47 @@ class SharedParts:
             for field, value in volume.items():
                 if value.__class__ is dict or value.__class__ is list:
                     volume[field] = part(value)
+
+    def _workload_spec(self, spec: dict) -> None:
+        """A controller's spec: its pod template's parts shared with its pods'."""
+        self._fields(spec, _TEMPLATE)
+        template = spec.get("template")
+        if template.__class__ is dict:
+            metadata = template.get("metadata")
+            if metadata.__class__ is dict:
+                self._metadata(metadata)
+            pod_spec = template.get("spec")
+            if pod_spec.__class__ is dict:
+                self._pod_spec(pod_spec)
+
+    def _event(self, event: dict) -> None:
+        _intern_words(event, _EVENT_WORDS)
+        source = event.get("source")
+        if source.__class__ is dict:
+            event["source"] = self._part(source)
+
+    def _endpoints(self, endpoint_slice: dict) -> None:
+        """Each endpoint's conditions and node shared; its address and target are its own."""
+        ports = endpoint_slice.get("ports")
+        if ports.__class__ is list:
+            endpoint_slice["ports"] = self._part(ports)
+        for endpoint in _dicts(endpoint_slice.get("endpoints")):
+            _intern_words(endpoint, _ENDPOINT_WORDS)
+            _intern_target(endpoint)
+            conditions = endpoint.get("conditions")
+            if conditions.__class__ is dict:
+                endpoint["conditions"] = self._part(conditions)
+
+    def _subsets(self, endpoints: dict) -> None:
+        """The older Endpoints: each subset's ports shared, its addresses' words interned."""
+        for subset in _dicts(endpoints.get("subsets")):
+            ports = subset.get("ports")
+            if ports.__class__ is list:
+                subset["ports"] = self._part(ports)
+            for field in ("addresses", "notReadyAddresses"):
+                for address in _dicts(subset.get(field)):
+                    _intern_words(address, _ENDPOINT_WORDS)
+                    _intern_target(address)
 
     def _pod_status(self, status: dict) -> None:
         _intern_words(status, _STATUS_WORDS)
@@ -166,6 +228,12 @@ def _intern_words(fields: dict, names: tuple[str, ...]) -> None:
         value = fields.get(name)
         if value.__class__ is str and len(value) < SHORT:
             fields[name] = intern(value)
+
+
+def _intern_target(endpoint: dict) -> None:
+    target = endpoint.get("targetRef")
+    if target.__class__ is dict:
+        _intern_words(target, _TARGET_WORDS)
 
 
 def _dicts(items: Any) -> Any:

@@ -125,6 +125,35 @@ def test_replicas_of_a_pod_hold_one_copy_of_their_equal_parts(demo: ClusterState
     assert _token_volume(first) != _token_volume(second)
 
 
+def test_a_replica_set_s_template_shares_its_parts_with_its_pods(demo: ClusterState) -> None:
+    state = _copied(demo, share_parts=True)
+    pod = next(p for p in state.list("Pod", "shop") if p["metadata"]["name"].startswith("web-"))
+    owner = pod["metadata"]["ownerReferences"][0]["name"]
+    replica_set = state.get("ReplicaSet", "shop", owner)
+    assert replica_set is not None
+    template = replica_set["spec"]["template"]
+
+    assert template["metadata"]["labels"] is pod["metadata"]["labels"]
+    assert (
+        template["spec"]["containers"][0]["resources"] is pod["spec"]["containers"][0]["resources"]
+    )
+    assert template["spec"]["containers"][0]["image"] is pod["spec"]["containers"][0]["image"]
+
+
+def test_endpoints_share_their_conditions_and_ports(demo: ClusterState) -> None:
+    state = _copied(demo, share_parts=True)
+    endpoints = [
+        e for s in state.list("EndpointSlice") for e in s.get("endpoints") or () if e["conditions"]
+    ]
+    ready = [
+        e["conditions"]
+        for e in endpoints
+        if e["conditions"] == {"ready": True, "serving": True, "terminating": False}
+    ]
+
+    assert len(ready) > 1 and all(c is ready[0] for c in ready)
+
+
 def test_the_objects_read_exactly_as_the_ones_taken_in(demo: ClusterState) -> None:
     plain = _copied(demo, share_parts=False)
     shared = _copied(demo, share_parts=True)
