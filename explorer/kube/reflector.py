@@ -144,7 +144,8 @@ class Reflector:
     # ---- list ----------------------------------------------------------------------------
 
     def _list(self) -> str:
-        """Fetch every page, hand the whole list to the sink; return its resourceVersion.
+        """Fetch every page, show each to the sink as it is read and hand the whole list over
+        at the end; return its resourceVersion.
 
         The next page is asked for as soon as its continue token is read from the head of the
         page in hand, and read on a thread of its own while this one parses that page: the
@@ -172,7 +173,10 @@ class Reflector:
                     ahead = _Prefetch(self._get_body, self._next_query(head_token))
                 page = orjson.loads(body)
                 del body
-                items.extend(page.get("items") or ())
+                objects = page.get("items") or []
+                self._stamp(objects)
+                self.sink.page(self.cluster, self.kind, objects)
+                items.extend(objects)
                 meta = meta_of(page)
                 token = meta.get("continue")
                 if not token or not query.get("limit"):
@@ -184,7 +188,6 @@ class Reflector:
         finally:
             if ahead is not None:  # a failure mid-list: the page asked for is not wanted
                 ahead.discard()
-        self._stamp(items)
         rv = meta.get("resourceVersion") or ""
         self.sink.replace(self.cluster, self.kind, items, rv)
         self.resource_version = rv

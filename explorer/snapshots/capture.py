@@ -88,6 +88,9 @@ class _ListingSink:
         self._lock = threading.Lock()
         self._done: set[str] = set()
 
+    def page(self, cluster: str, kind: str, objects: list[dict]) -> None:
+        """A copy taken once holds its objects as listed."""
+
     def replace(self, cluster: str, kind: str, objects: list[dict], resource_version: str) -> None:
         with self._lock:
             if kind in self._done:

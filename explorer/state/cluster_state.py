@@ -55,6 +55,7 @@ class ClusterState:
         for a state of many objects that is never changed in place."""
         self.cluster = cluster
         self.parts = SharedParts() if share_parts else None
+        self._shared_lists: set[str] = set()  # kinds whose coming list is shared already
         self._objects: dict[str, dict[Key, dict]] = defaultdict(dict)
         self._by_uid: dict[str, Ref] = {}
         self._children: dict[str, set[Ref]] = defaultdict(set)
@@ -179,6 +180,17 @@ class ClusterState:
     def delete(self, kind: str, namespace: str, name: str) -> Change | None:
         return self._remove(kind, (namespace or "", name))
 
+    def share_page(self, kind: str, objects: list[dict]) -> None:
+        """Share the parts of a page of `kind`'s coming list now (`replace` then does not), so
+        that the parts each page repeats are freed page by page: a list held whole before its
+        parts were shared made the process's peak as large as if nothing were shared."""
+        if self.parts is None:
+            return
+        self._shared_lists.add(kind)
+        for obj in objects:
+            if _take(kind, obj):
+                self.parts.share(kind, obj)
+
     def replace(
         self, kind: str, objects: Iterable[dict], resource_version: str = ""
     ) -> list[Change]:
@@ -190,13 +202,15 @@ class ClusterState:
         changes: list[Change] = []
         seen: set[Key] = set()
         held = self._objects.get(kind)
+        shared = kind in self._shared_lists
+        self._shared_lists.discard(kind)
         for obj in objects:
             if not _take(kind, obj):
                 continue
             metadata = obj["metadata"]  # _take made sure of it, with a name
             key = (metadata.get("namespace") or "", metadata["name"])
             seen.add(key)
-            change = self._put(kind, obj, key)
+            change = self._put(kind, obj, key, shared=shared)
             if change is not None:
                 changes.append(change)
         if held:  # what it held before and the list no longer has is gone
@@ -213,7 +227,9 @@ class ClusterState:
 
     # ---- internals -----------------------------------------------------------------------
 
-    def _put(self, kind: str, obj: dict, key: Key | None = None) -> Change | None:
+    def _put(
+        self, kind: str, obj: dict, key: Key | None = None, *, shared: bool = False
+    ) -> Change | None:
         if key is None:
             key = key_of(obj)
         objs = self._objects[kind]
@@ -222,7 +238,7 @@ class ClusterState:
             if old == obj:
                 return None
             self._unindex(kind, key, old)
-        if self.parts is not None:
+        if self.parts is not None and not shared:
             self.parts.share(kind, obj)
         objs[key] = obj
         self._index(kind, key, obj)

@@ -127,6 +127,10 @@ class ClusterStates:
 
     # ---- writing: what a watcher sees (the kube WatchSink) --------------------------------
 
+    def page(self, cluster: str, kind: str, objects: list[dict]) -> None:
+        with self.read(cluster) as state:
+            state.share_page(kind, objects)
+
     def replace(self, cluster: str, kind: str, objects: list[dict], resource_version: str) -> None:
         with self.read(cluster) as state:
             first_list = kind not in state.resource_versions  # no earlier moment to go back to

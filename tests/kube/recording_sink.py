@@ -15,12 +15,17 @@ class RecordingSink:
         self._lock = threading.Lock()
         self.objects: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
         self.replaces: dict[str, int] = defaultdict(int)
+        self.pages: dict[str, int] = defaultdict(int)
         self.statuses: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.clusters: set[str] = set()
         # While `gate` is clear, event() waits in it (and sets `held`): the watcher stops reading.
         self.gate = threading.Event()
         self.gate.set()
         self.held = threading.Event()
+
+    def page(self, cluster: str, kind: str, objects: list[dict[str, Any]]) -> None:
+        with self._lock:
+            self.pages[kind] += 1
 
     def replace(
         self, cluster: str, kind: str, objects: list[dict[str, Any]], resource_version: str

@@ -74,6 +74,12 @@ def test_each_next_page_is_fetched_beside_the_parse_and_the_list_is_whole(served
     assert sink.replaces["ConfigMap"] == 1
 
 
+def test_the_sink_is_shown_each_page_as_it_is_read(served) -> None:
+    """So the state can make a page compact before the next is parsed (ClusterState.share_page)."""
+    fetching, sink = listed(*served)
+    assert sink.pages["ConfigMap"] == len(fetching.fetched_on) == 8
+
+
 def test_a_head_that_does_not_say_its_token_makes_the_list_page_by_page(
     served, monkeypatch
 ) -> None:

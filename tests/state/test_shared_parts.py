@@ -227,3 +227,31 @@ def test_a_part_that_is_not_json_is_kept_as_it_is() -> None:
 
     assert odd["metadata"]["labels"] == {1: "an int key, as YAML may give"}
     assert len(parts) == 0
+
+
+def test_a_list_shared_page_by_page_is_held_as_if_shared_whole_and_not_shared_twice(
+    demo: ClusterState,
+) -> None:
+    pods = orjson.loads(orjson.dumps(list(demo.list("Pod"))))
+    half = len(pods) // 2
+    first_page, second_page = pods[:half], pods[half:]
+    state = ClusterState("demo", share_parts=True)
+    state.share_page("Pod", first_page)
+    state.share_page("Pod", second_page)
+    # the second page's replicas point at the parts the first page brought, before the list is in
+    tolerations = {id(p["spec"]["tolerations"]) for p in pods if p["spec"].get("tolerations")}
+    assert len(tolerations) < len([p for p in pods if p["spec"].get("tolerations")]) / 2
+
+    shared_again: list[str] = []
+    share = state.parts.share
+    state.parts.share = lambda kind, obj: (shared_again.append(kind), share(kind, obj))
+    state.replace("Pod", pods)
+
+    assert shared_again == []
+    assert list(state.list("Pod")) == list(demo.list("Pod"))
+    state.replace("Pod", orjson.loads(orjson.dumps(pods)))  # a relist without pages: shared here
+    assert shared_again == []  # every pod equal to the one held: nothing taken in
+    changed = orjson.loads(orjson.dumps(pods[0]))
+    changed["metadata"]["labels"] = {"moved": "yes"}
+    state.replace("Pod", [changed, *pods[1:]])
+    assert shared_again == ["Pod"]
