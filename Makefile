@@ -20,7 +20,7 @@ test: $(STAMP)
 	bash scripts/test-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest
+	$(PY) scripts/run_tests.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
