@@ -6,6 +6,7 @@ requests, as the kubelet converts them) — so a healthy demo shows no drift and
 from __future__ import annotations
 
 import itertools
+import threading
 from datetime import timedelta
 
 from explorer.apiserver import ApiStore
@@ -40,3 +41,33 @@ def test_after_every_churn_step_the_demo_shows_no_drift_and_no_cgroup_difference
         }
         assert findings == 0, f"step {step}: {drift_model(state)['totals']}"
         assert not any(differences.values()), f"step {step}: {differences}"
+
+
+class _ServiceChange:
+    """A churn whose one step changes a Service: every node's rules follow it."""
+
+    def __init__(self, state) -> None:
+        service = next(iter(state.list("Service")))
+        changed = {**service, "metadata": {**service["metadata"], "labels": {"changed": "yes"}}}
+        self.events = [{"type": "MODIFIED", "object": changed}]
+
+    def step(self) -> list[dict]:
+        return self.events
+
+
+def _rules(store: ApiStore) -> dict[str, int]:
+    return {node: id(facts["iptables-save"]) for node, facts in store.state.node_facts.items()}
+
+
+def test_a_churn_step_told_to_stop_builds_no_more_nodes_facts_than_the_one_in_hand() -> None:
+    store = ApiStore(build_demo(cluster="demo", now=NOW, nodes=6))
+    before = _rules(store)
+    stop = threading.Event()
+    stop.set()
+
+    churn_once(store, _ServiceChange(store.state), stop)
+
+    after = _rules(store)
+    assert sum(after[node] != before[node] for node in before) == 1
+    churn_once(store, _ServiceChange(store.state))  # not stopped: every node's rules follow
+    assert all(_rules(store)[node] != after[node] for node in after)

@@ -10,7 +10,7 @@ node at 1,000 nodes: services and slices are indexed once per call).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 from explorer.lib.objects import spec_of
@@ -57,6 +57,14 @@ def _when(state: ClusterState, node: str) -> datetime:
 def node_facts(state: ClusterState, nodes: Iterable[str] | None = None) -> dict[str, dict]:
     """{node name: {"iptables-save", "cgroups", "storage", "resolv.conf", "pod-resolv.conf",
     "corefile", "logs"}} for the named nodes (default: all)."""
+    return dict(each_node_facts(state, nodes))
+
+
+def each_node_facts(
+    state: ClusterState, nodes: Iterable[str] | None = None
+) -> Iterator[tuple[str, dict]]:
+    """(node name, its facts) one node after another: a caller can stop between two nodes —
+    at 5,000 nodes a change every node's rules follow is minutes of work."""
     wanted = (
         list(nodes) if nodes is not None else [n["metadata"]["name"] for n in state.list("Node")]
     )
@@ -69,7 +77,6 @@ def node_facts(state: ClusterState, nodes: Iterable[str] | None = None) -> dict[
     cluster_cidr = _cluster_cidr(state)
     dns_ip = _dns_ip(state)
     corefile = _corefile(state)
-    out: dict[str, dict] = {}
     for name in wanted:
         node = state.get("Node", "", name)
         if node is None:
@@ -78,7 +85,7 @@ def node_facts(state: ClusterState, nodes: Iterable[str] | None = None) -> dict[
         logs: dict[str, str] = {}
         for pod in pods:
             logs.update(container_logs(pod))
-        out[name] = {
+        facts = {
             "iptables-save": iptables_save(
                 services,
                 slices,
@@ -98,5 +105,5 @@ def node_facts(state: ClusterState, nodes: Iterable[str] | None = None) -> dict[
             "logs": logs,
         }
         if CONTROL_PLANE in (node["metadata"].get("labels") or {}):
-            out[name]["scheduler-config"] = scheduler_config()
-    return out
+            facts["scheduler-config"] = scheduler_config()
+        yield name, facts
