@@ -162,8 +162,9 @@ def shown_size(size: Decimal) -> str:
     return format_bytes(int(size)) if size else "unknown"
 
 
-def flow(state: ClusterState, users: dict[tuple[str, str], list[dict]]) -> dict:
-    """The Sankey's model; `users`: every pod by the claims it names (`users_of`)."""
+def flow(state: ClusterState, users: dict[tuple[str, str], list[dict]], inline: Counter) -> dict:
+    """The Sankey's model; `users`: every pod by the claims it names, `inline`: CSI inline
+    volumes by driver (claim_users.py)."""
     fine = _boxes_wanted(state, users)
     level = OBJECTS if fine <= MAX_BOXES else NAMESPACES
     keep = _kept_namespaces(state) if level == NAMESPACES else None
@@ -179,18 +180,8 @@ def flow(state: ClusterState, users: dict[tuple[str, str], list[dict]]) -> dict:
         "legend": [{"what": what, "colour": colour} for what, colour in LEGEND],
         "nodes": nodes,
         "links": _links(graph, nodes),
-        "notes": _notes(state),
+        "notes": _notes(inline),
     }
-
-
-def users_of(state: ClusterState) -> dict[tuple[str, str], list[dict]]:
-    """Every pod by the claims it names, generic ephemeral volumes' included: one pass."""
-    users: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for pod in state.list("Pod"):
-        namespace = key_of(pod)[0]
-        for claim, _ in words_of.claims_of(pod):
-            users[(namespace, claim)].append(pod)
-    return users
 
 
 def _boxes_wanted(state: ClusterState, users: dict) -> int:
@@ -538,13 +529,7 @@ def _translucent(colour: str) -> str:
     return f"rgba({red}, {green}, {blue}, 0.35)"
 
 
-def _notes(state: ClusterState) -> list[str]:
-    inline: Counter = Counter()
-    for pod in state.list("Pod"):
-        for volume in spec_of(pod).get("volumes") or ():
-            csi = volume.get("csi") if isinstance(volume, dict) else None
-            if isinstance(csi, dict):
-                inline[str(csi.get("driver") or "?")] += 1
+def _notes(inline: Counter) -> list[str]:
     return [
         f"{count} CSI inline volume{'s' if count > 1 else ''} of {driver} "
         "(no claim, no size): not drawn."

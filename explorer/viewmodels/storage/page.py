@@ -4,11 +4,13 @@ what needs attention (`attention.py`), for a live cluster, a snapshot or a past 
 Params: `cluster`. The model: `header` (cluster, counts, the level of detail and what it means,
 the attention rows per level; plain strings), the flow's `columns`, `legend`, `nodes`, `links`
 and `notes`, and `attention` (the rows, and how many were left off). Live: built again after a
-change of the storage kinds, or of a pod that names a claim (now or before the change).
+change of the storage kinds, or of a pod that names a claim (now or before the change), from the
+pods kept between builds (`claim_users.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from explorer.state.cluster_state import Change, ClusterState
@@ -16,7 +18,8 @@ from explorer.state.cluster_state import Change, ClusterState
 from ..base import Params, View
 from ..objects import storage_words as words_of
 from .attention import attention
-from .flow import flow, users_of
+from .claim_users import ClaimUsers, has_inline_volume
+from .flow import flow
 
 KINDS = frozenset(
     {
@@ -31,9 +34,26 @@ KINDS = frozenset(
 )
 
 
-def storage_page(state: ClusterState, params: Params, memo: Any = None) -> dict[str, Any]:
-    users = users_of(state)
-    drawn = flow(state, users)
+def storage_page(
+    state: ClusterState, params: Params, memo: ClaimUsers | None = None
+) -> dict[str, Any]:
+    pods = memo if memo is not None else ClaimUsers()
+    return _model(state, pods.fill(state) if not pods.filled else pods)
+
+
+def update_storage_page(
+    state: ClusterState, params: Params, memo: ClaimUsers, changes: Iterable[Change]
+) -> dict[str, Any] | None:
+    """The page after `changes`, its pods followed through them; None before a first build."""
+    if not memo.filled:
+        return None
+    memo.follow(changes)
+    return _model(state, memo)
+
+
+def _model(state: ClusterState, pods: ClaimUsers) -> dict[str, Any]:
+    users = pods.users()
+    drawn = flow(state, users, pods.inline_drivers())
     needs = attention(state, users)
     return {
         "header": {
@@ -49,10 +69,22 @@ def storage_page(state: ClusterState, params: Params, memo: Any = None) -> dict[
 
 
 def concerns(params: Params, change: Change) -> bool:
-    """A pod's change redraws the page only if the pod names a claim, now or before."""
+    """A pod's change redraws the page only if the pod names a claim or has a CSI inline
+    volume (counted in the notes), now or before."""
     if change.kind != "Pod":
         return True
-    return any(words_of.claims_of(held) for held in (change.object, change.old) if held)
+    return any(
+        words_of.claims_of(held) or has_inline_volume(held)
+        for held in (change.object, change.old)
+        if held
+    )
 
 
-VIEW = View("storage", storage_page, KINDS, concerns=concerns)
+VIEW = View(
+    "storage",
+    storage_page,
+    KINDS,
+    memo=ClaimUsers,
+    update=update_storage_page,
+    concerns=concerns,
+)

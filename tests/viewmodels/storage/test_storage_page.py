@@ -9,6 +9,7 @@ import copy
 import pytest
 
 from explorer.demo import build_demo
+from explorer.lib.objects import name_of
 from explorer.state.cluster_state import Change, ClusterState
 from explorer.viewmodels.objects.storage_words import claims_of
 from explorer.viewmodels.registry import get_view
@@ -308,3 +309,39 @@ def test_ephemeral_volumes_flow_to_their_pod_and_csi_inline_ones_are_counted() -
     assert model["notes"] == [
         "1 CSI inline volume of secrets-store.csi.k8s.io (no claim, no size): not drawn."
     ]
+
+
+def test_an_update_follows_pod_changes_and_draws_what_a_build_draws() -> None:
+    state = build_demo()
+    view = get_view("storage")
+    params = {"cluster": state.cluster}
+    memo = view.memo()
+    view.build(state, params, memo)
+    changes = [state.delete("Pod", "shop", "db-0")]  # the pod of a claim gone
+    newcomer = copy.deepcopy(state.get("PersistentVolumeClaim", "shop", "exports"))
+    pod = copy.deepcopy(next(p for p in state.list("Pod") if not claims_of(p)))
+    pod["metadata"].update(name="newcomer", uid="newcomer", namespace="shop")
+    pod["spec"]["volumes"] = [
+        {"name": "d", "persistentVolumeClaim": {"claimName": name_of(newcomer)}},
+        {"name": "secrets", "csi": {"driver": "secrets-store.csi.k8s.io"}},
+    ]
+    changes.append(state.upsert(pod))  # a pod naming a claim, and a CSI inline volume, comes
+    user = next(p for p in state.list("Pod") if claims_of(p))
+    dropped = copy.deepcopy(user)
+    dropped["spec"]["volumes"] = []
+    changes.append(state.upsert(dropped))  # a pod no longer names its claim
+    changed = [c for c in changes if c is not None and concerns(params, c)]
+    assert len(changed) == 3
+
+    updated = view.update(state, params, memo, changed)
+
+    assert updated == view.build(state, params, view.memo())
+    assert links_into(updated, "pod:shop/newcomer") == {f"claim:shop/{name_of(newcomer)}": 20.0}
+    assert updated["notes"] == [
+        "1 CSI inline volume of secrets-store.csi.k8s.io (no claim, no size): not drawn."
+    ]
+
+
+def test_a_pod_with_a_csi_inline_volume_redraws_the_page() -> None:
+    pod = {"metadata": {"name": "p"}, "spec": {"volumes": [{"name": "s", "csi": {"driver": "d"}}]}}
+    assert concerns({}, Change("ADDED", "Pod", "shop", "p", pod, None))
