@@ -11,7 +11,9 @@ Parts are found by their JSON: a part's key is the hash of its orjson text; an e
 taken after an equality check, so a collision costs the sharing, never a wrong value. Unique
 parts (a pod's own volume mount, say) go in the table too, so it is swept now and then of the
 parts no held object points at any more. Strings are interned (`sys.intern`), and only those of
-fields whose values repeat (names of images, policies, phases, nodes), never names or uids.
+fields whose values repeat (names of images, policies, phases, nodes; times, which repeat within
+a pod and across the pods made in one second; volume names, which a pod's mounts repeat), never
+object names or uids.
 
 Shared parts make one rule binding: **an object held in a ClusterState is never changed in
 place** (views and jobs copy what they change; they did before, since the objects are the
@@ -32,13 +34,15 @@ SHORT = 64  # longer strings are rarely repeated: not worth a table entry
 _SWEEP_FLOOR = 4096
 _PROBE = object()
 
-_OWN_METADATA = frozenset(("namespace", "generateName"))  # repeated metadata strings
+_OWN_METADATA = frozenset(("namespace", "generateName", "creationTimestamp"))  # repeated
 _POD_SPEC_EACH = frozenset(("containers", "initContainers", "ephemeralContainers", "volumes"))
 _CONTAINERS = ("containers", "initContainers", "ephemeralContainers")
 _PER_MOUNT = frozenset(("volumeMounts", "state"))  # a status's state has its own times
 _NOTHING = frozenset()
-_STATUS_WORDS = ("phase", "qosClass", "hostIP", "reason")
-_CONDITION_WORDS = ("type", "status", "reason")
+_STATUS_WORDS = ("phase", "qosClass", "hostIP", "reason", "startTime")
+_CONDITION_WORDS = ("type", "status", "reason", "lastTransitionTime", "lastProbeTime")
+_STATE_WORDS = ("startedAt", "finishedAt", "reason")  # a container's state: its times repeat
+_MOUNT_WORDS = ("name", "mountPath")  # the pod's own token volume's name is in every mount
 _TYPE_WORDS = ("kind", "apiVersion")
 _TEMPLATED = frozenset(
     ("ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicationController")
@@ -93,7 +97,15 @@ class SharedParts:
             self.sweep()
 
     def sweep(self) -> int:
-        """Forget the parts no held object points at any more; how many were forgotten."""
+        """Forget the parts no held object points at any more; how many were forgotten. A part
+        may hold parts (a volume its source): those are let go in the next pass."""
+        forgotten = 0
+        while gone := self._sweep_once():
+            forgotten += gone
+        self._swept_at = len(self._parts)
+        return forgotten
+
+    def _sweep_once(self) -> int:
         parts = self._parts
         parts[_PROBE] = {}  # held by the table alone: its count is what "nobody else" reads
         counts = [(key, sys.getrefcount(part)) for key, part in parts.items()]
@@ -101,7 +113,6 @@ class SharedParts:
         gone = [key for key, count in counts if count <= alone]
         for key in gone:
             del parts[key]
-        self._swept_at = len(parts)
         return len(gone) - 1  # the probe
 
     def altered(self) -> list[Any]:
@@ -130,10 +141,15 @@ class SharedParts:
         for field in _CONTAINERS:
             for container in _dicts(spec.get(field)):
                 self._container(container)
-        for volume in _dicts(spec.get("volumes")):
-            for field, value in volume.items():
-                if value.__class__ is dict or value.__class__ is list:
-                    volume[field] = part(value)
+        volumes = spec.get("volumes")
+        if volumes.__class__ is list:
+            for volume in _dicts(volumes):
+                _intern_words(volume, _MOUNT_WORDS)
+                for field, value in volume.items():
+                    if value.__class__ is dict or value.__class__ is list:
+                        volume[field] = part(value)
+            # replicas' volumes are equal but for the pod's own service-account token volume
+            volumes[:] = [part(volume) for volume in volumes]
 
     def _workload_spec(self, spec: dict) -> None:
         """A controller's spec: its pod template's parts shared with its pods'."""
@@ -183,6 +199,9 @@ class SharedParts:
             status["hostIPs"] = self._part(ips)
         for condition in _dicts(status.get("conditions")):
             _intern_words(condition, _CONDITION_WORDS)
+        ips, ip = status.get("podIPs"), status.get("podIP")
+        if ips.__class__ is list and len(ips) == 1 and _dicts(ips) and ips[0].get("ip") == ip:
+            ips[0]["ip"] = ip  # the same address twice: one string
         for field in _CONTAINER_STATUSES:
             for container in _dicts(status.get(field)):
                 self._container(container)
@@ -194,7 +213,13 @@ class SharedParts:
         mounts = container.get("volumeMounts")
         if mounts.__class__ is list:
             part = self._part
+            for mount in _dicts(mounts):
+                _intern_words(mount, _MOUNT_WORDS)
             mounts[:] = [part(mount) for mount in mounts]
+        state = container.get("state")
+        if state.__class__ is dict:
+            for now in _dicts(list(state.values())):
+                _intern_words(now, _STATE_WORDS)
         image_id = container.get("imageID")
         if image_id.__class__ is str:  # a digest, longer than SHORT, and the same for many
             container["imageID"] = intern(image_id)

@@ -120,9 +120,16 @@ def test_replicas_of_a_pod_hold_one_copy_of_their_equal_parts(demo: ClusterState
         first["spec"]["containers"][0]["resources"] is second["spec"]["containers"][0]["resources"]
     )
     assert first["spec"]["containers"][0]["image"] is second["spec"]["containers"][0]["image"]
-    # what is a pod's own stays its own
+    config = [v for v in first["spec"]["volumes"] if v["name"] == "config"]
+    assert config and config[0] is second["spec"]["volumes"][0]  # an equal volume, once
+    # what is a pod's own stays its own, its token volume's name one string in all its mounts
     assert first["metadata"]["uid"] != second["metadata"]["uid"]
     assert _token_volume(first) != _token_volume(second)
+    token = _token_volume(first)
+    mounts = [m for m in first["spec"]["containers"][0]["volumeMounts"] if m["name"] == token]
+    assert mounts and mounts[0]["name"] is next(
+        v["name"] for v in first["spec"]["volumes"] if v["name"] == token
+    )
 
 
 def test_a_replica_set_s_template_shares_its_parts_with_its_pods(demo: ClusterState) -> None:
