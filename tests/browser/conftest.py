@@ -7,6 +7,7 @@ scripts/test-deps installs it, and a skip there fails the run.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -123,3 +124,11 @@ def logged_in_page(page):
 
     log_in(page, PASSWORD)
     return page
+
+
+def open_once_watched(page, path: str, seconds: float = 30) -> None:
+    """Open the page of an object just put in the demo: its page is Not Found (404) until the
+    app's watcher holds the object, which on a busy machine can take seconds."""
+    deadline = time.monotonic() + seconds
+    while page.goto(path).status == 404 and time.monotonic() < deadline:
+        page.wait_for_timeout(250)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from .app import HOSTILE, HOSTILE_LINK, HOSTILE_OWNER, PROBE_POD
+from .conftest import open_once_watched
 from .live import HAS_SEEN, wait_until_drawn
 
 SECTOR_CENTRE = """name => {
@@ -66,7 +67,7 @@ def test_hostile_labels_annotations_and_owner_names_stay_text_on_an_object_page(
         "data": {"page.html": HOSTILE},
     }
     demo.store.apply({"type": "ADDED", "object": config})
-    page.goto("/objects/ConfigMap/default/xss-config")
+    open_once_watched(page, "/objects/ConfigMap/default/xss-config")
     page.wait_for_selector("#workloads[data-drawn='1']")
     yaml = page.locator("#object-yaml").text_content()
     assert f"note: {HOSTILE}" in yaml and HOSTILE_LINK in yaml

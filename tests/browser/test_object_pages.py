@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .app import PROBE_POD
+from .conftest import open_once_watched
 
 WHEN = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
 # the objects of kinds the churn replaces, or that share a name with many: one that stays
@@ -194,7 +195,7 @@ def test_a_deleted_config_map_s_page_says_when_it_went(logged_in_page, demo, art
         "data": {"greeting": "hello"},
     }
     demo.store.apply({"type": "ADDED", "object": copy.deepcopy(config)})
-    page.goto(f"/objects/ConfigMap/shop/{name}")
+    open_once_watched(page, f"/objects/ConfigMap/shop/{name}")
     _drawn(page)
     page.wait_for_function(
         "() => document.getElementById('object-status').textContent.includes('created')"
