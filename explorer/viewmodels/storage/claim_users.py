@@ -23,6 +23,10 @@ class ClaimUsers:
         self._inline: dict[Key, tuple[str, ...]] = {}  # a pod's CSI inline volumes' drivers
 
     def fill(self, state: ClusterState) -> ClaimUsers:
+        """Read every pod of `state` afresh (a build: the publisher builds with the memo it
+        kept when it could not follow the changes one by one)."""
+        self._by_claim.clear()
+        self._inline.clear()
         for pod in state.list("Pod"):
             self._add(pod)
         self.filled = True

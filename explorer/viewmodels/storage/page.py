@@ -37,8 +37,7 @@ KINDS = frozenset(
 def storage_page(
     state: ClusterState, params: Params, memo: ClaimUsers | None = None
 ) -> dict[str, Any]:
-    pods = memo if memo is not None else ClaimUsers()
-    return _model(state, pods.fill(state) if not pods.filled else pods)
+    return _model(state, (memo if memo is not None else ClaimUsers()).fill(state))
 
 
 def update_storage_page(

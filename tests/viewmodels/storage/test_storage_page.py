@@ -345,3 +345,19 @@ def test_an_update_follows_pod_changes_and_draws_what_a_build_draws() -> None:
 def test_a_pod_with_a_csi_inline_volume_redraws_the_page() -> None:
     pod = {"metadata": {"name": "p"}, "spec": {"volumes": [{"name": "s", "csi": {"driver": "d"}}]}}
     assert concerns({}, Change("ADDED", "Pod", "shop", "p", pod, None))
+
+
+def test_a_build_with_the_memo_kept_reads_the_pods_afresh() -> None:
+    """The publisher builds with the memo it kept when it could not follow the changes one by
+    one (too many, or a relist): that build must not draw the pods the memo held before."""
+    state = build_demo()
+    view = get_view("storage")
+    params = {"cluster": state.cluster}
+    memo = view.memo()
+    view.build(state, params, memo)
+    state.delete("Pod", "shop", "db-0")  # a change the memo is not told of
+
+    rebuilt = view.build(state, params, memo)
+
+    assert rebuilt == view.build(state, params, view.memo())
+    assert "pod:shop/db-0" not in rebuilt["nodes"]
