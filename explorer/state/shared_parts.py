@@ -199,9 +199,10 @@ class SharedParts:
             status["hostIPs"] = self._part(ips)
         for condition in _dicts(status.get("conditions")):
             _intern_words(condition, _CONDITION_WORDS)
-        ips, ip = status.get("podIPs"), status.get("podIP")
-        if ips.__class__ is list and len(ips) == 1 and _dicts(ips) and ips[0].get("ip") == ip:
-            ips[0]["ip"] = ip  # the same address twice: one string
+        ips = status.get("podIPs")
+        first = ips[0] if ips.__class__ is list and len(ips) == 1 else None
+        if first.__class__ is dict and first.get("ip") == status.get("podIP"):
+            first["ip"] = status["podIP"]  # the same address twice: one string
         for field in _CONTAINER_STATUSES:
             for container in _dicts(status.get(field)):
                 self._container(container)
