@@ -256,7 +256,7 @@ def test_a_list_shared_page_by_page_is_held_as_if_shared_whole_and_not_shared_tw
 
     assert shared_again == []
     assert list(state.list("Pod")) == list(demo.list("Pod"))
-    state.replace("Pod", orjson.loads(orjson.dumps(pods)))  # a relist without pages: shared here
+    state.replace("Pod", orjson.loads(orjson.dumps(pods)))  # a relist without pages
     assert shared_again == []  # every pod equal to the one held: nothing taken in
     changed = orjson.loads(orjson.dumps(pods[0]))
     changed["metadata"]["labels"] = {"moved": "yes"}

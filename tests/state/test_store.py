@@ -228,3 +228,18 @@ def test_the_first_checkpoint_is_still_taken_when_the_last_list_fails(tmp_path) 
     with states.read("a") as state:
         assert state.change_log.checkpointed
     states.close()
+
+
+def test_a_page_shown_to_the_store_is_shared_before_its_list_is_handed_over() -> None:
+    states = ClusterStates(["c"])
+    first = pod("web-1", owner="rs-1", labels={"app": "web"})
+    second = pod("web-2", owner="rs-1", labels={"app": "web"})
+    assert first["metadata"]["labels"] is not second["metadata"]["labels"]
+
+    states.page("c", "Pod", [first])
+    states.page("c", "Pod", [second])
+
+    assert first["metadata"]["labels"] is second["metadata"]["labels"]
+    states.replace("c", "Pod", [first, second], "7")
+    with states.read("c") as state:
+        assert state.count("Pod") == 2
