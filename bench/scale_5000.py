@@ -13,9 +13,14 @@ Processes (bench/_harness.py): the project's API server serving the demo (`--nod
      `createsuperuser --noinput`, timing navigation to a drawn chart for the overview, workloads,
      a node and the events, and to the results of find; the largest websocket frame and the
      largest message (`part` frames joined, explorer/streaming/message_parts.py) Chromium
-     received; then the process's peak RSS (VmHWM) and that per pod;
+     received; the overview, workloads, events and find pages kept open, the API server then
+     flips --churn-rate pods' readiness a second (`--churn-on-signal`, SIGCONT) while the
+     overview's tab times how late a 50 ms timer fires for --churn-seconds (its main thread's
+     lag, goal p99 <= 100 ms) and a node page is opened; then serve's peak RSS (VmHWM) and that
+     per pod, and its resident size (VmRSS), the kept pages still open;
   3. in this process, `serve` stopped: the served cluster listed into a ClusterState as the
-     app's watcher lists it (bench/headroom.py `listed`), then each main view's cold build
+     app's watcher lists it (bench/headroom.py `listed`) — the resident size it added, per pod,
+     is the state's bytes a pod (goal <= 4 KB) — then each main view's cold build
      (a fresh memo, median of --repeat) and, after one pod change, its `update` where it has
      one (else a rebuild with the memo kept, as the publisher does), and its model's size.
 Prints the figures, the ratios to the peers and to the issue's goals. Usage:
@@ -26,14 +31,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +71,8 @@ from tests.load.crowd import headers_for, ws_url
 
 CLUSTER = "bench"  # the context of kubeconfig_for's file
 SYNC_GOAL, BUILD_GOAL, UPDATE_GOAL, FIND_GOAL, DRAW_GOAL = 0.3, 3.0, 0.3, 0.2, 3.0
+STATE_GOAL = 4096  # resident bytes a pod for the watched state
+LAG_GOAL = 0.1  # a page answers input within 100 ms (RAIL): its main thread's p99 lag
 GIB = 2**30
 DRAW_TIMEOUT = 180  # seconds a page may take to draw before it counts as not drawn
 
@@ -146,10 +156,12 @@ class Frames:
     largest_frame: int = 0
     largest_message: int = 0
     parted: int = 0  # messages that came in parts
+    counts: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # frames a socket
     parts: dict[tuple[int, int], list[int]] = field(default_factory=lambda: defaultdict(list))
 
     def received(self, socket: int, payload: str | bytes) -> None:
         size = len(payload.encode() if isinstance(payload, str) else payload)
+        self.counts[socket] += 1
         self.largest_frame = max(self.largest_frame, size)
         if isinstance(payload, str) and payload.startswith('{"type":"part"'):
             part = orjson.loads(payload)
@@ -169,9 +181,57 @@ def first_node(api_url: str) -> str:
         return orjson.loads(answer.read())["items"][-1]["metadata"]["name"]
 
 
-def page_draws(app_url: str, node: str, frames: Frames) -> dict[str, float]:
-    """Seconds from navigation to a drawn chart (to the results, for find) on each page."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+PAGES_KEPT_OPEN = ("overview", "workloads", "events", "find")  # the issue's memory goal's pages
+
+# Run in the overview's tab while the flips arrive: how late a 50 ms timer fires (the main
+# thread's lag, what a click would wait), and the long tasks (> 50 ms) Chromium reports.
+LAG_SCRIPT = """async (seconds) => {
+  let longTasks = 0, longMs = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) { longTasks += 1; longMs += entry.duration; }
+  });
+  observer.observe({ entryTypes: ["longtask"] });
+  const period = 50, lags = [];
+  let last = performance.now();
+  const end = last + seconds * 1000;
+  await new Promise((resolve) => {
+    const timer = setInterval(() => {
+      const now = performance.now();
+      lags.push(Math.max(0, now - last - period));
+      last = now;
+      if (now > end) { clearInterval(timer); resolve(); }
+    }, period);
+  });
+  observer.disconnect();
+  lags.sort((a, b) => a - b);
+  const at = (q) => lags[Math.min(lags.length - 1, Math.floor(lags.length * q))];
+  return { p50: at(0.5), p99: at(0.99), max: lags[lags.length - 1], longTasks, longMs };
+}"""
+
+
+@dataclass
+class UnderChurn:
+    """The overview's tab while --churn-rate flips a second arrive, every kept page open."""
+
+    seconds: float = 0.0
+    lag: dict[str, float] = field(default_factory=dict)  # p50, p99, max (ms), long tasks
+    frames: int = 0  # websocket frames the overview's tab received meanwhile
+    node_drawn: float = float("nan")  # a node page opened meanwhile, to its drawn bars
+
+
+def page_draws(
+    app_url: str,
+    node: str,
+    frames: Frames,
+    *,
+    churn: Callable[[], None],
+    seconds: float,
+    measure: Callable[[], None],
+) -> tuple[dict[str, float], UnderChurn]:
+    """Seconds from navigation to a drawn chart (to the results, for find) on each page; the
+    overview, workloads, events and find pages stay open. Then `churn()` starts the flips and
+    the overview's tab is watched for `seconds`, a node page opened meanwhile; `measure()` is
+    called after that, every kept page still open."""
     from playwright.sync_api import sync_playwright
 
     pages = {
@@ -182,6 +242,7 @@ def page_draws(app_url: str, node: str, frames: Frames) -> dict[str, float]:
         "find": (f"/search?cluster={CLUSTER}&q=api", "#search-results a"),
     }
     drawn: dict[str, float] = {}
+    under = UnderChurn(seconds=seconds)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(base_url=app_url, viewport={"width": 1400, "height": 900})
@@ -193,36 +254,65 @@ def page_draws(app_url: str, node: str, frames: Frames) -> dict[str, float]:
         login.click("button[type=submit]")
         login.wait_for_url("**/")
         login.close()
+        kept = {}
         for name, (path, selector) in pages.items():
             page = context.new_page()
-            socket = len(drawn)
-            page.on(
-                "websocket",
-                lambda ws, socket=socket: ws.on(
-                    "framereceived", lambda payload: frames.received(socket, payload)
-                ),
-            )
-            started = time.perf_counter()
-            try:
-                page.goto(path)
-                page.wait_for_selector(selector, state="attached")
-                drawn[name] = time.perf_counter() - started
-            except PlaywrightTimeout:
-                drawn[name] = float("nan")  # not drawn within the timeout
-            page.close()
+            _record_frames(page, frames, socket=len(drawn))
+            drawn[name] = _seconds_to(page, path, selector)
+            if name in PAGES_KEPT_OPEN:
+                kept[name] = page
+            else:
+                page.close()
+        overview = kept["overview"]
+        socket = list(pages).index("overview")
+        counted = frames.counts[socket]
+        churn()
+        overview.evaluate(f"(s) => {{ window.benchLag = ({LAG_SCRIPT})(s); }}", seconds)
+        node_page = context.new_page()
+        under.node_drawn = _seconds_to(node_page, *pages["node"])
+        under.lag = overview.evaluate("() => window.benchLag")  # awaits the watch's end
+        under.frames = frames.counts[socket] - counted
+        node_page.close()
+        measure()
         browser.close()
-    return drawn
+    return drawn, under
+
+
+def _record_frames(page, frames: Frames, socket: int) -> None:
+    page.on(
+        "websocket",
+        lambda ws: ws.on("framereceived", lambda payload: frames.received(socket, payload)),
+    )
+
+
+def _seconds_to(page, path: str, selector: str) -> float:
+    """Seconds from navigating `page` to `path` until `selector` is there (nan: not in time)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    started = time.perf_counter()
+    try:
+        page.goto(path)
+        page.wait_for_selector(selector, state="attached")
+    except PlaywrightTimeout:
+        return float("nan")
+    return time.perf_counter() - started
 
 
 @dataclass
 class Served:
     sync: float = 0.0
     peak_kib: int = 0
+    resident_kib: int = 0  # after the pages, the kept ones still open
     draws: dict[str, float] = field(default_factory=dict)
+    under_churn: UnderChurn = field(default_factory=UnderChurn)
     frames: Frames = field(default_factory=Frames)
 
 
-def serve_side(api_url: str, kubeconfig: str, tmp: Path, logs: Path) -> Served:
+def serve_side(
+    api: subprocess.Popen, args, node: str, kubeconfig: str, tmp: Path, logs: Path
+) -> Served:
+    """serve's sync, the pages drawn in Chromium, then the flips started (SIGCONT to the API
+    server, `--churn-on-signal`) and serve's memory read with the kept pages open."""
     workdir = tmp / "app"
     (workdir / "state").mkdir(parents=True)
     port = free_port()
@@ -254,8 +344,19 @@ def serve_side(api_url: str, kubeconfig: str, tmp: Path, logs: Path) -> Served:
             app_url = f"http://127.0.0.1:{port}"
             served.sync = asyncio.run(until_live(app_url, session, timeout=1800)) - started
             print(f"serve: live after {served.sync:.1f} s", flush=True)
-            served.draws = page_draws(app_url, first_node(api_url), served.frames)
-            served.peak_kib = vm_kib(app.pid, "VmHWM")
+
+            def measure() -> None:
+                served.peak_kib = vm_kib(app.pid, "VmHWM")
+                served.resident_kib = vm_kib(app.pid, "VmRSS")
+
+            served.draws, served.under_churn = page_draws(
+                app_url,
+                node,
+                served.frames,
+                churn=lambda: api.send_signal(signal.SIGCONT),
+                seconds=args.churn_seconds,
+                measure=measure,
+            )
         finally:
             stop(app)
     return served
@@ -278,10 +379,14 @@ def view_params(node: str) -> dict[str, dict[str, str]]:
     return {name: {"cluster": CLUSTER, **given} for name, given in params.items()}
 
 
-def views_side(kubeconfig: str, node: str, repeat: int) -> tuple[dict[str, dict], int, float]:
+def views_side(kubeconfig: str, node: str, repeat: int) -> tuple[dict[str, dict], int, float, int]:
     """Per view: cold build, update (or rebuild) after one pod change, model KiB; the pods
-    listed and the seconds the listing took."""
+    listed, the seconds the listing took and the KiB this process grew by holding them."""
+    gc.collect()
+    before_kib = vm_kib(os.getpid(), "VmRSS")
     states, name, seconds = listed(kubeconfig)
+    gc.collect()
+    state_kib = vm_kib(os.getpid(), "VmRSS") - before_kib
     figures: dict[str, dict] = {}
     with states.read(name) as state:
         pods = state.count("Pod")
@@ -306,7 +411,7 @@ def views_side(kubeconfig: str, node: str, repeat: int) -> tuple[dict[str, dict]
                 again = lambda v=view, p=params, m=memo: v.build(state, p, m)  # noqa: E731
                 figures[view_name]["how"] = "rebuild"
             figures[view_name]["update"], _ = median_seconds(again, repeat)
-    return figures, pods, seconds
+    return figures, pods, seconds, state_kib
 
 
 # ---- the run ---------------------------------------------------------------------------------
@@ -319,6 +424,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--kubectl-gib", type=float, default=6, help="kubectl -o json's cap")
     parser.add_argument("--logs", metavar="DIR", help="keep the processes' logs here")
+    parser.add_argument("--churn-rate", type=float, default=200, help="flips a second, at the end")
+    parser.add_argument("--churn-seconds", type=float, default=20, help="how long they are watched")
     args = parser.parse_args()
     load_before = os.getloadavg()
     port = free_port()
@@ -328,6 +435,7 @@ def main() -> None:
         logs = Path(args.logs or tmp)
         logs.mkdir(parents=True, exist_ok=True)
         argv = [PYTHON, MANAGE, "apiserver", "--demo", "--port", str(port), "--churn-interval", "0"]
+        argv += ["--churn-rate", str(args.churn_rate), "--churn-on-signal"]
         argv += ["--nodes", str(args.nodes), "--pods-per-node", str(args.pods_per_node)]
         with (logs / "apiserver.log").open("ab") as log:
             server = start(argv, dict(os.environ), log, stdout=subprocess.DEVNULL)
@@ -341,14 +449,23 @@ def main() -> None:
             print(f"kubectl get pods -A: {table_s:.1f} s, {table_pods:,} pods", flush=True)
             json_s, json_gib, json_end = kubectl_json_capped(env, args.kubectl_gib)
             print(f"kubectl -o json: {json_s:.1f} s, {json_gib:.2f} GiB, {json_end}", flush=True)
-            served = serve_side(api_url, kubeconfig, tmp, logs)
             node = first_node(api_url)
-            views, pods, listed_s = views_side(kubeconfig, node, args.repeat)
+            served = serve_side(server, args, node, kubeconfig, tmp, logs)
+            views, pods, listed_s, state_kib = views_side(kubeconfig, node, args.repeat)
         finally:
             stop(server, timeout=60)
     load_after = os.getloadavg()
     peers = Peers(table_s, table_pods, json_s, json_gib, json_end, args.kubectl_gib)
-    print(report(args, (load_before, load_after), pods, peers, served, views, listed_s))
+    listing = Listing(listed_s, state_kib)
+    print(report(args, (load_before, load_after), pods, peers, served, views, listing))
+
+
+@dataclass
+class Listing:
+    """The bench's own listing of the cluster: its seconds, and the resident KiB it added."""
+
+    seconds: float
+    state_kib: int
 
 
 @dataclass
@@ -365,7 +482,7 @@ def ratio(value: float, goal: float) -> str:
     return f"{value / goal:.2f}x the {goal:g} s goal"
 
 
-def report(args, loads, pods, peers: Peers, served: Served, views, listed_s) -> str:
+def report(args, loads, pods, peers: Peers, served: Served, views, listing: Listing) -> str:
     """The figures, each beside its peer or goal."""
     before, after = ("/".join(f"{x:.1f}" for x in load) for load in loads)
     lines = [
@@ -387,8 +504,11 @@ def report(args, loads, pods, peers: Peers, served: Served, views, listed_s) -> 
     lines += [
         f"memory: serve peak RSS (VmHWM) {peak_gib:.2f} GiB (goal <= 1.5), "
         f"{served.peak_kib / pods:.1f} KiB a pod; kubectl get pods -A -o json {peer}; "
-        f"ratio serve/kubectl {peak_gib / peers.json_gib:.2f}",
-        f"in this process: the cluster listed into a ClusterState in {listed_s:.1f} s",
+        f"ratio serve/kubectl {peak_gib / peers.json_gib:.2f}; resident after the pages "
+        f"{served.resident_kib * 1024 / GIB:.2f} GiB",
+        f"in this process: the cluster listed into a ClusterState in {listing.seconds:.1f} s; "
+        f"the state resident {listing.state_kib * 1024 / pods:,.0f} B a pod "
+        f"({listing.state_kib * 1024 / pods / STATE_GOAL:.2f}x the {STATE_GOAL:,} B goal)",
     ]
     for name, figure in views.items():
         lines.append(
@@ -399,6 +519,16 @@ def report(args, loads, pods, peers: Peers, served: Served, views, listed_s) -> 
     lines.append(f"find (the search view) cold: {ratio(views['search']['cold'], FIND_GOAL)}")
     for name, seconds in served.draws.items():
         lines.append(f"Chromium {name:<9} drawn in {seconds:6.2f} s ({ratio(seconds, DRAW_GOAL)})")
+    under = served.under_churn
+    lag = under.lag
+    lines.append(
+        f"Chromium under {args.churn_rate:g} flips/s for {under.seconds:g} s, the kept pages open: "
+        f"the overview's main thread late by p50 {lag['p50']:.0f} ms, p99 {lag['p99']:.0f} ms, "
+        f"max {lag['max']:.0f} ms ({ratio(lag['p99'] / 1000, LAG_GOAL)}); "
+        f"{lag['longTasks']} long tasks, {lag['longMs'] / 1000:.2f} s in all; "
+        f"{under.frames} frames received; a node page drawn meanwhile in {under.node_drawn:.2f} s "
+        f"({ratio(under.node_drawn, DRAW_GOAL)})"
+    )
     frames = served.frames
     lines.append(
         f"websocket (Chromium's): largest frame {frames.largest_frame:,} B, largest message "

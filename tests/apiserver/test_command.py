@@ -6,6 +6,7 @@ import http.client
 import signal
 import subprocess
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -100,5 +101,27 @@ def test_signals_cut_the_watches_compact_the_history_and_restart_the_server() ->
         assert _line(process) == f"Restarted at {url}, history compacted\n"
         with urllib.request.urlopen(url + "/version") as response:  # noqa: S310
             assert response.status == 200
+    finally:
+        _stop(process)
+
+
+def _resource_version(url: str) -> int:
+    with urllib.request.urlopen(url + "/api/v1/pods?limit=1") as response:  # noqa: S310
+        return int(orjson.loads(response.read())["metadata"]["resourceVersion"])
+
+
+def test_flips_told_to_wait_for_a_signal_change_nothing_until_sigcont() -> None:
+    process, url = serve_api(
+        "--demo", "--churn-interval", "0", "--churn-rate", "50", "--churn-on-signal"
+    )
+    try:
+        before = _resource_version(url)
+        time.sleep(1)  # 50 flips would have been applied by now without the wait
+        assert _resource_version(url) == before
+        process.send_signal(signal.SIGCONT)
+        deadline = time.monotonic() + 20
+        while _resource_version(url) == before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _resource_version(url) > before
     finally:
         _stop(process)

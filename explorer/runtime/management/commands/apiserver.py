@@ -4,7 +4,8 @@ read-only Kubernetes API that kubectl and the official client can use.
 Faults on signal, for the fault benchmark (bench/faults.py): SIGUSR1 cuts every open watch,
 SIGUSR2 forgets the watch history (any older version now gets 410 Gone) and cuts every watch,
 SIGHUP restarts the server (stops, forgets the history, listens again on the same port). Each
-prints one line when done."""
+prints one line when done. With `--churn-rate N --churn-on-signal` the readiness flips start at
+the first SIGCONT (bench/scale_5000.py starts them once its pages are drawn)."""
 
 from __future__ import annotations
 
@@ -52,12 +53,22 @@ def _demo_churn(store: ApiStore, seed: int):
     return DemoChurn(store.state, seed=seed)
 
 
-def _start_flips(store: ApiStore, rate: float, stop: threading.Event) -> None:
+def _start_flips(store: ApiStore, rate: float, stop: threading.Event, on_signal: bool) -> None:
     from explorer.demo.readiness_flips import ReadinessFlips, flip_at_rate
 
-    flips = ReadinessFlips(store.state)
-    args = (store.apply, flips, rate, stop)
-    threading.Thread(target=flip_at_rate, args=args, name="readiness flips", daemon=True).start()
+    go = threading.Event()
+    if on_signal:
+        signal.signal(signal.SIGCONT, lambda _signum, _frame: go.set())
+    else:
+        go.set()
+
+    def flip() -> None:
+        while not go.wait(0.5):
+            if stop.is_set():
+                return
+        flip_at_rate(store.apply, ReadinessFlips(store.state), rate, stop)
+
+    threading.Thread(target=flip, name="readiness flips", daemon=True).start()
 
 
 def _faults_on_signals(server: ApiServer, say) -> None:
@@ -112,6 +123,11 @@ class Command(BaseCommand):
             " with the time applied (annotation bench.explorer/applied-at); for benchmarks",
         )
         parser.add_argument(
+            "--churn-on-signal",
+            action="store_true",
+            help="start the --churn-rate flips at the first SIGCONT, not at once",
+        )
+        parser.add_argument(
             "--forbid",
             default="",
             metavar="RESOURCES",
@@ -164,7 +180,7 @@ class Command(BaseCommand):
         stop = threading.Event()
         rate = float(options["churn_rate"])
         if rate > 0 and options["demo"]:
-            _start_flips(store, rate, stop)
+            _start_flips(store, rate, stop, bool(options["churn_on_signal"]))
         try:
             if churn is not None:
                 churn_forever(store, churn, interval, stop)
