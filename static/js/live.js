@@ -7,7 +7,8 @@
  * is acknowledged once applied (the server sends no more than a few unacknowledged ones). The
  * page hears of a new model at most once per animation frame, with the latest: a page that
  * redrew on every message would fall behind a busy stream, acknowledge late, and be sent full
- * models again and again; a hidden tab redraws when shown.
+ * models again and again; a hidden tab redraws when shown. After a redraw the page waits twice
+ * as long as it took before the next (`paced`), so that a slow chart leaves time for clicks.
  *
  * window.ExplorerLive.connection() returns the tab's connection:
  *   conn.subscribe(view, params, {onModel(model, info), onError(message)}) -> {unsubscribe()}
@@ -27,6 +28,34 @@
   const FORBIDDEN_KEYS = new Set(["__proto__", "prototype", "constructor"]);
   const BACKOFF_FIRST_MS = 500;
   const BACKOFF_CAP_MS = 15000;
+
+  /* A function that calls `draw` in the next animation frame, once however often it is asked
+   * in between, and leaves the main thread to the page for REDRAW_SPACING times as long as the
+   * last draw took before the next: a chart that takes 1 s to draw, asked to redraw by every
+   * delta of a busy stream, would otherwise keep the tab from answering a click for as long as
+   * the stream lasts. Asked while it waits, it draws once the wait is over, with the latest. */
+  const REDRAW_SPACING = 2;
+
+  function paced(draw, spacing) {
+    const idle = spacing == null ? REDRAW_SPACING : spacing;
+    let asked = false, earliest = 0;
+    function frame() {
+      const started = performance.now();
+      if (started < earliest) {
+        window.setTimeout(() => window.requestAnimationFrame(frame), earliest - started);
+        return;
+      }
+      asked = false;
+      draw();
+      const ended = performance.now();
+      earliest = ended + idle * (ended - started);
+    }
+    return function ask() {
+      if (asked) return;
+      asked = true;
+      window.requestAnimationFrame(frame);
+    };
+  }
 
   function applyOps(model, ops) {
     for (const op of ops) {
@@ -226,16 +255,16 @@
 
     modelChanged(sub, full) {
       sub.fullSinceShown = sub.fullSinceShown || full;
-      if (sub.showing) return;
-      sub.showing = true;
-      window.requestAnimationFrame(() => {
-        sub.showing = false;
-        const info = { full: sub.fullSinceShown };
-        sub.fullSinceShown = false;
-        if (this.subs.get(sub.id) === sub && sub.model && sub.handlers.onModel) {
-          sub.handlers.onModel(sub.model, info);
-        }
-      });
+      if (!sub.show) {
+        sub.show = paced(() => {
+          const info = { full: sub.fullSinceShown };
+          sub.fullSinceShown = false;
+          if (this.subs.get(sub.id) === sub && sub.model && sub.handlers.onModel) {
+            sub.handlers.onModel(sub.model, info);
+          }
+        });
+      }
+      sub.show();
     }
 
     handle(message) {
@@ -309,5 +338,5 @@
     return shared;
   }
 
-  window.ExplorerLive = { connection: connection, applyOps: applyOps, describe: describe };
+  window.ExplorerLive = { connection: connection, applyOps: applyOps, describe: describe, paced: paced };
 })();
