@@ -1,10 +1,10 @@
 """A cluster's state as it was at an earlier moment, and what was changing around it.
 
 `state_as_of(state, moment)` is the current state with every change logged after `moment`
-undone (explorer/state/change_log.py): reads (`get`, `list`, `pods_on_node`, `count`) see the
-objects as they were; everything else (node facts, the parse cache, the cluster's name) is the
-state's own. It costs what the changes since then cost, not a copy of the state. A state without
-a change log (a bundle, a test's) is its own past.
+undone (explorer/state/change_log.py): reads (`get`, `list`, `records`, `pods_on_node`,
+`count`) see the objects as they were; everything else (node facts, the parse cache, the
+cluster's name) is the state's own. It costs what the changes since then cost, not a copy of
+the state. A state without a change log (a bundle, a test's) is its own past.
 
 `in_flight(state, moment)`: the objects changed within the log's `in_flight_seconds` either
 side of `moment`. A node's rules and cgroups follow a change a little later (kube-proxy syncs at
@@ -22,6 +22,7 @@ from explorer.lib.objects import key_of, labels_of, namespace_of, spec_of, statu
 
 from .change_log import ChangeLog, Logged
 from .cluster_state import ClusterState, Ref
+from .records import RECORDED, records
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
@@ -48,6 +49,12 @@ class StateAsOf:
         if ref in self._then:
             return self._then[ref]
         return self._state.get(kind, namespace, name)
+
+    def records(self, kind: str, namespace: str | None = None) -> Iterator[Any]:
+        """As ClusterState.records, of the objects as they were."""
+        if kind not in self._kinds:
+            return records(self._state, kind, namespace)
+        return map(RECORDED[kind], self.list(kind, namespace))
 
     def list(self, kind: str, namespace: str | None = None) -> Iterator[dict]:
         if kind not in self._kinds:

@@ -3,6 +3,10 @@
 Objects are plain dicts as the API serves them (parsed with orjson), held by kind and
 (namespace, name), and by uid. `apply()` takes a watch event and says what changed; `replace()`
 takes a fresh list (a relist) and says what changed against what was held.
+
+A state made with `pack` holds the objects of those kinds as compressed JSON
+(explorer/state/packed.py, a Packer a kind): every read of one gives a fresh dict. For the kinds in
+explorer/state/records.py RECORDED it keeps each object's record too (`records()`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from sys import intern
 from typing import Any
 
 from explorer.lib.choices import ADDED, BOOKMARK, DELETED, MODIFIED
@@ -26,6 +31,8 @@ from explorer.lib.objects import (
 from explorer.lib.redact import redact
 from explorer.lib.resources import BY_KIND
 
+from .packed import PACKED_KINDS, SAMPLES, Packer
+from .records import RECORDED
 from .shared_parts import SharedParts
 
 log = logging.getLogger(__name__)
@@ -50,11 +57,21 @@ class Change:
 class ClusterState:
     """Objects of one cluster (kubeconfig context) plus per-node facts."""
 
-    def __init__(self, cluster: str = "default", *, share_parts: bool = False) -> None:
+    def __init__(
+        self,
+        cluster: str = "default",
+        *,
+        share_parts: bool = False,
+        pack: frozenset[str] = frozenset(),
+    ) -> None:
         """`share_parts`: hold equal parts of objects once (explorer/state/shared_parts.py) —
-        for a state of many objects that is never changed in place."""
+        for a state of many objects that is never changed in place. `pack`: the kinds held as
+        compressed JSON (explorer/state/packed.py PACKED_KINDS)."""
         self.cluster = cluster
         self.parts = SharedParts() if share_parts else None
+        self.packed = pack
+        self._packers: dict[str, Packer] = {}
+        self._records: dict[str, dict[Key, Any]] = defaultdict(dict)  # kind -> key -> record
         self._shared_lists: set[str] = set()  # kinds whose coming list is shared already
         self._objects: dict[str, dict[Key, dict]] = defaultdict(dict)
         self._by_uid: dict[str, Ref] = {}
@@ -72,23 +89,44 @@ class ClusterState:
         # keeps one: what explorer/state/as_of.py reads to draw an earlier moment
         self.change_log: Any = None
 
+    @classmethod
+    def compact(cls, cluster: str) -> ClusterState:
+        """A state for many objects, as the app watches a cluster: equal parts shared and the
+        PACKED_KINDS packed."""
+        return cls(cluster, share_parts=True, pack=PACKED_KINDS)
+
     # ---- reading -------------------------------------------------------------------------
 
     def kinds(self) -> list[str]:
         return [kind for kind, objs in self._objects.items() if objs]
 
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
-        return self._objects.get(kind, {}).get((namespace or "", name))
+        obj = self._objects.get(kind, {}).get((namespace or "", name))
+        return self._packers[kind].unpack(obj) if obj.__class__ is bytes else obj
 
     def list(self, kind: str, namespace: str | None = None) -> Iterator[dict]:
         objs = self._objects.get(kind, {})
         if namespace is None:
-            yield from objs.values()
+            held: Iterable = objs.values()
         elif not namespace:  # cluster-scoped objects are not in the namespace index
-            yield from (obj for (ns, _), obj in objs.items() if not ns)
+            held = (obj for (ns, _), obj in objs.items() if not ns)
         else:
             names = sorted(n for k, n in self._by_namespace.get(namespace, ()) if k == kind)
-            yield from (obj for n in names if (obj := objs.get((namespace, n))) is not None)
+            held = (obj for n in names if (obj := objs.get((namespace, n))) is not None)
+        if kind in self.packed and kind in self._packers:
+            yield from map(self._packers[kind].unpack, held)
+        else:
+            yield from held
+
+    def records(self, kind: str, namespace: str | None = None) -> Iterator[Any]:
+        """The records (explorer/state/records.py) of the `kind` objects held, in no order."""
+        kept = self._records.get(kind)
+        if kept is None:
+            yield from map(RECORDED[kind], self.list(kind, namespace))
+        elif namespace is None:
+            yield from kept.values()
+        else:
+            yield from (record for (ns, _), record in kept.items() if ns == namespace)
 
     def keys(self, kind: str) -> Iterator[Key]:
         """The (namespace or "", name) of every object of `kind` held, in no order."""
@@ -184,7 +222,7 @@ class ClusterState:
         """Share the parts of a page of `kind`'s coming list now (`replace` then does not), so
         that the parts each page repeats are freed page by page: a list held whole before its
         parts were shared made the process's peak as large as if nothing were shared."""
-        if self.parts is None:
+        if self.parts is None or kind in self.packed:
             return
         self._shared_lists.add(kind)
         for obj in objects:
@@ -202,6 +240,11 @@ class ClusterState:
         changes: list[Change] = []
         seen: set[Key] = set()
         held = self._objects.get(kind)
+        if kind in self.packed and kind not in self._packers:
+            objects = list(objects)
+            samples = [obj for obj in objects[:SAMPLES] if _take(kind, obj)]
+            if samples:
+                self._packers[kind] = Packer(samples)
         shared = kind in self._shared_lists
         self._shared_lists.discard(kind)
         for obj in objects:
@@ -233,14 +276,20 @@ class ClusterState:
         if key is None:
             key = key_of(obj)
         objs = self._objects[kind]
+        held = obj
+        if kind in self.packed:
+            packer = self._packers.get(kind) or self._packers.setdefault(kind, Packer([obj]))
+            held = packer.pack(obj)
         old = objs.get(key)
         if old is not None:
-            if old == obj:
+            if old == held:
                 return None
+            if old.__class__ is bytes:
+                old = self._packers[kind].unpack(old)
             self._unindex(kind, key, old)
-        if self.parts is not None and not shared:
+        if self.parts is not None and not shared and held is obj:
             self.parts.share(kind, obj)
-        objs[key] = obj
+        objs[key] = held
         self._index(kind, key, obj)
         return Change(ADDED if old is None else MODIFIED, kind, key[0], key[1], obj, old)
 
@@ -248,7 +297,10 @@ class ClusterState:
         old = self._objects.get(kind, {}).pop(key, None)
         if old is None:
             return None
+        if old.__class__ is bytes:
+            old = self._packers[kind].unpack(old)
         self._unindex(kind, key, old)
+        self._records.get(kind, {}).pop(key, None)  # _index replaces it in place, for a change
         return Change(DELETED, kind, key[0], key[1], old, old)
 
     def _index(self, kind: str, key: Key, obj: dict) -> None:
@@ -262,6 +314,9 @@ class ClusterState:
                 self._children[owner_uid].add(ref)
         if key[0]:
             self._by_namespace[key[0]].add((kind, key[1]))
+        recorded = RECORDED.get(kind)
+        if recorded is not None:
+            self._records[kind][key] = recorded(obj)
         if kind == "Pod":
             node = spec_of(obj).get("nodeName")
             if node:
@@ -319,6 +374,9 @@ def _take(kind: str, obj: dict) -> bool:
             metadata["namespace"] = "default"
         elif not resource.namespaced:
             metadata.pop("namespace", None)
+    namespace = metadata.get("namespace")
+    if namespace.__class__ is str:  # one string a namespace, in every key and index
+        metadata["namespace"] = intern(namespace)
     return True
 
 

@@ -50,7 +50,7 @@ def captured(state: ClusterState) -> StateDump:
 
 def restore_state(dump: StateDump) -> ClusterState:
     """A ClusterState from a dump; objects go through ingest (redaction) again."""
-    state = ClusterState(dump["cluster"], share_parts=True)
+    state = ClusterState.compact(dump["cluster"])
     for kind, objects in dump["objects"].items():
         state.replace(kind, objects)
     for node, facts in dump["node_facts"].items():

@@ -81,7 +81,7 @@ class ClusterStates:
         """Hold `cluster` (empty, or as `state` when given: a loaded bundle, a test's)."""
         with self._guard:
             if cluster not in self._states:
-                held = state if state is not None else ClusterState(cluster, share_parts=True)
+                held = state if state is not None else ClusterState.compact(cluster)
                 if self.retention is not None and held.change_log is None:
                     held.change_log = ChangeLog(cluster, self.retention)
                 self._states[cluster] = held

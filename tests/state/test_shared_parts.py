@@ -14,18 +14,14 @@ from explorer.state.cluster_state import ClusterState
 from explorer.state.shared_parts import SharedParts
 from explorer.viewmodels.registry import VIEWS
 
+from .views_of_the_demo import copied, every_view_with_its_params, model_of
+
 MOMENT = datetime(2026, 12, 7, 3, 12, tzinfo=UTC)
-ASK = {"cpu": "500m", "memory": "256Mi", "extended": "-", "selector": "-", "tolerate": "-"}
 
 
 def _copied(demo: ClusterState, *, share_parts: bool) -> ClusterState:
     """The demo's objects as a watcher would take them in: parsed afresh from their JSON."""
-    state = ClusterState("demo", share_parts=share_parts)
-    for kind in demo.kinds():
-        state.replace(kind, orjson.loads(orjson.dumps(list(demo.list(kind)))))
-    for node, facts in demo.node_facts.items():
-        state.set_node_facts(node, dict(facts))
-    return state
+    return copied(demo, ClusterState("demo", share_parts=share_parts))
 
 
 @pytest.fixture(scope="module")
@@ -50,58 +46,8 @@ def _pods_size(state: ClusterState) -> int:
     return sum(_deep_size(pod, seen) for pod in state.list("Pod"))
 
 
-def _every_view_with_its_params(state: ClusterState) -> list[tuple[str, dict[str, str]]]:
-    """Each view with parameters of the demo; the object page for one object of every kind."""
-    node = "demo-worker"
-    pending = next(p for p in state.list("Pod") if not p["spec"].get("nodeName"))
-    views = [
-        ("overview", {}),
-        ("hierarchy", {"namespace": "*", "size": "count"}),
-        ("hierarchy", {"namespace": "shop", "size": "cpu"}),
-        ("pod", {"namespace": "shop", "name": "db-0"}),
-        (
-            "scheduling",
-            {
-                "namespace": pending["metadata"]["namespace"],
-                "name": pending["metadata"]["name"],
-                "node": "*",
-            },
-        ),
-        ("scheduling-history", {}),
-        ("node", {"name": node}),
-        ("cgroup-tree", {"node": node, "size": "limit"}),
-        ("node-volumes", {"name": node}),
-        ("events", {"namespace": "*", "object": "*"}),
-        ("search", {"q": "web"}),
-        ("service-chains", {"node": node, "service": "shop/web"}),
-        ("chain-browser", {"node": node, "dump": "auto"}),
-        ("corefile", {}),
-        ("dns-trace", {"namespace": "shop", "pod": "db-0", "name": "web"}),
-        ("network-index", {}),
-        ("proxy-mode", {}),
-        ("drift", {}),
-        ("packet-trace", {"source": "pod:shop/db-0", "destination": "10.96.178.167:80/tcp"}),
-        ("storage", {}),
-        ("headroom", {}),
-        ("headroom-fit", ASK),
-        ("headroom-history", {}),
-    ]
-    for kind in state.kinds():
-        obj = next(state.list(kind))
-        meta = obj["metadata"]
-        views.append(
-            ("object", {"kind": kind, "namespace": meta.get("namespace", ""), "name": meta["name"]})
-        )
-    return views
-
-
 def _token_volume(pod: dict) -> str:
     return next(v["name"] for v in pod["spec"]["volumes"] if v["name"].startswith("kube-api"))
-
-
-def _model(state: ClusterState, name: str, params: dict[str, str]) -> bytes:
-    view = VIEWS[name]
-    return orjson.dumps(view.build(state, {"cluster": "demo", **params}, view.memo()))
 
 
 def test_replicas_of_a_pod_hold_one_copy_of_their_equal_parts(demo: ClusterState) -> None:
@@ -180,11 +126,11 @@ def test_a_bigger_demo_s_pods_take_under_half_their_unshared_size() -> None:
 def test_every_view_draws_the_same_model_and_changes_no_shared_part(demo: ClusterState) -> None:
     plain = _copied(demo, share_parts=False)
     shared = _copied(demo, share_parts=True)
-    views = _every_view_with_its_params(plain)
+    views = every_view_with_its_params(plain)
     assert len({name for name, _ in views}) == len(VIEWS)  # a new view joins this test
 
     for name, params in views:
-        assert _model(shared, name, params) == _model(plain, name, params), (name, params)
+        assert model_of(shared, name, params) == model_of(plain, name, params), (name, params)
     assert shared.parts is not None and shared.parts.altered() == []
 
 

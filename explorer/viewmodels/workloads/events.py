@@ -21,7 +21,9 @@ coloured by type, sized by count, and lists the groups a page at a time.
 from __future__ import annotations
 
 import hashlib
+import heapq
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import Any, TypedDict
 
 import orjson
@@ -30,6 +32,7 @@ from explorer.lib.events import event_time
 from explorer.lib.objects import key_of, meta_of
 from explorer.lib.timestamps import utc_second
 from explorer.state.cluster_state import ClusterState
+from explorer.state.records import EventRecord, records
 
 from ..base import Params, View
 from ..plotly_text import hover_lines, plotly_text
@@ -82,26 +85,18 @@ def event_count(event: dict) -> int:
     return int(event.get("count") or (event.get("series") or {}).get("count") or 1)
 
 
-def involves(event: dict, kind: str, namespace: str, name: str, uid: str = "") -> bool:
-    involved = event.get("involvedObject") or event.get("regarding") or {}
-    if uid and involved.get("uid"):
-        return involved.get("uid") == uid
-    return (
-        involved.get("kind") == kind
-        and involved.get("name") == name
-        and (involved.get("namespace") or "") == (namespace or "")
-    )
-
-
 def events_for(
     state: ClusterState, kind: str, namespace: str, name: str, uid: str = ""
 ) -> list[dict]:
     """The events about one object, oldest first. Node events are filed in `default`."""
-    source = (
-        state.list("Event") if kind == "Node" or not namespace else state.list("Event", namespace)
-    )
-    found = [e for e in source if involves(e, kind, namespace, name, uid)]
-    return sorted(found, key=in_time_order)
+    scope = None if kind == "Node" or not namespace else namespace
+    found = [r for r in records(state, "Event", scope) if r.involves(kind, namespace, name, uid)]
+    return _read(state, sorted(found, key=attrgetter("in_time_order")))
+
+
+def _read(state: ClusterState, chosen: Iterable[EventRecord]) -> list[dict]:
+    """The Events of `chosen` records, in their order (Events are held packed)."""
+    return [e for r in chosen if (e := state.get("Event", r.namespace, r.name)) is not None]
 
 
 def in_time_order(event: dict) -> tuple:
@@ -206,10 +201,14 @@ def timeline(state: ClusterState, params: Params, memo: Any = None) -> dict[str,
         held = state.get(kind, "" if namespace == ALL else namespace, name)
         uid = (held or {}).get("metadata", {}).get("uid", "") if held else ""
         scoped = events_for(state, kind, "" if namespace == ALL else namespace, name, uid)
+        in_scope = len(scoped)
         scope = f"{kind} {name}" + ("" if namespace == ALL else f" in {namespace}")
     else:
-        scoped = list(state.list("Event") if namespace == ALL else state.list("Event", namespace))
+        every = list(records(state, "Event", None if namespace == ALL else namespace))
+        latest = heapq.nlargest(MAX_EVENTS, every, key=attrgetter("in_time_order"))
+        scoped = _read(state, reversed(latest))
         scope = "the cluster" if namespace == ALL else f"namespace {namespace}"
+        in_scope = len(every)
     shown = points(scoped)
     reasons = list(dict.fromkeys(p["reason"] for p in shown.values()))
     return {
@@ -218,7 +217,7 @@ def timeline(state: ClusterState, params: Params, memo: Any = None) -> dict[str,
             "scope": scope,
             "namespace": namespace,
             "object": obj,
-            "counts": {"in_scope": len(scoped), "shown": len(shown)},
+            "counts": {"in_scope": in_scope, "shown": len(shown)},
             "reasons": reasons,
         },
         "colours": {**TYPE_COLOURS, "other": OTHER_TYPE_COLOUR},

@@ -27,7 +27,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -46,6 +46,7 @@ from explorer.lib.objects import (
 from explorer.lib.timestamps import seconds_of, utc_moment
 from explorer.state.as_of import change_log_of
 from explorer.state.cluster_state import Change, ClusterState
+from explorer.state.records import records
 
 from ..base import Params, View
 from ..links import Link, events_link, object_link
@@ -196,6 +197,16 @@ def said(event: dict) -> Said | None:
     )
 
 
+def _events_said(state: ClusterState) -> Iterator[dict]:
+    """The Events `said` may take: of its reasons, about a pod (read by their records: Events
+    are held packed)."""
+    for r in records(state, "Event"):
+        if r.reason in EVENT_REASONS and r.involved_kind == "Pod":
+            event = state.get("Event", r.namespace, r.name)
+            if event is not None:
+                yield event
+
+
 def _event_key(event: dict) -> str:
     return f"{namespace_of(event)}/{name_of(event)}"
 
@@ -229,7 +240,7 @@ class HistoryMemo:
         for gone in _deleted_pods(state):
             self._forget(gone)
         self.events = {
-            _event_key(e): found for e in state.list("Event") if (found := said(e)) is not None
+            _event_key(e): found for e in _events_said(state) if (found := said(e)) is not None
         }
         samples = self.samples()
         self.order = sorted((s.latency, s.key) for s in samples if s.latency is not None)

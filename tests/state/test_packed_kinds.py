@@ -1,0 +1,161 @@
+"""Kinds held packed (explorer/state/packed.py) and the records kept beside them
+(explorer/state/records.py): read as fresh dicts equal to what was taken in, changes said as
+before, records that follow every change, every view of the demo drawn exactly as from plain
+objects, and the held Events a fraction of their plain size."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from datetime import UTC, datetime
+
+import orjson
+import pytest
+
+from explorer.demo import build_demo
+from explorer.lib.choices import ADDED, DELETED, MODIFIED
+from explorer.state.as_of import state_as_of
+from explorer.state.change_log import Retention
+from explorer.state.cluster_state import ClusterState
+from explorer.state.packed import PACKED_KINDS
+from explorer.state.records import event_record, records
+from explorer.state.store import ClusterStates
+
+from .views_of_the_demo import copied, every_view_with_its_params, model_of
+
+MOMENT = datetime(2026, 12, 7, 3, 12, tzinfo=UTC)
+
+
+def event(name: str, reason: str, about: str, last: str, count: int = 1) -> dict:
+    return {
+        "kind": "Event",
+        "metadata": {"name": name, "namespace": "shop", "uid": f"uid-{name}"},
+        "involvedObject": {"kind": "Pod", "namespace": "shop", "name": about, "uid": f"p-{about}"},
+        "reason": reason,
+        "message": f"{reason} {about}",
+        "count": count,
+        "lastTimestamp": last,
+        "type": "Normal",
+    }
+
+
+@pytest.fixture(scope="module")
+def demo() -> ClusterState:
+    return build_demo(nodes=6, now=MOMENT)
+
+
+def test_the_app_s_states_pack_events_and_endpoints() -> None:
+    assert {"Event", "Endpoints"} <= PACKED_KINDS
+    assert ClusterState.compact("c").packed == PACKED_KINDS
+    with ClusterStates(["c"]).read("c") as watched:
+        assert watched.packed == PACKED_KINDS
+
+
+def test_a_packed_object_reads_as_a_fresh_dict_equal_to_the_one_taken_in() -> None:
+    state = ClusterState.compact("c")
+    taken = event("e1", "Pulled", "web-1", "2026-12-07T03:00:00Z")
+    state.upsert(orjson.loads(orjson.dumps(taken)), "Event")
+
+    first = state.get("Event", "shop", "e1")
+    first["reason"] = "changed by a reader"
+    again = state.get("Event", "shop", "e1")
+    assert again == {**taken, "apiVersion": "v1"} and again is not first
+    assert list(state.list("Event")) == [again] == list(state.list("Event", "shop"))
+
+
+def test_packed_changes_say_what_was_held_and_an_equal_object_changes_nothing() -> None:
+    state = ClusterState.compact("c")
+    first = event("e1", "Pulled", "web-1", "2026-12-07T03:00:00Z")
+    assert state.upsert(dict(first), "Event").type == ADDED
+    assert state.upsert(orjson.loads(orjson.dumps(first)), "Event") is None
+
+    again = event("e1", "Pulled", "web-1", "2026-12-07T03:05:00Z", count=2)
+    change = state.upsert(again, "Event")
+    assert change.type == MODIFIED and change.old["count"] == 1 and change.object["count"] == 2
+    gone = state.delete("Event", "shop", "e1")
+    assert gone.type == DELETED and gone.old["count"] == 2
+    assert state.get("Event", "shop", "e1") is None and state.count("Event") == 0
+
+
+def test_records_follow_adds_changes_deletes_and_relists() -> None:
+    state = ClusterState.compact("c")
+    state.replace("Event", [event("e1", "Pulled", "a", "T1"), event("e2", "Killing", "b", "T2")])
+    state.upsert(event("e1", "Pulled", "a", "T3", count=2), "Event")
+    state.delete("Event", "shop", "e2")
+    state.upsert(event("e3", "Started", "c", "T4"), "Event")
+
+    assert sorted(records(state, "Event")) == sorted(map(event_record, state.list("Event")))
+    assert [r.time for r in sorted(records(state, "Event", "shop"))] == ["T3", "T4"]
+    assert list(records(state, "Event", "elsewhere")) == []
+    state.replace("Event", [event("e4", "Pulled", "d", "T5")])
+    assert [r.name for r in records(state, "Event")] == ["e4"]
+
+
+def test_a_record_finds_an_event_by_uid_else_by_kind_namespace_and_name() -> None:
+    record = event_record(event("e1", "Pulled", "web-1", "T1"))
+    assert record.involves("Pod", "shop", "web-1", "p-web-1")
+    assert not record.involves("Pod", "shop", "web-1", "p-another-web-1")  # a pod of that name
+    assert record.involves("Pod", "shop", "web-1")
+    assert not record.involves("Pod", "other", "web-1")
+
+
+def test_records_as_of_an_earlier_moment_are_of_the_events_as_they_were() -> None:
+    states = ClusterStates(["c1"], Retention(in_flight_seconds=0.5))
+    states.replace("c1", "Event", [event("e1", "Pulled", "a", "T1")], "1")
+    before = time.time()
+    time.sleep(0.01)
+    states.event("c1", "Event", {"type": "MODIFIED", "object": event("e1", "Pulled", "a", "T2")})
+    states.event("c1", "Event", {"type": "ADDED", "object": event("e2", "Started", "a", "T3")})
+
+    with states.read("c1") as state:
+        then = state_as_of(state, before)
+        assert [(r.name, r.time) for r in records(then, "Event")] == [("e1", "T1")]
+        assert sorted(r.time for r in records(state, "Event")) == ["T2", "T3"]
+
+
+def _event_views(demo: ClusterState) -> list[tuple[str, dict[str, str]]]:
+    """The views that pick Events by their records, scoped every way they can be."""
+    about = next(demo.list("Event"))["involvedObject"]
+    return [
+        ("events", {"namespace": "*", "object": "*"}),
+        ("events", {"namespace": "shop", "object": "*"}),
+        ("events", {"namespace": "*", "object": "Node/demo-worker"}),
+        ("events", {"namespace": about["namespace"], "object": f"{about['kind']}/{about['name']}"}),
+        ("scheduling-history", {}),
+    ]
+
+
+def test_the_compact_state_draws_every_view_of_the_demo_exactly_as_plain_objects_do(
+    demo: ClusterState,
+) -> None:
+    plain = copied(demo, ClusterState("demo"))
+    compact = copied(demo, ClusterState.compact("demo"))
+    assert compact.count("Event") > 100 and compact.count("Endpoints") > 5
+
+    for name, params in every_view_with_its_params(plain) + _event_views(plain):
+        assert model_of(compact, name, params) == model_of(plain, name, params), (name, params)
+    for kind in demo.kinds():
+        assert orjson.dumps(list(compact.list(kind))) == orjson.dumps(list(plain.list(kind)))
+
+
+def _held_bytes(demo: ClusterState, state: ClusterState) -> float:
+    """What `state` holds a demo Event (traced Python allocations), once it holds some: the
+    first half of the Events are listed, the bytes each of the rest adds measured."""
+    events = list(demo.list("Event"))
+    half = len(events) // 2
+    state.replace("Event", orjson.loads(orjson.dumps(events[:half])))
+    rest = orjson.dumps(events[half:])
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for event in orjson.loads(rest):
+            state.upsert(event, "Event")
+        return (tracemalloc.get_traced_memory()[0] - before) / (len(events) - half)
+    finally:
+        tracemalloc.stop()
+
+
+def test_packed_events_take_under_half_of_what_shared_dicts_take(demo: ClusterState) -> None:
+    shared = _held_bytes(demo, ClusterState("demo", share_parts=True))
+    packed = _held_bytes(demo, ClusterState.compact("demo"))
+    assert packed < shared / 2, (packed, shared)  # 893 vs 2,211 bytes: indexes are the rest
