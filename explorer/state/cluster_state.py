@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from sys import intern
 from typing import Any
@@ -31,7 +31,7 @@ from explorer.lib.objects import (
 from explorer.lib.redact import redact
 from explorer.lib.resources import BY_KIND
 
-from .packed import PACKED_KINDS, SAMPLES, Packer
+from .packed import PACKED_KINDS, SAMPLES, PackedObjects, Packer
 from .records import RECORDED
 from .shared_parts import SharedParts
 
@@ -117,6 +117,13 @@ class ClusterState:
             yield from map(self._packers[kind].unpack, held)
         else:
             yield from held
+
+    def held(self, kind: str) -> Sequence[dict]:
+        """Every `kind` object held, in no order, at the cost of copying one map: what a
+        checkpoint takes under the lock (a packed kind's objects stay packed until read)."""
+        objs = list(self._objects.get(kind, {}).values())
+        packer = self._packers.get(kind)
+        return PackedObjects(objs, packer) if kind in self.packed and packer else objs
 
     def records(self, kind: str, namespace: str | None = None) -> Iterator[Any]:
         """The records (explorer/state/records.py) of the `kind` objects held, in no order."""

@@ -254,8 +254,10 @@ def _write_body(out, at: float, dump: StateDump) -> None:
     out.write(orjson.dumps(dump["node_facts"]) + b',"objects":{')
     for number, (kind, objects) in enumerate(dump["objects"].items()):
         out.write((b"," if number else b"") + orjson.dumps(kind) + b":[")
+        part = getattr(objects, "fragments", None)  # packed: their JSON as it is held
         for start in range(0, len(objects), _OBJECTS_A_CHUNK):
-            chunk = orjson.dumps(objects[start : start + _OBJECTS_A_CHUNK])[1:-1]
+            stop = start + _OBJECTS_A_CHUNK
+            chunk = orjson.dumps(part(start, stop) if part else objects[start:stop])[1:-1]
             out.write((b"," if start and chunk else b"") + chunk)
         out.write(b"]")
     out.write(b"}}")

@@ -11,6 +11,7 @@ was taken.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypedDict
 
 from explorer.lib.objects import key_of
@@ -20,7 +21,9 @@ from .cluster_state import ClusterState
 
 class StateDump(TypedDict):
     cluster: str
-    objects: dict[str, list[dict]]  # kind -> objects (ordered by (namespace, name) in dump_state)
+    # kind -> objects (ordered by (namespace, name) in dump_state; in `captured`, a packed
+    # kind's are explorer/state/packed.py PackedObjects: read-only, unpacked as read)
+    objects: dict[str, Sequence[dict]]
     node_facts: dict[str, dict[str, Any]]
     resource_versions: dict[str, str]
     not_visible: dict[str, str]
@@ -41,7 +44,7 @@ def captured(state: ClusterState) -> StateDump:
     what a checkpoint takes under the cluster's lock, to write out after letting it go."""
     return {
         "cluster": state.cluster,
-        "objects": {kind: list(state.list(kind)) for kind in state.kinds()},
+        "objects": {kind: state.held(kind) for kind in state.kinds()},
         "node_facts": {node: dict(entry) for node, entry in state.node_facts.items()},
         "resource_versions": dict(state.resource_versions),
         "not_visible": dict(state.not_visible),

@@ -1,7 +1,8 @@
 """Kinds held packed (explorer/state/packed.py) and the records kept beside them
 (explorer/state/records.py): read as fresh dicts equal to what was taken in, changes said as
 before, records that follow every change, every view of the demo drawn exactly as from plain
-objects, and the held Events a fraction of their plain size."""
+objects, the held Events a fraction of their plain size, and checkpoints written from the
+packed JSON."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from explorer.lib.choices import ADDED, DELETED, MODIFIED
 from explorer.state.as_of import state_as_of
 from explorer.state.change_log import Retention
 from explorer.state.cluster_state import ClusterState
-from explorer.state.packed import PACKED_KINDS
+from explorer.state.packed import PACKED_KINDS, PackedObjects
+from explorer.state.recorder_files import read_checkpoint, write_checkpoint
 from explorer.state.records import event_record, records
+from explorer.state.state_dump import captured, restore_state
 from explorer.state.store import ClusterStates
 
 from .views_of_the_demo import copied, every_view_with_its_params, model_of
@@ -159,3 +162,19 @@ def test_packed_events_take_under_half_of_what_shared_dicts_take(demo: ClusterSt
     shared = _held_bytes(demo, ClusterState("demo", share_parts=True))
     packed = _held_bytes(demo, ClusterState.compact("demo"))
     assert packed < shared / 2, (packed, shared)  # 893 vs 2,211 bytes: indexes are the rest
+
+
+def test_a_checkpoint_takes_packed_events_as_they_are_held_and_writes_them_whole(tmp_path) -> None:
+    state = ClusterState.compact("c")
+    events = [event(f"e{i}", "Pulled", f"web-{i}", f"2026-12-07T03:00:{i:02}Z") for i in range(30)]
+    state.replace("Event", orjson.loads(orjson.dumps(events)))
+    state.replace("Pod", [{"kind": "Pod", "metadata": {"name": "web-1", "namespace": "shop"}}])
+
+    dump = captured(state)
+    assert isinstance(dump["objects"]["Event"], PackedObjects)  # nothing unpacked under the lock
+    path = write_checkpoint(tmp_path, 1.0, 1, dump)
+    at, read = read_checkpoint(path)
+
+    assert at == 1.0 and read["objects"]["Event"] == list(state.list("Event"))
+    assert len(read["objects"]["Event"]) == 30 and read["objects"]["Pod"] == list(state.list("Pod"))
+    assert list(restore_state(dump).list("Event")) == list(state.list("Event"))
