@@ -52,6 +52,7 @@ _JOB_TEMPLATE = frozenset(("jobTemplate",))
 _EVENT_WORDS = ("reason", "type", "reportingComponent", "reportingInstance")
 _ENDPOINT_WORDS = ("nodeName", "zone")
 _TARGET_WORDS = ("kind", "namespace")
+_NODE_STATUS_EACH = frozenset(("images", "conditions", "nodeInfo"))
 _CONTAINER_STATUSES = ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses")
 
 
@@ -87,6 +88,8 @@ class SharedParts:
         status = obj.get("status")
         if kind == "Pod" and isinstance(status, dict):
             self._pod_status(status)
+        elif kind == "Node" and isinstance(status, dict):
+            self._node_status(status)
         elif kind == "Event":
             self._event(obj)
         elif kind == "EndpointSlice":
@@ -206,6 +209,20 @@ class SharedParts:
         for field in _CONTAINER_STATUSES:
             for container in _dicts(status.get(field)):
                 self._container(container)
+
+    def _node_status(self, status: dict) -> None:
+        """A node's images (each, and the list: nodes of one pool pull the same), capacity,
+        allocatable and runtime handlers shared; its conditions' and nodeInfo's words
+        interned (a 5,000-node cluster's nodes took 16 KB each, 8 of them their images)."""
+        self._fields(status, _NODE_STATUS_EACH)
+        images = status.get("images")
+        if images.__class__ is list:
+            status["images"] = self._part([self._part(image) for image in images])
+        for condition in _dicts(status.get("conditions")):
+            _intern_words(condition, _CONDITION_WORDS)
+        info = status.get("nodeInfo")
+        if info.__class__ is dict:
+            self._fields(info, _NOTHING)
 
     def _container(self, container: dict) -> None:
         """A container's spec or status: its parts but the volume mounts (one of which is the

@@ -107,6 +107,24 @@ def test_endpoints_share_their_conditions_and_ports(demo: ClusterState) -> None:
     assert len(ready) > 1 and all(c is ready[0] for c in ready)
 
 
+def test_nodes_share_their_images_and_capacities_and_take_under_two_thirds_their_size(
+    demo: ClusterState,
+) -> None:
+    plain = _copied(demo, share_parts=False)
+    state = _copied(demo, share_parts=True)
+    held: dict[bytes, dict] = {}
+    images = [i for n in state.list("Node") for i in n["status"]["images"]]
+    for image in images:
+        assert image is held.setdefault(orjson.dumps(image), image)
+    assert len(held) < len(images)  # nodes pulled some of the same images
+    capacities = [n["status"]["capacity"] for n in state.list("Node")]
+    assert all(c is capacities[0] for c in capacities if c == capacities[0])
+    seen: set[int] = set()
+    shared_size = sum(_deep_size(n, seen) for n in state.list("Node"))
+    seen = set()
+    assert shared_size < sum(_deep_size(n, seen) for n in plain.list("Node")) * 2 / 3
+
+
 def test_the_objects_read_exactly_as_the_ones_taken_in(demo: ClusterState) -> None:
     plain = _copied(demo, share_parts=False)
     shared = _copied(demo, share_parts=True)
