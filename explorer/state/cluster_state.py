@@ -113,24 +113,22 @@ class ClusterState:
         else:
             names = sorted(n for k, n in self._by_namespace.get(namespace, ()) if k == kind)
             held = (obj for n in names if (obj := objs.get((namespace, n))) is not None)
-        if kind in self.packed and kind in self._packers:
-            yield from map(self._packers[kind].unpack, held)
-        else:
-            yield from held
+        packer = self._packers.get(kind)  # a packed kind has one once it holds anything
+        yield from map(packer.unpack, held) if packer else held
 
     def held(self, kind: str) -> Sequence[dict]:
         """Every `kind` object held, in no order, at the cost of copying one map: what a
         checkpoint takes under the lock (a packed kind's objects stay packed until read)."""
         objs = list(self._objects.get(kind, {}).values())
         packer = self._packers.get(kind)
-        return PackedObjects(objs, packer) if kind in self.packed and packer else objs
+        return PackedObjects(objs, packer) if packer else objs
 
     def records(self, kind: str, namespace: str | None = None) -> Iterator[Any]:
         """The records (explorer/state/records.py) of the `kind` objects held, in no order."""
-        kept = self._records.get(kind)
-        if kept is None:
-            yield from map(RECORDED[kind], self.list(kind, namespace))
-        elif namespace is None:
+        if kind not in RECORDED:
+            raise KeyError(f"no records are kept of {kind}")
+        kept = self._records.get(kind, {})
+        if namespace is None:
             yield from kept.values()
         else:
             yield from (record for (ns, _), record in kept.items() if ns == namespace)
@@ -247,7 +245,7 @@ class ClusterState:
         changes: list[Change] = []
         seen: set[Key] = set()
         held = self._objects.get(kind)
-        if kind in self.packed and kind not in self._packers:
+        if kind in self.packed and kind not in self._packers:  # its dictionary from the list
             objects = list(objects)
             samples = [obj for obj in objects[:SAMPLES] if _take(kind, obj)]
             if samples:
@@ -285,8 +283,9 @@ class ClusterState:
         objs = self._objects[kind]
         held = obj
         if kind in self.packed:
-            packer = self._packers.get(kind) or self._packers.setdefault(kind, Packer([obj]))
-            held = packer.pack(obj)
+            if kind not in self._packers:  # a first object that came alone, not in a list
+                self._packers[kind] = Packer([obj])
+            held = self._packers[kind].pack(obj)
         old = objs.get(key)
         if old is not None:
             if old == held:
