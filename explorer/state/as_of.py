@@ -56,6 +56,13 @@ class StateAsOf:
             return records(self._state, kind, namespace)
         return map(RECORDED[kind], self.list(kind, namespace))
 
+    def record(self, kind: str, namespace: str, name: str) -> Any:
+        ref = (kind, namespace or "", name)
+        if ref not in self._then:
+            return self._state.record(kind, namespace, name)
+        obj = self._then[ref]
+        return None if obj is None else RECORDED[kind](obj)
+
     def list(self, kind: str, namespace: str | None = None) -> Iterator[dict]:
         if kind not in self._kinds:
             yield from self._state.list(kind, namespace)

@@ -133,6 +133,12 @@ class ClusterState:
         else:
             yield from (record for (ns, _), record in kept.items() if ns == namespace)
 
+    def record(self, kind: str, namespace: str, name: str) -> Any:
+        """The record of one object held, None when none is so named."""
+        if kind not in RECORDED:
+            raise KeyError(f"no records are kept of {kind}")
+        return self._records.get(kind, {}).get((namespace or "", name))
+
     def keys(self, kind: str) -> Iterator[Key]:
         """The (namespace or "", name) of every object of `kind` held, in no order."""
         return iter(self._objects.get(kind, {}))
@@ -322,7 +328,8 @@ class ClusterState:
             self._by_namespace[key[0]].add((kind, key[1]))
         recorded = RECORDED.get(kind)
         if recorded is not None:
-            self._records[kind][key] = recorded(obj)
+            share = self.parts.part if self.parts is not None else None
+            self._records[kind][key] = recorded(obj, share)
         if kind == "Pod":
             node = spec_of(obj).get("nodeName")
             if node:

@@ -16,6 +16,11 @@ from sys import intern
 from typing import Any, NamedTuple
 
 from explorer.lib.events import event_time
+from explorer.lib.pod_states import glance
+from explorer.lib.qos import pod_qos_class
+
+# a part -> the equal part held already (explorer/state/shared_parts.py SharedParts.part)
+Share = Callable[[Any], Any]
 
 
 class EventRecord(NamedTuple):
@@ -45,7 +50,7 @@ class EventRecord(NamedTuple):
         return (self.time, self.namespace, self.name)
 
 
-def event_record(event: dict) -> EventRecord:
+def event_record(event: dict, share: Share | None = None) -> EventRecord:
     """The record of an Event. Its words are interned: the few Events about one object (a pod's
     Scheduled, Pulled, Created, Started) and those said in one second hold one copy of each."""
     metadata = event.get("metadata") or {}
@@ -66,7 +71,129 @@ def _word(value: Any) -> str:
     return intern(value) if value.__class__ is str else str(value or "")
 
 
-RECORDED: dict[str, Callable[[dict], Any]] = {"Event": event_record}
+class PodRecord(NamedTuple):
+    """What the pages that walk every pod read of one (the overview, the workload hierarchy,
+    the headroom, find, the storage and network pages, the scheduling history): a pod held
+    packed is unpacked only by a page that draws it alone."""
+
+    namespace: str
+    name: str
+    uid: str
+    node: str  # spec.nodeName, "" while not scheduled
+    phase: str  # explorer/lib/pod_states.py Glance: phase to restarts
+    state: str
+    reason: str
+    ready: int
+    containers: int
+    restarts: int
+    qos: str
+    deleting: bool  # it has a deletionTimestamp
+    created: str  # metadata.creationTimestamp
+    labels: dict  # metadata.labels, shared with the pods that have equal ones
+    owners: list  # metadata.ownerReferences, shared likewise
+    sizing: dict  # the pod reduced to what its size is read from (`sizing_of`), shared likewise
+    claims: tuple[str, ...]  # the PersistentVolumeClaims its volumes name
+    ips: tuple[str, ...]  # status.podIP and podIPs
+    host_network: bool
+    scheduler: str  # spec.schedulerName
+    scheduled_at: str  # its PodScheduled condition's lastTransitionTime, once True
+    scheduler_says: str  # that condition's message (or reason) while False
+    disrupted: bool  # status.reason Evicted, or a DisruptionTarget condition True
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.namespace, self.name)
+
+
+_SIZED_ROLES = ("containers", "initContainers", "ephemeralContainers")
+_SIZED_FIELDS = ("resources", "restartPolicy")
+
+
+def sizing_of(pod: dict) -> dict:
+    """The pod as far as its size goes — `{"spec": {role: [{"resources", "restartPolicy"}, …],
+    "overhead", "resources"}}` —, which the scheduler's request and limit rules
+    (explorer/collectors/scheduling/resources.py) and the hierarchy's sizes read as they read
+    the pod. Equal for the pods of one template."""
+    spec = pod.get("spec") or {}
+    sized: dict = {}
+    for role in _SIZED_ROLES:
+        items = spec.get(role)
+        if items:
+            sized[role] = [
+                {f: item[f] for f in _SIZED_FIELDS if f in item} if item.__class__ is dict else {}
+                for item in items
+            ]
+    for field in ("overhead", "resources"):
+        if spec.get(field):
+            sized[field] = spec[field]
+    return {"spec": sized}
+
+
+def pod_record(pod: dict, share: Share | None = None) -> PodRecord:
+    share = share or _same
+    meta = pod.get("metadata") or {}
+    spec = pod.get("spec") or {}
+    status = pod.get("status") or {}
+    seen = glance(pod)
+    scheduled = target = None
+    for condition in status.get("conditions") or ():
+        kind = condition.get("type") if condition.__class__ is dict else None
+        if kind == "PodScheduled":
+            scheduled = condition
+        elif kind == "DisruptionTarget":
+            target = condition
+    scheduled = scheduled or {}
+    claims = tuple(
+        str(claim)
+        for volume in spec.get("volumes") or ()
+        if volume.__class__ is dict
+        and (claim := (volume.get("persistentVolumeClaim") or {}).get("claimName"))
+    )
+    ips = [status["podIP"]] if status.get("podIP") else []
+    for item in status.get("podIPs") or ():
+        ip = item.get("ip") if item.__class__ is dict else None
+        if ip and ip not in ips:
+            ips.append(ip)
+    return PodRecord(
+        namespace=_word(meta.get("namespace")),
+        name=meta.get("name") or "",
+        uid=str(meta.get("uid") or ""),
+        node=_word(spec.get("nodeName")),
+        phase=seen.phase,
+        state=seen.state,
+        reason=_word(seen.reason),
+        ready=seen.ready,
+        containers=seen.containers,
+        restarts=seen.restarts,
+        qos=_word(status.get("qosClass") or pod_qos_class(pod)),
+        deleting=bool(meta.get("deletionTimestamp")),
+        created=_word(meta.get("creationTimestamp")),
+        labels=share(meta.get("labels") or {}),
+        owners=share(meta.get("ownerReferences") or []),
+        sizing=share(sizing_of(pod)),
+        claims=share(claims) if claims else (),
+        ips=tuple(ips),
+        host_network=bool(spec.get("hostNetwork")),
+        scheduler=_word(spec.get("schedulerName")),
+        scheduled_at=_word(scheduled.get("lastTransitionTime"))
+        if scheduled.get("status") == "True"
+        else "",
+        scheduler_says=str(scheduled.get("message") or scheduled.get("reason") or "")
+        if scheduled.get("status") == "False"
+        else "",
+        disrupted=status.get("reason") == "Evicted"
+        or (target is not None and target.get("status") == "True"),
+    )
+
+
+def _same(part: Any) -> Any:
+    return part
+
+
+RECORDED: dict[str, Callable[[dict, Share | None], Any]] = {
+    "Event": event_record,
+    "Pod": pod_record,
+}
 
 
 def records(state: Any, kind: str, namespace: str | None = None) -> Iterator[Any]:
@@ -75,3 +202,12 @@ def records(state: Any, kind: str, namespace: str | None = None) -> Iterator[Any
     if kept is not None:
         return kept(kind, namespace)
     return map(RECORDED[kind], state.list(kind, namespace))
+
+
+def record(state: Any, kind: str, namespace: str, name: str) -> Any:
+    """The record of one object `state` holds, None when it holds none so named."""
+    kept = getattr(state, "record", None)
+    if kept is not None:
+        return kept(kind, namespace, name)
+    obj = state.get(kind, namespace, name)
+    return None if obj is None else RECORDED[kind](obj)

@@ -60,11 +60,11 @@ class SharedParts:
     """One table of parts for one ClusterState (used under its writer's lock)."""
 
     def __init__(self) -> None:
-        self._parts: dict[Any, Any] = {}  # hash of a part's JSON -> the part
+        self.parts: dict[Any, Any] = {}  # hash of a part's JSON -> the part
         self._swept_at = 0
 
     def __len__(self) -> int:
-        return len(self._parts)
+        return len(self.parts)
 
     def share(self, kind: str, obj: dict) -> None:
         """Point `obj`'s parts at equal parts already held (in place; `obj` is being taken)."""
@@ -96,7 +96,7 @@ class SharedParts:
             self._endpoints(obj)
         elif kind == "Endpoints":
             self._subsets(obj)
-        if len(self._parts) > max(_SWEEP_FLOOR, 2 * self._swept_at):
+        if len(self.parts) > max(_SWEEP_FLOOR, 2 * self._swept_at):
             self.sweep()
 
     def sweep(self) -> int:
@@ -105,11 +105,11 @@ class SharedParts:
         forgotten = 0
         while gone := self._sweep_once():
             forgotten += gone
-        self._swept_at = len(self._parts)
+        self._swept_at = len(self.parts)
         return forgotten
 
     def _sweep_once(self) -> int:
-        parts = self._parts
+        parts = self.parts
         parts[_PROBE] = {}  # held by the table alone: its count is what "nobody else" reads
         counts = [(key, sys.getrefcount(part)) for key, part in parts.items()]
         alone = next(count for key, count in counts if key is _PROBE)
@@ -123,14 +123,14 @@ class SharedParts:
         rule (what the tests look for after every view has been built)."""
         return [
             part
-            for key, part in self._parts.items()
+            for key, part in self.parts.items()
             if key is not _PROBE and hash(dumps(part)) != key
         ]
 
     # ---- the walk ------------------------------------------------------------------------
 
     def _metadata(self, metadata: dict) -> None:
-        part = self._part
+        part = self.part
         for field, value in metadata.items():
             cls = value.__class__
             if cls is dict or cls is list:
@@ -139,7 +139,7 @@ class SharedParts:
                 metadata[field] = intern(value)
 
     def _pod_spec(self, spec: dict) -> None:
-        part = self._part
+        part = self.part
         self._fields(spec, _POD_SPEC_EACH)
         for field in _CONTAINERS:
             for container in _dicts(spec.get(field)):
@@ -170,26 +170,26 @@ class SharedParts:
         _intern_words(event, _EVENT_WORDS)
         source = event.get("source")
         if source.__class__ is dict:
-            event["source"] = self._part(source)
+            event["source"] = self.part(source)
 
     def _endpoints(self, endpoint_slice: dict) -> None:
         """Each endpoint's conditions and node shared; its address and target are its own."""
         ports = endpoint_slice.get("ports")
         if ports.__class__ is list:
-            endpoint_slice["ports"] = self._part(ports)
+            endpoint_slice["ports"] = self.part(ports)
         for endpoint in _dicts(endpoint_slice.get("endpoints")):
             _intern_words(endpoint, _ENDPOINT_WORDS)
             _intern_target(endpoint)
             conditions = endpoint.get("conditions")
             if conditions.__class__ is dict:
-                endpoint["conditions"] = self._part(conditions)
+                endpoint["conditions"] = self.part(conditions)
 
     def _subsets(self, endpoints: dict) -> None:
         """The older Endpoints: each subset's ports shared, its addresses' words interned."""
         for subset in _dicts(endpoints.get("subsets")):
             ports = subset.get("ports")
             if ports.__class__ is list:
-                subset["ports"] = self._part(ports)
+                subset["ports"] = self.part(ports)
             for field in ("addresses", "notReadyAddresses"):
                 for address in _dicts(subset.get(field)):
                     _intern_words(address, _ENDPOINT_WORDS)
@@ -199,7 +199,7 @@ class SharedParts:
         _intern_words(status, _STATUS_WORDS)
         ips = status.get("hostIPs")
         if ips.__class__ is list:
-            status["hostIPs"] = self._part(ips)
+            status["hostIPs"] = self.part(ips)
         for condition in _dicts(status.get("conditions")):
             _intern_words(condition, _CONDITION_WORDS)
         ips = status.get("podIPs")
@@ -217,7 +217,7 @@ class SharedParts:
         self._fields(status, _NODE_STATUS_EACH)
         images = status.get("images")
         if images.__class__ is list:
-            status["images"] = self._part([self._part(image) for image in images])
+            status["images"] = self.part([self.part(image) for image in images])
         for condition in _dicts(status.get("conditions")):
             _intern_words(condition, _CONDITION_WORDS)
         info = status.get("nodeInfo")
@@ -230,7 +230,7 @@ class SharedParts:
         self._fields(container, _PER_MOUNT)
         mounts = container.get("volumeMounts")
         if mounts.__class__ is list:
-            part = self._part
+            part = self.part
             for mount in _dicts(mounts):
                 _intern_words(mount, _MOUNT_WORDS)
             mounts[:] = [part(mount) for mount in mounts]
@@ -244,7 +244,7 @@ class SharedParts:
 
     def _fields(self, fields: dict, each: frozenset[str]) -> None:
         """Share every dict or list value but those named in `each`; the short strings too."""
-        part = self._part
+        part = self.part
         for field, value in fields.items():
             cls = value.__class__
             if cls is str:
@@ -253,12 +253,13 @@ class SharedParts:
             elif (cls is dict or cls is list) and field not in each:
                 fields[field] = part(value)
 
-    def _part(self, part: Any) -> Any:
+    def part(self, part: Any) -> Any:
+        """The equal part held already, else `part` (held from now on)."""
         try:
             key = hash(dumps(part))
         except TypeError:  # not JSON (an object read from YAML may hold dates or int keys)
             return part
-        parts = self._parts
+        parts = self.parts
         held = parts.get(key)
         if held is None:
             parts[key] = part

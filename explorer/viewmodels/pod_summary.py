@@ -7,20 +7,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from explorer.lib.objects import condition
+from explorer.lib.pod_states import (
+    FAILED,
+    NOT_READY,
+    PENDING,
+    RUNNING,
+    SUCCEEDED,
+    TERMINATING,
+    UNKNOWN,
+    glance,
+    state_of,
+)
 from explorer.lib.qos import pod_qos_class
 
 from .links import object_link
 from .sectors import Sector
 
-RUNNING, PENDING, SUCCEEDED, FAILED, UNKNOWN = (
-    "Running",
-    "Pending",
-    "Succeeded",
-    "Failed",
-    "Unknown",
-)
-NOT_READY = "Running, not ready"
-TERMINATING = "Terminating"
 MAX_LABELS = 6
 
 # State -> colour, worst first: a folded group of pods takes the colour of its worst member.
@@ -61,33 +63,20 @@ def summarise(pod: dict, words: SharedWords | None = None) -> PodSummary:
     """The pod at a glance; `words`, kept over a pass of many pods, words each shared part
     (labels, owner references: one per ReplicaSet, explorer/state/shared_parts.py) once."""
     meta = pod.get("metadata") or {}
-    spec = pod.get("spec") or {}
-    status = pod.get("status") or {}
-    statuses = [s for s in status.get("containerStatuses") or () if s.__class__ is dict]
-    init_statuses = [s for s in status.get("initContainerStatuses") or () if s.__class__ is dict]
-    phase = status.get("phase") or UNKNOWN
-    ready = 0
-    restarts = 0
-    for container in statuses:
-        if container.get("ready"):
-            ready += 1
-        restarts += int(container.get("restartCount") or 0)
-    for container in init_statuses:
-        restarts += int(container.get("restartCount") or 0)
-    containers = len(spec.get("containers") or ()) or len(statuses)
-    node = spec.get("nodeName") or ""
+    seen = glance(pod)
+    node = (pod.get("spec") or {}).get("nodeName") or ""
     words = words if words is not None else SharedWords()
     return PodSummary(
         namespace=meta.get("namespace") or "",
         name=meta.get("name") or "",
         node=node,
-        phase=phase,
-        state=_state(phase, bool(meta.get("deletionTimestamp")), ready, containers),
-        reason=_reason(statuses) or _reason(init_statuses) or status.get("reason") or "",
-        ready=ready,
-        containers=containers,
-        restarts=restarts,
-        qos=status.get("qosClass") or pod_qos_class(pod),
+        phase=seen.phase,
+        state=seen.state,
+        reason=seen.reason,
+        ready=seen.ready,
+        containers=seen.containers,
+        restarts=seen.restarts,
+        qos=(pod.get("status") or {}).get("qosClass") or pod_qos_class(pod),
         owner=words.said(meta.get("ownerReferences"), _owner),
         labels=words.said(meta.get("labels"), _labels),
         scheduler_says="" if node else _scheduler_says(pod),
@@ -118,14 +107,14 @@ def pod_state(pod: dict) -> str:
     phase = status.get("phase") or UNKNOWN
     deleting = bool((pod.get("metadata") or {}).get("deletionTimestamp"))
     if phase != RUNNING or deleting:
-        return _state(phase, deleting, 0, 0)
+        return state_of(phase, deleting, 0, 0)
     ready = counted = 0
     for container in status.get("containerStatuses") or ():
         if isinstance(container, dict):
             counted += 1
             ready += 1 if container.get("ready") else 0
     containers = len((pod.get("spec") or {}).get("containers") or ()) or counted
-    return _state(phase, deleting, ready, containers)
+    return state_of(phase, deleting, ready, containers)
 
 
 def pod_sector(pod: PodSummary) -> Sector:
@@ -143,23 +132,6 @@ def pod_sector(pod: PodSummary) -> Sector:
 
 def worst(states: list[str]) -> str:
     return min(states, key=lambda state: _SEVERITY.get(state, len(_SEVERITY)))
-
-
-def _state(phase: str, deleting: bool, ready: int, containers: int) -> str:
-    if deleting and phase not in (SUCCEEDED, FAILED):
-        return TERMINATING
-    if phase == RUNNING and ready < containers:
-        return NOT_READY
-    return phase if phase in STATE_COLOURS else UNKNOWN
-
-
-def _reason(statuses: list[dict]) -> str:
-    for container in statuses:
-        for key in ("waiting", "terminated"):
-            reason = ((container.get("state") or {}).get(key) or {}).get("reason")
-            if reason and reason != "Completed":
-                return str(reason)
-    return ""
 
 
 def _scheduler_says(pod: dict) -> str:
