@@ -89,6 +89,12 @@ class StateAsOf:
         return sorted(pods, key=key_of)
 
 
+    def pod_records_on_node(self, node: str) -> list[Any]:
+        if "Pod" not in self._kinds:
+            return self._state.pod_records_on_node(node)
+        return [RECORDED["Pod"](pod) for pod in self.pods_on_node(node)]
+
+
 def _in(namespace: str | None, candidate: str) -> bool:
     return namespace is None or namespace == candidate
 

@@ -180,6 +180,11 @@ class ClusterState:
             if (pod := self.get("Pod", *key))
         ]
 
+    def pod_records_on_node(self, node: str) -> list[Any]:
+        """The records (explorer/state/records.py PodRecord) of the pods on `node`, by key."""
+        kept = self._records.get("Pod", {})
+        return [kept[key] for key in sorted(self._pods_by_node.get(node, ())) if key in kept]
+
     def nodes_named_by_pods(self) -> set[str]:
         """The node names pods are scheduled to, held as Nodes or not."""
         return set(self._pods_by_node)

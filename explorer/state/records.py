@@ -211,3 +211,11 @@ def record(state: Any, kind: str, namespace: str, name: str) -> Any:
         return kept(kind, namespace, name)
     obj = state.get(kind, namespace, name)
     return None if obj is None else RECORDED[kind](obj)
+
+
+def pod_records_on(state: Any, node: str) -> list[PodRecord]:
+    """The records of the pods on `node` that `state` holds, by key."""
+    kept = getattr(state, "pod_records_on_node", None)
+    if kept is not None:
+        return kept(node)
+    return [pod_record(pod) for pod in state.pods_on_node(node)]
