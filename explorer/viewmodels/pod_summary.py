@@ -19,6 +19,7 @@ from explorer.lib.pod_states import (
     state_of,
 )
 from explorer.lib.qos import pod_qos_class
+from explorer.state.records import PodRecord
 
 from .links import object_link
 from .sectors import Sector
@@ -80,6 +81,29 @@ def summarise(pod: dict, words: SharedWords | None = None) -> PodSummary:
         owner=words.said(meta.get("ownerReferences"), _owner),
         labels=words.said(meta.get("labels"), _labels),
         scheduler_says="" if node else _scheduler_says(pod),
+    )
+
+
+def summary_of(record: PodRecord, words: SharedWords | None = None) -> PodSummary:
+    """The summary `summarise` gives of the pod, from its record (explorer/state/records.py):
+    what a page that walks every pod reads, a packed pod unpacked for none of them. The record's
+    labels and owner references are shared parts, so `words` words each once per pass."""
+    words = words if words is not None else SharedWords()
+    return PodSummary(
+        namespace=record.namespace,
+        name=record.name,
+        node=record.node,
+        phase=record.phase,
+        state=record.state,
+        reason=record.reason,
+        ready=record.ready,
+        containers=record.containers,
+        restarts=record.restarts,
+        qos=record.qos,
+        # an empty part is worded at once: not held by identity, one per pod that has none
+        owner=words.said(record.owners or None, _owner),
+        labels=words.said(record.labels or None, _labels),
+        scheduler_says="" if record.node else record.scheduler_says,
     )
 
 

@@ -3,6 +3,9 @@
 What the overview needs to redraw only the nodes a change touches: each pod's summary, the pods
 of each node, how many pods are in each state, and how many sectors each level of detail would
 draw (distinct (node, namespace, owner) and (node, namespace) keys, counted as pods come and go).
+
+It reads the pods' records (explorer/state/records.py), never the pods: a packed pod would be
+unpacked for each read, and a memo holding pods would hold unshared copies of every one.
 """
 
 from __future__ import annotations
@@ -10,10 +13,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from explorer.lib.objects import Key, key_of
+from explorer.lib.objects import Key
 from explorer.state.cluster_state import ClusterState
+from explorer.state.records import PodRecord, pod_records_on, record, records
 
-from .pod_summary import PodSummary, SharedWords, summarise
+from .pod_summary import PodSummary, SharedWords, summary_of
 
 
 class PodIndex:
@@ -21,9 +25,9 @@ class PodIndex:
         self._clear()
 
     def _clear(self) -> None:
-        # The state replaces a pod's dict on every change and never edits one it holds, so the
-        # object's identity says whether its summary is still right.
-        self._held: dict[Key, tuple[dict, PodSummary]] = {}
+        # The state makes a new record whenever a pod changes and keeps the same one while it
+        # does not, so the record's identity says whether its summary is still right.
+        self._held: dict[Key, tuple[PodRecord, PodSummary]] = {}
         self._by_node: dict[str, dict[Key, PodSummary]] = {}
         self.states: Counter[str] = Counter()
         self.owner_groups: Counter[tuple[str, str, str]] = Counter()
@@ -37,23 +41,23 @@ class PodIndex:
         alone need not summarise a cluster's), summarising only those not seen before."""
         held = self._held
         self._clear()
-        pods = state.list("Pod") if nodes is None else _on(state, nodes)
+        pods = records(state, "Pod") if nodes is None else _on(state, nodes)
         words = SharedWords()
         for pod in pods:
-            key = key_of(pod)
+            key = pod.key
             entry = held.get(key)
             if entry is None or entry[0] is not pod:
-                entry = (pod, summarise(pod, words))
+                entry = (pod, summary_of(pod, words))
             self._add(key, entry)
 
     def touch(self, state: ClusterState, namespace: str, name: str) -> set[str]:
         """Bring one pod up to date with the state; the nodes whose pods look different now."""
         key = (namespace, name)
-        pod = state.get("Pod", namespace, name)
+        pod = record(state, "Pod", namespace, name)
         entry = self._held.get(key)
         if entry is not None and entry[0] is pod:
             return set()
-        fresh = (pod, summarise(pod)) if pod is not None else None
+        fresh = (pod, summary_of(pod)) if pod is not None else None
         if entry is not None and fresh is not None and entry[1] == fresh[1]:
             self._held[key] = fresh
             return set()
@@ -80,7 +84,7 @@ class PodIndex:
     def pods_on(self, node: str) -> list[PodSummary]:
         return list(self._by_node.get(node, {}).values())
 
-    def _add(self, key: Key, entry: tuple[dict, PodSummary]) -> None:
+    def _add(self, key: Key, entry: tuple[PodRecord, PodSummary]) -> None:
         summary = entry[1]
         self._held[key] = entry
         self._by_node.setdefault(summary.node, {})[key] = summary
@@ -99,9 +103,9 @@ class PodIndex:
         _decrement(self.namespace_groups, (summary.node, summary.namespace))
 
 
-def _on(state: ClusterState, nodes: list[str]) -> Iterator[dict]:
+def _on(state: ClusterState, nodes: list[str]) -> Iterator[PodRecord]:
     for node in nodes:
-        yield from state.pods_on_node(node)
+        yield from pod_records_on(state, node)
 
 
 def _owner_group(pod: PodSummary) -> tuple[str, str, str]:
