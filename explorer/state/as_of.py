@@ -51,10 +51,17 @@ class StateAsOf:
         return self._state.get(kind, namespace, name)
 
     def records(self, kind: str, namespace: str | None = None) -> Iterator[Any]:
-        """As ClusterState.records, of the objects as they were."""
+        """As ClusterState.records, of the objects as they were: the state's own records of
+        those unchanged since, made afresh only for those changed."""
         if kind not in self._kinds:
-            return records(self._state, kind, namespace)
-        return map(RECORDED[kind], self.list(kind, namespace))
+            yield from records(self._state, kind, namespace)
+            return
+        for found in records(self._state, kind, namespace):
+            if (kind, found.namespace, found.name) not in self._then:
+                yield found
+        for (then_kind, then_namespace, _), obj in self._then.items():
+            if then_kind == kind and obj is not None and _in(namespace, then_namespace):
+                yield RECORDED[kind](obj)
 
     def record(self, kind: str, namespace: str, name: str) -> Any:
         ref = (kind, namespace or "", name)
@@ -88,11 +95,20 @@ class StateAsOf:
         ]
         return sorted(pods, key=key_of)
 
-
     def pod_records_on_node(self, node: str) -> list[Any]:
         if "Pod" not in self._kinds:
             return self._state.pod_records_on_node(node)
-        return [RECORDED["Pod"](pod) for pod in self.pods_on_node(node)]
+        kept = [
+            found
+            for found in self._state.pod_records_on_node(node)
+            if ("Pod", found.namespace, found.name) not in self._then
+        ]
+        kept += [
+            RECORDED["Pod"](obj)
+            for (kind, _, _), obj in self._then.items()
+            if kind == "Pod" and obj is not None and spec_of(obj).get("nodeName") == node
+        ]
+        return sorted(kept, key=lambda found: (found.namespace, found.name))
 
 
 def _in(namespace: str | None, candidate: str) -> bool:

@@ -14,9 +14,8 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from sys import intern
-from typing import Any
+from typing import Any, NamedTuple
 
 from explorer.lib.choices import ADDED, BOOKMARK, DELETED, MODIFIED
 from explorer.lib.objects import (
@@ -31,7 +30,7 @@ from explorer.lib.objects import (
 from explorer.lib.redact import redact
 from explorer.lib.resources import BY_KIND
 
-from .packed import PACKED_KINDS, SAMPLES, PackedObjects, Packer
+from .packed import PACKED_KINDS, SAMPLES, Packed, PackedObjects, Packer, opened
 from .records import RECORDED
 from .shared_parts import SharedParts
 
@@ -40,18 +39,60 @@ log = logging.getLogger(__name__)
 Ref = tuple[str, str, str]  # (kind, namespace or "", name)
 
 
-@dataclass(frozen=True, slots=True)
 class Change:
-    type: str  # ADDED, MODIFIED or DELETED
-    kind: str
-    namespace: str
-    name: str
-    object: dict  # the new object; for DELETED the last one held
-    old: dict | None = None
+    """One object's change: `type` ADDED, MODIFIED or DELETED; `object` the new object (for
+    DELETED the last one held) and `old` the one before. Of a packed kind it carries them packed
+    (`held_object`, `held_old`: explorer/state/packed.py Packed) and unpacks each when first read:
+    a list of 165,000 pods makes as many changes, and most are never read."""
+
+    __slots__ = ("held_object", "held_old", "kind", "name", "namespace", "type")
+
+    def __init__(
+        self,
+        type: str,
+        kind: str,
+        namespace: str,
+        name: str,
+        object: dict | Packed,
+        old: dict | Packed | None = None,
+    ) -> None:
+        self.type = type
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.held_object = object
+        self.held_old = old
+
+    @property
+    def object(self) -> dict:
+        held = self.held_object
+        if held.__class__ is Packed:
+            held = self.held_object = held.unpack()  # type: ignore[union-attr]
+        return held  # type: ignore[return-value]
+
+    @property
+    def old(self) -> dict | None:
+        held = self.held_old
+        if held.__class__ is Packed:
+            held = self.held_old = held.unpack()  # type: ignore[union-attr]
+        return held  # type: ignore[return-value]
 
     @property
     def ref(self) -> Ref:
         return (self.kind, self.namespace, self.name)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Change:
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # its objects are dicts
+
+    def _fields(self) -> tuple:
+        return (self.type, self.kind, self.namespace, self.name, self.object, self.old)
+
+    def __repr__(self) -> str:
+        return f"Change({self.type}, {self.kind}, {self.namespace!r}, {self.name!r})"
 
 
 class ClusterState:
@@ -234,11 +275,19 @@ class ClusterState:
     def delete(self, kind: str, namespace: str, name: str) -> Change | None:
         return self._remove(kind, (namespace or "", name))
 
-    def share_page(self, kind: str, objects: list[dict]) -> None:
-        """Share the parts of a page of `kind`'s coming list now (`replace` then does not), so
-        that the parts each page repeats are freed page by page: a list held whole before its
-        parts were shared made the process's peak as large as if nothing were shared."""
-        if self.parts is None or kind in self.packed:
+    def share_page(self, kind: str, objects: list[Any]) -> None:
+        """Take a page of `kind`'s coming list now, so that no whole list is ever held as it
+        was parsed (that made the process's peak as large as if nothing were shared): its
+        objects' parts are shared (`replace` then does not), or for a packed kind each object
+        in the list is replaced, in place, by what the state will hold of it (packed, its
+        record made): the list handed to `replace` afterwards holds those."""
+        if kind in self.packed:
+            packer = self._packers.get(kind) or self._packer_from(kind, objects)
+            for i, obj in enumerate(objects):
+                if obj.__class__ is dict and _take(kind, obj):
+                    objects[i] = _Taken(key_of(obj), packer.pack(obj), self._facts(kind, obj))
+            return
+        if self.parts is None:
             return
         self._shared_lists.add(kind)
         for obj in objects:
@@ -246,9 +295,10 @@ class ClusterState:
                 self.parts.share(kind, obj)
 
     def replace(
-        self, kind: str, objects: Iterable[dict], resource_version: str = ""
+        self, kind: str, objects: Iterable[Any], resource_version: str = ""
     ) -> list[Change]:
-        """Make `kind` hold exactly `objects` (a fresh list); return the differences.
+        """Make `kind` hold exactly `objects` (a fresh list; dicts, or what `share_page` made
+        of them); return the differences.
 
         A first list of 165,000 pods goes through here at once, on the watcher's critical path:
         each object's key is read once, and a kind that holds nothing yet is neither compared
@@ -258,16 +308,17 @@ class ClusterState:
         held = self._objects.get(kind)
         if kind in self.packed and kind not in self._packers:  # its dictionary from the list
             objects = list(objects)
-            samples = [obj for obj in objects[:SAMPLES] if _take(kind, obj)]
-            if samples:
-                self._packers[kind] = Packer(samples)
+            self._packer_from(kind, objects)
         shared = kind in self._shared_lists
         self._shared_lists.discard(kind)
         for obj in objects:
-            if not _take(kind, obj):
+            if obj.__class__ is _Taken:
+                key = obj.key
+            elif _take(kind, obj):
+                metadata = obj["metadata"]  # _take made sure of it, with a name
+                key = (metadata.get("namespace") or "", metadata["name"])
+            else:
                 continue
-            metadata = obj["metadata"]  # _take made sure of it, with a name
-            key = (metadata.get("namespace") or "", metadata["name"])
             seen.add(key)
             change = self._put(kind, obj, key, shared=shared)
             if change is not None:
@@ -286,28 +337,44 @@ class ClusterState:
 
     # ---- internals -----------------------------------------------------------------------
 
+    def _packer_from(self, kind: str, objects: list[Any]) -> Packer:
+        """The kind's Packer, its dictionary made of objects spread over `objects` (a list is
+        in namespace order: its first objects are alike and say little of the rest)."""
+        taken = [obj for obj in objects if obj.__class__ is dict and _take(kind, obj)]
+        step = max(1, len(taken) // SAMPLES)
+        packer = self._packers[kind] = Packer(taken[::step][:SAMPLES])
+        return packer
+
     def _put(
-        self, kind: str, obj: dict, key: Key | None = None, *, shared: bool = False
+        self, kind: str, obj: dict | _Taken, key: Key | None = None, *, shared: bool = False
     ) -> Change | None:
-        if key is None:
-            key = key_of(obj)
+        packer = self._packers.get(kind)
+        taken = obj.__class__ is _Taken
+        if taken:
+            key, held, facts = obj  # type: ignore[misc]
+        else:
+            if key is None:
+                key = key_of(obj)  # type: ignore[arg-type]
+            held = obj
+            if kind in self.packed:
+                packer = packer or self._packer_from(kind, [obj])  # one that came alone
+                held = packer.pack(obj)  # type: ignore[arg-type]
         objs = self._objects[kind]
-        held = obj
-        if kind in self.packed:
-            if kind not in self._packers:  # a first object that came alone, not in a list
-                self._packers[kind] = Packer([obj])
-            held = self._packers[kind].pack(obj)
         old = objs.get(key)
+        if old is not None and old == held:
+            return None
+        if not taken:
+            if self.parts is not None and not shared and held is obj:
+                self.parts.share(kind, obj)  # type: ignore[arg-type]
+            facts = self._facts(kind, obj)  # type: ignore[arg-type]
+        if held is not obj:  # changes carry it packed too: the change log keeps thousands
+            obj = Packed(held, packer)  # type: ignore[arg-type]
         if old is not None:
-            if old == held:
-                return None
             if old.__class__ is bytes:
-                old = self._packers[kind].unpack(old)
-            self._unindex(kind, key, old)
-        if self.parts is not None and not shared and held is obj:
-            self.parts.share(kind, obj)
+                old = Packed(old, packer)  # type: ignore[arg-type]
+            self._unindex(kind, key, self._facts(kind, opened(old), recorded=False))
         objs[key] = held
-        self._index(kind, key, obj)
+        self._index(kind, key, facts)
         return Change(ADDED if old is None else MODIFIED, kind, key[0], key[1], obj, old)
 
     def _remove(self, kind: str, key: Key) -> Change | None:
@@ -315,50 +382,75 @@ class ClusterState:
         if old is None:
             return None
         if old.__class__ is bytes:
-            old = self._packers[kind].unpack(old)
-        self._unindex(kind, key, old)
+            old = Packed(old, self._packers[kind])
+        self._unindex(kind, key, self._facts(kind, opened(old), recorded=False))
         self._records.get(kind, {}).pop(key, None)  # _index replaces it in place, for a change
         return Change(DELETED, kind, key[0], key[1], old, old)
 
-    def _index(self, kind: str, key: Key, obj: dict) -> None:
-        ref = (kind, *key)
-        metadata = obj.get("metadata") or {}
-        uid = metadata.get("uid")
-        if uid:
-            self._by_uid[uid] = ref
-        for owner in metadata.get("ownerReferences") or ():  # as _owner_uids reads them
-            if isinstance(owner, dict) and (owner_uid := owner.get("uid")):
-                self._children[owner_uid].add(ref)
-        if key[0]:
-            self._by_namespace[key[0]].add((kind, key[1]))
-        recorded = RECORDED.get(kind)
-        if recorded is not None:
-            share = self.parts.part if self.parts is not None else None
-            self._records[kind][key] = recorded(obj, share)
+    def _facts(self, kind: str, obj: dict, *, recorded: bool = True) -> _Facts:
+        """What the indexes file an object under (its record only when `recorded`)."""
+        make = RECORDED.get(kind) if recorded else None
+        node = claim = None
         if kind == "Pod":
-            node = spec_of(obj).get("nodeName")
-            if node:
-                self._pods_by_node[node].add(key)
+            node = spec_of(obj).get("nodeName") or None
         elif kind == "PersistentVolume":
             claim = _claim_key(obj)
-            if claim:
-                self._volume_by_claim[claim] = key[1]
+        record = None
+        if make is not None:
+            record = make(obj, self.parts.part if self.parts is not None else None)
+            if self.parts is not None:
+                self.parts.tidy()  # a packed kind's parts are shared by its records alone
+        return _Facts(
+            uid=(obj.get("metadata") or {}).get("uid") or "",
+            owner_uids=tuple(_owner_uids(obj)),
+            node=node,
+            claim=claim,
+            record=record,
+        )
 
-    def _unindex(self, kind: str, key: Key, obj: dict) -> None:
+    def _index(self, kind: str, key: Key, facts: _Facts) -> None:
         ref = (kind, *key)
-        uid = uid_of(obj)
-        if uid and self._by_uid.get(uid) == ref:
-            del self._by_uid[uid]
-        for owner_uid in _owner_uids(obj):
+        if facts.uid:
+            self._by_uid[facts.uid] = ref
+        for owner_uid in facts.owner_uids:
+            self._children[owner_uid].add(ref)
+        if key[0]:
+            self._by_namespace[key[0]].add((kind, key[1]))
+        if facts.record is not None:
+            self._records[kind][key] = facts.record
+        if facts.node:
+            self._pods_by_node[facts.node].add(key)
+        if facts.claim:
+            self._volume_by_claim[facts.claim] = key[1]
+
+    def _unindex(self, kind: str, key: Key, facts: _Facts) -> None:
+        ref = (kind, *key)
+        if facts.uid and self._by_uid.get(facts.uid) == ref:
+            del self._by_uid[facts.uid]
+        for owner_uid in facts.owner_uids:
             _discard(self._children, owner_uid, ref)
         if key[0]:
             _discard(self._by_namespace, key[0], (kind, key[1]))
-        if kind == "Pod":
-            _discard(self._pods_by_node, spec_of(obj).get("nodeName") or "", key)
-        elif kind == "PersistentVolume":
-            claim = _claim_key(obj)
-            if claim and self._volume_by_claim.get(claim) == key[1]:
-                del self._volume_by_claim[claim]
+        if facts.node:
+            _discard(self._pods_by_node, facts.node, key)
+        if facts.claim and self._volume_by_claim.get(facts.claim) == key[1]:
+            del self._volume_by_claim[facts.claim]
+
+
+class _Facts(NamedTuple):
+    uid: str
+    owner_uids: tuple[str, ...]
+    node: str | None  # a Pod's spec.nodeName
+    claim: Key | None  # a PersistentVolume's claimRef
+    record: Any  # explorer/state/records.py, for the kinds it records
+
+
+class _Taken(NamedTuple):
+    """An object of a packed kind taken ahead of its list (`share_page`)."""
+
+    key: Key
+    blob: bytes
+    facts: _Facts
 
 
 def _discard(index: dict, bucket: Any, item: Any) -> None:

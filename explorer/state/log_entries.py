@@ -18,6 +18,7 @@ import orjson
 from explorer.lib.choices import ADDED, DELETED
 
 from .cluster_state import Change, Ref
+from .packed import Packed, opened
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +26,26 @@ _FACTS, _VERSIONS, _NOT_VISIBLE = "facts", "versions", "not_visible"
 _FACTS_TAG = b'"facts",'
 
 
-class Logged(NamedTuple):
+class _Logged(NamedTuple):
     at: float  # time.time() when the watcher applied it
     ref: Ref  # (kind, namespace, name)
-    before: dict | None  # the object before the change (None: it did not exist)
-    after: dict | None  # the object after it (None: deleted)
+    held_before: dict | Packed | None  # the object before the change (None: it did not exist)
+    held_after: dict | Packed | None  # the object after it (None: deleted)
+
+
+class Logged(_Logged):
+    """An object's change as logged. Of a packed kind the objects stay packed (10,000 recent
+    entries of pods held as dicts would be hundreds of MB) and are unpacked on every read."""
+
+    __slots__ = ()
+
+    @property
+    def before(self) -> dict | None:
+        return opened(self.held_before)
+
+    @property
+    def after(self) -> dict | None:
+        return opened(self.held_after)
 
 
 class FactsPut(NamedTuple):
@@ -53,16 +69,16 @@ Entry = Logged | FactsPut | VersionsSeen | VisibilityChanged
 
 def logged(change: Change, at: float) -> Logged:
     if change.type == ADDED:
-        return Logged(at, change.ref, None, change.object)
+        return Logged(at, change.ref, None, change.held_object)
     if change.type == DELETED:  # `object` is the last one held
-        return Logged(at, change.ref, change.object, None)
-    return Logged(at, change.ref, change.old, change.object)
+        return Logged(at, change.ref, change.held_object, None)
+    return Logged(at, change.ref, change.held_old, change.held_object)
 
 
 def line_of(entry: Entry) -> bytes | None:
     """The entry's line (None, and a warning, for node facts that are not JSON data)."""
     if isinstance(entry, Logged):
-        body: list = [entry.at, list(entry.ref), entry.before, entry.after]
+        body: list = [entry.at, list(entry.ref), _json(entry.held_before), _json(entry.held_after)]
     elif isinstance(entry, FactsPut):
         body = [entry.at, _FACTS, entry.node, entry.entry]
     elif isinstance(entry, VersionsSeen):
@@ -126,6 +142,10 @@ def entry_of(line: bytes) -> Entry | None:
     except (orjson.JSONDecodeError, TypeError, ValueError, IndexError):
         pass
     return None
+
+
+def _json(value: dict | Packed | None) -> dict | orjson.Fragment | None:
+    return value.fragment() if value.__class__ is Packed else value  # type: ignore[union-attr]
 
 
 def _object(value: object) -> dict | None:

@@ -63,6 +63,29 @@ class Packer:
         return contexts
 
 
+class Packed:
+    """One packed object, with its Packer: what a change (and the change log's recent entries)
+    carries of a packed kind, unpacked only by whoever reads it."""
+
+    __slots__ = ("blob", "packer")
+
+    def __init__(self, blob: bytes, packer: Packer) -> None:
+        self.blob = blob
+        self.packer = packer
+
+    def unpack(self) -> dict:
+        return self.packer.unpack(self.blob)
+
+    def fragment(self) -> orjson.Fragment:
+        """Its JSON, which orjson writes as it is."""
+        return orjson.Fragment(self.packer.json(self.blob))
+
+
+def opened(value: dict | Packed | None) -> dict | None:
+    """An object that may be packed, as a dict."""
+    return value.unpack() if value.__class__ is Packed else value  # type: ignore[union-attr]
+
+
 class PackedObjects(Sequence):
     """A kind's packed objects as a list of them, taken without unpacking any (a checkpoint
     copies the maps under the cluster's lock: unpacking 124,000 Events there took seconds and

@@ -138,7 +138,7 @@ def pod_record(pod: dict, share: Share | None = None) -> PodRecord:
     scheduled = target = None
     for condition in status.get("conditions") or ():
         kind = condition.get("type") if condition.__class__ is dict else None
-        if kind == "PodScheduled":
+        if kind == "PodScheduled" and scheduled is None:  # the first, as conditions_of reads
             scheduled = condition
         elif kind == "DisruptionTarget":
             target = condition

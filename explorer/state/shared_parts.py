@@ -60,11 +60,11 @@ class SharedParts:
     """One table of parts for one ClusterState (used under its writer's lock)."""
 
     def __init__(self) -> None:
-        self.parts: dict[Any, Any] = {}  # hash of a part's JSON -> the part
+        self._parts: dict[Any, Any] = {}  # hash of a part's JSON -> the part
         self._swept_at = 0
 
     def __len__(self) -> int:
-        return len(self.parts)
+        return len(self._parts)
 
     def share(self, kind: str, obj: dict) -> None:
         """Point `obj`'s parts at equal parts already held (in place; `obj` is being taken)."""
@@ -96,7 +96,11 @@ class SharedParts:
             self._endpoints(obj)
         elif kind == "Endpoints":
             self._subsets(obj)
-        if len(self.parts) > max(_SWEEP_FLOOR, 2 * self._swept_at):
+        self.tidy()
+
+    def tidy(self) -> None:
+        """Sweep once the table has doubled since it was last swept."""
+        if len(self._parts) > max(_SWEEP_FLOOR, 2 * self._swept_at):
             self.sweep()
 
     def sweep(self) -> int:
@@ -105,11 +109,11 @@ class SharedParts:
         forgotten = 0
         while gone := self._sweep_once():
             forgotten += gone
-        self._swept_at = len(self.parts)
+        self._swept_at = len(self._parts)
         return forgotten
 
     def _sweep_once(self) -> int:
-        parts = self.parts
+        parts = self._parts
         parts[_PROBE] = {}  # held by the table alone: its count is what "nobody else" reads
         counts = [(key, sys.getrefcount(part)) for key, part in parts.items()]
         alone = next(count for key, count in counts if key is _PROBE)
@@ -123,7 +127,7 @@ class SharedParts:
         rule (what the tests look for after every view has been built)."""
         return [
             part
-            for key, part in self.parts.items()
+            for key, part in self._parts.items()
             if key is not _PROBE and hash(dumps(part)) != key
         ]
 
@@ -259,7 +263,7 @@ class SharedParts:
             key = hash(dumps(part))
         except TypeError:  # not JSON (an object read from YAML may hold dates or int keys)
             return part
-        parts = self.parts
+        parts = self._parts
         held = parts.get(key)
         if held is None:
             parts[key] = part
