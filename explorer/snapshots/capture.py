@@ -28,6 +28,7 @@ from explorer.kube.config import Cluster, KubeConfigError, connect_to
 from explorer.lib.choices import NOT_VISIBLE
 from explorer.lib.resources import RESOURCES, Resource
 from explorer.state.cluster_state import ClusterState
+from explorer.state.packed import PACKED_KINDS
 from explorer.state.saved_facts import SavedFacts
 from explorer.state.store import ClusterStates, watched
 
@@ -61,14 +62,26 @@ def cluster_state(
     return state
 
 
+_PAGE = 1000
+
+
 def _copy_watched(
     states: ClusterStates, cluster: str, resources: tuple[Resource, ...], on_kind: OnKind
 ) -> ClusterState:
-    snapshot = ClusterState(cluster)
+    # The watched objects are referenced, not copied (a held object is never changed), and the
+    # packed kinds packed again page by page: 165,000 pods unpacked at once took gigabytes.
+    snapshot = ClusterState(cluster, pack=PACKED_KINDS)
     for done, resource in enumerate(resources, 1):
         with states.read(cluster) as held:
-            objects = list(held.list(resource.kind))
+            objects = held.held(resource.kind)  # a packed kind stays packed until read
             version = held.resource_versions.get(resource.kind, "")
+        if resource.kind in PACKED_KINDS:
+            taken: list = []
+            for start in range(0, len(objects), _PAGE):
+                page = list(objects[start : start + _PAGE])
+                snapshot.share_page(resource.kind, page)  # packs each in place
+                taken += page
+            objects = taken
         snapshot.replace(resource.kind, objects, version)
         on_kind(resource.kind, snapshot.count(resource.kind), done, len(resources))
     with states.read(cluster) as held:
