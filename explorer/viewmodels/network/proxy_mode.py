@@ -12,6 +12,7 @@ from typing import Any
 from explorer.collectors.kubeproxy.mode import ProxyMode, proxy_modes
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import NODE_FACTS_KIND
+from explorer.state.records import pod_records_on
 
 from ..base import Params, View
 
@@ -20,7 +21,7 @@ def node_modes(state: ClusterState, only: str | None = None) -> dict[str, ProxyM
     """Every node's mode (known nodes and nodes with facts), or only the one named."""
     known = {n["metadata"]["name"] for n in state.list("Node", "")} | set(state.node_facts)
     names = [only] if only is not None else sorted(known)
-    pods = None if "Pod" in state.not_visible else {n: state.pods_on_node(n) for n in names}
+    pods = None if "Pod" in state.not_visible else {n: _named(state, n) for n in names}
     found = proxy_modes(
         names,
         pods,
@@ -29,6 +30,15 @@ def node_modes(state: ClusterState, only: str | None = None) -> dict[str, ProxyM
         state.node_facts,
     )
     return {mode["node"]: mode for mode in found}
+
+
+def _named(state: ClusterState, node: str) -> list[dict]:
+    """The pods on `node` as far as telling kube-proxy's goes (their names and labels), read
+    from their records: every node's pods, unpacked, took seconds at 5,000 nodes."""
+    return [
+        {"metadata": {"namespace": pod.namespace, "name": pod.name, "labels": pod.labels}}
+        for pod in pod_records_on(state, node)
+    ]
 
 
 def proxy_mode(state: ClusterState) -> dict[str, Any]:
