@@ -16,15 +16,20 @@ NodeUnschedulable, TaintToleration, NodeAffinity, NodeResourcesFit, in the sched
 (`filters.py`), so the reasons are the scheduler's own strings (`Insufficient cpu`, `Too many
 pods`, `node(s) had untolerated taint {key: value}`, …). A node is rejected by the first that
 fails, which may give several reasons (NodeResourcesFit names every resource short).
+
+A node's pods may be given as (phase, sizing) pairs (`sized_headroom`, `verdict_on_counted`):
+the sizing is the pod, or what a page keeps of it shaped like a pod as far as its size goes
+(the state's pod records, shared by the pods of one template), so a walk over every node reads
+no whole pod; `Counts` counts each sizing object once.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from explorer.lib.objects import name_of
+from explorer.lib.objects import name_of, status_of
 
 from . import filters as f
 from . import resources as res
@@ -55,30 +60,75 @@ class NodeHeadroom:
         return self.allocatable.get(resource, 0) - self.requested.get(resource, 0)
 
 
-def _active(pods: Iterable[Mapping]) -> list[Mapping]:
-    return [pod for pod in pods if not res.is_terminal(pod)]
+# (status.phase, the pod or its sizing): what a node's headroom reads of each of its pods
+Sized = tuple[str, Mapping]
+
+
+class Counts:
+    """Each sizing's counted requests and limits (`resources.py`: `pod_requests`, the limits in
+    the scheduler's units), worked out once per sizing object — the pods of one template share
+    one — and kept with the object, so that its id is not another's. Emptied past `LIMIT`
+    objects (sizings not shared, as a bundle's records make them, are one per pod)."""
+
+    LIMIT = 50_000
+
+    def __init__(self, pod_level: bool = True) -> None:
+        self.pod_level = pod_level
+        self._counted: dict[int, tuple[Mapping, dict[str, int], dict[str, int]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._counted)
+
+    def of(self, sizing: Mapping) -> tuple[dict[str, int], dict[str, int]]:
+        """(requests, limits) of a pod of that sizing. Do not change the dicts."""
+        found = self._counted.get(id(sizing))
+        if found is None or found[0] is not sizing:
+            if len(self._counted) >= self.LIMIT:
+                self._counted.clear()
+            level = self.pod_level
+            found = (
+                sizing,
+                res.pod_requests(sizing, pod_level_resources=level),
+                res.in_scheduler_units(res.pod_limit_amounts(sizing, pod_level_resources=level)),
+            )
+            self._counted[id(sizing)] = found
+        return found[1], found[2]
+
+
+def sized(pods: Iterable[Mapping]) -> Iterator[Sized]:
+    """Pods as (phase, sizing) pairs: each pod is its own sizing."""
+    return ((str(status_of(pod).get("phase") or ""), pod) for pod in pods)
+
+
+def sized_headroom(node: Mapping, pods: Iterable[Sized], counts: Counts) -> NodeHeadroom:
+    """A node's headroom from the (phase, sizing) of the pods bound to it (terminal ones are
+    left out here), counted for `counts.pod_level`."""
+    active = 0
+    requested: dict[str, int] = {}
+    limits: dict[str, int] = {}
+    limited: Counter[str] = Counter()
+    for phase, sizing in pods:
+        if phase in res.TERMINAL_PHASES:
+            continue
+        active += 1
+        asks, caps = counts.of(sizing)
+        for name, amount in asks.items():
+            requested[name] = requested.get(name, 0) + amount
+        for name, amount in caps.items():
+            limits[name] = limits.get(name, 0) + amount
+            limited[name] += 1
+    unlimited = {
+        name: active - limited[name] for name in (res.CPU, res.MEMORY) if active - limited[name] > 0
+    }
+    requested = {res.PODS: active, **requested}
+    return NodeHeadroom(name_of(node), res.allocatable(node), requested, limits, unlimited)
 
 
 def node_headroom(
     node: Mapping, pods: Iterable[Mapping], *, pod_level: bool = True
 ) -> NodeHeadroom:
     """A node's headroom from the pods bound to it (terminal ones are left out here)."""
-    active = _active(pods)
-    requested: dict[str, int] = {res.PODS: len(active)}
-    limits: dict[str, int] = {}
-    limited: Counter[str] = Counter()
-    for pod in active:
-        for name, amount in res.counted_requests(pod, pod_level_resources=pod_level).items():
-            requested[name] = requested.get(name, 0) + amount
-        for name, amount in res.counted_limits(pod, pod_level_resources=pod_level).items():
-            limits[name] = limits.get(name, 0) + amount
-            limited[name] += 1
-    unlimited = {
-        name: len(active) - limited[name]
-        for name in (res.CPU, res.MEMORY)
-        if len(active) - limited[name] > 0
-    }
-    return NodeHeadroom(name_of(node), res.allocatable(node), requested, limits, unlimited)
+    return sized_headroom(node, sized(pods), Counts(pod_level))
 
 
 def cluster_headroom(
@@ -88,7 +138,15 @@ def cluster_headroom(
     pod_level: bool = True,
 ) -> list[NodeHeadroom]:
     """Every node's headroom, by name (`pods_on(name)`: the pods bound to that node)."""
-    rows = [node_headroom(n, pods_on(name_of(n)), pod_level=pod_level) for n in nodes]
+    return cluster_sized_headroom(nodes, lambda name: sized(pods_on(name)), Counts(pod_level))
+
+
+def cluster_sized_headroom(
+    nodes: Iterable[Mapping], sized_on: Callable[[str], Iterable[Sized]], counts: Counts
+) -> list[NodeHeadroom]:
+    """Every node's headroom, by name (`sized_on(name)`: the (phase, sizing) of the pods bound
+    to that node)."""
+    rows = [sized_headroom(n, sized_on(name_of(n)), counts) for n in nodes]
     return sorted(rows, key=lambda row: row.name)
 
 
@@ -175,7 +233,38 @@ def verdict_on(
 ) -> Rejection | None:
     """The first of FIT_FILTERS that turns `pod` away from `node` (`pods`: those bound to it),
     or None when it fits there. These filters read the node and its own pods only."""
-    view = f.ClusterView([node], pods, version)
+    return _first_rejection(pod, node, f.ClusterView([node], pods, version))
+
+
+@dataclass
+class _CountedView(f.ClusterView):
+    """A view of one node whose pods are known counted and summed — its headroom — rather than
+    one by one: all FIT_FILTERS read of them (how many, and what they request together)."""
+
+    counted: NodeHeadroom | None = None
+
+    def pods_on(self, node_name: str) -> Sequence:  # only counted: stand-ins, not pods
+        row = self.counted
+        if row is None or row.name != node_name:
+            return []
+        return range(row.requested.get(res.PODS, 0))
+
+    def requested_on(self, node_name: str, *, pod_level: bool) -> dict[str, int]:
+        row = self.counted
+        if row is None or row.name != node_name:
+            return {}
+        return {name: amount for name, amount in row.requested.items() if name != res.PODS}
+
+
+def verdict_on_counted(
+    pod: Mapping, node: Mapping, counted: NodeHeadroom, version: Version
+) -> Rejection | None:
+    """`verdict_on`, from the node's headroom (`sized_headroom`, counted for `version`: pod-level
+    resources from 1.34) instead of its pods: the same verdict, no pod read."""
+    return _first_rejection(pod, node, _CountedView([node], [], version, counted=counted))
+
+
+def _first_rejection(pod: Mapping, node: Mapping, view: f.ClusterView) -> Rejection | None:
     for check in FIT_FILTERS:
         verdict = check(pod, node, view)
         if verdict.passed is False:

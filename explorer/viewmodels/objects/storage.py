@@ -97,14 +97,14 @@ def describe_class(state: ClusterState, storage_class: dict) -> Described:
         ),
     ]
     rows: list[list[Cell]] = []
-    users: dict[tuple[str, str], list[dict]] | None = None
+    users: dict[tuple[str, str], set[str]] | None = None
     for claim in state.list("PersistentVolumeClaim"):
         if spec_of(claim).get("storageClassName") != name:
             continue
         namespace, claim_name = key_of(claim)
         volume = state.volume_for_claim(namespace, claim_name)
         users = claim_users(state) if users is None else users
-        pods = [to(p) for p in users.get((namespace, claim_name), ())]
+        pods = _users(state, users, namespace, claim_name)
         rows.append(
             [
                 to(claim, text=f"{namespace}/{claim_name}"),
@@ -243,15 +243,21 @@ def claim_cell(volume: dict) -> Cell:
     )
 
 
-def claim_users(state: ClusterState) -> dict[tuple[str, str], list[dict]]:
-    """Every pod by the claims it mounts (generic ephemeral volumes' too): one pass over the pods
-    for a page of many claims."""
-    users: dict[tuple[str, str], list[dict]] = {}
-    for pod in state.list("Pod"):
-        namespace = key_of(pod)[0]
-        for claim, _ in words_of.claims_of(pod):
-            users.setdefault((namespace, claim), []).append(pod)
-    return users
+def claim_users(state: ClusterState) -> dict[tuple[str, str], set[str]]:
+    """Every pod's name by the claims it names (`storage_words.claim_index`, from the pods'
+    records): one pass over them for a page of many claims; `_users` adds the generic ephemeral
+    volumes' pods."""
+    return words_of.claim_index(state)
+
+
+def _users(
+    state: ClusterState, users: dict[tuple[str, str], set[str]], namespace: str, claim: str
+) -> list[Cell]:
+    """Links to the pods that mount the claim, by name."""
+    return [
+        to_named("Pod", namespace, name)
+        for name in words_of.user_names(state, users, namespace, claim)
+    ]
 
 
 def _chain(state: ClusterState, claim: dict | None, volume: dict | None) -> Section:
@@ -388,7 +394,7 @@ def _volumes_section(
     title: str = "Volumes",
 ) -> Section:
     rows: list[list[Cell]] = []
-    users: dict[tuple[str, str], list[dict]] | None = None  # read once, if a volume is bound
+    users: dict[tuple[str, str], set[str]] | None = None  # read once, if a volume is bound
     attachments: dict[str, list[dict]] = {}
     for attachment in state.list("VolumeAttachment", ""):
         attachments.setdefault(_attached_volume(attachment), []).append(attachment)
@@ -398,7 +404,7 @@ def _volumes_section(
         pods: list[Cell] = []
         if ref.get("name") and status_of(volume).get("phase") == "Bound":
             users = claim_users(state) if users is None else users
-            pods = [to(p) for p in users.get((ref.get("namespace") or "", ref["name"]), ())]
+            pods = _users(state, users, ref.get("namespace") or "", ref["name"])
         attached = [
             to_named("Node", "", spec_of(a).get("nodeName") or "")
             for a in attachments.get(name_of(volume), ())

@@ -1,6 +1,10 @@
 """Why, in words: why a claim is Pending, what deleting a claim or a volume does, an expansion in
 progress or failed, what the access modes allow, what holds an object Terminating, and whether
-an attachment failed. Each function gives sentences (plain text) for the storage pages."""
+an attachment failed. Each function gives sentences (plain text) for the storage pages.
+
+The pods of a claim are found by the pods' records (explorer/state/records.py: the claims their
+volumes name), and by name for a generic ephemeral volume's claim (`<pod>-<volume>`, which the
+records do not say): only the pods found are unpacked."""
 
 from __future__ import annotations
 
@@ -18,6 +22,9 @@ from explorer.lib.objects import (
 from explorer.lib.quantities import parse_quantity
 from explorer.lib.selectors import selector_matches
 from explorer.state.cluster_state import ClusterState
+from explorer.state.records import record, records
+
+Key = tuple[str, str]
 
 DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class"
 SELECTED_NODE = "volume.kubernetes.io/selected-node"
@@ -76,12 +83,45 @@ def claims_of(pod: dict) -> list[tuple[str, bool]]:
 
 
 def pods_using(state: ClusterState, namespace: str, claim: str) -> list[dict]:
-    """The pods whose volumes name the claim, generic ephemeral volumes' included."""
-    return [
-        pod
-        for pod in state.list("Pod", namespace)
-        if any(name == claim for name, _ in claims_of(pod))
-    ]
+    """The pods whose volumes name the claim, generic ephemeral volumes' included, by name."""
+    names = {pod.name for pod in records(state, "Pod", namespace) if claim in pod.claims}
+    names.update(ephemeral_users(state, namespace, claim))
+    return _pods(state, namespace, sorted(names))
+
+
+def claim_index(state: ClusterState) -> dict[Key, set[str]]:
+    """(namespace, claim) -> the names of the pods whose volumes name it by claimName (not the
+    generic ephemeral volumes': `user_names` adds those), from every pod's record."""
+    index: dict[Key, set[str]] = {}
+    for pod in records(state, "Pod"):
+        for claim in pod.claims:
+            index.setdefault((pod.namespace, claim), set()).add(pod.name)
+    return index
+
+
+def user_names(
+    state: ClusterState, index: dict[Key, set[str]], namespace: str, claim: str
+) -> list[str]:
+    """The names of the pods whose volumes name the claim (`index`: `claim_index`), generic
+    ephemeral volumes' included, sorted."""
+    return sorted({*index.get((namespace, claim), ()), *ephemeral_users(state, namespace, claim)})
+
+
+def ephemeral_users(state: ClusterState, namespace: str, claim: str) -> list[str]:
+    """The pods whose generic ephemeral volume makes the claim `<pod>-<volume>`: a pod named as
+    the claim is up to one of its dashes, read to see that it has that volume."""
+    found = []
+    for at, char in enumerate(claim):
+        if char != "-" or record(state, "Pod", namespace, claim[:at]) is None:
+            continue
+        pod = state.get("Pod", namespace, claim[:at])
+        if pod is not None and (claim, True) in claims_of(pod):
+            found.append(claim[:at])
+    return found
+
+
+def _pods(state: ClusterState, namespace: str, names: list[str]) -> list[dict]:
+    return [pod for name in names if (pod := state.get("Pod", namespace, name)) is not None]
 
 
 def _size(text: object) -> Decimal | None:

@@ -8,6 +8,9 @@ lists at zero, left out), `grouping` (how the rows were made, in words), `rows` 
 Plotly) and `text` (plain), `z` (percent requested per column, None where nothing is offered)
 and `hover` (the numbers in words, escaped); `totals` per resource for the whole cluster and
 `fullest`, the nodes with the least room left (plain text, with links to their pages).
+
+Every pod is read by its record (explorer/state/records.py: its phase and its sizing, shared by
+the pods of one template, counted once per sizing by `Counts`): no pod is unpacked.
 """
 
 from __future__ import annotations
@@ -18,15 +21,18 @@ from typing import Any, TypedDict
 
 from explorer.collectors.scheduling import resources as res
 from explorer.collectors.scheduling.headroom import (
+    Counts,
     NodeHeadroom,
-    cluster_headroom,
-    node_headroom,
+    Sized,
+    cluster_sized_headroom,
     resources_present,
+    sized_headroom,
     totals,
 )
 from explorer.collectors.scheduling.versions import Version
 from explorer.lib.objects import labels_of, name_of, spec_of
 from explorer.state.cluster_state import Change, ClusterState
+from explorer.state.records import pod_records_on
 
 from ..base import Params, View
 from ..links import Link, object_link
@@ -171,11 +177,17 @@ def _fullest(rows: Sequence[NodeHeadroom], resources: Sequence[str]) -> list[dic
     return found
 
 
+def sized_on(state: ClusterState, node: str) -> list[Sized]:
+    """The (phase, sizing) of the pods bound to `node`, from their records."""
+    return [(pod.phase, pod.sizing) for pod in pod_records_on(state, node)]
+
+
 def headroom_rows(state: ClusterState) -> tuple[list[NodeHeadroom], Version]:
     """Every node's headroom in `state`, counted for the cluster's version."""
     version, _ = cluster_version(state)
     nodes = list(state.list("Node"))
-    rows = cluster_headroom(nodes, state.pods_on_node, pod_level=version >= Version(1, 34))
+    counts = Counts(pod_level=version >= Version(1, 34))
+    rows = cluster_sized_headroom(nodes, lambda name: sized_on(state, name), counts)
     return rows, version
 
 
@@ -187,6 +199,7 @@ class HeadroomMemo:
     version: Version | None = None
     nodes: dict[str, NodeHeadroom] = field(default_factory=dict)
     labels: dict[str, Mapping[str, str]] = field(default_factory=dict)
+    counts: Counts = field(default_factory=Counts)  # per sizing, for the version's rule
 
 
 def _count_node(state: ClusterState, memo: HeadroomMemo, name: str) -> None:
@@ -195,8 +208,7 @@ def _count_node(state: ClusterState, memo: HeadroomMemo, name: str) -> None:
         memo.nodes.pop(name, None)
         memo.labels.pop(name, None)
         return
-    pod_level = memo.version is not None and memo.version >= Version(1, 34)
-    memo.nodes[name] = node_headroom(node, state.pods_on_node(name), pod_level=pod_level)
+    memo.nodes[name] = sized_headroom(node, sized_on(state, name), memo.counts)
     memo.labels[name] = labels_of(node)
 
 
@@ -206,6 +218,7 @@ def headroom(
     memo = memo if memo is not None else HeadroomMemo()
     memo.version, _ = cluster_version(state)
     memo.nodes, memo.labels = {}, {}
+    memo.counts = Counts(pod_level=memo.version >= Version(1, 34))
     for node in state.list("Node"):
         _count_node(state, memo, name_of(node))
     return _model(state, memo)

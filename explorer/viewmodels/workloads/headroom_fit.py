@@ -9,6 +9,10 @@ None), the nodes it fits on (counted; the first `NAMES_SHOWN` named, with links)
 message for the rest (`0/N nodes are available: …` when it fits nowhere) and each reason with
 its count, and the first `NAMES_SHOWN` rejected nodes with the filter that turned them away.
 Every string is plain text.
+
+The filters asked read of a node's pods only how many there are and what they request together:
+each node's pods are read by their records and counted as the headroom counts them
+(`headroom.py` `sized_on`, `verdict_on_counted`), so no pod is unpacked.
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ from typing import Any
 
 from explorer.collectors.scheduling import resources as res
 from explorer.collectors.scheduling.headroom import (
+    Counts,
     PodSize,
     Rejection,
     answer_of,
     pod_of_size,
-    verdict_on,
+    sized_headroom,
+    verdict_on_counted,
 )
 from explorer.collectors.scheduling.message import CURRENT, fit_error
 from explorer.collectors.scheduling.versions import Version
@@ -33,6 +39,7 @@ from explorer.state.cluster_state import Change, ClusterState
 
 from ..base import Params, View
 from ..links import object_link
+from .headroom import sized_on
 from .scheduling import cluster_version
 
 NONE = "-"
@@ -99,6 +106,7 @@ class FitMemo:
     size: PodSize | None = None
     version: Version = CURRENT
     verdicts: dict[str, Rejection | None] = field(default_factory=dict)
+    counts: Counts = field(default_factory=Counts)  # per sizing, for the version's rule
 
 
 def _judge(state: ClusterState, memo: FitMemo, name: str) -> None:
@@ -107,7 +115,8 @@ def _judge(state: ClusterState, memo: FitMemo, name: str) -> None:
         memo.verdicts.pop(name, None)
         return
     pod = pod_of_size(memo.size)
-    memo.verdicts[name] = verdict_on(pod, node, state.pods_on_node(name), memo.version)
+    counted = sized_headroom(node, sized_on(state, name), memo.counts)
+    memo.verdicts[name] = verdict_on_counted(pod, node, counted, memo.version)
 
 
 def headroom_fit(
@@ -121,6 +130,7 @@ def headroom_fit(
         return {"cluster": state.cluster, "error": str(error)}
     memo.size = size
     memo.version, _ = cluster_version(state)
+    memo.counts = Counts(pod_level=memo.version >= Version(1, 34))
     for node in state.list("Node"):
         _judge(state, memo, name_of(node))
     return _model(state, memo, size)
