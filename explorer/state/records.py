@@ -92,7 +92,9 @@ class PodRecord(NamedTuple):
     labels: dict  # metadata.labels, shared with the pods that have equal ones
     owners: list  # metadata.ownerReferences, shared likewise
     sizing: dict  # the pod reduced to what its size is read from (`sizing_of`), shared likewise
-    claims: tuple[str, ...]  # the PersistentVolumeClaims its volumes name
+    claims: tuple[str, ...]  # the PersistentVolumeClaims its volumes name by claimName
+    ephemeral_claims: tuple[str, ...]  # its generic ephemeral volumes' claims: <pod>-<volume>
+    inline_drivers: tuple[str, ...]  # its CSI inline volumes' drivers ("?" when not said)
     ips: tuple[str, ...]  # status.podIP and podIPs
     host_network: bool
     scheduler: str  # spec.schedulerName
@@ -143,12 +145,16 @@ def pod_record(pod: dict, share: Share | None = None) -> PodRecord:
         elif kind == "DisruptionTarget":
             target = condition
     scheduled = scheduled or {}
-    claims = tuple(
-        str(claim)
-        for volume in spec.get("volumes") or ()
-        if volume.__class__ is dict
-        and (claim := (volume.get("persistentVolumeClaim") or {}).get("claimName"))
-    )
+    claims, ephemeral, drivers = [], [], []
+    for volume in spec.get("volumes") or ():
+        if volume.__class__ is not dict:
+            continue
+        if claim := (volume.get("persistentVolumeClaim") or {}).get("claimName"):
+            claims.append(str(claim))
+        elif volume.get("ephemeral").__class__ is dict:
+            ephemeral.append(f"{meta.get('name') or ''}-{volume.get('name') or ''}")
+        if volume.get("csi").__class__ is dict:
+            drivers.append(str(volume["csi"].get("driver") or "?"))
     ips = [status["podIP"]] if status.get("podIP") else []
     for item in status.get("podIPs") or ():
         ip = item.get("ip") if item.__class__ is dict else None
@@ -171,7 +177,9 @@ def pod_record(pod: dict, share: Share | None = None) -> PodRecord:
         labels=share(meta.get("labels") or {}),
         owners=share(meta.get("ownerReferences") or []),
         sizing=share(sizing_of(pod)),
-        claims=share(claims) if claims else (),
+        claims=share(tuple(claims)) if claims else (),
+        ephemeral_claims=tuple(ephemeral),
+        inline_drivers=share(tuple(drivers)) if drivers else (),
         ips=tuple(ips),
         host_network=bool(spec.get("hostNetwork")),
         scheduler=_word(spec.get("schedulerName")),
