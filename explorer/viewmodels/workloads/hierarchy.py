@@ -29,18 +29,21 @@ pods too many to draw one by one come as ranges of CHUNK pods by name (`kind: "r
 ids `<group>/pods/<n>`), and a range as root draws its pods; likewise a namespace's "more" of
 more controllers than fit, as ranges of controllers (`<namespace>/more/<n>`).
 
-Costs: the memo (`HierarchyIndex`) reads each pod once into a `Slim` record and keeps the tree;
-a pod's full facts (containers, readiness, …) are read only for the pods drawn one by one.
-`update` follows pod changes and draws again only the namespaces they touch.
+Costs: the memo (`HierarchyIndex`) reads each pod's record (explorer/state/records.py) once into
+a `Slim` and keeps the tree; a pod is unpacked, and its full facts (containers, readiness, …)
+read, only for the pods drawn one by one. `update` follows pod changes and draws again only the
+namespaces they touch.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 
 from explorer.lib.quantities import format_bytes, format_millicores
 from explorer.state.cluster_state import Change, ClusterState
+from explorer.state.records import records
 
 from ..base import Params, View, ViewError
 from ..links import object_link
@@ -74,8 +77,11 @@ def hierarchy(state: ClusterState, params: Params, memo: HierarchyIndex | None =
         raise ViewError(f"size must be one of {', '.join(SIZES)}")
     index = memo if isinstance(memo, HierarchyIndex) else HierarchyIndex()
     scope = _scope(params)
-    source = state.list("Pod") if scope == ALL else state.list("Pod", scope)
-    index.load(state, source, params["size"])
+    if scope == ALL:
+        pods: Iterable = records(state, "Pod")
+    else:  # by name, as a namespace's pods were listed: the sizes add up in the same order
+        pods = sorted(records(state, "Pod", scope), key=attrgetter("name"))
+    index.load(state, pods, params["size"])
     return _model(state, params, index, None)
 
 

@@ -4,6 +4,11 @@ draw and its size — and the tree namespace → controller → middle owner →
 by change. The full facts of a pod (containers, readiness, restarts, …) are read only for the
 pods a model draws one by one, which the level of detail bounds (explorer/viewmodels/workloads/
 hierarchy.py).
+
+It reads the pods' records (explorer/state/records.py), never the pods, but for those drawn one
+by one: a packed pod is unpacked afresh at every read, and a memo holding pods would hold
+unshared copies of every one. The state makes a new record whenever a pod changes and keeps the
+same one while it does not, so a record's identity says whether what was read of it still holds.
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ from explorer.lib.gc_pause import gc_paused
 from explorer.lib.objects import CONTAINER_ROLES, Key, meta_of
 from explorer.lib.quantities import cpu_millicores, memory_bytes
 from explorer.state.cluster_state import Change, ClusterState
+from explorer.state.records import PodRecord, record
 
-from ..pod_summary import pod_state
 from .pod_facts import MIDDLE_KINDS, Owner, PodFacts, amount, controller_of, lineage_of, pod_facts
 
 MIB = 1024 * 1024
@@ -26,7 +31,7 @@ MIB = 1024 * 1024
 class Slim:
     """One pod as the coarse levels of detail see it."""
 
-    obj: dict  # the pod object, for its full facts when it is drawn alone
+    record: PodRecord  # what it was read from; the pod is unpacked only to be drawn alone
     namespace: str
     name: str
     state: str
@@ -37,9 +42,10 @@ class Slim:
     memory_request: int  # bytes
 
 
-def slim(pod: dict, size: str, owners: dict | None = None) -> Slim:
-    """`owners`: the Owners made so far, by (kind, name, uid), shared by the pods of one."""
-    meta, spec = pod.get("metadata") or {}, pod.get("spec") or {}
+def slim(pod: PodRecord, size: str, owners: dict | None = None) -> Slim:
+    """`owners`: the Owners made so far, by (kind, name, uid), shared by the pods of one.
+    Its parts and sizes are read from the record's `sizing`, shaped as the pod's spec."""
+    spec = pod.sizing.get("spec") or {}
     parts, cpu, memory, values = 1, 0, 0, []
     for role, field_, _status in CONTAINER_ROLES:
         for item in spec.get(field_) or ():
@@ -56,11 +62,11 @@ def slim(pod: dict, size: str, owners: dict | None = None) -> Slim:
                 cpu, memory = cpu + c, memory + m
             values.append(max(c, 1) if size == "cpu" else max(m / MIB, 1))
     return Slim(
-        obj=pod,
-        namespace=meta.get("namespace") or "",
-        name=meta.get("name") or "",
-        state=pod_state(pod),
-        owner=_owner(meta, owners if owners is not None else {}),
+        record=pod,
+        namespace=pod.namespace,
+        name=pod.name,
+        state=pod.state,
+        owner=_owner(pod.owners, owners if owners is not None else {}),
         parts=parts,
         value=1 if size == "count" else round(sum([*values, 1]), 3),
         cpu_request=cpu,
@@ -68,10 +74,10 @@ def slim(pod: dict, size: str, owners: dict | None = None) -> Slim:
     )
 
 
-def _owner(meta: dict, owners: dict) -> Owner | None:
-    """`controller_of` the pod whose metadata this is, read in one pass."""
+def _owner(references: list, owners: dict) -> Owner | None:
+    """`controller_of` the pod whose ownerReferences these are, read in one pass."""
     first = None
-    for ref in meta.get("ownerReferences") or ():
+    for ref in references or ():
         if isinstance(ref, dict):
             if ref.get("controller"):
                 first = ref
@@ -111,12 +117,13 @@ class HierarchyIndex:
     def __init__(self) -> None:
         self.size = ""
         self.complete = False
-        self._held: dict[Key, tuple[dict, Slim]] = {}
+        self._held: dict[Key, Slim] = {}  # each Slim keeps the record it was read from
         self._where: dict[Key, tuple[str, tuple[str, str], tuple[str, str] | None]] = {}
         self._lineage: dict[str, Owner | None] = {}  # a middle owner's uid → its controller
         self._owners: dict[tuple, Owner] = {}  # one Owner for the pods of one, in a load
-        self._full: dict[int, tuple[dict, PodFacts]] = {}
-        self._drawn: dict[int, tuple[dict, PodFacts]] = {}
+        self._full: dict[Key, tuple[PodRecord, PodFacts]] = {}
+        self._drawn: dict[Key, tuple[PodRecord, PodFacts]] = {}
+        self._state: ClusterState | None = None  # read last, for the pods drawn alone
         self.tree: Tree = {}
         self.parts = 0  # sectors every pod and container would draw
         self.level = ""  # of the last model of every namespace
@@ -124,23 +131,23 @@ class HierarchyIndex:
 
     # -- building ----------------------------------------------------------------------------
 
-    def load(self, state: ClusterState, pods: Iterable[dict], size: str) -> None:
-        """Read every pod (those whose object is unchanged since last time cost nothing)."""
+    def load(self, state: ClusterState, pods: Iterable[PodRecord], size: str) -> None:
+        """Read every pod's record (those unchanged since last time cost nothing)."""
         if size != self.size:
             self._held, self.size = {}, size
         held, fresh = self._held, {}
         self.tree, self._where, self._lineage, self.parts = {}, {}, {}, 0
         self._owners = {}
         self.namespace_sectors, self.level = {}, ""
+        self._state = state
         with gc_paused():  # a first build makes an object per pod of a big cluster
             for pod in pods:
-                meta = meta_of(pod)
-                key = (meta.get("namespace") or "", meta.get("name") or "")
+                key = pod.key
                 entry = held.get(key)
-                if entry is None or entry[0] is not pod:
-                    entry = (pod, slim(pod, size, self._owners))
+                if entry is None or entry.record is not pod:
+                    entry = slim(pod, size, self._owners)
                 fresh[key] = entry
-                self._add(state, key, entry[1])
+                self._add(state, key, entry)
         self._held = fresh
         self.complete = True
 
@@ -182,6 +189,7 @@ class HierarchyIndex:
     def follow(self, state: ClusterState, changes: Iterable[Change], namespace: str) -> set[str]:
         """Apply `changes` (already in `state`); the namespaces whose pods look different.
         Raises LookupError when a change may move pods to another owner (rebuild then)."""
+        self._state = state
         touched: set[str] = set()
         for change in changes:
             if change.kind == "Pod":
@@ -205,30 +213,37 @@ class HierarchyIndex:
         return key in groups or any(key in group.middles for group in groups.values())
 
     def _touch(self, state: ClusterState, key: Key) -> set[str]:
-        pod = state.get("Pod", *key)
+        pod = record(state, "Pod", *key)
         entry = self._held.get(key)
-        if entry is not None and entry[0] is pod:
+        if entry is not None and entry.record is pod:
             return set()
         touched = set()
         if entry is not None:
             touched.add(self._remove(key))
             del self._held[key]
         if pod is not None:
-            fresh = (pod, slim(pod, self.size))
-            self._held[key] = fresh
-            self._add(state, key, fresh[1])
-            touched.add(fresh[1].namespace)
+            fresh = self._held[key] = slim(pod, self.size)
+            self._add(state, key, fresh)
+            touched.add(fresh.namespace)
         return touched
 
     # -- full facts of the pods drawn one by one ---------------------------------------------
 
     def facts(self, pod: Slim) -> PodFacts:
-        entry = self._full.get(id(pod.obj))
-        if entry is None or entry[0] is not pod.obj:
-            entry = (pod.obj, pod_facts(pod.obj))
-        self._drawn[id(pod.obj)] = entry
+        """The full facts of a pod the model draws alone: the pod unpacked from the state last
+        read (once, while its record stays the same)."""
+        key = (pod.namespace, pod.name)
+        entry = self._full.get(key)
+        if entry is None or entry[0] is not pod.record:
+            obj = self._state.get("Pod", *key) if self._state is not None else None
+            if obj is None:  # a model is made from one state, held still (read-locked)
+                raise LookupError(f"pod {key[0]}/{key[1]}: not in the state its record is of")
+            entry = (pod.record, pod_facts(obj))
+        self._drawn[key] = entry
         return entry[1]
 
     def drawn(self) -> None:
-        """A model is made: keep the full facts of the pods it drew, forget the others."""
+        """A model is made: keep the full facts of the pods it drew, forget the others (and
+        the state it read)."""
         self._full, self._drawn = self._drawn, {}
+        self._state = None

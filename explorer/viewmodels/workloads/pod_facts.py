@@ -1,16 +1,15 @@
 """What the workload views read off a pod: its top controller, its middle owner (ReplicaSet or
 Job), its containers with their state and requests, and the summary shared with the overview.
 
-`WorkloadFacts` caches one `PodFacts` per pod object: the state replaces a pod's dict on every
-change and never edits one it holds, so the object's identity says whether its facts still hold.
+`pod_facts` reads a whole pod: the workload hierarchy (explorer/viewmodels/workloads/
+hierarchy_index.py) reads it only for the pods it draws one by one, and the pods' records
+(explorer/state/records.py) for every other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from explorer.lib.gc_pause import gc_paused
 from explorer.lib.objects import (
     containers_and_statuses,
     controller_reference,
@@ -85,29 +84,6 @@ def pod_facts(pod: dict) -> PodFacts:
     )
 
 
-class WorkloadFacts:
-    """Facts of the pods a view saw last time, reused while the state holds the same object."""
-
-    def __init__(self) -> None:
-        self._held: dict[int, tuple[dict, PodFacts]] = {}
-
-    def of(self, pods: Iterable[dict]) -> list[PodFacts]:
-        with gc_paused():  # a first build makes a few objects per pod of a big cluster
-            return self._of(pods)
-
-    def _of(self, pods: Iterable[dict]) -> list[PodFacts]:
-        held, fresh = self._held, {}
-        facts = []
-        for pod in pods:
-            entry = held.get(id(pod))
-            if entry is None or entry[0] is not pod:
-                entry = (pod, pod_facts(pod))
-            fresh[id(pod)] = entry
-            facts.append(entry[1])
-        self._held = fresh
-        return facts
-
-
 def controller_of(obj: dict) -> Owner | None:
     refs = owner_references(obj)
     ref = controller_reference(obj) or (refs[0] if refs else None)
@@ -118,19 +94,12 @@ def controller_of(obj: dict) -> Owner | None:
     )
 
 
-def lineage(
-    state: ClusterState, facts: PodFacts, cache: dict[str, Owner | None]
-) -> tuple[Owner, Owner | None]:
-    """(top controller, middle owner or None) of a pod: Deployment → ReplicaSet, CronJob → Job,
-    StatefulSet/DaemonSet/… directly, or the BARE pseudo-owner. `cache` maps a middle owner's
-    uid to its own controller (kept for one build)."""
-    return lineage_of(state, facts.owner, cache)
-
-
 def lineage_of(
     state: ClusterState, owner: Owner | None, cache: dict[str, Owner | None]
 ) -> tuple[Owner, Owner | None]:
-    """`lineage` of a pod whose controlling owner is `owner`."""
+    """(top controller, middle owner or None) of a pod whose controlling owner is `owner`:
+    Deployment → ReplicaSet, CronJob → Job, StatefulSet/DaemonSet/… directly, or the BARE
+    pseudo-owner. `cache` maps a middle owner's uid to its own controller (kept for one build)."""
     if owner is None:
         return Owner(BARE, "", ""), None
     if owner.kind not in MIDDLE_KINDS:
