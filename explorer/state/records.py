@@ -122,8 +122,9 @@ def sizing_of(pod: dict) -> dict:
         items = spec.get(role)
         if items:
             sized[role] = [
-                {f: item[f] for f in _SIZED_FIELDS if f in item} if item.__class__ is dict else {}
+                {f: item[f] for f in _SIZED_FIELDS if f in item}
                 for item in items
+                if item.__class__ is dict
             ]
     for field in ("overhead", "resources"):
         if spec.get(field):

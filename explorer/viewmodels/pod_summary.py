@@ -16,7 +16,6 @@ from explorer.lib.pod_states import (
     TERMINATING,
     UNKNOWN,
     glance,
-    state_of,
 )
 from explorer.lib.qos import pod_qos_class
 from explorer.state.records import PodRecord
@@ -122,23 +121,6 @@ class SharedWords:
         words = say(part)
         self._said[id(part)] = (part, words)  # the part kept: its id is not reused meanwhile
         return words
-
-
-def pod_state(pod: dict) -> str:
-    """The pod's `state` as `summarise` words it, read without the rest of its summary (one
-    pass: the workload hierarchy reads it for every pod of the cluster)."""
-    status = pod.get("status") or {}
-    phase = status.get("phase") or UNKNOWN
-    deleting = bool((pod.get("metadata") or {}).get("deletionTimestamp"))
-    if phase != RUNNING or deleting:
-        return state_of(phase, deleting, 0, 0)
-    ready = counted = 0
-    for container in status.get("containerStatuses") or ():
-        if isinstance(container, dict):
-            counted += 1
-            ready += 1 if container.get("ready") else 0
-    containers = len((pod.get("spec") or {}).get("containers") or ()) or counted
-    return state_of(phase, deleting, ready, containers)
 
 
 def pod_sector(pod: PodSummary) -> Sector:
