@@ -25,6 +25,7 @@ from explorer.collectors.dns.resolver import LiveWalk
 from explorer.collectors.dns.server_model import DEFAULT_COREFILE, ServerModel, cluster_domain
 from explorer.lib.objects import spec_of
 from explorer.state.cluster_state import ClusterState
+from explorer.state.records import PodRecord, records
 
 from ..base import View
 
@@ -103,12 +104,27 @@ def _node_resolv_conf(state: ClusterState, node: str) -> str:
 
 def _coredns_upstreams(state: ClusterState, dns_ips: list[str], domain: str) -> list[str]:
     """What `forward . /etc/resolv.conf` reaches: the CoreDNS pods' own nameservers."""
-    for pod in state.list("Pod", "kube-system"):
-        if (pod["metadata"].get("labels") or {}).get("k8s-app") == "kube-dns":
+    coredns = sorted(
+        r.name
+        for r in records(state, "Pod", "kube-system")
+        if r.labels.get("k8s-app") == "kube-dns"
+    )
+    for name in coredns:  # the first by name, unpacked alone
+        pod = state.get("Pod", "kube-system", name)
+        if pod is not None:
             node = spec_of(pod).get("nodeName") or ""
             own = pod_dns(pod, dns_ips, domain, _node_resolv_conf(state, node))
             return own.conf.used_nameservers
     return []
+
+
+def _addressed(pod: PodRecord) -> dict:
+    """A pod as far as ClusterIndex reads it (its namespace, name and podIPs), from its record:
+    so no pod is unpacked."""
+    return {
+        "metadata": {"namespace": pod.namespace, "name": pod.name},
+        "status": {"podIPs": [{"ip": ip} for ip in pod.ips]},
+    }
 
 
 def dns_context(state: ClusterState, namespace: str, pod_name: str) -> DnsContext | None:
@@ -123,7 +139,7 @@ def dns_context(state: ClusterState, namespace: str, pod_name: str) -> DnsContex
     index = ClusterIndex.build(
         state.list("Service"),
         state.list("EndpointSlice"),
-        state.list("Pod"),
+        map(_addressed, records(state, "Pod")),
         (n["metadata"]["name"] for n in state.list("Namespace")),
     )
     model = ServerModel(corefile, index, _coredns_upstreams(state, dns_ips, domain))

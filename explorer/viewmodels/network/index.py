@@ -3,7 +3,7 @@ from each, when and how), Services, and pods (with their node).
 
 The model: `nodes` (name → {facts, taken_at, probe, errors, passed_over}), `services`
 (ns/name → {type, cluster_ip}), `pods` (ns/name → node; at most MAX_PODS, `pods_truncated` says
-when more exist).
+when more exist), read from the pods' records (explorer/state/records.py), none unpacked.
 Plain strings: pages put them in the DOM as text.
 """
 
@@ -14,6 +14,7 @@ from typing import Any
 from explorer.lib.objects import namespaced_name, spec_of
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import FACTS, NODE_FACTS_KIND
+from explorer.state.records import records
 
 from ..base import Params, View
 from .node_dumps import collection_of
@@ -39,9 +40,10 @@ def network_index(state: ClusterState) -> dict[str, Any]:
         }
         for svc in state.list("Service")
     }
-    all_pods = list(state.list("Pod"))
+    all_pods = list(records(state, "Pod"))
     pods = {
-        namespaced_name(pod): str(spec_of(pod).get("nodeName") or "") for pod in all_pods[:MAX_PODS]
+        f"{pod.namespace}/{pod.name}" if pod.namespace else pod.name: pod.node
+        for pod in all_pods[:MAX_PODS]
     }
     return {
         "cluster": state.cluster,

@@ -20,6 +20,7 @@ from explorer.lib.objects import spec_of, status_of
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import NODE_FACTS_KIND
 from explorer.state.parsed_facts import parsed_fact
+from explorer.state.records import PodRecord, records
 
 from ..base import Params, View
 from .node_dumps import node_source
@@ -109,20 +110,22 @@ def owner_of(state: ClusterState, address: str) -> dict[str, Any]:
                 if ref.get("kind") == "Pod" and not owner["pod"]:
                     owner["pod"] = f"{ref.get('namespace') or meta['namespace']}/{ref['name']}"
                 owner["node"] = owner["node"] or endpoint.get("nodeName")
-    host_network: list[dict] = []
-    for pod in state.list("Pod"):
-        if status_of(pod).get("podIP") != ip:
+    host_network: list[PodRecord] = []
+    for pod in records(state, "Pod"):  # by their records; only host-network ones unpacked
+        if not pod.ips or pod.ips[0] != ip:  # its podIP, which the record's IPs start with
             continue
-        if spec_of(pod).get("hostNetwork"):
+        if pod.host_network:
             host_network.append(pod)
         elif not owner["pod"]:
-            owner["pod"] = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
-            owner["node"] = spec_of(pod).get("nodeName")
+            owner["pod"] = f"{pod.namespace}/{pod.name}"
+            owner["node"] = pod.node or None
     if not owner["pod"]:
-        serving = [p for p in host_network if _listens(p, port)]
-        if serving:
-            owner["pod"] = f"{serving[0]['metadata']['namespace']}/{serving[0]['metadata']['name']}"
-            owner["node"] = serving[0]["spec"].get("nodeName")
+        for held in host_network:
+            serving = state.get("Pod", held.namespace, held.name)
+            if serving is not None and _listens(serving, port):
+                owner["pod"] = f"{held.namespace}/{held.name}"
+                owner["node"] = spec_of(serving).get("nodeName")
+                break
     if not owner["node"]:
         owner["node"] = next(
             (

@@ -31,11 +31,12 @@ from explorer.collectors.iptables.model import Rule
 from explorer.collectors.iptables.services import Endpoint, ServicePort
 from explorer.collectors.kubeproxy.node_rules import NFT_RULES, NodeRules
 from explorer.lib import kubeproxy
-from explorer.lib.objects import spec_of, status_of
+from explorer.lib.objects import status_of
 from explorer.state.as_of import state_as_of
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import IP6TABLES, IPTABLES, NFT, NODE_FACTS_KIND, taken_moment
 from explorer.state.parsed_facts import parsed_fact
+from explorer.state.records import records
 
 from ..base import Params, View
 from ..plotly_text import hover_lines, plotly_text
@@ -492,16 +493,12 @@ def endpoint_owners(state: ClusterState) -> dict[str, Owner]:
         for address in status_of(node).get("addresses") or ():
             if address.get("type") in ("InternalIP", "ExternalIP") and address.get("address"):
                 owners[address["address"]] = Owner("", name)
-    for pod in state.list("Pod"):
-        spec, status = spec_of(pod), status_of(pod)
-        if spec.get("hostNetwork"):
+    for pod in records(state, "Pod"):  # their records: none unpacked
+        if pod.host_network or not pod.ips:
             continue
-        ref = f"{pod['metadata'].get('namespace')}/{pod['metadata'].get('name')}"
-        for ip in status.get("podIPs") or (
-            [{"ip": status["podIP"]}] if status.get("podIP") else []
-        ):
-            if ip.get("ip"):
-                owners[ip["ip"]] = Owner(ref, spec.get("nodeName") or "")
+        owner = Owner(f"{pod.namespace}/{pod.name}", pod.node)
+        for ip in pod.ips:
+            owners[ip] = owner
     for eps in state.list("EndpointSlice"):
         namespace = eps["metadata"].get("namespace") or ""
         for endpoint in eps.get("endpoints") or ():

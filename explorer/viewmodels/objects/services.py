@@ -10,6 +10,7 @@ from __future__ import annotations
 from explorer.lib.objects import key_of, labels_of, name_of, spec_of, status_of
 from explorer.state.as_of import SERVICE_NAME_LABEL
 from explorer.state.cluster_state import ClusterState
+from explorer.state.records import PodRecord, records
 
 from ..links import dns_link, object_link, service_chain_link
 from ..network.dns_trace import cluster_dns_domain
@@ -179,10 +180,11 @@ def _pods(state: ClusterState, service: dict, slices: list[dict]) -> Section:
         for endpoint in _endpoints(*slices)
         if (ref := endpoint.get("targetRef") or {}).get("kind") == "Pod"
     }
-    pods = {key_of(p): p for p in state.list("Pod", namespace) if selects(selector, labels_of(p))}
+    # picked by their records; only the pods shown are unpacked
+    picked = {r.key for r in records(state, "Pod", namespace) if selects(selector, r.labels)}
     rows: list[list[Cell]] = []
-    for key in sorted(set(pods) | set(by_pod)):
-        pod = pods.get(key) or state.get("Pod", *key)
+    for key in sorted(picked | set(by_pod)):
+        pod = state.get("Pod", *key)
         endpoint = by_pod.get(key)
         node = spec_of(pod).get("nodeName") or (endpoint or {}).get("nodeName") or ""
         rows.append(
@@ -234,12 +236,18 @@ def _endpoint_state(endpoint: dict | None) -> str:
 
 
 def _tracer(state: ClusterState, namespace: str) -> dict | None:
-    """A running pod to trace a lookup from: one in the Service's namespace, else any."""
-    for candidates in (state.list("Pod", namespace), state.list("Pod")):
-        for pod in candidates:
-            if status_of(pod).get("phase") == "Running" and not spec_of(pod).get("hostNetwork"):
-                return pod
-    return None
+    """A running pod to trace a lookup from: the first by name in the Service's namespace, else
+    the first held. Picked by the pods' records: only that one is unpacked."""
+    running = [r for r in records(state, "Pod", namespace) if _runs(r)]
+    if running:
+        picked = min(running, key=lambda r: r.name)
+    else:
+        picked = next((r for r in records(state, "Pod") if _runs(r)), None)
+    return None if picked is None else state.get("Pod", picked.namespace, picked.name)
+
+
+def _runs(pod: PodRecord) -> bool:
+    return pod.phase == "Running" and not pod.host_network
 
 
 def _trace(tracer: dict | None, name: str) -> Cell:

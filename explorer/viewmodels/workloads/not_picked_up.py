@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TypedDict
 
-from explorer.lib.objects import condition, labels_of, name_of, namespaced_name, spec_of, status_of
+from explorer.lib.objects import condition, name_of, namespaced_name, spec_of, status_of
 from explorer.lib.timestamps import utc_second
 from explorer.state.cluster_state import ClusterState
+from explorer.state.records import records
 
 DEFAULT_SCHEDULER = "default-scheduler"
 GATED = "SchedulingGated"
@@ -62,12 +63,14 @@ def scheduler_seen(state: ClusterState, scheduler: str) -> str:
     for lease in state.list("Lease"):
         if name_of(lease) == scheduler:
             return f"Lease {namespaced_name(lease)}"
-    for pod in state.list("Pod"):
-        name = name_of(pod)
-        if name == scheduler or name.startswith(scheduler + "-"):
-            return f"pod {namespaced_name(pod)}"
-        if scheduler in labels_of(pod).values() and spec_of(pod).get("nodeName"):
-            return f"pod {namespaced_name(pod)}"
+    for pod in records(state, "Pod"):  # by their records: none unpacked
+        name = pod.name
+        if (
+            name == scheduler
+            or name.startswith(scheduler + "-")
+            or (pod.node and scheduler in pod.labels.values())
+        ):
+            return f"pod {pod.namespace}/{name}" if pod.namespace else f"pod {name}"
     return ""
 
 

@@ -172,6 +172,8 @@ def cluster_view(
     left_out = max(0, len(nodes) - max_nodes)
     nodes = nodes[:max_nodes]
     me = (uid_of(pod) or f"{namespace_of(pod)}/{name_of(pod)}") if pod is not None else None
+    # whole pods, not their records: the filters read the bound pods' ports, affinities, volumes
+    # and labels against every node evaluated (and nearly every pod held is bound)
     others = [
         p
         for p in state.list("Pod")

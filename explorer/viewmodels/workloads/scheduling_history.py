@@ -10,9 +10,11 @@ scheduler deleted is still counted and listed. Evictions and preemptions are rea
 kubelet's Evicted, the scheduler's Preempted: "Preempted by pod <uid> on node <node>", its
 preemptor named when the state holds it).
 
-Bounded at any size: a pod is sampled once per object (the memo keeps each pod's sample while the
-state holds the same dict) and `update` follows only the pods and Events that changed; the
-latencies stay in one sorted list, so percentiles, bins and the slowest pods cost a bisection.
+Bounded at any size: a held pod is sampled from its record (explorer/state/records.py; a disrupted
+one is unpacked for its status's words: `sample_of`), once per record (the memo keeps each pod's
+record and sample, never the pod, while the state holds the same record), and `update` follows
+only the pods and Events that changed; the latencies stay in one sorted list, so percentiles,
+bins and the slowest pods cost a bisection.
 The scatter ships at most MAX_POINTS pods, an even sample chosen by a digest of each pod's key
 (the slowest always among them), keyed by pod so that a change is one entry of the delta.
 
@@ -43,10 +45,11 @@ from explorer.lib.objects import (
     status_of,
     uid_of,
 )
+from explorer.lib.pod_states import UNKNOWN
 from explorer.lib.timestamps import seconds_of, utc_moment
 from explorer.state.as_of import change_log_of
 from explorer.state.cluster_state import Change, ClusterState
-from explorer.state.records import records
+from explorer.state.records import PodRecord, record, records
 
 from ..base import Params, View
 from ..links import Link, events_link, object_link
@@ -134,18 +137,14 @@ def _moment(text: object) -> float | None:
 
 
 def sample(pod: dict, *, gone: bool = False, gone_at: float | None = None) -> Sample:
+    """The sample of a pod read whole: a deleted one's (from the flight recorder or a change),
+    or any pod's."""
     meta, spec, status = meta_of(pod), spec_of(pod), status_of(pod)
     namespace, name = str(meta.get("namespace") or ""), str(meta.get("name") or "")
     uid = str(meta.get("uid") or "")
     node = str(spec.get("nodeName") or "")
     phase = status.get("phase") or "Pending"
-    scheduled = target = None
-    for cond in status.get("conditions") or ():
-        kind = cond.get("type") if isinstance(cond, dict) else None
-        if kind == "PodScheduled":
-            scheduled = cond
-        elif kind == "DisruptionTarget":
-            target = cond
+    scheduled, target = _conditions(status)
     key = f"gone/{uid or namespace + '/' + name}" if gone else f"pod/{namespace}/{name}"
     return Sample(
         key=key,
@@ -159,8 +158,53 @@ def sample(pod: dict, *, gone: bool = False, gone_at: float | None = None) -> Sa
         disruption=disruption_of(status, target),
         gone=gone,
         gone_at=gone_at,
-        pick=int.from_bytes(hashlib.blake2b(key.encode(), digest_size=4).digest(), "big"),
+        pick=_pick(key),
     )
+
+
+def sample_of(state: ClusterState, pod: PodRecord) -> Sample:
+    """`sample` of a pod `state` holds, from its record. The pod is unpacked only when its record
+    says it was disrupted (the words are its status's), or when it has no node and its phase
+    reads Unknown (the record's word for none too, which `sample` takes as Pending)."""
+    key = f"pod/{pod.namespace}/{pod.name}"
+    scheduled = {"status": "True", "lastTransitionTime": pod.scheduled_at}
+    waiting = not pod.node and pod.phase == "Pending"
+    disruption = None
+    if pod.disrupted or (not pod.node and pod.phase == UNKNOWN):
+        status = status_of(state.get("Pod", pod.namespace, pod.name))
+        waiting = not pod.node and (status.get("phase") or "Pending") == "Pending"
+        disruption = disruption_of(status, _conditions(status)[1])
+    return Sample(
+        key=key,
+        uid=pod.uid,
+        namespace=pod.namespace,
+        name=pod.name,
+        created=_moment(pod.created),
+        latency=latency_of(pod.created, scheduled, _moment) if pod.scheduled_at else None,
+        node=pod.node,
+        waiting=waiting,
+        disruption=disruption,
+        gone=False,
+        gone_at=None,
+        pick=_pick(key),
+    )
+
+
+def _conditions(status: dict) -> tuple[dict | None, dict | None]:
+    """The status's (PodScheduled, DisruptionTarget) conditions, the last of each type (the API
+    keeps one of each)."""
+    scheduled = target = None
+    for cond in status.get("conditions") or ():
+        kind = cond.get("type") if isinstance(cond, dict) else None
+        if kind == "PodScheduled":
+            scheduled = cond
+        elif kind == "DisruptionTarget":
+            target = cond
+    return scheduled, target
+
+
+def _pick(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=4).digest(), "big")
 
 
 def disruption_of(status: dict, target: dict | None) -> Disruption | None:
@@ -217,7 +261,9 @@ class HistoryMemo:
 
     def __init__(self) -> None:
         self.built = False
-        self.pods: dict[str, tuple[dict, Sample]] = {}
+        # key -> (the pod's record, its sample); no record for a pod the state no longer held
+        # when its change came (its deletion follows)
+        self.pods: dict[str, tuple[PodRecord | None, Sample]] = {}
         self.gone: dict[str, Sample] = {}
         self.events: dict[str, Said] = {}
         self.order: list[tuple[float, str]] = []  # (latency, key) of every scheduled sample
@@ -228,12 +274,12 @@ class HistoryMemo:
         self.drawn: dict[str, tuple[Sample, int, dict[str, Any]]] = {}  # points kept
 
     def load(self, state: ClusterState) -> None:
-        held = {id(pod): entry for entry in self.pods.values() for pod in entry[:1]}
+        held = {id(entry[0]): entry for entry in self.pods.values() if entry[0] is not None}
         fresh = {}
-        for pod in state.list("Pod"):
+        for pod in records(state, "Pod"):
             entry = held.get(id(pod))
             if entry is None or entry[0] is not pod:
-                entry = (pod, sample(pod))
+                entry = (pod, sample_of(state, pod))
             fresh[entry[1].key] = entry
         self.pods = fresh
         self.gone = {}
@@ -250,7 +296,9 @@ class HistoryMemo:
             self._mark(found)
         self.built = True
 
-    def apply(self, changes: Iterable[Change]) -> None:
+    def apply(self, changes: Iterable[Change], state: ClusterState) -> None:
+        """Follow `changes`, already in `state`: a pod changed is sampled from the record the
+        state holds of it now (what `load` would keep), from the change while it holds none."""
         for change in changes:
             if change.kind == "Pod":
                 key = f"pod/{change.namespace}/{change.name}"
@@ -260,8 +308,9 @@ class HistoryMemo:
                 if change.type == DELETED:
                     self._forget(sample(change.object, gone=True))
                 else:
-                    fresh = sample(change.object)
-                    self.pods[key] = (change.object, fresh)
+                    held = record(state, "Pod", change.namespace, change.name)
+                    fresh = sample(change.object) if held is None else sample_of(state, held)
+                    self.pods[key] = (held, fresh)
                     self._add(fresh)
             elif change.kind == "Event":
                 key = f"{change.namespace}/{change.name}"
@@ -341,7 +390,7 @@ def update_history(
 ) -> dict | None:
     if not memo.built:
         return None
-    memo.apply(changes)
+    memo.apply(changes, state)
     return _model(state, memo)
 
 
@@ -555,12 +604,15 @@ def _add(entry: dict[str, Any], kind: str, why: str, at: float | None, source: s
 
 
 def _preemptor(state: ClusterState, message: str) -> dict[str, Any] | None:
-    """The pod a Preempted event names ("Preempted by pod <uid> on node <node>"), when held."""
+    """The pod a Preempted event names ("Preempted by pod <uid> on node <node>"), when held: a
+    Pod of that uid under the name the uid is filed by (told by uid, not by identity: a pod held
+    packed is a fresh dict at each read)."""
     if not message.startswith("Preempted by pod "):
         return None
     uid = message.removeprefix("Preempted by pod ").split(" ", 1)[0]
-    held = state.by_uid(uid)
-    if held is None or state.get("Pod", namespace_of(held), name_of(held)) is not held:
+    found = state.by_uid(uid)
+    held = None if found is None else state.get("Pod", namespace_of(found), name_of(found))
+    if held is None or uid_of(held) != uid:
         return {"pod": f"uid {uid}", "link": None, "priority": None}
     return {
         "pod": f"{namespace_of(held)}/{name_of(held)}",

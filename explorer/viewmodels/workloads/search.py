@@ -10,6 +10,8 @@ Params: `cluster`, `q`. The query is read, in this order, as:
   or the pod sandbox from a node's recorded cgroups;
 - a name: exact matches first, then names containing it (case-insensitive), each kind by
   namespace and name.
+Pods are found by their records (explorer/state/records.py: by name, only the matches are
+unpacked), but by a container ID: records hold no containerStatuses, so that reads every pod.
 The model: `{"query", "results": [{kind, namespace, name, why, link}], "truncated"}`, at most
 MAX_RESULTS; `link` (explorer/viewmodels/links.py) is the object's page: a pod's, a node's, or
 the object page of any other kind; every string plain text.
@@ -26,6 +28,7 @@ from explorer.lib.objects import labels_of, meta_of, spec_of, status_of
 from explorer.lib.resources import BY_KIND
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import NODE_FACTS_KIND
+from explorer.state.records import PodRecord, records
 
 from ..base import Params, View
 from ..links import Link, object_link
@@ -53,6 +56,17 @@ def _result(obj: dict, why: str, **extra: str) -> Result:
         "name": name,
         "why": why,
         "link": object_link(kind, ns, name, **extra),
+    }
+
+
+def _pod_result(pod: PodRecord, why: str) -> Result:
+    """As `_result` of the pod the record is of (a held pod is always of kind Pod)."""
+    return {
+        "kind": "Pod",
+        "namespace": pod.namespace,
+        "name": pod.name,
+        "why": why,
+        "link": object_link("Pod", pod.namespace, pod.name),
     }
 
 
@@ -109,12 +123,17 @@ def _by_label(state: ClusterState, query: str) -> list[Result]:
     key, value = key.strip(), value.strip()
     if not sep or not key or " " in key:
         return []
-    return [
-        _result(obj, f"label {key}={value}")
-        for kind in sorted(state.kinds(), key=_kind_rank)
-        for obj in state.list(kind)
-        if labels_of(obj).get(key) == value
-    ]
+    why = f"label {key}={value}"
+    results: list[Result] = []
+    for kind in sorted(state.kinds(), key=_kind_rank):
+        if kind == "Pod":
+            pods = records(state, "Pod")
+            results += [_pod_result(r, why) for r in pods if r.labels.get(key) == value]
+        else:
+            results += [
+                _result(obj, why) for obj in state.list(kind) if labels_of(obj).get(key) == value
+            ]
+    return results
 
 
 def _by_uid(state: ClusterState, query: str) -> list[Result]:
@@ -134,12 +153,10 @@ def _by_ip(state: ClusterState, query: str) -> list[Result]:
         for address in status_of(node).get("addresses") or ():
             if address.get("address") == ip:
                 results.append(_result(node, f"node {address.get('type', 'address')} {ip}"))
-    for pod in state.list("Pod"):
-        status = status_of(pod)
-        ips = {status.get("podIP")} | {p.get("ip") for p in status.get("podIPs") or ()}
-        if ip in ips:
-            host = " (hostNetwork: the node's IP)" if spec_of(pod).get("hostNetwork") else ""
-            results.append(_result(pod, f"pod IP {ip}{host}"))
+    for pod in records(state, "Pod"):
+        if ip in pod.ips:
+            host = " (hostNetwork: the node's IP)" if pod.host_network else ""
+            results.append(_pod_result(pod, f"pod IP {ip}{host}"))
     for service in state.list("Service"):
         spec = spec_of(service)
         if ip in (spec.get("clusterIPs") or [spec.get("clusterIP")]):
@@ -152,6 +169,7 @@ def _by_container_id(state: ClusterState, query: str) -> list[Result]:
     if not _HEX.match(wanted):
         return []
     results: list[Result] = []
+    # the records hold no container IDs: this reads every pod (unpacking each one held packed)
     for pod in state.list("Pod"):
         status = status_of(pod)
         for field in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"):
