@@ -165,14 +165,16 @@ class ClusterState:
         return PackedObjects(objs, packer) if packer else objs
 
     def records(self, kind: str, namespace: str | None = None) -> Iterator[Any]:
-        """The records (explorer/state/records.py) of the `kind` objects held, in no order."""
+        """The records (explorer/state/records.py) of the `kind` objects held: in the order
+        `list` gives the objects."""
         if kind not in RECORDED:
             raise KeyError(f"no records are kept of {kind}")
         kept = self._records.get(kind, {})
         if namespace is None:
             yield from kept.values()
-        else:
-            yield from (record for (ns, _), record in kept.items() if ns == namespace)
+            return
+        names = sorted(n for k, n in self._by_namespace.get(namespace, ()) if k == kind)
+        yield from (record for n in names if (record := kept.get((namespace, n))) is not None)
 
     def record(self, kind: str, namespace: str, name: str) -> Any:
         """The record of one object held, None when none is so named."""

@@ -232,14 +232,26 @@ def test_the_first_checkpoint_is_still_taken_when_the_last_list_fails(tmp_path) 
 
 def test_a_page_shown_to_the_store_is_shared_before_its_list_is_handed_over() -> None:
     states = ClusterStates(["c"])
-    first = pod("web-1", owner="rs-1", labels={"app": "web"})
-    second = pod("web-2", owner="rs-1", labels={"app": "web"})
+    first = {**pod("web-1", owner="rs-1", labels={"app": "web"}), "kind": "ReplicaSet"}
+    second = {**pod("web-2", owner="rs-1", labels={"app": "web"}), "kind": "ReplicaSet"}
     assert first["metadata"]["labels"] is not second["metadata"]["labels"]
 
-    states.page("c", "Pod", [first])
-    states.page("c", "Pod", [second])
+    states.page("c", "ReplicaSet", [first])
+    states.page("c", "ReplicaSet", [second])
 
     assert first["metadata"]["labels"] is second["metadata"]["labels"]
-    states.replace("c", "Pod", [first, second], "7")
+    states.replace("c", "ReplicaSet", [first, second], "7")
     with states.read("c") as state:
-        assert state.count("Pod") == 2
+        assert state.count("ReplicaSet") == 2
+
+
+def test_a_page_of_a_packed_kind_is_packed_before_its_list_is_handed_over() -> None:
+    states = ClusterStates(["c"])
+    page = [pod("web-1", owner="rs-1", labels={"app": "web"}), pod("web-2", owner="rs-1")]
+
+    states.page("c", "Pod", page)
+
+    assert not any(isinstance(item, dict) for item in page)  # what the state will hold of each
+    states.replace("c", "Pod", page, "7")
+    with states.read("c") as state:
+        assert [p["metadata"]["name"] for p in state.list("Pod")] == ["web-1", "web-2"]
