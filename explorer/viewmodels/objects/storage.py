@@ -104,7 +104,7 @@ def describe_class(state: ClusterState, storage_class: dict) -> Described:
         namespace, claim_name = key_of(claim)
         volume = state.volume_for_claim(namespace, claim_name)
         users = claim_users(state) if users is None else users
-        pods = _users(state, users, namespace, claim_name)
+        pods = _users(users, namespace, claim_name)
         rows.append(
             [
                 to(claim, text=f"{namespace}/{claim_name}"),
@@ -244,19 +244,16 @@ def claim_cell(volume: dict) -> Cell:
 
 
 def claim_users(state: ClusterState) -> dict[tuple[str, str], set[str]]:
-    """Every pod's name by the claims it names (`storage_words.claim_index`, from the pods'
-    records): one pass over them for a page of many claims; `_users` adds the generic ephemeral
-    volumes' pods."""
+    """Every pod's name by the claims it names, generic ephemeral volumes' included
+    (`storage_words.claim_index`, from the pods' records): one pass over them for a page of many
+    claims, no pod unpacked."""
     return words_of.claim_index(state)
 
 
-def _users(
-    state: ClusterState, users: dict[tuple[str, str], set[str]], namespace: str, claim: str
-) -> list[Cell]:
+def _users(users: dict[tuple[str, str], set[str]], namespace: str, claim: str) -> list[Cell]:
     """Links to the pods that mount the claim, by name."""
     return [
-        to_named("Pod", namespace, name)
-        for name in words_of.user_names(state, users, namespace, claim)
+        to_named("Pod", namespace, name) for name in words_of.user_names(users, namespace, claim)
     ]
 
 
@@ -404,7 +401,7 @@ def _volumes_section(
         pods: list[Cell] = []
         if ref.get("name") and status_of(volume).get("phase") == "Bound":
             users = claim_users(state) if users is None else users
-            pods = _users(state, users, ref.get("namespace") or "", ref["name"])
+            pods = _users(users, ref.get("namespace") or "", ref["name"])
         attached = [
             to_named("Node", "", spec_of(a).get("nodeName") or "")
             for a in attachments.get(name_of(volume), ())

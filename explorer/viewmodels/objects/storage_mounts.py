@@ -10,6 +10,7 @@ from explorer.collectors.storage.compare import MISSING, MOUNTED, NOT_STAGED, Mo
 from explorer.lib.objects import key_of, name_of, spec_of, status_of, uid_of
 from explorer.lib.quantities import approx_bytes
 from explorer.state.cluster_state import ClusterState
+from explorer.state.records import records
 
 from ..storage_node import NodeMounts, node_mounts, not_running_yet
 from .sections import Cell, Section, bar, section, to, to_named
@@ -27,10 +28,14 @@ USAGE_NOTE = (
 
 
 def claim_users_on_nodes(state: ClusterState, claim: dict) -> list[tuple[dict, str, str]]:
-    """(pod, node, the pod's name for the volume) for each pod bound to a node that mounts it."""
+    """(pod, node, the pod's name for the volume) for each pod bound to a node that mounts it,
+    by name. The pods are picked by their records (explorer/state/records.py: node and claims);
+    only those, which the page draws, are unpacked, for their volumes' names."""
     namespace, name = key_of(claim)
+    picked = sorted(p.name for p in records(state, "Pod", namespace) if p.node and name in p.claims)
     found = []
-    for pod in state.list("Pod", namespace):
+    for pod_name in picked:
+        pod = state.get("Pod", namespace, pod_name)
         node = spec_of(pod).get("nodeName") or ""
         for volume in spec_of(pod).get("volumes") or ():
             if node and (volume.get("persistentVolumeClaim") or {}).get("claimName") == name:

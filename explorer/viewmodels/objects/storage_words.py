@@ -3,8 +3,8 @@ progress or failed, what the access modes allow, what holds an object Terminatin
 an attachment failed. Each function gives sentences (plain text) for the storage pages.
 
 The pods of a claim are found by the pods' records (explorer/state/records.py: the claims their
-volumes name), and by name for a generic ephemeral volume's claim (`<pod>-<volume>`, which the
-records do not say): only the pods found are unpacked."""
+volumes name, generic ephemeral volumes' `<pod>-<volume>` included): only the pods drawn are
+unpacked."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from explorer.lib.objects import (
 from explorer.lib.quantities import parse_quantity
 from explorer.lib.selectors import selector_matches
 from explorer.state.cluster_state import ClusterState
-from explorer.state.records import record, records
+from explorer.state.records import PodRecord, records
 
 Key = tuple[str, str]
 
@@ -84,40 +84,39 @@ def claims_of(pod: dict) -> list[tuple[str, bool]]:
 
 def pods_using(state: ClusterState, namespace: str, claim: str) -> list[dict]:
     """The pods whose volumes name the claim, generic ephemeral volumes' included, by name."""
-    names = {pod.name for pod in records(state, "Pod", namespace) if claim in pod.claims}
-    names.update(ephemeral_users(state, namespace, claim))
-    return _pods(state, namespace, sorted(names))
+    return _pods(state, namespace, [pod.name for pod in records_using(state, namespace, claim)])
+
+
+def records_using(state: ClusterState, namespace: str, claim: str) -> list[PodRecord]:
+    """The records of the pods whose volumes name the claim, generic ephemeral volumes'
+    included, by name: no pod is unpacked."""
+    return sorted(
+        (
+            pod
+            for pod in records(state, "Pod", namespace)
+            if claim in pod.claims or claim in pod.ephemeral_claims
+        ),
+        key=_by_name,
+    )
 
 
 def claim_index(state: ClusterState) -> dict[Key, set[str]]:
-    """(namespace, claim) -> the names of the pods whose volumes name it by claimName (not the
-    generic ephemeral volumes': `user_names` adds those), from every pod's record."""
+    """(namespace, claim) -> the names of the pods whose volumes name it, generic ephemeral
+    volumes' included, from every pod's record."""
     index: dict[Key, set[str]] = {}
     for pod in records(state, "Pod"):
-        for claim in pod.claims:
+        for claim in (*pod.claims, *pod.ephemeral_claims):
             index.setdefault((pod.namespace, claim), set()).add(pod.name)
     return index
 
 
-def user_names(
-    state: ClusterState, index: dict[Key, set[str]], namespace: str, claim: str
-) -> list[str]:
-    """The names of the pods whose volumes name the claim (`index`: `claim_index`), generic
-    ephemeral volumes' included, sorted."""
-    return sorted({*index.get((namespace, claim), ()), *ephemeral_users(state, namespace, claim)})
+def user_names(index: dict[Key, set[str]], namespace: str, claim: str) -> list[str]:
+    """The names of the pods whose volumes name the claim (`index`: `claim_index`), sorted."""
+    return sorted(index.get((namespace, claim), ()))
 
 
-def ephemeral_users(state: ClusterState, namespace: str, claim: str) -> list[str]:
-    """The pods whose generic ephemeral volume makes the claim `<pod>-<volume>`: a pod named as
-    the claim is up to one of its dashes, read to see that it has that volume."""
-    found = []
-    for at, char in enumerate(claim):
-        if char != "-" or record(state, "Pod", namespace, claim[:at]) is None:
-            continue
-        pod = state.get("Pod", namespace, claim[:at])
-        if pod is not None and (claim, True) in claims_of(pod):
-            found.append(claim[:at])
-    return found
+def _by_name(pod: PodRecord) -> str:
+    return pod.name
 
 
 def _pods(state: ClusterState, namespace: str, names: list[str]) -> list[dict]:
@@ -190,7 +189,7 @@ def _class_words(state: ClusterState, claim: dict, storage_class: dict) -> list[
     said: list[str] = []
     if storage_class.get("volumeBindingMode") == "WaitForFirstConsumer":
         node = annotations_of(claim).get(SELECTED_NODE)
-        users = pods_using(state, namespace, name)
+        users = records_using(state, namespace, name)
         if node:
             said.append(
                 f"Its class {name_of(storage_class)} waits for the first consumer; the scheduler "
@@ -198,7 +197,7 @@ def _class_words(state: ClusterState, claim: dict, storage_class: dict) -> list[
                 "volume where that node can reach it."
             )
         elif users:
-            pods = ", ".join(name_of(p) for p in users)
+            pods = ", ".join(p.name for p in users)
             said.append(
                 f"Its class {name_of(storage_class)} waits for the first consumer: the pod "
                 f"{pods} uses it, and the volume is made once the scheduler places that pod."
@@ -438,11 +437,11 @@ def holding_pods(state: ClusterState, claim: dict) -> list[dict]:
     generic ephemeral volume's pod until kubelet is done with it."""
     namespace, name = key_of(claim)
     holders = []
-    for pod in pods_using(state, namespace, name):
-        if not spec_of(pod).get("nodeName"):
+    for found in records_using(state, namespace, name):
+        if not found.node:
             continue  # kubelet never starts a pod whose claim is being deleted
-        ephemeral = any(n == name and eph for n, eph in claims_of(pod))
-        if ephemeral and _shut_down(pod):
+        pod = state.get("Pod", namespace, found.name)
+        if pod is None or (name in found.ephemeral_claims and _shut_down(pod)):
             continue
         holders.append(pod)
     return holders
@@ -468,9 +467,7 @@ def _claim_holders(state: ClusterState, claim: dict) -> list[str]:
                 f"A completed pod still holds it until the pod itself is deleted: "
                 f"{', '.join(done)}."
             )
-    waiting = [
-        name_of(p) for p in pods_using(state, *key_of(claim)) if not spec_of(p).get("nodeName")
-    ]
+    waiting = [p.name for p in records_using(state, *key_of(claim)) if not p.node]
     if waiting:
         said.append(
             f"Not scheduled, so not holding it (kubelet will not start them): {', '.join(waiting)}."

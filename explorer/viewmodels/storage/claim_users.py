@@ -4,10 +4,8 @@ redraws the page without reading all 165,000 pods again (two passes over them we
 rebuild).
 
 A build reads the pods' records (explorer/state/records.py), not the pods: the claims their
-volumes name are there. A generic ephemeral volume's claim and a CSI inline volume's driver are
-not, so each pod is read once for them, and again only once its record changes (a ClusterState
-makes a new record whenever a pod changes): a memo of what was found, by the record it was found
-for. Only the pods that name a claim are unpacked to be drawn, when the page is.
+volumes name, their generic ephemeral volumes' claims and their CSI inline volumes' drivers are
+there. Only the pods that name a claim are unpacked, to be drawn, when the page is.
 """
 
 from __future__ import annotations
@@ -19,14 +17,11 @@ from typing import Any
 from explorer.lib.choices import DELETED
 from explorer.lib.objects import key_of, spec_of
 from explorer.state.cluster_state import Change, ClusterState
-from explorer.state.records import PodRecord, records
+from explorer.state.records import records
 
 from ..objects import storage_words as words_of
 
 Key = tuple[str, str]
-# what a pod's record does not say: its generic ephemeral volumes' claims, its CSI inline
-# volumes' drivers
-Volumes = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 class ClaimUsers:
@@ -35,32 +30,14 @@ class ClaimUsers:
         self._state: Any = None  # the state filled from, whose pods are drawn
         self._by_claim: dict[Key, set[str]] = defaultdict(set)  # claim -> its pods' names
         self._inline: dict[Key, tuple[str, ...]] = {}  # a pod's CSI inline volumes' drivers
-        # by the pod's uid (or key): the record its volumes were read for, and what they had
-        self._read: dict[Any, PodRecord] = {}
-        self._volumes: dict[Any, Volumes] = {}
 
     def fill(self, state: ClusterState) -> ClaimUsers:
-        """Read every pod of `state` afresh (a build: the publisher builds with the memo it
-        kept when it could not follow the changes one by one)."""
+        """Read every pod's record of `state` afresh (a build), unpacking none."""
         self._state = state
         self._by_claim.clear()
         self._inline.clear()
-        kept = getattr(state, "records", None) is not None  # records made anew are not kept
-        read: dict[Any, PodRecord] = {}
-        volumes: dict[Any, Volumes] = {}
         for pod in records(state, "Pod"):
-            mark = pod.uid or pod.key
-            if self._read.get(mark) is pod:
-                found = self._volumes.get(mark)
-            else:
-                found = volumes_of(state.get("Pod", pod.namespace, pod.name))
-            if kept:
-                read[mark] = pod
-                if found is not None:
-                    volumes[mark] = found
-            ephemeral, drivers = found or ((), ())
-            self._add((pod.namespace, pod.name), (*pod.claims, *ephemeral), drivers)
-        self._read, self._volumes = read, volumes
+            self._add(pod.key, (*pod.claims, *pod.ephemeral_claims), pod.inline_drivers)
         self.filled = True
         return self
 
@@ -72,9 +49,8 @@ class ClaimUsers:
                 self._drop(change.old)
             if change.type != DELETED:
                 pod = change.object
-                found = volumes_of(pod)
                 claims = [claim for claim, _ in words_of.claims_of(pod)]
-                self._add(key_of(pod), claims, found[1] if found else ())
+                self._add(key_of(pod), claims, inline_drivers_of(pod))
 
     def users(self) -> dict[Key, list[dict]]:
         """Claim -> the pods naming it, both in the order of their keys (a build and an update
@@ -113,14 +89,9 @@ class ClaimUsers:
         self._inline.pop(key, None)
 
 
-def volumes_of(pod: dict | None) -> Volumes | None:
-    """A pod's generic ephemeral volumes' claims and CSI inline volumes' drivers, None when it
-    has neither."""
-    if pod is None:
-        return None
-    ephemeral = tuple(claim for claim, made in words_of.claims_of(pod) if made)
-    drivers = tuple(str(csi.get("driver") or "?") for csi in _inline_volumes(pod))
-    return (ephemeral, drivers) if ephemeral or drivers else None
+def inline_drivers_of(pod: dict) -> tuple[str, ...]:
+    """The drivers of a pod's CSI inline volumes ("?" when not said), as its record has them."""
+    return tuple(str(csi.get("driver") or "?") for csi in _inline_volumes(pod))
 
 
 def has_inline_volume(pod: dict) -> bool:
