@@ -101,6 +101,8 @@ class PodRecord(NamedTuple):
     scheduled_at: str  # its PodScheduled condition's lastTransitionTime, once True
     scheduler_says: str  # that condition's message (or reason) while False
     disrupted: bool  # status.reason Evicted, or a DisruptionTarget condition True
+    container_ids: str  # its containers' IDs (init, regular, ephemeral) without scheme, by " "
+    # (as explorer/collectors/cgroups/paths.py bare_container_id reads them)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -192,7 +194,26 @@ def pod_record(pod: dict, share: Share | None = None) -> PodRecord:
         else "",
         disrupted=status.get("reason") == "Evicted"
         or (target is not None and target.get("status") == "True"),
+        container_ids=_container_ids(status),
     )
+
+
+_STATUSES = ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses")
+
+
+def _container_ids(status: dict) -> str:
+    return " ".join(
+        bare
+        for field in _STATUSES
+        for item in status.get(field) or ()
+        if item.__class__ is dict
+        and (bare := str(item.get("containerID") or "").split("://", 1)[-1])
+    )
+
+
+def has_container_id(found: PodRecord, prefix: str) -> bool:
+    """Whether one of the pod's container IDs starts with `prefix` (one with no space)."""
+    return f" {found.container_ids}".find(f" {prefix}") >= 0
 
 
 def _same(part: Any) -> Any:

@@ -68,6 +68,29 @@ def test_search_by_pod_ip_finds_the_pod_from_records_unpacking_none() -> None:
     assert counted.listed == 0 and counted.got == []
 
 
+def test_search_by_a_container_id_prefix_unpacks_only_the_pod_running_it() -> None:
+    state = build_demo(nodes=5)
+    pod = next(p for p in state.list("Pod") if p["status"].get("containerStatuses"))
+    status = pod["status"]["containerStatuses"][0]
+    bare = status["containerID"].split("://", 1)[1]
+    counted = CountedPodReads(state)
+
+    model = search(counted, {"cluster": "demo", "q": bare[:12]})  # type: ignore[arg-type]
+    whole = search(state, {"cluster": "demo", "q": status["containerID"]})  # with its scheme
+
+    assert [(r["namespace"], r["name"], r["why"]) for r in model["results"]] == [
+        (
+            pod["metadata"]["namespace"],
+            pod["metadata"]["name"],
+            f"container {status['name']} has ID {bare}",
+        )
+    ]
+    assert counted.listed == 0 and counted.got == [
+        (pod["metadata"]["namespace"], pod["metadata"]["name"])
+    ]
+    assert whole["results"] == model["results"]
+
+
 def test_search_by_a_host_network_pods_ip_says_it_is_the_nodes() -> None:
     state = build_demo(nodes=5)
     found = next(r for r in records(state, "Pod") if r.ips and r.host_network)
@@ -90,20 +113,6 @@ def test_search_by_label_finds_pods_from_records_unpacking_none() -> None:
     assert not model["truncated"]
     assert pods == {r.key for r in records(state, "Pod") if r.labels.get(key) == value}
     assert counted.listed == 0 and counted.got == []
-
-
-def test_search_by_container_id_still_reads_the_pods_which_records_lack() -> None:
-    state = build_demo(nodes=5)
-    pod = next(
-        p
-        for p in state.list("Pod")
-        if any(s.get("containerID") for s in p["status"].get("containerStatuses") or ())
-    )
-    status = next(s for s in pod["status"]["containerStatuses"] if s.get("containerID"))
-    counted = CountedPodReads(state)
-    model = search(counted, {"cluster": "demo", "q": status["containerID"]})  # type: ignore[arg-type]
-    assert model["results"][0]["name"] == pod["metadata"]["name"]
-    assert counted.listed == 1
 
 
 def test_the_network_index_and_endpoint_owners_unpack_no_pod() -> None:

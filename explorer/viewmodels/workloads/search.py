@@ -28,7 +28,7 @@ from explorer.lib.objects import labels_of, meta_of, spec_of, status_of
 from explorer.lib.resources import BY_KIND
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import NODE_FACTS_KIND
-from explorer.state.records import PodRecord, records
+from explorer.state.records import PodRecord, has_container_id, records
 
 from ..base import Params, View
 from ..links import Link, object_link
@@ -169,8 +169,8 @@ def _by_container_id(state: ClusterState, query: str) -> list[Result]:
     if not _HEX.match(wanted):
         return []
     results: list[Result] = []
-    # the records hold no container IDs: this reads every pod (unpacking each one held packed)
-    for pod in state.list("Pod"):
+    found = (r for r in records(state, "Pod") if has_container_id(r, wanted))
+    for pod in filter(None, (state.get("Pod", r.namespace, r.name) for r in found)):
         status = status_of(pod)
         for field in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"):
             for item in status.get(field) or ():
