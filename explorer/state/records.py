@@ -32,6 +32,7 @@ class EventRecord(NamedTuple):
     involved_namespace: str
     involved_name: str
     involved_uid: str
+    labels: dict  # metadata.labels (most Events have none), for find
 
     def involves(self, kind: str, namespace: str, name: str, uid: str = "") -> bool:
         """Whether the event is about that object: by uid when both have one, else by kind,
@@ -64,6 +65,7 @@ def event_record(event: dict, share: Share | None = None) -> EventRecord:
         involved_namespace=_word(involved.get("namespace")),
         involved_name=_word(involved.get("name")),
         involved_uid=_word(involved.get("uid")),
+        labels=(share or _same)(metadata.get("labels") or _NO_LABELS),
     )
 
 
@@ -220,9 +222,29 @@ def _same(part: Any) -> Any:
     return part
 
 
+class LabelledRecord(NamedTuple):
+    """Of a packed kind no page walks but find: its name and labels."""
+
+    namespace: str
+    name: str
+    labels: dict
+
+
+def labelled_record(obj: dict, share: Share | None = None) -> LabelledRecord:
+    metadata = obj.get("metadata") or {}
+    return LabelledRecord(
+        namespace=_word(metadata.get("namespace")),
+        name=metadata.get("name") or "",
+        labels=(share or _same)(metadata.get("labels") or _NO_LABELS),
+    )
+
+
+_NO_LABELS: dict = {}  # one for every object without labels: never changed
+
 RECORDED: dict[str, Callable[[dict, Share | None], Any]] = {
     "Event": event_record,
     "Pod": pod_record,
+    "Endpoints": labelled_record,
 }
 
 

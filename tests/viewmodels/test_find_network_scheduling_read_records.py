@@ -256,3 +256,30 @@ def test_the_scheduling_history_of_pods_held_packed_is_that_of_plain_ones() -> N
     # a preemptor is told by its uid: two reads of a packed pod are never the same dict
     preempted = [d for d in model["disrupted"] if d["kind"] == "preempted"]
     assert preempted and all(d["by"] and d["by"]["link"] for d in preempted)
+
+
+def test_search_by_label_unpacks_only_the_events_and_endpoints_so_labelled() -> None:
+    state = ClusterState.compact("demo")
+    plain = {"kind": "Event", "reason": "Pulled", "involvedObject": {"kind": "Pod", "name": "a"}}
+    state.replace(
+        "Event",
+        [{**plain, "metadata": {"name": f"e{i}", "namespace": "shop"}} for i in range(20)]
+        + [{**plain, "metadata": {"name": "marked", "namespace": "shop", "labels": {"t": "x"}}}],
+    )
+    state.replace(
+        "Endpoints", [{"metadata": {"name": "web", "namespace": "shop", "labels": {"t": "x"}}}]
+    )
+    got: list[tuple[str, str]] = []
+    reads = CountedPodReads(state)
+    listed: list[str] = []
+    reads.list = lambda kind, ns=None: listed.append(kind) or state.list(kind, ns)  # type: ignore[method-assign]
+    reads.get = lambda kind, ns, name: got.append((kind, name)) or state.get(kind, ns, name)  # type: ignore[method-assign]
+
+    model = search(reads, {"cluster": "demo", "q": "t=x"})  # type: ignore[arg-type]
+
+    assert sorted((r["kind"], r["name"]) for r in model["results"]) == [
+        ("Endpoints", "web"),
+        ("Event", "marked"),
+    ]
+    assert sorted(got) == [("Endpoints", "web"), ("Event", "marked")]
+    assert not {"Event", "Endpoints"} & set(listed)  # neither kind read whole

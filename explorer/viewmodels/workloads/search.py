@@ -28,7 +28,7 @@ from explorer.lib.objects import labels_of, meta_of, spec_of, status_of
 from explorer.lib.resources import BY_KIND
 from explorer.state.cluster_state import ClusterState
 from explorer.state.node_facts import NODE_FACTS_KIND
-from explorer.state.records import PodRecord, has_container_id, records
+from explorer.state.records import RECORDED, PodRecord, has_container_id, records
 
 from ..base import Params, View
 from ..links import Link, object_link
@@ -129,6 +129,10 @@ def _by_label(state: ClusterState, query: str) -> list[Result]:
         if kind == "Pod":
             pods = records(state, "Pod")
             results += [_pod_result(r, why) for r in pods if r.labels.get(key) == value]
+        elif kind in RECORDED:  # packed: only those labelled so are unpacked
+            found = [r for r in records(state, kind) if r.labels.get(key) == value]
+            held = (state.get(kind, r.namespace, r.name) for r in found)
+            results += [_result(obj, why) for obj in held if obj is not None]
         else:
             results += [
                 _result(obj, why) for obj in state.list(kind) if labels_of(obj).get(key) == value
