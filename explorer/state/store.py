@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from typing import Protocol
 
 from explorer.lib.choices import LISTING, NOT_VISIBLE
+from explorer.lib.memory import give_back
 
 from .change_log import ChangeLog, Retention
 from .cluster_state import Change, ClusterState
@@ -37,6 +38,8 @@ from .saved_facts import SavedFacts
 from .state_dump import captured
 
 log = logging.getLogger(__name__)
+
+GIVE_BACK_AFTER = 1000  # objects in a list after which freed memory is given back (lib/memory.py)
 
 
 class Listener(Protocol):
@@ -149,6 +152,8 @@ class ClusterStates:
         if changes:
             for listener in self._listening():
                 listener.changed(cluster, changes)
+        if len(objects) >= GIVE_BACK_AFTER:  # what parsing the list took is free now
+            give_back()
 
     def event(self, cluster: str, kind: str, event: dict) -> None:
         with self.read(cluster) as state:
