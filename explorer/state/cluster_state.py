@@ -118,7 +118,7 @@ class ClusterState:
         self._by_uid: dict[str, Ref] = {}
         self._children: dict[str, set[Ref]] = defaultdict(set)
         self._pods_by_node: dict[str, set[Key]] = defaultdict(set)
-        self._by_namespace: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        self._by_namespace: dict[tuple[str, str], set[str]] = defaultdict(set)  # (ns, kind)
         self._volume_by_claim: dict[Key, str] = {}  # from PersistentVolume spec.claimRef
         # node name -> {fact name (e.g. "iptables-save", "cgroups", "resolv.conf") -> value}
         self.node_facts: dict[str, dict[str, Any]] = {}
@@ -152,7 +152,7 @@ class ClusterState:
         elif not namespace:  # cluster-scoped objects are not in the namespace index
             held = (obj for (ns, _), obj in objs.items() if not ns)
         else:
-            names = sorted(n for k, n in self._by_namespace.get(namespace, ()) if k == kind)
+            names = sorted(self._by_namespace.get((namespace, kind), ()))
             held = (obj for n in names if (obj := objs.get((namespace, n))) is not None)
         packer = self._packers.get(kind)  # a packed kind has one once it holds anything
         yield from map(packer.unpack, held) if packer else held
@@ -173,7 +173,7 @@ class ClusterState:
         if namespace is None:
             yield from kept.values()
             return
-        names = sorted(n for k, n in self._by_namespace.get(namespace, ()) if k == kind)
+        names = sorted(self._by_namespace.get((namespace, kind), ()))
         yield from (record for n in names if (record := kept.get((namespace, n))) is not None)
 
     def record(self, kind: str, namespace: str, name: str) -> Any:
@@ -417,7 +417,7 @@ class ClusterState:
         for owner_uid in facts.owner_uids:
             self._children[owner_uid].add(ref)
         if key[0]:
-            self._by_namespace[key[0]].add((kind, key[1]))
+            self._by_namespace[(key[0], kind)].add(key[1])
         if facts.record is not None:
             self._records[kind][key] = facts.record
         if facts.node:
@@ -432,7 +432,7 @@ class ClusterState:
         for owner_uid in facts.owner_uids:
             _discard(self._children, owner_uid, ref)
         if key[0]:
-            _discard(self._by_namespace, key[0], (kind, key[1]))
+            _discard(self._by_namespace, (key[0], kind), key[1])
         if facts.node:
             _discard(self._pods_by_node, facts.node, key)
         if facts.claim and self._volume_by_claim.get(facts.claim) == key[1]:
