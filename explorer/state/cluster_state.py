@@ -30,7 +30,7 @@ from explorer.lib.objects import (
 from explorer.lib.redact import redact
 from explorer.lib.resources import BY_KIND
 
-from .packed import PACKED_KINDS, SAMPLES, Packed, PackedObjects, Packer, opened
+from .packed import PACKED_KINDS, Packed, PackedObjects, Packer, opened, spread
 from .records import RECORDED
 from .shared_parts import SharedParts
 
@@ -285,9 +285,13 @@ class ClusterState:
         record made): the list handed to `replace` afterwards holds those."""
         if kind in self.packed:
             packer = self._packers.get(kind) or self._packer_from(kind, objects)
-            for i, obj in enumerate(objects):
-                if obj.__class__ is dict and _take(kind, obj):
-                    objects[i] = _Taken(key_of(obj), packer.pack(obj), self._facts(kind, obj))
+            taken = [
+                i for i, obj in enumerate(objects) if obj.__class__ is dict and _take(kind, obj)
+            ]
+            blobs = packer.pack_page([objects[i] for i in taken])
+            for i, blob in zip(taken, blobs, strict=True):
+                obj = objects[i]
+                objects[i] = _Taken(key_of(obj), blob, self._facts(kind, obj))
             return
         if self.parts is None:
             return
@@ -343,8 +347,7 @@ class ClusterState:
         """The kind's Packer, its dictionary made of objects spread over `objects` (a list is
         in namespace order: its first objects are alike and say little of the rest)."""
         taken = [obj for obj in objects if obj.__class__ is dict and _take(kind, obj)]
-        step = max(1, len(taken) // SAMPLES)
-        packer = self._packers[kind] = Packer(taken[::step][:SAMPLES])
+        packer = self._packers[kind] = Packer(spread(taken))
         return packer
 
     def _put(
@@ -363,7 +366,7 @@ class ClusterState:
                 held = packer.pack(obj)  # type: ignore[arg-type]
         objs = self._objects[kind]
         old = objs.get(key)
-        if old is not None and old == held:
+        if old is not None and (old == held if packer is None else packer.same(old, held)):
             return None
         if not taken:
             if self.parts is not None and not shared and held is obj:

@@ -219,3 +219,24 @@ def test_a_checkpoint_takes_packed_events_as_they_are_held_and_writes_them_whole
     assert at == 1.0 and read["objects"]["Event"] == list(state.list("Event"))
     assert len(read["objects"]["Event"]) == 30 and read["objects"]["Pod"] == list(state.list("Pod"))
     assert list(restore_state(dump).list("Event")) == list(state.list("Event"))
+
+
+def test_a_list_whose_pages_change_shape_gets_a_dictionary_for_them_and_relists_equal() -> None:
+    demo = build_demo(nodes=60, pods_per_node=30, now=MOMENT)
+    pods = sorted(
+        demo.list("Pod"), key=lambda p: (p["metadata"]["namespace"], p["metadata"]["name"])
+    )
+    state = ClusterState.compact("demo")
+    listed: list = []
+    for start in range(0, len(pods), 200):  # in the API's order: kube-system's first
+        page = orjson.loads(orjson.dumps(pods[start : start + 200]))
+        state.share_page("Pod", page)
+        listed += page
+    state.replace("Pod", listed)
+
+    blobs = [taken.blob for taken in listed]
+    assert state._packers["Pod"].dictionaries > 1
+    assert sum(map(len, blobs)) / len(blobs) < 450  # ~800 against the first page's dictionary
+    assert list(state.list("Pod")) == pods
+    relisted = state.replace("Pod", orjson.loads(orjson.dumps(pods)))  # packed against the last
+    assert relisted == [] and list(state.list("Pod")) == pods  # an equal pod changes nothing
