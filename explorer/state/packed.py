@@ -35,13 +35,15 @@ class Packer:
 
     A list comes in namespace order, and its first page may hold none of the shapes of the rest
     (the demo's first 500 pods, against a dictionary of their own, packed the others to ~800
-    bytes instead of ~300): a page of a list that packs over NEW_DICTIONARY_AT times as large
-    as the page its dictionary was made from gets a dictionary of its own (`pack_page`). Each
-    blob starts with the number of the dictionary it was packed against."""
+    bytes instead of ~300): a page of a list that compresses NEW_DICTIONARY_AT times worse (its
+    blobs' bytes to its JSON's) than the objects its dictionary met first gets a dictionary of
+    its own (`pack_page`) — measured on the objects that are not the dictionary's own samples,
+    which it packs to almost nothing. Each blob starts with the number of its dictionary."""
 
     def __init__(self, samples: list[dict]) -> None:
         self._dictionaries = [_Dictionary(samples)]
-        self._baseline: float | None = None  # mean blob of the page the last dictionary met first
+        self._samples = {id(sample) for sample in samples}  # until the first page is packed
+        self._baseline: float | None = None  # the ratio the last dictionary met first
 
     def pack(self, obj: dict) -> bytes:
         """The object as compressed JSON, against the latest dictionary."""
@@ -50,17 +52,21 @@ class Packer:
     def pack_page(self, objects: list[dict]) -> list[bytes]:
         """A page of a list packed, with a dictionary of its own made first when the latest one
         does badly on it."""
+        texts = [orjson.dumps(obj) for obj in objects]
         latest = len(self._dictionaries) - 1
-        packed = [self._pack_with(latest, orjson.dumps(obj)) for obj in objects]
-        if not packed:
+        packed = [self._pack_with(latest, text) for text in texts]
+        ratio = _ratio(packed, texts, objects, self._samples)
+        self._samples = set()
+        if ratio is None:
             return packed
-        mean = sum(map(len, packed)) / len(packed)
         if self._baseline is None:
-            self._baseline = mean
-        elif mean > NEW_DICTIONARY_AT * self._baseline and latest + 1 < _MAX_DICTIONARIES:
-            self._dictionaries.append(_Dictionary(spread(objects)))
-            packed = [self._pack_with(latest + 1, orjson.dumps(obj)) for obj in objects]
-            self._baseline = sum(map(len, packed)) / len(packed)
+            self._baseline = ratio
+        elif ratio > NEW_DICTIONARY_AT * self._baseline and latest + 1 < _MAX_DICTIONARIES:
+            samples = spread(objects)
+            self._dictionaries.append(_Dictionary(samples))
+            packed = [self._pack_with(latest + 1, text) for text in texts]
+            sampled = {id(sample) for sample in samples}
+            self._baseline = _ratio(packed, texts, objects, sampled)  # None: the next page's
         return packed
 
     def same(self, held: bytes, packed: bytes) -> bool:
@@ -88,6 +94,15 @@ class Packer:
 
 
 _NUMBERS = [bytes((number,)) for number in range(_MAX_DICTIONARIES)]
+
+
+def _ratio(
+    packed: list[bytes], texts: list[bytes], objects: list[dict], left_out: set[int]
+) -> float | None:
+    """Packed bytes to JSON bytes over the objects but those `left_out` (ids); None if none."""
+    kept = [i for i, obj in enumerate(objects) if id(obj) not in left_out]
+    json = sum(len(texts[i]) for i in kept)
+    return sum(len(packed[i]) for i in kept) / json if json else None
 
 
 def spread(objects: list[dict]) -> list[dict]:
