@@ -34,3 +34,17 @@ def optional_text(mapping: Mapping[str, Any], key: str) -> str | None:
     read as missing)."""
     value = mapping.get(key)
     return value if isinstance(value, str) else None
+
+
+def mapping(value: Any) -> dict:
+    """`value` when it is an object, else an empty one (never to be changed): for reading a
+    field of an object whose shape is not trusted without a check at every step."""
+    return value if value.__class__ is dict else _EMPTY
+
+
+def items(value: Any) -> list | tuple:
+    """`value` when it is a list, else an empty one."""
+    return value if value.__class__ is list else ()
+
+
+_EMPTY: dict = {}

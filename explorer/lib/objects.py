@@ -38,7 +38,8 @@ class OwnerReference(TypedDict, total=False):
 
 
 def _part(obj: Body | None, part: str) -> dict:
-    return (obj or {}).get(part) or {}
+    value = obj.get(part) if isinstance(obj, Mapping) else None
+    return value if isinstance(value, Mapping) else {}  # type: ignore[return-value]
 
 
 def meta_of(obj: Body | None) -> dict:

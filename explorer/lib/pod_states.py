@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .json_shape import items, mapping
+
 RUNNING, PENDING, SUCCEEDED, FAILED, UNKNOWN = (
     "Running",
     "Pending",
@@ -29,20 +31,18 @@ class Glance(NamedTuple):
 
 
 def glance(pod: dict) -> Glance:
-    meta = pod.get("metadata") or {}
-    spec = pod.get("spec") or {}
-    status = pod.get("status") or {}
-    statuses = [s for s in status.get("containerStatuses") or () if s.__class__ is dict]
-    init_statuses = [s for s in status.get("initContainerStatuses") or () if s.__class__ is dict]
+    meta, spec, status = (mapping(pod.get(part)) for part in ("metadata", "spec", "status"))
+    statuses = [s for s in items(status.get("containerStatuses")) if s.__class__ is dict]
+    init_statuses = [s for s in items(status.get("initContainerStatuses")) if s.__class__ is dict]
     phase = status.get("phase") or UNKNOWN
     ready = restarts = 0
     for container in statuses:
         if container.get("ready"):
             ready += 1
-        restarts += int(container.get("restartCount") or 0)
+        restarts += _count(container.get("restartCount"))
     for container in init_statuses:
-        restarts += int(container.get("restartCount") or 0)
-    containers = len(spec.get("containers") or ()) or len(statuses)
+        restarts += _count(container.get("restartCount"))
+    containers = len(items(spec.get("containers"))) or len(statuses)
     return Glance(
         phase=phase,
         state=state_of(phase, bool(meta.get("deletionTimestamp")), ready, containers),
@@ -61,10 +61,14 @@ def state_of(phase: str, deleting: bool, ready: int, containers: int) -> str:
     return phase if phase in STATES else UNKNOWN
 
 
+def _count(value: object) -> int:
+    return value if value.__class__ is int else 0
+
+
 def _reason(statuses: list[dict]) -> str:
     for container in statuses:
         for key in ("waiting", "terminated"):
-            reason = ((container.get("state") or {}).get(key) or {}).get("reason")
+            reason = mapping(mapping(container.get("state")).get(key)).get("reason")
             if reason and reason != "Completed":
                 return str(reason)
     return ""

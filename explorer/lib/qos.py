@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from explorer.lib.json_shape import items
 from explorer.lib.objects import spec_of
 
 from .quantities import QuantityError, format_bytes, format_millicores, parse_quantity
@@ -62,7 +63,7 @@ def explain_pod_qos(pod: dict) -> QosVerdict:
     containers = [
         _amounts(f"{label} {c.get('name', '?')!r}", c.get("resources"))
         for field, label in (("initContainers", "init container"), ("containers", "container"))
-        for c in spec.get(field) or ()
+        for c in items(spec.get(field))
         if isinstance(c, dict)
     ]
     return _verdict(

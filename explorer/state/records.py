@@ -16,6 +16,7 @@ from sys import intern
 from typing import Any, NamedTuple
 
 from explorer.lib.events import event_time
+from explorer.lib.json_shape import items, mapping
 from explorer.lib.pod_states import glance
 from explorer.lib.qos import pod_qos_class
 
@@ -54,8 +55,8 @@ class EventRecord(NamedTuple):
 def event_record(event: dict, share: Share | None = None) -> EventRecord:
     """The record of an Event. Its words are interned: the few Events about one object (a pod's
     Scheduled, Pulled, Created, Started) and those said in one second hold one copy of each."""
-    metadata = event.get("metadata") or {}
-    involved = event.get("involvedObject") or event.get("regarding") or {}
+    metadata = mapping(event.get("metadata"))
+    involved = mapping(event.get("involvedObject") or event.get("regarding"))
     return EventRecord(
         namespace=_word(metadata.get("namespace")),
         name=metadata.get("name") or "",  # the same string as the state's key
@@ -65,7 +66,7 @@ def event_record(event: dict, share: Share | None = None) -> EventRecord:
         involved_namespace=_word(involved.get("namespace")),
         involved_name=_word(involved.get("name")),
         involved_uid=_word(involved.get("uid")),
-        labels=(share or _same)(metadata.get("labels") or _NO_LABELS),
+        labels=(share or _same)(mapping(metadata.get("labels"))),
     )
 
 
@@ -120,14 +121,13 @@ def sizing_of(pod: dict) -> dict:
     "overhead", "resources"}}` —, which the scheduler's request and limit rules
     (explorer/collectors/scheduling/resources.py) and the hierarchy's sizes read as they read
     the pod. Equal for the pods of one template."""
-    spec = pod.get("spec") or {}
+    spec = mapping(pod.get("spec"))
     sized: dict = {}
     for role in _SIZED_ROLES:
-        items = spec.get(role)
-        if items:
+        if containers := items(spec.get(role)):
             sized[role] = [
                 {f: item[f] for f in _SIZED_FIELDS if f in item}
-                for item in items
+                for item in containers
                 if item.__class__ is dict
             ]
     for field in ("overhead", "resources"):
@@ -138,12 +138,10 @@ def sizing_of(pod: dict) -> dict:
 
 def pod_record(pod: dict, share: Share | None = None) -> PodRecord:
     share = share or _same
-    meta = pod.get("metadata") or {}
-    spec = pod.get("spec") or {}
-    status = pod.get("status") or {}
+    meta, spec, status = (mapping(pod.get(part)) for part in ("metadata", "spec", "status"))
     seen = glance(pod)
     scheduled = target = None
-    for condition in status.get("conditions") or ():
+    for condition in items(status.get("conditions")):
         kind = condition.get("type") if condition.__class__ is dict else None
         if kind == "PodScheduled" and scheduled is None:  # the first, as conditions_of reads
             scheduled = condition
@@ -151,17 +149,17 @@ def pod_record(pod: dict, share: Share | None = None) -> PodRecord:
             target = condition
     scheduled = scheduled or {}
     claims, ephemeral, drivers = [], [], []
-    for volume in spec.get("volumes") or ():
+    for volume in items(spec.get("volumes")):
         if volume.__class__ is not dict:
             continue
-        if claim := (volume.get("persistentVolumeClaim") or {}).get("claimName"):
+        if claim := mapping(volume.get("persistentVolumeClaim")).get("claimName"):
             claims.append(str(claim))
         elif volume.get("ephemeral").__class__ is dict:
             ephemeral.append(f"{meta.get('name') or ''}-{volume.get('name') or ''}")
         if volume.get("csi").__class__ is dict:
             drivers.append(str(volume["csi"].get("driver") or "?"))
     ips = [status["podIP"]] if status.get("podIP") else []
-    for item in status.get("podIPs") or ():
+    for item in items(status.get("podIPs")):
         ip = item.get("ip") if item.__class__ is dict else None
         if ip and ip not in ips:
             ips.append(ip)
@@ -179,8 +177,8 @@ def pod_record(pod: dict, share: Share | None = None) -> PodRecord:
         qos=_word(status.get("qosClass") or pod_qos_class(pod)),
         deleting=bool(meta.get("deletionTimestamp")),
         created=_word(meta.get("creationTimestamp")),
-        labels=share(meta.get("labels") or {}),
-        owners=share(meta.get("ownerReferences") or []),
+        labels=share(mapping(meta.get("labels"))),
+        owners=share([ref for ref in items(meta.get("ownerReferences")) if ref.__class__ is dict]),
         sizing=share(sizing_of(pod)),
         claims=share(tuple(claims)) if claims else (),
         ephemeral_claims=tuple(ephemeral),
@@ -207,7 +205,7 @@ def _container_ids(status: dict) -> str:
     return " ".join(
         bare
         for field in _STATUSES
-        for item in status.get(field) or ()
+        for item in items(status.get(field))
         if item.__class__ is dict
         and (bare := str(item.get("containerID") or "").split("://", 1)[-1])
     )
@@ -231,15 +229,13 @@ class LabelledRecord(NamedTuple):
 
 
 def labelled_record(obj: dict, share: Share | None = None) -> LabelledRecord:
-    metadata = obj.get("metadata") or {}
+    metadata = mapping(obj.get("metadata"))
     return LabelledRecord(
         namespace=_word(metadata.get("namespace")),
         name=metadata.get("name") or "",
-        labels=(share or _same)(metadata.get("labels") or _NO_LABELS),
+        labels=(share or _same)(mapping(metadata.get("labels"))),
     )
 
-
-_NO_LABELS: dict = {}  # one for every object without labels: never changed
 
 RECORDED: dict[str, Callable[[dict, Share | None], Any]] = {
     "Event": event_record,

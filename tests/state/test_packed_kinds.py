@@ -240,3 +240,31 @@ def test_a_list_whose_pages_change_shape_gets_a_dictionary_for_them_and_relists_
     assert list(state.list("Pod")) == pods
     relisted = state.replace("Pod", orjson.loads(orjson.dumps(pods)))  # packed against the last
     assert relisted == [] and list(state.list("Pod")) == pods  # an equal pod changes nothing
+
+
+@pytest.mark.parametrize(
+    "pod",
+    [
+        {"metadata": {"name": "p"}, "status": [{"phase": "Running"}]},
+        {"metadata": {"name": "p", "labels": ["a"], "ownerReferences": {"kind": "x"}}, "spec": "x"},
+        {
+            "metadata": {"name": "p"},
+            "spec": {"containers": 3, "volumes": "v", "initContainers": [1]},
+        },
+        {
+            "metadata": {"name": "p"},
+            "status": {
+                "conditions": {"type": "PodScheduled"},
+                "containerStatuses": [{"restartCount": "9", "state": "running"}, 7],
+                "podIPs": "10.0.0.1",
+            },
+        },
+    ],
+)
+def test_a_pod_of_any_shape_is_held_with_a_record_of_what_it_says(pod: dict) -> None:
+    state = ClusterState.compact("c")
+    state.upsert(orjson.loads(orjson.dumps({**pod, "kind": "Pod"})), "Pod")
+
+    (found,) = records(state, "Pod")
+    assert (found.name, found.node, found.restarts, found.claims, found.ips) == ("p", "", 0, (), ())
+    assert isinstance(found.labels, dict) and found.owners == []
