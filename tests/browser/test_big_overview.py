@@ -84,6 +84,7 @@ def test_the_overview_of_5000_nodes_is_drawn_as_runs_of_nodes_each_leading_to_it
         page.wait_for_function(RUNS_HOLD, arg=2 * NODES - 100, timeout=120_000)
         frames.clear()  # the models asked for again, of the cluster wholly listed
         page.reload()
+        page.wait_for_selector("#overview[data-drawn='1']", timeout=180_000)
         page.wait_for_function(RUNS_HOLD, arg=2 * NODES - 100, timeout=120_000)
         run = _sector(page, "nodes/demo-worker")
         page.mouse.click(run["x"] + run["width"] / 2, run["y"] + run["height"] / 2)
