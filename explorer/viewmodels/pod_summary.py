@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from explorer.lib.objects import condition
 from explorer.lib.pod_states import (
     FAILED,
     NOT_READY,
@@ -15,10 +14,8 @@ from explorer.lib.pod_states import (
     SUCCEEDED,
     TERMINATING,
     UNKNOWN,
-    glance,
 )
-from explorer.lib.qos import pod_qos_class
-from explorer.state.records import PodRecord
+from explorer.state.records import PodRecord, pod_record
 
 from .links import object_link
 from .sectors import Sector
@@ -62,25 +59,7 @@ class PodSummary:
 def summarise(pod: dict, words: SharedWords | None = None) -> PodSummary:
     """The pod at a glance; `words`, kept over a pass of many pods, words each shared part
     (labels, owner references: one per ReplicaSet, explorer/state/shared_parts.py) once."""
-    meta = pod.get("metadata") or {}
-    seen = glance(pod)
-    node = (pod.get("spec") or {}).get("nodeName") or ""
-    words = words if words is not None else SharedWords()
-    return PodSummary(
-        namespace=meta.get("namespace") or "",
-        name=meta.get("name") or "",
-        node=node,
-        phase=seen.phase,
-        state=seen.state,
-        reason=seen.reason,
-        ready=seen.ready,
-        containers=seen.containers,
-        restarts=seen.restarts,
-        qos=(pod.get("status") or {}).get("qosClass") or pod_qos_class(pod),
-        owner=words.said(meta.get("ownerReferences"), _owner),
-        labels=words.said(meta.get("labels"), _labels),
-        scheduler_says="" if node else _scheduler_says(pod),
-    )
+    return summary_of(pod_record(pod), words)
 
 
 def summary_of(record: PodRecord, words: SharedWords | None = None) -> PodSummary:
@@ -138,13 +117,6 @@ def pod_sector(pod: PodSummary) -> Sector:
 
 def worst(states: list[str]) -> str:
     return min(states, key=lambda state: _SEVERITY.get(state, len(_SEVERITY)))
-
-
-def _scheduler_says(pod: dict) -> str:
-    scheduled = condition(pod, "PodScheduled") or {}
-    if scheduled.get("status") != "False":
-        return ""
-    return str(scheduled.get("message") or scheduled.get("reason") or "")
 
 
 def _labels(labels: object) -> str:
