@@ -5,7 +5,6 @@ scheduling history's memo keeps records and samples, never a pod."""
 from __future__ import annotations
 
 import copy
-from dataclasses import fields, is_dataclass
 from typing import Any
 
 from explorer.demo.cluster import build_demo
@@ -24,6 +23,8 @@ from explorer.viewmodels.workloads.scheduling_history import (
     update_history,
 )
 from explorer.viewmodels.workloads.search import search
+
+from .pod_dicts import pod_dicts
 
 PARAMS = {"cluster": "demo"}
 
@@ -192,24 +193,6 @@ def test_a_sample_from_a_record_tells_a_pod_with_no_phase_from_an_unknown_one() 
     assert sample(pod).waiting and not sample(unknown).waiting
 
 
-def _pod_dicts(found: Any, seen: set[int] | None = None) -> list[dict]:
-    """The dicts reachable from `found` that look like a pod (metadata and spec or status)."""
-    seen = seen if seen is not None else set()
-    if id(found) in seen or isinstance(found, (str, bytes, int, float, bool)) or found is None:
-        return []
-    seen.add(id(found))
-    if isinstance(found, dict):
-        own = [found] if "metadata" in found and ("spec" in found or "status" in found) else []
-        return own + [d for part in (*found, *found.values()) for d in _pod_dicts(part, seen)]
-    if isinstance(found, (list, tuple, set, frozenset)):
-        return [d for part in found for d in _pod_dicts(part, seen)]
-    if is_dataclass(found):
-        return [d for f in fields(found) for d in _pod_dicts(getattr(found, f.name), seen)]
-    if hasattr(found, "__dict__"):
-        return _pod_dicts(vars(found), seen)
-    return []
-
-
 def test_the_scheduling_historys_memo_holds_no_pod_dicts_after_a_build_or_an_update() -> None:
     state = build_demo(nodes=5)
     memo = HistoryMemo()
@@ -218,7 +201,7 @@ def test_the_scheduling_historys_memo_holds_no_pod_dicts_after_a_build_or_an_upd
     kept = {r.key: r for r in records(state, "Pod")}
     for held, _ in memo.pods.values():
         assert held is kept[held.key]  # the state's own record, not a copy
-    assert _pod_dicts(memo.pods) == []
+    assert pod_dicts(memo.pods) == []
     moved = next(r for r in records(state, "Pod") if r.node)
     pod = copy.deepcopy(_pod(state, moved))
     pod["metadata"]["labels"] = {**(pod["metadata"].get("labels") or {}), "moved": "yes"}
@@ -227,7 +210,7 @@ def test_the_scheduling_historys_memo_holds_no_pod_dicts_after_a_build_or_an_upd
     update_history(state, PARAMS, memo, [change])
     held, _ = memo.pods[f"pod/{moved.namespace}/{moved.name}"]
     assert held is state.record("Pod", moved.namespace, moved.name)
-    assert _pod_dicts(memo.pods) == []
+    assert pod_dicts(memo.pods) == []
 
 
 def test_a_build_again_samples_only_the_pods_whose_records_changed() -> None:
