@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 import orjson
 import urllib3
 from kubernetes.client import ApiClient
@@ -153,7 +154,8 @@ class Reflector:
         self._verb = "list"
         if not self._reported or self._reported[0] != NOT_VISIBLE:
             self._report(LISTING)
-        items: list[dict[str, Any]] = []
+        items: list[Any] = []
+        as_json = self._takes_json()
         query: dict[str, str | int] = {"limit": self.timing.page_size}
         ahead: _Prefetch | None = None  # the next page, asked for already
         try:
@@ -171,13 +173,10 @@ class Reflector:
                 head_token = _continue_of(body) if query.get("limit") else None
                 if head_token:
                     ahead = _Prefetch(self._get_body, self._next_query(head_token))
-                page = orjson.loads(body)
+                objects, meta = self._parse_page(body, as_json)
                 del body
-                objects = page.get("items") or []
-                self._stamp(objects)
                 self.sink.page(self.cluster, self.kind, objects)
                 items.extend(objects)
-                meta = meta_of(page)
                 token = meta.get("continue")
                 if not token or not query.get("limit"):
                     break
@@ -195,6 +194,27 @@ class Reflector:
         self._backoff.reset()
         self._fresh_list = True
         return rv
+
+    def _takes_json(self) -> bool:
+        takes = getattr(self.sink, "takes_json", None)
+        return (
+            takes is not None
+            and not self.resource.metadata_only
+            and bool(takes(self.cluster, self.kind))
+        )
+
+    def _parse_page(self, body: bytes, as_json: bool) -> tuple[list[Any], dict[str, Any]]:
+        """A page's items and its list metadata. Items as their JSON when the sink takes them
+        so (msgspec skips over them without making objects), else parsed and saying their
+        kind."""
+        if as_json:
+            with contextlib.suppress(msgspec.DecodeError):  # not a list: as orjson reports it
+                page = _JSON_PAGE.decode(body)
+                return page.items or [], page.metadata or {}
+        parsed = orjson.loads(body)
+        objects = parsed.get("items") or []
+        self._stamp(objects)
+        return objects, meta_of(parsed)
 
     def _next_query(self, token: str) -> dict[str, str | int]:
         return {"limit": self.timing.page_size, "continue": token}
@@ -355,6 +375,16 @@ class _Prefetch:
 
 _ITEMS = b'"items":'
 _HEAD = 4096  # bytes of a list's head searched for its metadata
+
+
+class _JsonPage(msgspec.Struct):
+    """A list's body, its items left as their JSON."""
+
+    items: list[msgspec.Raw] | None = None
+    metadata: dict[str, Any] | None = None
+
+
+_JSON_PAGE = msgspec.json.Decoder(_JsonPage)
 
 
 def _continue_of(body: bytes) -> str | None:

@@ -33,13 +33,13 @@ def redact(obj: dict, kind: str | None = None) -> dict:
     if (
         isinstance(annotations, dict)
         and LAST_APPLIED in annotations
-        and (is_secret or _describes_secret(annotations[LAST_APPLIED]))
+        and (is_secret or describes_secret(annotations[LAST_APPLIED]))
     ):
         del annotations[LAST_APPLIED]
     return obj
 
 
-def _describes_secret(last_applied: object) -> bool:
+def describes_secret(last_applied: object) -> bool:
     if not isinstance(last_applied, str):
         return True  # not what kubectl writes: keep nothing we cannot read
     if "Secret" not in last_applied:

@@ -17,6 +17,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from sys import intern
 from typing import Any, NamedTuple
 
+import msgspec
+import orjson
+
 from explorer.lib.choices import ADDED, BOOKMARK, DELETED, MODIFIED
 from explorer.lib.objects import (
     Key,
@@ -30,6 +33,7 @@ from explorer.lib.objects import (
 from explorer.lib.redact import redact
 from explorer.lib.resources import BY_KIND
 
+from .listed_json import READS, TakenJson, take_json
 from .packed import PACKED_KINDS, Packed, PackedObjects, Packer, opened, spread
 from .records import RECORDED
 from .shared_parts import SharedParts
@@ -284,14 +288,7 @@ class ClusterState:
         in the list is replaced, in place, by what the state will hold of it (packed, its
         record made): the list handed to `replace` afterwards holds those."""
         if kind in self.packed:
-            packer = self._packers.get(kind) or self._packer_from(kind, objects)
-            taken = [
-                i for i, obj in enumerate(objects) if obj.__class__ is dict and _take(kind, obj)
-            ]
-            blobs = packer.pack_page([objects[i] for i in taken])
-            for i, blob in zip(taken, blobs, strict=True):
-                obj = objects[i]
-                objects[i] = _Taken(key_of(obj), blob, self._facts(kind, obj))
+            self._pack_page(kind, objects)
             return
         if self.parts is None:
             return
@@ -343,11 +340,42 @@ class ClusterState:
 
     # ---- internals -----------------------------------------------------------------------
 
+    def takes_json(self, kind: str) -> bool:
+        """Whether `share_page` takes `kind`'s list items as their JSON (`msgspec.Raw`, read
+        by explorer/state/listed_json.py) rather than parsed."""
+        return kind in self.packed and kind in READS
+
+    def _pack_page(self, kind: str, objects: list[Any]) -> None:
+        """Replace each object of a page of a packed kind's list, in place, by what the state
+        will hold of it: its key, its packed JSON, its facts (with its record)."""
+        at: list[int] = []
+        texts: list[bytes] = []
+        read: list[tuple[Key, dict]] = []  # each object's key and what its facts are read from
+        for i, obj in enumerate(objects):
+            if obj.__class__ is msgspec.Raw:
+                taken = take_json(kind, obj)
+                if taken.__class__ is TakenJson:
+                    at.append(i)
+                    texts.append(taken.json)
+                    read.append((taken.key, taken.fields))
+                    continue
+                objects[i] = obj = taken  # to be taken as parsed
+            if obj.__class__ is dict and _take(kind, obj):
+                at.append(i)
+                texts.append(orjson.dumps(obj))
+                read.append((key_of(obj), obj))
+        packer = self._packers.get(kind)
+        if packer is None:  # its dictionary from objects spread over the list's first page
+            packer = self._packers[kind] = Packer(spread(texts))
+        blobs = packer.pack_page(texts)
+        for i, blob, (key, fields) in zip(at, blobs, read, strict=True):
+            objects[i] = _Taken(key, blob, self._facts(kind, fields))
+
     def _packer_from(self, kind: str, objects: list[Any]) -> Packer:
         """The kind's Packer, its dictionary made of objects spread over `objects` (a list is
         in namespace order: its first objects are alike and say little of the rest)."""
         taken = [obj for obj in objects if obj.__class__ is dict and _take(kind, obj)]
-        packer = self._packers[kind] = Packer(spread(taken))
+        packer = self._packers[kind] = Packer([orjson.dumps(obj) for obj in spread(taken)])
         return packer
 
     def _put(

@@ -40,7 +40,8 @@ class Packer:
     its own (`pack_page`) — measured on the objects that are not the dictionary's own samples,
     which it packs to almost nothing. Each blob starts with the number of its dictionary."""
 
-    def __init__(self, samples: list[dict]) -> None:
+    def __init__(self, samples: list[bytes]) -> None:
+        """`samples`: the JSON of objects spread over a list (`spread`)."""
         self._dictionaries = [_Dictionary(samples)]
         self._samples = {id(sample) for sample in samples}  # until the first page is packed
         self._baseline: float | None = None  # the ratio the last dictionary met first
@@ -49,38 +50,39 @@ class Packer:
         """The object as compressed JSON, against the latest dictionary."""
         return self._pack_with(len(self._dictionaries) - 1, orjson.dumps(obj))
 
-    def pack_page(self, objects: list[dict]) -> list[bytes]:
-        """A page of a list packed, with a dictionary of its own made first when the latest one
-        does badly on it."""
-        texts = [orjson.dumps(obj) for obj in objects]
+    def pack_page(self, texts: list[bytes]) -> list[bytes]:
+        """A page of a list (its objects' JSON) packed, with a dictionary of its own made first
+        when the latest one does badly on it."""
         latest = len(self._dictionaries) - 1
         packed = [self._pack_with(latest, text) for text in texts]
-        ratio = _ratio(packed, texts, objects, self._samples)
+        ratio = _ratio(packed, texts, self._samples)
         self._samples = set()
         if ratio is None:
             return packed
         if self._baseline is None:
             self._baseline = ratio
         elif ratio > NEW_DICTIONARY_AT * self._baseline and latest + 1 < _MAX_DICTIONARIES:
-            samples = spread(objects)
+            samples = spread(texts)
             self._dictionaries.append(_Dictionary(samples))
             packed = [self._pack_with(latest + 1, text) for text in texts]
-            sampled = {id(sample) for sample in samples}
-            self._baseline = _ratio(packed, texts, objects, sampled)  # None: the next page's
+            self._baseline = _ratio(packed, texts, {id(sample) for sample in samples})
         return packed
 
     def same(self, held: bytes, packed: bytes) -> bool:
-        """Whether two blobs hold equal JSON (packed against one dictionary or two)."""
-        if held[0] == packed[0]:
-            return held == packed
-        return self.json(held) == self.json(packed)
+        """Whether two blobs hold the same object: equal JSON (packed against one dictionary
+        or two), or JSON written otherwise (a list's as the server wrote it, a watched
+        object's as orjson writes it) of equal objects."""
+        if held[0] == packed[0] and held == packed:
+            return True
+        before, after = self.json(held), self.json(packed)
+        return before == after or orjson.loads(before) == orjson.loads(after)
 
     def unpack(self, packed: bytes) -> dict:
         """A fresh dict of the packed object, the caller's own to change."""
         return orjson.loads(self.json(packed))
 
     def json(self, packed: bytes) -> bytes:
-        """The packed object's JSON, as orjson wrote it."""
+        """The packed object's JSON, as it was packed."""
         return self._dictionaries[packed[0]].decompress(memoryview(packed)[1:])
 
     @property
@@ -96,16 +98,14 @@ class Packer:
 _NUMBERS = [bytes((number,)) for number in range(_MAX_DICTIONARIES)]
 
 
-def _ratio(
-    packed: list[bytes], texts: list[bytes], objects: list[dict], left_out: set[int]
-) -> float | None:
-    """Packed bytes to JSON bytes over the objects but those `left_out` (ids); None if none."""
-    kept = [i for i, obj in enumerate(objects) if id(obj) not in left_out]
+def _ratio(packed: list[bytes], texts: list[bytes], left_out: set[int]) -> float | None:
+    """Packed bytes to JSON bytes over the texts but those `left_out` (ids); None if none."""
+    kept = [i for i, text in enumerate(texts) if id(text) not in left_out]
     json = sum(len(texts[i]) for i in kept)
     return sum(len(packed[i]) for i in kept) / json if json else None
 
 
-def spread(objects: list[dict]) -> list[dict]:
+def spread(objects: list) -> list:
     """SAMPLES objects spread over `objects` (a list's neighbours are alike)."""
     return objects[:: max(1, len(objects) // SAMPLES)][:SAMPLES]
 
@@ -114,8 +114,8 @@ class _Dictionary:
     """One zstd "raw content" dictionary and its contexts, one pair a thread (zstd contexts are
     not to be shared between threads)."""
 
-    def __init__(self, samples: list[dict]) -> None:
-        text = b"".join(orjson.dumps(sample) for sample in samples[:SAMPLES])
+    def __init__(self, samples: list[bytes]) -> None:
+        text = b"".join(samples[:SAMPLES])
         self._dictionary = zstandard.ZstdCompressionDict(
             text, dict_type=zstandard.DICT_TYPE_RAWCONTENT
         )

@@ -25,7 +25,7 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Protocol
+from typing import Any, Protocol
 
 from explorer.lib.choices import LISTING, NOT_VISIBLE
 from explorer.lib.memory import give_back
@@ -130,7 +130,11 @@ class ClusterStates:
 
     # ---- writing: what a watcher sees (the kube WatchSink) --------------------------------
 
-    def page(self, cluster: str, kind: str, objects: list[dict]) -> None:
+    def takes_json(self, cluster: str, kind: str) -> bool:
+        state, _ = self._entry(cluster)
+        return state.takes_json(kind)  # what a state packs is set when it is made
+
+    def page(self, cluster: str, kind: str, objects: list[Any]) -> None:
         with self.read(cluster) as state:
             state.share_page(kind, objects)
 

@@ -10,13 +10,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import orjson
 import pytest
 
 from explorer.apiserver import ApiServer, ApiStore
+from explorer.demo import build_demo
 from explorer.kube import reflector
 from explorer.kube.reflector import Reflector, _continue_of
 from explorer.lib.resources import BY_KIND
+from explorer.state.store import ClusterStates
 
 from .recording_sink import RecordingSink
 from .served import connect, small_cluster
@@ -117,3 +120,38 @@ def test_a_head_that_misleads_is_caught_by_the_parsed_page(served, monkeypatch) 
 )
 def test_the_token_is_read_from_the_head_only_when_metadata_comes_first(body, token) -> None:
     assert _continue_of(body) == token
+
+
+def test_a_sink_that_takes_json_is_handed_each_pods_json_and_holds_the_served_pods(
+    tmp_path: Path,
+) -> None:
+    """The list of a kind the state reads from JSON (explorer/state/listed_json.py) reaches
+    it unparsed, page by page, and ends as the pods the server holds."""
+    server = ApiServer(ApiStore(build_demo(nodes=3)), port=0)
+    server.start()
+    try:
+        cluster = connect(tmp_path, server.url)
+        handed: list[type] = []
+
+        class Noting(ClusterStates):
+            def page(self, cluster: str, kind: str, objects: list[Any]) -> None:
+                handed.extend(obj.__class__ for obj in objects)
+                super().page(cluster, kind, objects)
+
+        states = Noting([cluster.name])
+        Reflector(
+            cluster.api_client, cluster.name, BY_KIND["Pod"], states, threading.Event(), PAGE
+        )._list()
+        served_pods = list(server.store.state.list("Pod"))
+        assert handed and set(handed) == {msgspec.Raw}
+        with states.read(cluster.name) as state:
+            held = {
+                (p["metadata"]["namespace"], p["metadata"]["name"]): p for p in state.list("Pod")
+            }
+        assert len(held) == len(served_pods) > 20
+        for pod in served_pods:
+            mine = held[(pod["metadata"]["namespace"], pod["metadata"]["name"])]
+            assert mine["metadata"]["resourceVersion"] == pod["metadata"]["resourceVersion"]
+            assert (mine["kind"], mine["apiVersion"]) == ("Pod", "v1")
+    finally:
+        server.stop()
