@@ -288,7 +288,10 @@ class ClusterState:
         in the list is replaced, in place, by what the state will hold of it (packed, its
         record made): the list handed to `replace` afterwards holds those."""
         if kind in self.packed:
-            self._pack_page(kind, objects)
+            self.pack_page(kind, objects)
+            for i, obj in enumerate(objects):
+                if obj.__class__ is _Packed:
+                    objects[i] = _Taken(obj.key, obj.blob, self._facts(kind, obj.fields))
             return
         if self.parts is None:
             return
@@ -345,9 +348,12 @@ class ClusterState:
         by explorer/state/listed_json.py) rather than parsed."""
         return kind in self.packed and kind in READS
 
-    def _pack_page(self, kind: str, objects: list[Any]) -> None:
-        """Replace each object of a page of a packed kind's list, in place, by what the state
-        will hold of it: its key, its packed JSON, its facts (with its record)."""
+    def pack_page(self, kind: str, objects: list[Any]) -> None:
+        """The first half of `share_page` for a packed kind, which reads nothing of the state
+        but the kind's Packer (used by one watcher's thread only): each object of the page
+        replaced, in place, by its key, its packed JSON and what its facts are read from. The
+        store runs it outside the cluster's lock, so that one kind's list packs (zstd lets go
+        of the GIL) while another's takes its facts."""
         at: list[int] = []
         texts: list[bytes] = []
         read: list[tuple[Key, dict]] = []  # each object's key and what its facts are read from
@@ -364,12 +370,14 @@ class ClusterState:
                 at.append(i)
                 texts.append(orjson.dumps(obj))
                 read.append((key_of(obj), obj))
+        if not texts:  # an empty page, or one packed already
+            return
         packer = self._packers.get(kind)
         if packer is None:  # its dictionary from objects spread over the list's first page
             packer = self._packers[kind] = Packer(spread(texts))
         blobs = packer.pack_page(texts)
         for i, blob, (key, fields) in zip(at, blobs, read, strict=True):
-            objects[i] = _Taken(key, blob, self._facts(kind, fields))
+            objects[i] = _Packed(key, blob, fields)
 
     def _packer_from(self, kind: str, objects: list[Any]) -> Packer:
         """The kind's Packer, its dictionary made of objects spread over `objects` (a list is
@@ -476,6 +484,14 @@ class _Facts(NamedTuple):
     node: str | None  # a Pod's spec.nodeName
     claim: Key | None  # a PersistentVolume's claimRef
     record: Any  # explorer/state/records.py, for the kinds it records
+
+
+class _Packed(NamedTuple):
+    """An object of a packed kind packed ahead of its list (`pack_page`)."""
+
+    key: Key
+    blob: bytes
+    fields: dict  # what its facts are read from: the object, or the fields read of its JSON
 
 
 class _Taken(NamedTuple):

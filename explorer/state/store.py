@@ -135,7 +135,10 @@ class ClusterStates:
         return state.takes_json(kind)  # what a state packs is set when it is made
 
     def page(self, cluster: str, kind: str, objects: list[Any]) -> None:
-        with self.read(cluster) as state:
+        state, lock = self._entry(cluster)
+        if kind in state.packed:
+            state.pack_page(kind, objects)  # without the lock: see ClusterState.pack_page
+        with lock:
             state.share_page(kind, objects)
 
     def replace(self, cluster: str, kind: str, objects: list[dict], resource_version: str) -> None:
