@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from kubernetes.client import ApiClient, CoreV1Api
+from kubernetes.client import ApiClient
 from kubernetes.client.exceptions import ApiException
 from kubernetes.stream import stream
 from kubernetes.stream.ws_client import ERROR_CHANNEL, STDERR_CHANNEL, STDOUT_CHANNEL
 from websocket import WebSocketBadStatusException
 
+from .core_api import core_v1
 from .transport import ApiError
 
 DEFAULT_TIMEOUT = 30.0
@@ -60,7 +61,7 @@ def run_in_pod(
             options["container"] = container
         try:
             channels = stream(
-                CoreV1Api(private).connect_get_namespaced_pod_exec,
+                core_v1(private).connect_get_namespaced_pod_exec,
                 pod,
                 namespace,
                 tty=False,

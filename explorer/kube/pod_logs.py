@@ -11,8 +11,10 @@ import contextlib
 from collections.abc import Iterator
 
 import orjson
-from kubernetes.client import ApiClient, CoreV1Api
+from kubernetes.client import ApiClient
 from kubernetes.client.exceptions import ApiException
+
+from .core_api import core_v1
 
 MAX_TAIL = 5000
 READ_TIMEOUT = 30  # seconds to wait for a tail; a follow waits as long as it is kept open
@@ -40,7 +42,7 @@ def read_log(
 ) -> list[str]:
     """The last `tail_lines` lines of one container's log."""
     try:
-        response = CoreV1Api(api_client).read_namespaced_pod_log(
+        response = core_v1(api_client).read_namespaced_pod_log(
             pod,
             namespace,
             container=container or None,
@@ -100,7 +102,7 @@ def follow_log(
 ) -> FollowedLog:
     """Lines as the container writes them, after its last `tail_lines`, until the log ends."""
     try:
-        response = CoreV1Api(api_client).read_namespaced_pod_log(
+        response = core_v1(api_client).read_namespaced_pod_log(
             pod,
             namespace,
             container=container or None,
