@@ -78,6 +78,7 @@ _Annotations = TypedDict("_Annotations", {LAST_APPLIED: Any}, total=False)
 class _Metadata(TypedDict, total=False):
     name: Any
     annotations: _Annotations
+    managedFields: msgspec.Raw  # skipped, not read: whether it is there
     namespace: Any
     uid: Any
     labels: Any
@@ -162,7 +163,6 @@ READS: dict[str, msgspec.json.Decoder] = {
     "Endpoints": msgspec.json.Decoder(NamedFields),
 }
 
-_MANAGED_FIELDS = b'"managedFields"'
 _PARTS = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _ENCODE = msgspec.json.Encoder()
 
@@ -195,8 +195,9 @@ def take_json(kind: str, raw: msgspec.Raw) -> TakenJson | Any:
         or text[:1] != b"{"
     ):
         return orjson.loads(text)
-    if _MANAGED_FIELDS in text:
+    if "managedFields" in metadata:
         text = _without_managed_fields(text)
+        del metadata["managedFields"]
     if said[0] is None:
         text = b'{"kind":"%s","apiVersion":"%s",%s' % (
             kind.encode(),
@@ -208,11 +209,7 @@ def take_json(kind: str, raw: msgspec.Raw) -> TakenJson | Any:
 
 def _without_managed_fields(text: bytes) -> bytes:
     parts = _PARTS.decode(text)
-    metadata = parts.get("metadata")
-    if metadata is None:
-        return text
-    meta = _PARTS.decode(metadata)
-    if meta.pop("managedFields", None) is None:
-        return text  # the words were in a value
+    meta = _PARTS.decode(parts["metadata"])
+    del meta["managedFields"]
     parts["metadata"] = msgspec.Raw(_ENCODE.encode(meta))
     return _ENCODE.encode(parts)
