@@ -341,8 +341,6 @@ class ClusterState:
     def set_node_facts(self, node: str, facts: dict[str, Any]) -> None:
         self.node_facts.setdefault(node, {}).update(facts)
 
-    # ---- internals -----------------------------------------------------------------------
-
     def takes_json(self, kind: str) -> bool:
         """Whether `share_page` takes `kind`'s list items as their JSON (`msgspec.Raw`, read
         by explorer/state/listed_json.py) rather than parsed."""
@@ -378,6 +376,8 @@ class ClusterState:
         blobs = packer.pack_page(texts)
         for i, blob, (key, fields) in zip(at, blobs, read, strict=True):
             objects[i] = _Packed(key, blob, fields)
+
+    # ---- internals -----------------------------------------------------------------------
 
     def _packer_from(self, kind: str, objects: list[Any]) -> Packer:
         """The kind's Packer, its dictionary made of objects spread over `objects` (a list is
