@@ -18,7 +18,8 @@ Processes (bench/_harness.py): the project's API server serving the demo (`--nod
      overview's tab times how late a 50 ms timer fires for --churn-seconds (its main thread's
      lag, goal p99 <= 100 ms) and a node page is opened, then as long again with the other kept
      pages in the background (no animation frames: what a browser does to tabs not shown, where
-     headless counts every page as shown); then serve's peak RSS (VmHWM) and that
+     headless counts every page as shown), then as long again with the workloads page in front
+     and the others behind; then serve's peak RSS (VmHWM) and that
      per pod, and its resident size (VmRSS), the kept pages still open;
   3. in this process, `serve` stopped: the served cluster listed into a ClusterState as the
      app's watcher lists it (bench/headroom.py `listed`) — the resident size it added, per pod,
@@ -211,9 +212,20 @@ LAG_SCRIPT = """async (seconds) => {
 }"""
 
 
-# What a tab in the background is to the page: its animation frames never come (the models
-# still follow the deltas; a tab brought back draws the latest, static/js/live.js `paced`).
-IN_THE_BACKGROUND = "() => { window.requestAnimationFrame = () => 0; }"
+# What a tab in the background is to the page: its animation frames wait until it is shown
+# again (the models still follow the deltas; static/js/live.js `paced` draws the latest then).
+IN_THE_BACKGROUND = """() => {
+  if (window.benchHidden) return;
+  window.benchHidden = { shown: window.requestAnimationFrame, waiting: [] };
+  window.requestAnimationFrame = (frame) => { window.benchHidden.waiting.push(frame); return 0; };
+}"""
+IN_FRONT = """() => {
+  const hidden = window.benchHidden;
+  if (!hidden) return;
+  window.benchHidden = null;
+  window.requestAnimationFrame = hidden.shown;
+  for (const frame of hidden.waiting) window.requestAnimationFrame(frame);
+}"""
 
 
 @dataclass
@@ -224,6 +236,7 @@ class UnderChurn:
     lag: dict[str, float] = field(default_factory=dict)  # p50, p99, max (ms), long tasks
     # then the same with the other kept tabs in the background, as a browser keeps them
     lag_in_front: dict[str, float] = field(default_factory=dict)
+    workloads_in_front: dict[str, float] = field(default_factory=dict)  # its tab, likewise
     frames: int = 0  # websocket frames the overview's tab received meanwhile
     node_drawn: float = float("nan")  # a node page opened meanwhile, to its drawn bars
 
@@ -288,6 +301,10 @@ def page_draws(
             if page is not overview:
                 page.evaluate(IN_THE_BACKGROUND)
         under.lag_in_front = overview.evaluate(f"(s) => ({LAG_SCRIPT})(s)", seconds)
+        workloads = kept["workloads"]  # then the workloads page in front, the others behind
+        overview.evaluate(IN_THE_BACKGROUND)
+        workloads.evaluate(IN_FRONT)
+        under.workloads_in_front = workloads.evaluate(f"(s) => ({LAG_SCRIPT})(s)", seconds)
         measure()
         browser.close()
     return drawn, under
@@ -550,6 +567,13 @@ def report(args, loads, pods, peers: Peers, served: Served, views, listing: List
         f"frames, as a browser's hidden tabs): late by p50 {front['p50']:.0f} ms, p99 "
         f"{front['p99']:.0f} ms, max {front['max']:.0f} ms "
         f"({ratio(front['p99'] / 1000, LAG_GOAL)}); "
+        f"{front['longTasks']} long tasks, {front['longMs'] / 1000:.2f} s in all"
+    )
+    front = under.workloads_in_front
+    lines.append(
+        f"  then {under.seconds:g} s more, the workloads page in front and the others behind: "
+        f"its main thread late by p50 {front['p50']:.0f} ms, p99 {front['p99']:.0f} ms, max "
+        f"{front['max']:.0f} ms ({ratio(front['p99'] / 1000, LAG_GOAL)}); "
         f"{front['longTasks']} long tasks, {front['longMs'] / 1000:.2f} s in all"
     )
     frames = served.frames
