@@ -24,7 +24,7 @@ from explorer.state.records import event_record, records
 from explorer.state.state_dump import captured, restore_state
 from explorer.state.store import ClusterStates
 
-from .views_of_the_demo import copied, every_view_with_its_params, model_of
+from .views_of_the_demo import copied, every_view_with_its_params, listed, model_of
 
 MOMENT = datetime(2026, 12, 7, 3, 12, tzinfo=UTC)
 
@@ -139,6 +139,22 @@ def test_the_compact_state_draws_every_view_of_the_demo_exactly_as_plain_objects
         assert model_of(compact, name, params) == model_of(plain, name, params), (name, params)
     for kind in demo.kinds():
         assert orjson.dumps(list(compact.list(kind))) == orjson.dumps(list(plain.list(kind)))
+
+
+def test_a_compact_state_listed_from_json_pages_draws_every_view_as_plain_objects_do(
+    demo: ClusterState,
+) -> None:
+    """The watcher's way in: pods, Events and Endpoints as their JSON, page by page
+    (explorer/state/listed_json.py), the other kinds parsed."""
+    plain = copied(demo, ClusterState("demo"))
+    compact = listed(demo, ClusterState.compact("demo"))
+    assert {"Pod", "Event", "Endpoints"} <= {
+        kind for kind in demo.kinds() if compact.takes_json(kind)
+    }
+    for name, params in every_view_with_its_params(plain) + _event_views(plain):
+        assert model_of(compact, name, params) == model_of(plain, name, params), (name, params)
+    for kind in demo.kinds():
+        assert list(compact.list(kind)) == list(plain.list(kind)), kind
 
 
 def _held_bytes(demo: ClusterState, state: ClusterState, kind: str) -> float:

@@ -3,6 +3,7 @@ tests compare between two states that must answer alike (plain, shared, packed).
 
 from __future__ import annotations
 
+import msgspec
 import orjson
 
 from explorer.state.cluster_state import ClusterState
@@ -16,6 +17,31 @@ def copied(demo: ClusterState, into: ClusterState) -> ClusterState:
     their JSON."""
     for kind in demo.kinds():
         into.replace(kind, orjson.loads(orjson.dumps(list(demo.list(kind)))))
+    for node, facts in demo.node_facts.items():
+        into.set_node_facts(node, dict(facts))
+    return into
+
+
+def listed(demo: ClusterState, into: ClusterState, page_size: int = 50) -> ClusterState:
+    """`into`, given the demo's objects as the watcher lists them: in pages, each item without
+    kind and apiVersion (as kube-apiserver writes a list's), handed over as its JSON
+    (`msgspec.Raw`) for a kind the state takes so, else parsed; each page shared, then the
+    whole list replaced."""
+    for kind in demo.kinds():
+        texts = [
+            orjson.dumps({k: v for k, v in obj.items() if k not in ("kind", "apiVersion")})
+            for obj in demo.list(kind)
+        ]
+        items: list = []
+        for start in range(0, len(texts), page_size):
+            chunk = texts[start : start + page_size]
+            if into.takes_json(kind):
+                page: list = [msgspec.Raw(text) for text in chunk]
+            else:
+                page = [orjson.loads(text) | {"kind": kind} for text in chunk]
+            into.share_page(kind, page)
+            items.extend(page)
+        into.replace(kind, items, "1")
     for node, facts in demo.node_facts.items():
         into.set_node_facts(node, dict(facts))
     return into
