@@ -72,7 +72,7 @@ class Packer:
         """Whether two blobs hold the same object: equal JSON (packed against one dictionary
         or two), or JSON written otherwise (a list's as the server wrote it, a watched
         object's as orjson writes it) of equal objects."""
-        if held[0] == packed[0] and held == packed:
+        if held == packed:
             return True
         before, after = self.json(held), self.json(packed)
         return before == after or orjson.loads(before) == orjson.loads(after)
