@@ -4,6 +4,7 @@
 "use strict";
 
 const Plotly = require("plotly.js/lib/core");
+require("./parent-index"); // a slice's parent found by id, not by walking every sector
 
 Plotly.register([
   require("plotly.js/lib/scatter"), // events timeline

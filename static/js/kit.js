@@ -268,9 +268,100 @@
     return true;
   }
 
+  /* A colour as Plotly keeps it for a sector ("rgba(r, g, b, 1)") and the colour of a label
+   * drawn on it (Plotly's Color.contrast: white on a dark fill, #444 on a light one); null for
+   * a colour this does not read (#rgb and #rrggbb only). */
+  function sectorPaint(colour) {
+    let hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(colour || "");
+    if (!hex) return null;
+    hex = hex[1].length === 3 ? hex[1].replace(/./g, "$&$&") : hex[1];
+    const [r, g, b] = [0, 2, 4].map((at) => parseInt(hex.slice(at, at + 2), 16));
+    const dark = (r * 299 + g * 587 + b * 114) / 1000 < 128;
+    return { fill: "rgba(" + r + ", " + g + ", " + b + ", 1)", label: dark ? "#ffffff" : "#444444" };
+  }
+
+  function sameJson(a, b) {
+    return JSON.stringify(a) === JSON.stringify(b);
+  }
+
+  /* Whether `trace` differs from the one the figure holds in its sectors' colours and hover text
+   * only: the same sectors, parents, labels, values, outlines and every other attribute. */
+  function paintOnly(drawn, trace) {
+    if (!drawn || drawn.type !== trace.type || !drawn.marker || !Array.isArray(drawn.marker.colors)) return false;
+    for (const key of Object.keys(trace)) {
+      if (key === "hovertext" || key === "marker") continue;
+      if (!sameJson(drawn[key], trace[key])) return false;
+    }
+    for (const key of Object.keys(trace.marker)) {
+      if (key !== "colors" && !sameJson(drawn.marker[key], trace.marker[key])) return false;
+    }
+    return drawn.marker.colors.length === trace.marker.colors.length;
+  }
+
+  function copyInto(target, source) {
+    for (let i = 0; i < source.length; i++) target[i] = source[i];
+  }
+
+  /* Repaints the drawn sectors whose colour changed and takes the new hover text, in Plotly's
+   * own records too (the trace it holds, its full copy, the calculated sectors), so that a hover,
+   * a zoom or the next full draw shows the same. False, having changed nothing, when a colour is
+   * one sectorPaint does not read or Plotly's records are not as expected. */
+  function repaint(figure, trace) {
+    const drawn = figure.data[0];
+    const full = figure._fullData && figure._fullData[0];
+    const calculated = figure.calcdata && figure.calcdata[0] && figure.calcdata[0][0];
+    if (!full || !full.marker || !calculated || !calculated.hierarchy) return false;
+    const changed = new Map(); // a sector's index -> its new paint
+    for (let i = 0; i < trace.marker.colors.length; i++) {
+      if (trace.marker.colors[i] === drawn.marker.colors[i]) continue;
+      const paint = sectorPaint(trace.marker.colors[i]);
+      if (!paint) return false;
+      changed.set(i, paint);
+    }
+    if (changed.size) {
+      calculated.hierarchy.each((node) => {
+        const sector = node.data && node.data.data;
+        if (sector && changed.has(sector.i)) sector.color = changed.get(sector.i).fill;
+      });
+      for (const slice of figure.querySelectorAll("g.slice")) {
+        const point = slice.__data__;
+        const sector = point && point.data && point.data.data;
+        if (!sector || !changed.has(sector.i)) continue;
+        const paint = changed.get(sector.i);
+        point.color = paint.fill;
+        const surface = slice.querySelector("path.surface");
+        if (surface) surface.style.fill = paint.fill;
+        const label = slice.querySelector("g.slicetext text");
+        if (label) label.style.fill = paint.label;
+      }
+    }
+    for (const held of new Set([drawn, full])) {
+      copyInto(held.marker.colors, trace.marker.colors);
+      if (Array.isArray(held.hovertext) && Array.isArray(trace.hovertext)) copyInto(held.hovertext, trace.hovertext);
+      else held.hovertext = trace.hovertext;
+    }
+    return true;
+  }
+
+  /* `plot` of one sunburst or treemap trace (sectorTrace's), except that when only its sectors'
+   * colours and hover text changed since the last draw (a pod's state flipped; nothing added,
+   * removed or resized), those are repainted in place: Plotly redraws every sector whatever
+   * changed (~0.3 ms a sector in Chromium, most of a second for the ~2,500 sectors of a
+   * 5,000-node cluster's workloads), where a repaint touches only the sectors that changed. */
+  function plotSectors(figure, trace, layout, what) {
+    const drawn = figure.data && figure.data.length === 1 ? figure.data[0] : null;
+    const asked = JSON.stringify(layout); // before Plotly takes the layout as its own
+    if (window.Plotly && figure.sectorLayout === asked && paintOnly(drawn, trace) && repaint(figure, trace)) {
+      return true;
+    }
+    if (!plot(figure, [trace], layout, what)) return false;
+    figure.sectorLayout = asked;
+    return true;
+  }
+
   window.ExplorerKit = {
     el, append, clear, byId, setText, replace, terms, table, cell, row, status, problem, ready, parseJson, params,
     showState, connect, livePage, withCluster, links, pageOf, linkTo, legend, now, ageText, percent,
-    HOVER_ONLY, MARGINS, sectorTrace, plot,
+    HOVER_ONLY, MARGINS, sectorTrace, plot, plotSectors,
   };
 })();

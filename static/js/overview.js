@@ -57,7 +57,7 @@
     showLegend(model.legend);
     const trace = K.sectorTrace("treemap", model.sectors, { extra: { textinfo: "label" } });
     const first = !figure.data;
-    if (!K.plot(figure, [trace], { margin: K.MARGINS, uirevision: model.header.cluster }, "overview")) return;
+    if (!K.plotSectors(figure, trace, { margin: K.MARGINS, uirevision: model.header.cluster }, "overview")) return;
     if (first) figure.on("plotly_treemapclick", onClick);
     figure.dataset.drawn = "1";
   }

@@ -50,7 +50,7 @@
       layout.margin = Object.assign({}, K.MARGINS, { t: 22 });
     }
     const first = !figure.data;
-    if (!K.plot(figure, [trace], layout, "key space")) return;
+    if (!K.plotSectors(figure, trace, layout, "key space")) return;
     if (first) {
       figure.on("plotly_treemapclick", (event) => {
         const point = event.points && event.points[0];

@@ -207,7 +207,7 @@
     showChildren();
     const first = !figure.data;
     const layout = { margin: K.MARGINS, uirevision: h.cluster + h.namespace + h.size + (fold ? fold.root : "") };
-    if (!K.plot(figure, [trace()], layout, "hierarchy")) return;
+    if (!K.plotSectors(figure, trace(), layout, "hierarchy")) return;
     if (first) figure.on("plotly_sunburstclick", onClick);
     figure.dataset.drawn = "1";
   }

@@ -89,7 +89,7 @@
       }),
       extra: { insidetextorientation: "radial" },
     });
-    K.plot(figure, [trace], { margin: K.MARGINS, height: 640, uirevision: h.node + h.size });
+    K.plotSectors(figure, trace, { margin: K.MARGINS, height: 640, uirevision: h.node + h.size });
     showSelected(model, target);
     const diffs = model.differences;
     K.replace("cgroup-differences", diffs.length ? [el("h3", {}, "Expected vs actual"),
