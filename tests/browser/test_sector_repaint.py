@@ -102,27 +102,26 @@ def test_a_repainted_sector_keeps_its_colour_when_the_figure_zooms(logged_in_pag
     assert painted["shop/db"]["fill"] == "rgb(255, 221, 87)"
 
 
-def test_a_new_sector_is_drawn_by_plotly(logged_in_page) -> None:
-    page = logged_in_page
-    page.wait_for_function("() => window.Plotly && window.ExplorerKit")
-    page.evaluate(SETUP, "sunburst")
-    page.evaluate(f"() => draw('kept', sectors({BEFORE}))")
-    page.evaluate("() => { window.reacts = 0; }")
-    cache = {"kube/cache": {"parent": "kube", "label": "cache", "value": 5, "colour": "#2ca02c"}}
-    page.evaluate(f"() => draw('kept', sectors({AFTER}, {cache}))")
-    assert page.evaluate("() => window.reacts") == 1
-    assert "kube/cache" in page.evaluate("() => painted('kept')")
+NEW_SECTOR = {"kube/cache": {"parent": "kube", "label": "cache", "value": 5, "colour": "#2ca02c"}}
+RESIZED = {"shop/db": {"parent": "shop", "label": "db", "value": 90, "colour": "#2ca02c"}}
 
 
-def test_a_resized_sector_is_drawn_by_plotly(logged_in_page) -> None:
+@pytest.mark.parametrize(
+    ("trace_type", "change", "shown"),
+    [("sunburst", NEW_SECTOR, "kube/cache"), ("treemap", RESIZED, "shop/db")],
+    ids=["a new sector", "a resized sector"],
+)
+def test_a_change_beyond_colours_is_drawn_by_plotly(
+    logged_in_page, trace_type, change, shown
+) -> None:
     page = logged_in_page
     page.wait_for_function("() => window.Plotly && window.ExplorerKit")
-    page.evaluate(SETUP, "treemap")
+    page.evaluate(SETUP, trace_type)
     page.evaluate(f"() => draw('kept', sectors({BEFORE}))")
     page.evaluate("() => { window.reacts = 0; }")
-    bigger = {"shop/db": {"parent": "shop", "label": "db", "value": 90, "colour": "#2ca02c"}}
-    page.evaluate(f"() => draw('kept', sectors({BEFORE}, {bigger}))")
+    page.evaluate(f"() => draw('kept', sectors({BEFORE}, {change}))")
     assert page.evaluate("() => window.reacts") == 1
+    assert shown in page.evaluate("() => painted('kept')")
 
 
 def test_a_sunburst_slice_is_labelled_against_its_own_parent(logged_in_page) -> None:
