@@ -186,6 +186,14 @@ class ClusterState:
             raise KeyError(f"no records are kept of {kind}")
         return self._records.get(kind, {}).get((namespace or "", name))
 
+    def record_by_uid(self, uid: str) -> Any:
+        """The record of the object held with that uid, None when none is or its kind has no
+        records."""
+        ref = self._by_uid.get(uid)
+        if ref is None or ref[0] not in RECORDED:
+            return None
+        return self._records.get(ref[0], {}).get(ref[1:])
+
     def keys(self, kind: str) -> Iterator[Key]:
         """The (namespace or "", name) of every object of `kind` held, in no order."""
         return iter(self._objects.get(kind, {}))

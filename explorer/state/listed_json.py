@@ -150,7 +150,8 @@ class EventFields(TypedDict, total=False):
 
 
 class NamedFields(TypedDict, total=False):
-    """What a `labelled_record` and the indexes read of an object: its metadata."""
+    """What a `labelled_record`, an `owned_record` and the indexes read of an object: its
+    metadata."""
 
     kind: Any
     apiVersion: Any
@@ -161,6 +162,8 @@ READS: dict[str, msgspec.json.Decoder] = {
     "Pod": msgspec.json.Decoder(PodFields),
     "Event": msgspec.json.Decoder(EventFields),
     "Endpoints": msgspec.json.Decoder(NamedFields),
+    "ReplicaSet": msgspec.json.Decoder(NamedFields),
+    "Deployment": msgspec.json.Decoder(NamedFields),
 }
 
 _PARTS = msgspec.json.Decoder(dict[str, msgspec.Raw])

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from explorer.lib.events import event_time
 from explorer.lib.json_shape import items, mapping
+from explorer.lib.objects import controller_reference, owner_references
 from explorer.lib.pod_states import glance
 from explorer.lib.qos import pod_qos_class
 
@@ -237,10 +238,42 @@ def labelled_record(obj: dict, share: Share | None = None) -> LabelledRecord:
     )
 
 
+class OwnedRecord(NamedTuple):
+    """Of a packed workload controller (a ReplicaSet, a Deployment): its name and labels, for
+    find, and the controller that owns it (kind, name, uid of its controlling ownerReference,
+    else of its first; None for none), for the workload hierarchy's Deployment → ReplicaSet."""
+
+    namespace: str
+    name: str
+    labels: dict
+    controller: tuple[str, str, str] | None
+
+
+def owned_record(obj: dict, share: Share | None = None) -> OwnedRecord:
+    metadata = mapping(obj.get("metadata"))
+    refs = owner_references(obj)
+    ref = controller_reference(obj) or (refs[0] if refs else None)
+    controller = None
+    if ref is not None:
+        controller = (
+            _word(ref.get("kind") or "?"),
+            _word(ref.get("name") or "?"),
+            _word(ref.get("uid")),
+        )
+    return OwnedRecord(
+        namespace=_word(metadata.get("namespace")),
+        name=metadata.get("name") or "",
+        labels=(share or _same)(mapping(metadata.get("labels"))),
+        controller=controller,
+    )
+
+
 RECORDED: dict[str, Callable[[dict, Share | None], Any]] = {
     "Event": event_record,
     "Pod": pod_record,
     "Endpoints": labelled_record,
+    "ReplicaSet": owned_record,
+    "Deployment": owned_record,
 }
 
 
@@ -259,6 +292,17 @@ def record(state: Any, kind: str, namespace: str, name: str) -> Any:
         return kept(kind, namespace, name)
     obj = state.get(kind, namespace, name)
     return None if obj is None else RECORDED[kind](obj)
+
+
+def record_by_uid(state: Any, uid: str) -> Any:
+    """The record of the object `state` holds with that uid, None when it holds none or its
+    kind has no records."""
+    kept = getattr(state, "record_by_uid", None)
+    if kept is not None:
+        return kept(uid)
+    obj = state.by_uid(uid)
+    make = RECORDED.get(obj.get("kind")) if obj is not None else None
+    return make(obj) if make is not None else None
 
 
 def pod_records_on(state: Any, node: str) -> list[PodRecord]:

@@ -232,17 +232,17 @@ def test_the_first_checkpoint_is_still_taken_when_the_last_list_fails(tmp_path) 
 
 def test_a_page_shown_to_the_store_is_shared_before_its_list_is_handed_over() -> None:
     states = ClusterStates(["c"])
-    first = {**pod("web-1", owner="rs-1", labels={"app": "web"}), "kind": "ReplicaSet"}
-    second = {**pod("web-2", owner="rs-1", labels={"app": "web"}), "kind": "ReplicaSet"}
+    first = {**pod("web-1", owner="sts-1", labels={"app": "web"}), "kind": "StatefulSet"}
+    second = {**pod("web-2", owner="sts-1", labels={"app": "web"}), "kind": "StatefulSet"}
     assert first["metadata"]["labels"] is not second["metadata"]["labels"]
 
-    states.page("c", "ReplicaSet", [first])
-    states.page("c", "ReplicaSet", [second])
+    states.page("c", "StatefulSet", [first])
+    states.page("c", "StatefulSet", [second])
 
     assert first["metadata"]["labels"] is second["metadata"]["labels"]
-    states.replace("c", "ReplicaSet", [first, second], "7")
+    states.replace("c", "StatefulSet", [first, second], "7")
     with states.read("c") as state:
-        assert state.count("ReplicaSet") == 2
+        assert state.count("StatefulSet") == 2
 
 
 def test_a_page_of_a_packed_kind_is_packed_before_its_list_is_handed_over() -> None:

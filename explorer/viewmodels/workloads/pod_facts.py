@@ -18,6 +18,7 @@ from explorer.lib.objects import (
 )
 from explorer.lib.quantities import QuantityError, cpu_millicores, memory_bytes
 from explorer.state.cluster_state import ClusterState
+from explorer.state.records import OwnedRecord, record_by_uid
 
 from ..pod_summary import PodSummary, summarise
 
@@ -105,12 +106,23 @@ def lineage_of(
     if owner.kind not in MIDDLE_KINDS:
         return owner, None
     if owner.uid not in cache:
-        held = state.by_uid(owner.uid) if owner.uid else None
-        cache[owner.uid] = controller_of(held) if held is not None else None
+        cache[owner.uid] = _controller_by_uid(state, owner.uid)
     top = cache[owner.uid]
     if top is None:
         return owner, None  # a ReplicaSet or Job nobody owns is itself the top
     return top, owner
+
+
+def _controller_by_uid(state: ClusterState, uid: str) -> Owner | None:
+    """The controller of the object with that uid: from its record when its kind keeps one
+    (a packed ReplicaSet is not unpacked), else from the object."""
+    if not uid:
+        return None
+    found = record_by_uid(state, uid)
+    if isinstance(found, OwnedRecord):
+        return Owner(*found.controller) if found.controller else None
+    held = state.by_uid(uid)
+    return controller_of(held) if held is not None else None
 
 
 def bare_id(status_id: str) -> str:
