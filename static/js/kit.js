@@ -47,14 +47,28 @@
 
   function setText(id, text) {
     const node = byId(id);
-    if (node) node.textContent = text;
+    if (node && node.textContent !== text) node.textContent = text;
   }
+
+  const madeFrom = new WeakMap(); // a node -> the signature of what `rebuild` put in it
 
   function replace(id, children) {
     const target = byId(id);
     if (!target) return null;
+    madeFrom.delete(target);
     target.replaceChildren();
     return append(target, children); // null children are left out, as `el` leaves them
+  }
+
+  /* `replace(id, make())`, unless `signature` (a string of everything the children show) is the
+   * one they were last made from: a page redrawn for every delta of a busy stream rebuilds only
+   * the parts that changed (a list of hundreds of links rebuilt costs its layout too). */
+  function rebuild(id, signature, make) {
+    const target = byId(id);
+    if (!target || madeFrom.get(target) === signature) return target;
+    replace(id, make());
+    madeFrom.set(target, signature);
+    return target;
   }
 
   function table(headers, rows, className) {
@@ -198,7 +212,7 @@
 
   /* A legend: a swatch and its words for each [words, colour]. */
   function legend(id, entries) {
-    return replace(id, entries.map(([words, colour]) => {
+    return rebuild(id, JSON.stringify(entries), () => entries.map(([words, colour]) => {
       const swatch = el("span", { className: "swatch" });
       swatch.style.background = colour;
       return el("span", { className: "legend-item" }, [swatch, words]);
@@ -360,7 +374,7 @@
   }
 
   window.ExplorerKit = {
-    el, append, clear, byId, setText, replace, terms, table, cell, row, status, problem, ready, parseJson, params,
+    el, append, clear, byId, setText, replace, rebuild, terms, table, cell, row, status, problem, ready, parseJson, params,
     showState, connect, livePage, withCluster, links, pageOf, linkTo, legend, now, ageText, percent,
     HOVER_ONLY, MARGINS, sectorTrace, plot, plotSectors,
   };

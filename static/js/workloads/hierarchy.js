@@ -129,20 +129,31 @@
       steps.unshift(id);
       id = model.sectors[id].parent;
     }
+    const here = model.sectors[level];
+    const said = JSON.stringify([cluster, steps.map((step) => model.sectors[step].text), here && here.link]);
+    K.rebuild("hierarchy-path", said, () => pathCrumbs(steps, here));
+  }
+
+  function pathCrumbs(steps, here) {
     const crumbs = [el("button", { type: "button", className: "link", dataset: { id: "" } }, "all namespaces")];
     for (const step of steps) {
       crumbs.push(" › ");
       crumbs.push(el("button", { type: "button", className: "link", dataset: { id: step } }, model.sectors[step].text));
     }
-    const here = model.sectors[level];
     if (here && here.link) crumbs.push(" — ", el("a", { href: K.linkTo(here.link, cluster) }, "open its page"));
-    K.replace("hierarchy-path", crumbs);
+    return crumbs;
   }
 
   function showChildren() {
+    const children = Object.entries(model.sectors).filter(([, s]) => s.parent === level);
+    const said = JSON.stringify([cluster, children.map(([id, s]) =>
+      [id, s.text, s.colour, s.kind, s.folded, s.link, s.pod, s.container])]);
+    K.rebuild("hierarchy-children", said, () => childItems(children));
+  }
+
+  function childItems(children) {
     const items = [];
-    for (const [id, s] of Object.entries(model.sectors)) {
-      if (s.parent !== level) continue;
+    for (const [id, s] of children) {
       const text = s.text;
       const swatch = el("span", { className: "swatch" });
       swatch.style.background = s.colour;
@@ -159,7 +170,7 @@
       items.push(el("li", {}, [swatch, target, el("span", { className: "muted" }, " " + s.kind), page]));
     }
     if (!items.length) items.push(el("li", { className: "muted" }, "nothing below this"));
-    K.replace("hierarchy-children", items);
+    return items;
   }
 
   function onClick(event) {
@@ -201,7 +212,7 @@
     let summary = h.counts.pods + " pods, " + h.counts.controllers + " controllers in " + h.counts.namespaces +
       " namespaces; " + h.counts.sectors + " sectors" + (h.detail !== "containers" ? " (folded: " + h.detail + ")" : "");
     if (zoomed) summary += "; showing " + zoomed.header.counts.sectors + " sectors of one folded part (" + zoomed.header.detail + ")";
-    document.getElementById("hierarchy-summary").textContent = summary;
+    K.setText("hierarchy-summary", summary);
     showLegend();
     showPath();
     showChildren();
