@@ -4,6 +4,8 @@ workloads page under 200 changes a second does not lay out its list of links aga
 
 from __future__ import annotations
 
+import pytest
+
 SETUP = """() => {
   const K = window.ExplorerKit;
   const old = document.getElementById("part");
@@ -18,41 +20,35 @@ SETUP = """() => {
 }"""
 
 
-def test_a_part_shown_again_as_it_was_keeps_its_nodes(logged_in_page) -> None:
-    page = logged_in_page
-    page.wait_for_function("() => window.ExplorerKit")
-    page.evaluate(SETUP)
+@pytest.fixture
+def page(logged_in_page):
+    """A logged-in page with an empty list #part, shown by `show(words)` through rebuild."""
+    logged_in_page.wait_for_function("() => window.ExplorerKit")
+    logged_in_page.evaluate(SETUP)
+    return logged_in_page
+
+
+def test_a_part_shown_again_as_it_was_keeps_its_nodes(page) -> None:
     page.evaluate("() => { show(['shop', 'kube-system']); window.kept = first(); }")
     page.evaluate("() => show(['shop', 'kube-system'])")
     assert page.evaluate("() => [window.made, first() === window.kept]") == [1, True]
 
 
-def test_a_part_that_changed_is_made_again(logged_in_page) -> None:
-    page = logged_in_page
-    page.wait_for_function("() => window.ExplorerKit")
-    page.evaluate(SETUP)
+def test_a_part_that_changed_is_made_again(page) -> None:
     page.evaluate("() => show(['shop', 'kube-system'])")
     page.evaluate("() => show(['shop', 'monitoring'])")
     assert page.evaluate("() => window.made") == 2
     assert page.inner_text("#part") == "shop\nmonitoring"
 
 
-def test_a_part_replaced_otherwise_is_made_again_even_with_the_same_signature(
-    logged_in_page,
-) -> None:
-    page = logged_in_page
-    page.wait_for_function("() => window.ExplorerKit")
-    page.evaluate(SETUP)
+def test_a_part_replaced_otherwise_is_made_again_even_with_the_same_signature(page) -> None:
     page.evaluate("() => show(['shop'])")
     page.evaluate("() => ExplorerKit.replace('part', [ExplorerKit.el('li', {}, 'opening …')])")
     page.evaluate("() => show(['shop'])")
     assert page.inner_text("#part") == "shop"
 
 
-def test_a_legend_drawn_again_unchanged_keeps_its_swatches(logged_in_page) -> None:
-    page = logged_in_page
-    page.wait_for_function("() => window.ExplorerKit")
-    page.evaluate(SETUP)
+def test_a_legend_drawn_again_unchanged_keeps_its_swatches(page) -> None:
     same = page.evaluate(
         """() => {
       const K = window.ExplorerKit;
