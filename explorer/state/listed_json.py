@@ -158,12 +158,40 @@ class NamedFields(TypedDict, total=False):
     metadata: _Metadata
 
 
+class _TargetRef(TypedDict, total=False):
+    kind: Any
+    namespace: Any
+    name: Any
+
+
+class _SliceEndpoint(TypedDict, total=False):
+    addresses: Any
+    conditions: Any
+    nodeName: Any
+    targetRef: _TargetRef
+
+
+class _SlicePort(TypedDict, total=False):
+    port: Any
+
+
+class SliceFields(TypedDict, total=False):
+    """What an EndpointSlice's record (`slice_record`) and the indexes read of it."""
+
+    kind: Any
+    apiVersion: Any
+    metadata: _Metadata
+    endpoints: list[_SliceEndpoint] | None  # null in a slice of none, as the API writes it
+    ports: list[_SlicePort] | None
+
+
 READS: dict[str, msgspec.json.Decoder] = {
     "Pod": msgspec.json.Decoder(PodFields),
     "Event": msgspec.json.Decoder(EventFields),
     "Endpoints": msgspec.json.Decoder(NamedFields),
     "ReplicaSet": msgspec.json.Decoder(NamedFields),
     "Deployment": msgspec.json.Decoder(NamedFields),
+    "EndpointSlice": msgspec.json.Decoder(SliceFields),
 }
 
 _PARTS = msgspec.json.Decoder(dict[str, msgspec.Raw])

@@ -11,8 +11,9 @@ gives them back as fresh dicts on every read (a few µs to decompress, ~15 µs t
 A packed kind is one no page reads whole on every change: pages that walk every object of it
 read its records (explorer/state/records.py) and unpack only those they draw. ReplicaSets and
 Deployments are packed too (12,500 of each in a 165,000-pod cluster, ~4 KB each as dicts; the
-workload hierarchy reads who owns a ReplicaSet from its record); Nodes and the other controllers
-stay plain dicts: pages read them whole.
+workload hierarchy reads who owns a ReplicaSet from its record), and EndpointSlices (one an
+endpoint of ~900 bytes as dicts; the network pages that walk them all read their records);
+Nodes, Services and the other controllers stay plain dicts: pages read them whole.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import overload
 import orjson
 import zstandard
 
-PACKED_KINDS = frozenset({"Pod", "Event", "Endpoints", "ReplicaSet", "Deployment"})
+PACKED_KINDS = frozenset({"Pod", "Event", "Endpoints", "EndpointSlice", "ReplicaSet", "Deployment"})
 SAMPLES = 16  # objects whose JSON makes a dictionary: 70 KB of pods, 12 KB of Events
 _LEVEL = 1  # level 3 and 32 samples packed pods no smaller and listed them 10 % slower
 NEW_DICTIONARY_AT = 1.5  # a page packing this much worse than its dictionary's own gets one

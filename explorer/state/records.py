@@ -268,12 +268,68 @@ def owned_record(obj: dict, share: Share | None = None) -> OwnedRecord:
     )
 
 
+class SliceEndpoint(NamedTuple):
+    """One endpoint of an EndpointSlice, as the network pages read it; the values as the
+    object says them (None for what it leaves out)."""
+
+    addresses: tuple[str, ...]
+    ready: Any  # conditions.ready, True when the conditions leave it out
+    node: str | None  # nodeName
+    target_kind: str | None  # targetRef.kind, None without a targetRef
+    target_namespace: str | None
+    target_name: str | None
+
+
+class SliceRecord(NamedTuple):
+    """Of an EndpointSlice: what the network pages that walk every slice read (who answers at
+    an address, a headless Service's addresses) and find (its labels)."""
+
+    namespace: str
+    name: str
+    labels: dict
+    ports: tuple[Any, ...]  # each port's `port`
+    endpoints: tuple[SliceEndpoint, ...]
+
+    @property
+    def service(self) -> str | None:
+        """The Service it is a slice of (its kubernetes.io/service-name label)."""
+        return self.labels.get("kubernetes.io/service-name")
+
+
+def slice_record(eps: dict, share: Share | None = None) -> SliceRecord:
+    metadata = mapping(eps.get("metadata"))
+    return SliceRecord(
+        namespace=_word(metadata.get("namespace")),
+        name=metadata.get("name") or "",
+        labels=(share or _same)(mapping(metadata.get("labels"))),
+        ports=tuple(mapping(port).get("port") for port in items(eps.get("ports"))),
+        endpoints=tuple(_slice_endpoint(mapping(e)) for e in items(eps.get("endpoints"))),
+    )
+
+
+def _slice_endpoint(endpoint: dict) -> SliceEndpoint:
+    target = endpoint.get("targetRef") or {}
+    return SliceEndpoint(
+        addresses=tuple(items(endpoint.get("addresses"))),
+        ready=(endpoint.get("conditions") or {}).get("ready", True),
+        node=_maybe_word(endpoint.get("nodeName")),
+        target_kind=_maybe_word(target.get("kind")),
+        target_namespace=_maybe_word(target.get("namespace")),
+        target_name=target.get("name"),
+    )
+
+
+def _maybe_word(value: Any) -> Any:
+    return intern(value) if value.__class__ is str else value
+
+
 RECORDED: dict[str, Callable[[dict, Share | None], Any]] = {
     "Event": event_record,
     "Pod": pod_record,
     "Endpoints": labelled_record,
     "ReplicaSet": owned_record,
     "Deployment": owned_record,
+    "EndpointSlice": slice_record,
 }
 
 

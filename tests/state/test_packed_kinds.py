@@ -47,8 +47,15 @@ def demo() -> ClusterState:
     return build_demo(nodes=6, now=MOMENT)
 
 
-def test_the_app_s_states_pack_events_endpoints_pods_and_replicated_controllers() -> None:
-    assert {"Event", "Endpoints", "Pod", "ReplicaSet", "Deployment"} <= PACKED_KINDS
+def test_the_app_s_states_pack_events_endpoints_slices_pods_and_replicated_controllers() -> None:
+    assert {
+        "Event",
+        "Endpoints",
+        "EndpointSlice",
+        "Pod",
+        "ReplicaSet",
+        "Deployment",
+    } <= PACKED_KINDS
     assert ClusterState.compact("c").packed == PACKED_KINDS
     with ClusterStates(["c"]).read("c") as watched:
         assert watched.packed == PACKED_KINDS
@@ -225,6 +232,28 @@ def test_the_workload_hierarchy_hangs_pods_under_their_deployment_unpacking_no_r
 
     model = orjson.loads(model_of(compact, "hierarchy", {"namespace": "shop", "size": "count"}))
     assert any(key.startswith("ns/shop/Deployment/") for key in model["sectors"])
+    assert unpacked == []
+
+
+@pytest.mark.parametrize(
+    ("view", "params"),
+    [
+        ("service-chains", {"node": "demo-worker", "service": "shop/web"}),
+        ("packet-trace", {"source": "pod:shop/db-0", "destination": "10.96.178.167:80/tcp"}),
+        ("network-index", {}),
+    ],
+)
+def test_the_network_pages_read_endpoint_slices_from_their_records_unpacking_none(
+    demo: ClusterState, monkeypatch, view, params
+) -> None:
+    compact = copied(demo, ClusterState.compact("demo"))
+    plain = copied(demo, ClusterState("demo"))
+    unpacked: list[bytes] = []
+    packer = compact._packers["EndpointSlice"]
+    unpack = packer.unpack
+    monkeypatch.setattr(packer, "unpack", lambda blob: unpacked.append(blob) or unpack(blob))
+
+    assert model_of(compact, view, params) == model_of(plain, view, params)
     assert unpacked == []
 
 

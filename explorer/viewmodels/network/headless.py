@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import ipaddress
 
-from explorer.lib.objects import labels_of, name_of, namespace_of, spec_of
+from explorer.lib.objects import name_of, namespace_of, spec_of
 from explorer.state.cluster_state import ClusterState
+from explorer.state.records import records
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
@@ -20,13 +21,13 @@ def headless_services(state: ClusterState) -> dict[str, list[str]]:
         for svc in state.list("Service")
         if spec_of(svc).get("clusterIP") == "None"
     }
-    for eps in state.list("EndpointSlice"):
-        key = f"{namespace_of(eps)}/{labels_of(eps).get(SERVICE_NAME_LABEL, '')}"
+    for eps in records(state, "EndpointSlice"):  # their records: none unpacked
+        key = f"{eps.namespace}/{eps.labels.get(SERVICE_NAME_LABEL, '')}"
         if key not in found:
             continue
-        for endpoint in eps.get("endpoints") or ():
-            if (endpoint.get("conditions") or {}).get("ready", True):
-                found[key].extend(endpoint.get("addresses") or ())
+        for endpoint in eps.endpoints:
+            if endpoint.ready:
+                found[key].extend(endpoint.addresses)
     return {key: sorted(set(addresses), key=_numeric) for key, addresses in sorted(found.items())}
 
 

@@ -99,17 +99,14 @@ def owner_of(state: ClusterState, address: str) -> dict[str, Any]:
     ip, _, port_text = address.rpartition(":")
     ip, port = ip.strip("[]"), int(port_text) if port_text.isdigit() else 0
     owner: dict[str, Any] = {"address": address, "pod": None, "node": None, "services": []}
-    for eps in state.list("EndpointSlice"):
-        meta = eps["metadata"]
-        ports = [p.get("port") for p in eps.get("ports") or ()]
-        for endpoint in eps.get("endpoints") or ():
-            if ip in (endpoint.get("addresses") or ()) and port in ports:
-                service = (meta.get("labels") or {}).get("kubernetes.io/service-name")
-                owner["services"].append(f"{meta['namespace']}/{service}")
-                ref = endpoint.get("targetRef") or {}
-                if ref.get("kind") == "Pod" and not owner["pod"]:
-                    owner["pod"] = f"{ref.get('namespace') or meta['namespace']}/{ref['name']}"
-                owner["node"] = owner["node"] or endpoint.get("nodeName")
+    for eps in records(state, "EndpointSlice"):  # their records: none unpacked
+        for endpoint in eps.endpoints:
+            if ip in endpoint.addresses and port in eps.ports:
+                owner["services"].append(f"{eps.namespace}/{eps.service}")
+                if endpoint.target_kind == "Pod" and not owner["pod"]:
+                    ref_namespace = endpoint.target_namespace or eps.namespace
+                    owner["pod"] = f"{ref_namespace}/{endpoint.target_name}"
+                owner["node"] = owner["node"] or endpoint.node
     host_network: list[PodRecord] = []
     for pod in records(state, "Pod"):  # by their records; only host-network ones unpacked
         if not pod.ips or pod.ips[0] != ip:  # its podIP, which the record's IPs start with

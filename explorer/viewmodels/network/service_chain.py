@@ -499,14 +499,12 @@ def endpoint_owners(state: ClusterState) -> dict[str, Owner]:
         owner = Owner(f"{pod.namespace}/{pod.name}", pod.node)
         for ip in pod.ips:
             owners[ip] = owner
-    for eps in state.list("EndpointSlice"):
-        namespace = eps["metadata"].get("namespace") or ""
-        for endpoint in eps.get("endpoints") or ():
-            target = endpoint.get("targetRef") or {}
-            if target.get("kind") != "Pod":
+    for eps in records(state, "EndpointSlice"):  # their records: none unpacked
+        for endpoint in eps.endpoints:
+            if endpoint.target_kind != "Pod":
                 continue
-            owner = Owner(f"{namespace}/{target.get('name')}", endpoint.get("nodeName") or "")
-            for address in endpoint.get("addresses") or ():
+            owner = Owner(f"{eps.namespace}/{endpoint.target_name}", endpoint.node or "")
+            for address in endpoint.addresses:
                 owners[address] = owner
     return owners
 
