@@ -105,7 +105,7 @@ class PodRecord(NamedTuple):
     scheduled_at: str  # its PodScheduled condition's lastTransitionTime, once True
     scheduler_says: str  # that condition's message (or reason) while False
     disrupted: bool  # status.reason Evicted, or a DisruptionTarget condition True
-    container_ids: str  # its containers' IDs (init, regular, ephemeral) without scheme, by " "
+    container_ids: str  # its containers' IDs' first ID_KEPT characters, without scheme, by " "
     # (as explorer/collectors/cgroups/paths.py bare_container_id reads them)
 
     @property
@@ -202,9 +202,12 @@ def pod_record(pod: dict, share: Share | None = None) -> PodRecord:
 _STATUSES = ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses")
 
 
+ID_KEPT = 12  # the characters of a container ID a record keeps, as `docker ps` shows them
+
+
 def _container_ids(status: dict) -> str:
     return " ".join(
-        bare
+        bare[:ID_KEPT]
         for field in _STATUSES
         for item in items(status.get(field))
         if item.__class__ is dict
@@ -213,8 +216,11 @@ def _container_ids(status: dict) -> str:
 
 
 def has_container_id(found: PodRecord, prefix: str) -> bool:
-    """Whether one of the pod's container IDs starts with `prefix` (one with no space)."""
-    return f" {found.container_ids}".find(f" {prefix}") >= 0
+    """Whether one of the pod's container IDs may start with `prefix` (one with no space): the
+    record keeps each ID's first ID_KEPT characters (a 64-character ID a pod is most of a
+    record's strings), so a longer prefix is matched on those and the caller reads the pod to
+    tell."""
+    return f" {found.container_ids}".find(f" {prefix[:ID_KEPT]}") >= 0
 
 
 def _same(part: Any) -> Any:

@@ -9,7 +9,7 @@ from typing import Any
 
 from explorer.demo.cluster import build_demo
 from explorer.state.cluster_state import ClusterState
-from explorer.state.records import PodRecord, records
+from explorer.state.records import ID_KEPT, PodRecord, records
 from explorer.viewmodels.network.index import network_index
 from explorer.viewmodels.network.packet_trace import owner_of
 from explorer.viewmodels.network.service_chain import endpoint_owners
@@ -90,6 +90,16 @@ def test_search_by_a_container_id_prefix_unpacks_only_the_pod_running_it() -> No
         (pod["metadata"]["namespace"], pod["metadata"]["name"])
     ]
     assert whole["results"] == model["results"]
+
+
+def test_a_whole_container_id_that_differs_past_what_records_keep_finds_nothing() -> None:
+    state = build_demo(nodes=5)
+    pod = next(p for p in state.list("Pod") if p["status"].get("containerStatuses"))
+    bare = pod["status"]["containerStatuses"][0]["containerID"].split("://", 1)[1]
+    other = bare[:ID_KEPT] + ("e" if bare[ID_KEPT] != "e" else "f") + bare[ID_KEPT + 1 :]
+
+    assert search(state, {"cluster": "demo", "q": other})["results"] == []
+    assert len(search(state, {"cluster": "demo", "q": bare})["results"]) == 1
 
 
 def test_search_by_a_host_network_pods_ip_says_it_is_the_nodes() -> None:
