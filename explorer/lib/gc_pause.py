@@ -8,7 +8,8 @@ comes back when the last holder is done.
 `freeze=True` (the API lists, whose objects live long in the state) also freezes what exists when
 the collector comes back (`gc.freeze()`), so later full collections do not rescan a gigabyte of
 them. Frozen objects are still freed by reference counting; only cyclic garbage alive at that
-instant would be kept.
+instant would be kept. Then the heap the lists freed is given back to the system
+(explorer/lib/heap.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import gc
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from .heap import give_back_free_heap
 
 _lock = threading.Lock()
 _holders = 0
@@ -37,9 +40,13 @@ def gc_paused(freeze: bool = False) -> Iterator[None]:
     try:
         yield
     finally:
+        froze = False
         with _lock:
             _holders -= 1
             if _holders == 0 and _was_enabled:
                 if _freeze:
                     gc.freeze()
+                    froze = True
                 gc.enable()
+        if froze:
+            give_back_free_heap()  # what the lists' pages took, now freed (explorer/lib/heap.py)

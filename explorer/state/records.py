@@ -35,6 +35,7 @@ class EventRecord(NamedTuple):
     involved_name: str
     involved_uid: str
     labels: dict  # metadata.labels (most Events have none), for find
+    uid: str  # its own: an Event is kept out of the state's uid index (`by_uid`), for find
 
     def involves(self, kind: str, namespace: str, name: str, uid: str = "") -> bool:
         """Whether the event is about that object: by uid when both have one, else by kind,
@@ -68,6 +69,7 @@ def event_record(event: dict, share: Share | None = None) -> EventRecord:
         involved_name=_word(involved.get("name")),
         involved_uid=_word(involved.get("uid")),
         labels=(share or _same)(mapping(metadata.get("labels"))),
+        uid=str(metadata.get("uid") or ""),
     )
 
 

@@ -143,7 +143,11 @@ def _by_label(state: ClusterState, query: str) -> list[Result]:
 def _by_uid(state: ClusterState, query: str) -> list[Result]:
     if not _UID.match(query.lower()):
         return []
-    obj = state.by_uid(query.lower())
+    uid = query.lower()
+    obj = state.by_uid(uid)
+    if obj is None:  # Events are not in the uid index: their records say their uid
+        said = next((r for r in records(state, "Event") if r.uid == uid), None)
+        obj = state.get("Event", said.namespace, said.name) if said is not None else None
     return [_result(obj, "UID")] if obj is not None else []
 
 

@@ -82,3 +82,16 @@ def test_real_fixtures_are_searchable(real_fixtures) -> None:
 def test_nothing_found_and_hostile_queries_are_just_text() -> None:
     model = search(build_demo(), {"cluster": "demo", "q": HOSTILE})
     assert model["results"] == [] and model["query"] == HOSTILE
+
+
+def test_finds_an_event_by_its_uid_though_events_are_kept_out_of_the_uid_index() -> None:
+    state = build_demo(nodes=3)
+    event = next(state.list("Event"))
+    uid = event["metadata"]["uid"]
+    assert state.by_uid(uid) is None  # ~110 bytes an Event spared (cluster_state UNINDEXED_UIDS)
+
+    model = search(state, {"cluster": "demo", "q": uid.upper()})
+
+    assert [(r["kind"], r["name"], r["why"]) for r in model["results"]] == [
+        ("Event", event["metadata"]["name"], "UID")
+    ]
