@@ -36,8 +36,20 @@ RECORD_ARRIVALS = """() => {
   const now = () => Date.now() / 1000;
   const handle = conn.handle.bind(conn);
   conn.handle = (message) => { arrivals.push([now(), message.type]); return handle(message); };
+  // a draw: a sector figure drawn or repainted in place (ExplorerKit.plotSectors), or any
+  // other Plotly.react — one arrival each, not two for a sector figure Plotly draws
+  let inSectors = false;
   const react = window.Plotly.react.bind(window.Plotly);
-  window.Plotly.react = (...args) => { arrivals.push([now(), "draw"]); return react(...args); };
+  window.Plotly.react = (...args) => {
+    if (!inSectors) arrivals.push([now(), "draw"]);
+    return react(...args);
+  };
+  const kit = window.ExplorerKit, plotSectors = kit.plotSectors;
+  kit.plotSectors = (...args) => {
+    arrivals.push([now(), "draw"]);
+    inSectors = true;
+    try { return plotSectors(...args); } finally { inSectors = false; }
+  };
   const lost = conn.lost.bind(conn);
   conn.lost = (reason) => { arrivals.push([now(), "closed"]); return lost(reason); };
   document.addEventListener("freeze", () => arrivals.push([now(), "freeze"]));

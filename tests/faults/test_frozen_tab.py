@@ -72,12 +72,13 @@ def quiet(tab: Tab, seconds: float) -> bool:
     return not tab.since(time.time() - seconds, "delta")
 
 
+# The overview draws through ExplorerKit.plotSectors (a Plotly.react, or a repaint in place)
 SLOW_DRAW = """ms => {
-  const react = window.Plotly.react.bind(window.Plotly);
-  window.Plotly.react = (...args) => {
+  const kit = window.ExplorerKit, plotSectors = kit.plotSectors;
+  kit.plotSectors = (...args) => {
     const until = performance.now() + ms;
     while (performance.now() < until) {}  // a big figure on a slow machine
-    return react(...args);
+    return plotSectors(...args);
   };
 }"""
 
