@@ -104,6 +104,12 @@ def controller_reference(obj: Body | None) -> OwnerReference | None:
     return next((ref for ref in owner_references(obj) if ref.get("controller")), None)
 
 
+def controlling_reference(obj: Body | None) -> OwnerReference | None:
+    """The owner that counts: the ownerReference with `controller: true`, else the first."""
+    refs = owner_references(obj)
+    return controller_reference(obj) or (refs[0] if refs else None)
+
+
 def template_spec_of(obj: Body | None) -> dict:
     """`spec.template.spec`: the pod spec of a workload (Deployment, Job, DaemonSet, ...)."""
     return spec_of(spec_of(obj).get("template"))

@@ -23,7 +23,7 @@ import orjson
 from explorer.lib.choices import ADDED, BOOKMARK, DELETED, MODIFIED
 from explorer.lib.objects import (
     Key,
-    controller_reference,
+    controlling_reference,
     key_of,
     owner_references,
     resource_version_of,
@@ -42,8 +42,8 @@ log = logging.getLogger(__name__)
 
 Ref = tuple[str, str, str]  # (kind, namespace or "", name)
 # Kinds no object names by uid (no ownerReference, involvedObject or claimRef points at an
-# Event): kept out of the uid index, ~110 bytes an Event of a big cluster's ~130,000; find
-# reads an Event's uid from its record (explorer/state/records.py EventRecord.uid).
+# Event): kept out of the uid index, which holds a uid string, a dict entry and a reference
+# tuple an object; find reads an Event's uid from its record (records.py EventRecord.uid).
 UNINDEXED_UIDS = frozenset({"Event"})
 
 
@@ -223,7 +223,7 @@ class ClusterState:
         seen = {uid_of(obj)}
         current = obj
         while True:
-            owner = _controller_ref(current)
+            owner = controlling_reference(current)
             if owner is None or owner.get("uid") in seen:
                 return chain
             parent = self.by_uid(owner.get("uid", ""))
@@ -559,9 +559,3 @@ def _claim_key(pv: dict) -> Key | None:
 
 def _owner_uids(obj: dict) -> list[str]:
     return [ref["uid"] for ref in owner_references(obj) if ref.get("uid")]
-
-
-def _controller_ref(obj: dict) -> dict | None:
-    """The controller reference, else the first owner."""
-    refs = owner_references(obj)
-    return controller_reference(obj) or (refs[0] if refs else None)

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from explorer.lib.events import event_time
 from explorer.lib.json_shape import items, mapping
-from explorer.lib.objects import controller_reference, owner_references
+from explorer.lib.objects import controlling_reference
 from explorer.lib.pod_states import glance
 from explorer.lib.qos import pod_qos_class
 
@@ -248,8 +248,8 @@ def labelled_record(obj: dict, share: Share | None = None) -> LabelledRecord:
 
 class OwnedRecord(NamedTuple):
     """Of a packed workload controller (a ReplicaSet, a Deployment): its name and labels, for
-    find, and the controller that owns it (kind, name, uid of its controlling ownerReference,
-    else of its first; None for none), for the workload hierarchy's Deployment → ReplicaSet."""
+    find, and the owner that counts (kind, name, uid of lib/objects.py `controlling_reference`;
+    None for none), for the workload hierarchy's Deployment → ReplicaSet."""
 
     namespace: str
     name: str
@@ -259,8 +259,7 @@ class OwnedRecord(NamedTuple):
 
 def owned_record(obj: dict, share: Share | None = None) -> OwnedRecord:
     metadata = mapping(obj.get("metadata"))
-    refs = owner_references(obj)
-    ref = controller_reference(obj) or (refs[0] if refs else None)
+    ref = controlling_reference(obj)
     controller = None
     if ref is not None:
         controller = (

@@ -68,15 +68,20 @@ BEFORE = ["#eef1f5", "#2ca02c", "#2ca02c", "#eef1f5", "#2ca02c"]
 AFTER = ["#eef1f5", "#d62728", "#ffdd57", "#eef1f5", "#1d2430"]
 
 
+def drawn_before(page, trace_type: str) -> None:
+    """Figure #kept drawn with the BEFORE colours, Plotly.react's count back at 0."""
+    page.wait_for_function("() => window.Plotly && window.ExplorerKit")
+    page.evaluate(SETUP, trace_type)
+    page.evaluate(f"() => draw('kept', sectors({BEFORE}))")
+    page.evaluate("() => { window.reacts = 0; }")
+
+
 @pytest.mark.parametrize("trace_type", ["sunburst", "treemap"])
 def test_a_change_of_colours_only_is_repainted_in_place_as_plotly_would_draw_it(
     logged_in_page, trace_type
 ) -> None:
     page = logged_in_page
-    page.wait_for_function("() => window.Plotly && window.ExplorerKit")
-    page.evaluate(SETUP, trace_type)
-    page.evaluate(f"() => draw('kept', sectors({BEFORE}))")
-    page.evaluate("() => { window.reacts = 0; }")
+    drawn_before(page, trace_type)
 
     page.evaluate(f"() => draw('kept', sectors({AFTER}))")
     assert page.evaluate("() => window.reacts") == 0  # repainted, not drawn again
@@ -92,9 +97,7 @@ def test_a_change_of_colours_only_is_repainted_in_place_as_plotly_would_draw_it(
 
 def test_a_repainted_sector_keeps_its_colour_when_the_figure_zooms(logged_in_page) -> None:
     page = logged_in_page
-    page.wait_for_function("() => window.Plotly && window.ExplorerKit")
-    page.evaluate(SETUP, "sunburst")
-    page.evaluate(f"() => draw('kept', sectors({BEFORE}))")
+    drawn_before(page, "sunburst")
     page.evaluate(f"() => draw('kept', sectors({AFTER}))")
     page.evaluate("() => Plotly.restyle('kept', { level: ['shop'] })")
     painted = page.evaluate("() => painted('kept')")
@@ -115,10 +118,7 @@ def test_a_change_beyond_colours_is_drawn_by_plotly(
     logged_in_page, trace_type, change, shown
 ) -> None:
     page = logged_in_page
-    page.wait_for_function("() => window.Plotly && window.ExplorerKit")
-    page.evaluate(SETUP, trace_type)
-    page.evaluate(f"() => draw('kept', sectors({BEFORE}))")
-    page.evaluate("() => { window.reacts = 0; }")
+    drawn_before(page, trace_type)
     page.evaluate(f"() => draw('kept', sectors({BEFORE}, {change}))")
     assert page.evaluate("() => window.reacts") == 1
     assert shown in page.evaluate("() => painted('kept')")

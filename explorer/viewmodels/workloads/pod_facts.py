@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 from explorer.lib.objects import (
     containers_and_statuses,
-    controller_reference,
+    controlling_reference,
     meta_of,
-    owner_references,
 )
 from explorer.lib.quantities import QuantityError, cpu_millicores, memory_bytes
 from explorer.state.cluster_state import ClusterState
@@ -86,8 +85,7 @@ def pod_facts(pod: dict) -> PodFacts:
 
 
 def controller_of(obj: dict) -> Owner | None:
-    refs = owner_references(obj)
-    ref = controller_reference(obj) or (refs[0] if refs else None)
+    ref = controlling_reference(obj)
     if ref is None:
         return None
     return Owner(
