@@ -219,6 +219,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task delivered again after it succeeded (its acknowledgement lost with Redis) is not run again:
+# the worker reads its stored state first. Rounds of a polling task: explorer/jobs/once.py.
+CELERY_WORKER_DEDUPLICATE_SUCCESSFUL_TASKS = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -17,7 +17,10 @@ mount table and pod volume directories, the volumes' usage) with Celery.
   cluster's state as they come (explorer/jobs/facts_delivery.py). Redis (broker and results)
   going away under a round does not fail the collection: the round is put back, to run again
   once Redis has returned, from where the round before it left off (the agents' results are kept
-  until the collection ends, so a round run again finds them).
+  until the collection ends, so a round run again finds them). A round delivered again after it
+  sent the next one (its acknowledgement lost with Redis) is not run: each round is claimed in
+  Redis by the message carrying it (explorer/jobs/once.py); a task whose success is stored
+  already is not run again (CELERY_WORKER_DEDUPLICATE_SUCCESSFUL_TASKS).
   Without a broker (tasks run in this process) there are no agents: every node goes agentless.
 
 The agent's probe is configured by its environment: EXPLORER_PROBE_ROOT (where the node's
@@ -37,11 +40,12 @@ facts (the demo's) can hold it, under the same setting.
 from __future__ import annotations
 
 import time
+import uuid
 from pathlib import Path
 from typing import TypedDict
 
 from celery import Task, states
-from celery.exceptions import BackendError, Reject, Retry
+from celery.exceptions import BackendError, Ignore, Reject, Retry
 from celery.result import AsyncResult
 from django.conf import settings
 from kombu.exceptions import OperationalError
@@ -58,6 +62,7 @@ from explorer.state.node_facts import NodeFacts, clock_skew, joined_all, one_lin
 
 from .celery import app
 from .facts_delivery import deliver
+from .once import begin_round
 from .progress import report_progress
 from .queues import NodeTask
 
@@ -84,6 +89,8 @@ class Ongoing(TypedDict):
     tasks: dict[str, str]  # node -> the id of its collect_node task (awaited until an outcome)
     sent_at: float  # when they were sent (time.time())
     outcomes: dict[str, NodeOutcome]
+    round: int  # the round this is sent to: 1, 2, ... (the first, sent by the caller, is 0)
+    token: str  # the message that carries it (explorer/jobs/once.py)
 
 
 class Collection(TypedDict):
@@ -129,16 +136,18 @@ def collect_node(self: Task, node: str) -> NodeFacts:
 def collect_cluster(self: Task, cluster: str, ongoing: Ongoing | None = None) -> Collection:
     task_id = self.request.id
     try:
+        begin_round(self, *((ongoing["round"], ongoing["token"]) if ongoing else (0, "first")))
         if ongoing is None:
             ongoing = _begin(cluster, agents=not self.request.is_eager)
             report_progress(task_id, 0, len(ongoing["nodes"]), f"{cluster}: collecting nodes")
         _advance(task_id, cluster, ongoing)
         if _awaited(ongoing):
+            ongoing.update(round=ongoing["round"] + 1, token=uuid.uuid4().hex)
             again = {"cluster": cluster, "ongoing": ongoing}
             raise self.retry(kwargs=again, countdown=POLL_SECONDS)
         for node_task in ongoing["tasks"].values():
             AsyncResult(node_task, app=app).forget()
-    except Retry:
+    except (Retry, Ignore):
         raise
     except Reject as rejected:  # Task.retry could not send the next round
         if isinstance(rejected.reason, REDIS_TROUBLE):
@@ -161,7 +170,7 @@ def collect_cluster(self: Task, cluster: str, ongoing: Ongoing | None = None) ->
 def _begin(cluster: str, agents: bool) -> Ongoing:
     nodes = node_names(cluster)
     tasks = {n: collect_node.apply_async(kwargs={"node": n}).id for n in nodes} if agents else {}
-    return Ongoing(nodes=nodes, tasks=tasks, sent_at=time.time(), outcomes={})
+    return Ongoing(nodes=nodes, tasks=tasks, sent_at=time.time(), outcomes={}, round=0, token="")
 
 
 def _advance(task_id: str, cluster: str, ongoing: Ongoing) -> None:

@@ -180,3 +180,25 @@ def test_a_worker_killed_mid_task_loses_nothing_the_task_comes_back_and_complete
     assert collected["facts"]["resolv.conf"] == RESOLV_CONF
     assert f"collect_node[{result.id}] received" in slow_log.read_text()
     assert f"collect_node[{result.id}] succeeded" in (home / "worker.log").read_text()
+
+
+def test_a_first_round_delivered_again_after_the_next_began_sends_no_node_its_task_twice(
+    via_redis: None, home: Path
+) -> None:
+    # As Redis delivers the first round again when its acknowledgement was lost: the same
+    # message, under the same task id, after the round it sent has begun.
+    log = home / "worker.log"
+    since = log.stat().st_size
+    task = str(uuid.uuid4())
+    result = collect_cluster.apply_async(kwargs={"cluster": "demo"}, task_id=task)
+    deadline = time.monotonic() + 30
+    while log.read_text()[since:].count(f"collect_cluster[{task}] retry") < 2:
+        assert time.monotonic() < deadline, "the collection's second round never ran"
+        time.sleep(0.1)
+    collect_cluster.apply_async(kwargs={"cluster": "demo"}, task_id=task)
+
+    assert [n["node"] for n in result.get(timeout=60)["nodes"]] == sorted([*AGENTS, NO_AGENT])
+    time.sleep(2)  # the copy's rounds, had it started a chain, would have gone on meanwhile
+    text = log.read_text()[since:]
+    assert text.count(f"collect_cluster[{task}] succeeded") == 1
+    assert text.count("collect_node[") == 2 * len(AGENTS)  # received, succeeded: once each
