@@ -62,7 +62,7 @@ from explorer.state.node_facts import NodeFacts, clock_skew, joined_all, one_lin
 
 from .celery import app
 from .facts_delivery import deliver
-from .once import begin_round
+from .once import FIRST_ROUND, begin_round
 from .progress import report_progress
 from .queues import NodeTask
 
@@ -90,7 +90,7 @@ class Ongoing(TypedDict):
     sent_at: float  # when they were sent (time.time())
     outcomes: dict[str, NodeOutcome]
     round: int  # the round this is sent to: 1, 2, ... (the first, sent by the caller, is 0)
-    token: str  # the message that carries it (explorer/jobs/once.py)
+    round_id: str  # the message that carries it (explorer/jobs/once.py)
 
 
 class Collection(TypedDict):
@@ -136,13 +136,15 @@ def collect_node(self: Task, node: str) -> NodeFacts:
 def collect_cluster(self: Task, cluster: str, ongoing: Ongoing | None = None) -> Collection:
     task_id = self.request.id
     try:
-        begin_round(self, *((ongoing["round"], ongoing["token"]) if ongoing else (0, "first")))
         if ongoing is None:
+            begin_round(self, 0, FIRST_ROUND)
             ongoing = _begin(cluster, agents=not self.request.is_eager)
             report_progress(task_id, 0, len(ongoing["nodes"]), f"{cluster}: collecting nodes")
+        else:
+            begin_round(self, ongoing["round"], ongoing["round_id"])
         _advance(task_id, cluster, ongoing)
         if _awaited(ongoing):
-            ongoing.update(round=ongoing["round"] + 1, token=uuid.uuid4().hex)
+            ongoing.update(round=ongoing["round"] + 1, round_id=uuid.uuid4().hex)
             again = {"cluster": cluster, "ongoing": ongoing}
             raise self.retry(kwargs=again, countdown=POLL_SECONDS)
         for node_task in ongoing["tasks"].values():
@@ -170,7 +172,7 @@ def collect_cluster(self: Task, cluster: str, ongoing: Ongoing | None = None) ->
 def _begin(cluster: str, agents: bool) -> Ongoing:
     nodes = node_names(cluster)
     tasks = {n: collect_node.apply_async(kwargs={"node": n}).id for n in nodes} if agents else {}
-    return Ongoing(nodes=nodes, tasks=tasks, sent_at=time.time(), outcomes={}, round=0, token="")
+    return Ongoing(nodes=nodes, tasks=tasks, sent_at=time.time(), outcomes={}, round=0, round_id="")
 
 
 def _advance(task_id: str, cluster: str, ongoing: Ongoing) -> None:

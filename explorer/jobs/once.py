@@ -19,10 +19,11 @@ from celery import Task
 from celery.exceptions import Ignore
 
 ROUNDS_KEY = "explorer:rounds:"
+FIRST_ROUND = "first"  # the id of a task's first round: the message its caller sent
 KEEP_SECONDS = 24 * 3600  # longer than any collection and its visibility timeout
 
-# KEYS[1]: the task's rounds; ARGV: the round's number, its message's token, seconds to keep.
-# The key holds "<number> <token>" of the latest round begun. Returns 1 when this round may run.
+# KEYS[1]: the task's rounds; ARGV: the round's number and id (its message's), seconds to keep.
+# The key holds "<number> <id>" of the latest round begun. Returns 1 when this round may run.
 _CLAIM = """
 local held = redis.call('GET', KEYS[1])
 local number = tonumber(ARGV[1])
@@ -37,12 +38,13 @@ return 1
 """
 
 
-def begin_round(task: Task, number: int, token: str) -> None:
-    """Claim round `number` of this task for the message carrying `token`, or raise Ignore
+def begin_round(task: Task, number: int, round_id: str) -> None:
+    """Claim round `number` of this task for the message whose round is `round_id` (a fresh
+    id in each message that sends a round; FIRST_ROUND in the caller's), or raise Ignore
     (another message began this round or a later one)."""
     if task.request.is_eager:
         return
     client = task.app.backend.client
-    claimed = client.eval(_CLAIM, 1, ROUNDS_KEY + task.request.id, number, token, KEEP_SECONDS)
+    claimed = client.eval(_CLAIM, 1, ROUNDS_KEY + task.request.id, number, round_id, KEEP_SECONDS)
     if not claimed:
         raise Ignore()

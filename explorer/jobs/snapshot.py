@@ -6,10 +6,13 @@ by who starts the job, so the page can lead to it before it exists.
 With `fresh`, every node's facts are collected first (explorer/jobs/collect.py, through the node
 queues): the job starts the collection, then looks again every POLL_SECONDS — a retry of itself,
 so it never holds a worker that is also a node's agent — until the collection has ended, its
-progress shown as the snapshot's. Without a broker the collection runs first, in line."""
+progress shown as the snapshot's; each round claimed by its message (explorer/jobs/once.py), so
+one delivered again after it sent the next starts no second collection. Without a broker the
+collection runs first, in line."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 from celery import Task
@@ -25,6 +28,7 @@ from explorer.snapshots.moments import moment_state
 
 from .celery import app
 from .collect import collect_cluster
+from .once import FIRST_ROUND, begin_round
 from .progress import latest_progress, report_progress
 
 TAKE_STEPS = len(RESOURCES) + 1  # each kind, then writing the file
@@ -41,6 +45,8 @@ def take_snapshot(
     title: str = "",
     fresh: bool = False,
     collection: str = "",
+    round: int = 0,
+    round_id: str = FIRST_ROUND,
 ) -> str:
     task_id = self.request.id
     named = parse_source(source)
@@ -50,7 +56,8 @@ def take_snapshot(
         )
         raise ValueError("not a live cluster or a past moment")
     if fresh and named.kind == LIVE:
-        _collect_first(self, named.cluster, collection)
+        begin_round(self, round, round_id)
+        _collect_first(self, named.cluster, collection, round)
 
     def kind_copied(kind: str, objects: int, kinds_done: int, kinds: int) -> None:
         noun = "object" if objects == 1 else "objects"
@@ -88,7 +95,7 @@ def take_snapshot(
     return snapshot.id
 
 
-def _collect_first(task: Task, cluster: str, collection: str) -> None:
+def _collect_first(task: Task, cluster: str, collection: str, round: int) -> None:
     """Collect every node's facts before the state is read: returns once the collection ended
     (in line without a broker), else retries `task` until it has."""
     task_id = task.request.id
@@ -106,6 +113,5 @@ def _collect_first(task: Task, cluster: str, collection: str) -> None:
         if latest is not None:
             counted = f" ({latest['done']}/{latest['total']} nodes)" if latest["total"] else ""
             report_progress(task_id, 0, TAKE_STEPS, f"collecting: {latest['message']}{counted}")
-    raise task.retry(
-        kwargs={**task.request.kwargs, "collection": collection}, countdown=POLL_SECONDS
-    )
+    again = {"collection": collection, "round": round + 1, "round_id": uuid.uuid4().hex}
+    raise task.retry(kwargs={**task.request.kwargs, **again}, countdown=POLL_SECONDS)

@@ -11,7 +11,7 @@ from celery import Task
 from celery.exceptions import Ignore
 
 from explorer.jobs.celery import app
-from explorer.jobs.once import ROUNDS_KEY, begin_round
+from explorer.jobs.once import FIRST_ROUND, ROUNDS_KEY, begin_round
 
 from .celery_workers import celery_through
 
@@ -40,16 +40,16 @@ def runs(task: Task, number: int, token: str) -> bool:
 
 
 def test_each_round_runs_for_the_message_that_began_it(task: Task) -> None:
-    assert runs(task, 0, "first")
+    assert runs(task, 0, FIRST_ROUND)
     assert runs(task, 1, "a")
     assert runs(task, 2, "b")
 
 
 def test_a_round_delivered_again_after_the_next_round_began_is_not_run(task: Task) -> None:
-    assert runs(task, 0, "first")
+    assert runs(task, 0, FIRST_ROUND)
     assert runs(task, 1, "a")
 
-    assert not runs(task, 0, "first")
+    assert not runs(task, 0, FIRST_ROUND)
 
 
 def test_a_second_message_for_a_round_already_begun_is_not_run(task: Task) -> None:
@@ -75,7 +75,7 @@ def test_rounds_are_claimed_per_task_and_forgotten_in_a_day(task: Task) -> None:
     assert 0 < app.backend.client.ttl(key) <= 24 * 3600
     polling.push_request(id=str(uuid.uuid4()), is_eager=False)
     try:
-        assert runs(polling, 0, "first")
+        assert runs(polling, 0, FIRST_ROUND)
     finally:
         polling.pop_request()
 
@@ -84,8 +84,8 @@ def test_a_task_run_in_this_process_claims_nothing(redis_url: str) -> None:
     polling.push_request(id=str(uuid.uuid4()), is_eager=True)
     try:
         with celery_through(redis_url):
-            assert runs(polling, 0, "first")
-            assert runs(polling, 0, "first")
+            assert runs(polling, 0, FIRST_ROUND)
+            assert runs(polling, 0, FIRST_ROUND)
             assert app.backend.client.get(ROUNDS_KEY + polling.request.id) is None
     finally:
         polling.pop_request()
