@@ -11,13 +11,12 @@ first and last names, the page's `first` and `last` parameters), at the finest l
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from .links import Link
 from .plotly_text import hover_lines, plotly_text
-from .pod_summary import RUNNING, STATE_COLOURS, PodSummary, worst
+from .pod_summary import RUNNING, STATE_COLOURS, PodSummary, states_of, worst
 from .sectors import Sector
 
 GROUP_TARGET = 250  # runs of 20 nodes at 5,000: each run's own overview down to its pods
@@ -69,7 +68,7 @@ def group_sector(
     """One run's sector: its pods' count and states, its nodes not Ready; `not_ready` holds the
     names of the run's nodes whose Ready condition is not True."""
     pods = [pod for name in run for pod in pods_on(name)]
-    states = Counter(pod.state for pod in pods)
+    states = states_of(pods)
     first, last = run[0], run[-1]
     rows: list[tuple[str, object]] = [("nodes", len(run)), ("pods", len(pods))]
     rows += [(state, states[state]) for state in STATE_COLOURS if states[state]]

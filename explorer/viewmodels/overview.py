@@ -50,7 +50,7 @@ from .node_groups import (
     runs,
 )
 from .plotly_text import hover_lines, plotly_text
-from .pod_summary import STATE_COLOURS, PodSummary, pod_sector, worst
+from .pod_summary import STATE_COLOURS, PodSummary, pod_sector, states_of, worst
 from .pods_by_node import PodIndex
 from .sectors import Sector
 from .unscheduled import UNSCHEDULED, UNSCHEDULED_COLOUR, unscheduled_sectors
@@ -239,7 +239,7 @@ def _model(state: ClusterState, memo: OverviewMemo) -> dict[str, Any]:
     pods, states = len(memo.pods), memo.pods.states
     if memo.range is not None:  # the pods of the nodes shown
         shown = [pod for name in memo.names for pod in memo.pods.pods_on(name)]
-        pods, states = len(shown), Counter(pod.state for pod in shown)
+        pods, states = len(shown), states_of(shown)
     return {
         "header": {
             "cluster": state.cluster,
@@ -323,7 +323,7 @@ def _node_sector(node: dict, pods: list[PodSummary], level: str) -> Sector:
             f"cpu {allocatable.get('cpu', '?')}, memory {allocatable.get('memory', '?')}",
         ),
         ("pods", len(pods)),
-        *_by_state(Counter(pod.state for pod in pods)),
+        *_by_state(states_of(pods)),
         ("click", "open the node's page"),
     ]
     return {
@@ -354,7 +354,7 @@ def _own_value(pods: int, level: str) -> int:
 
 
 def _namespace_sector(parent: str, namespace: str, pods: list[PodSummary], leaf: bool) -> Sector:
-    states = Counter(pod.state for pod in pods)
+    states = states_of(pods)
     return {
         "parent": parent,
         "label": plotly_text(namespace),
@@ -387,7 +387,7 @@ def _pod_sector(parent: str, pod: PodSummary) -> Sector:
 
 
 def _group_sector(parent: str, owner: str, pods: list[PodSummary]) -> Sector:
-    states = Counter(pod.state for pod in pods)
+    states = states_of(pods)
     restarts = sum(pod.restarts for pod in pods)
     kind, _, name = owner.partition("/")
     rows = [("pods", len(pods)), *_by_state(states), ("restarts", restarts)]

@@ -3,8 +3,10 @@ restarts and QoS class. Shared by the views that draw pods."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable
+from operator import attrgetter
+from typing import NamedTuple
 
 from explorer.lib.pod_states import (
     FAILED,
@@ -33,10 +35,13 @@ STATE_COLOURS: dict[str, str] = {
     SUCCEEDED: "#9ecae1",
 }
 _SEVERITY = {state: rank for rank, state in enumerate(STATE_COLOURS)}
+_STATE = attrgetter("state")
 
 
-@dataclass(frozen=True, slots=True)
-class PodSummary:
+class PodSummary(NamedTuple):
+    """(A named tuple: made for every pod of a cold overview, and a tuple is made in a third of
+    the time a frozen dataclass takes.)"""
+
     namespace: str
     name: str
     node: str  # "" while not scheduled
@@ -113,6 +118,11 @@ def pod_sector(pod: PodSummary) -> Sector:
         "restarts": pod.restarts,
         "link": object_link("Pod", pod.namespace, pod.name),
     }
+
+
+def states_of(pods: Iterable[PodSummary]) -> Counter[str]:
+    """How many of `pods` are in each state (counted in C: a cold overview counts every pod)."""
+    return Counter(map(_STATE, pods))
 
 
 def worst(states: list[str]) -> str:

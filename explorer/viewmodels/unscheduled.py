@@ -11,13 +11,13 @@ GROUP_SHARE: a pod that waits is what a reader looks for first, not a 2-pixel li
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from explorer.collectors.scheduling.failed_scheduling import parse_failed_scheduling
 
 from .links import object_link
 from .plotly_text import hover_lines, plotly_text
-from .pod_summary import STATE_COLOURS, PodSummary, pod_sector, worst
+from .pod_summary import STATE_COLOURS, PodSummary, pod_sector, states_of, worst
 from .sectors import Sector
 from .workloads.pending import reason_words
 
@@ -117,7 +117,7 @@ def _pod_sector(pod: PodSummary, value: int) -> Sector:
 
 def _reason_sector(reason: str, pods: list[PodSummary], value: int) -> Sector:
     example = pods[0]
-    states = Counter(pod.state for pod in pods)
+    states = states_of(pods)
     rows: list[tuple[str, object]] = [("pods", len(pods))]
     rows += [(f"{pod.namespace}/{pod.name}", pod.state) for pod in pods[:8]]
     if len(pods) > 8:
