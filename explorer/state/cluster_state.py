@@ -124,9 +124,11 @@ class ClusterState:
         self._shared_lists: set[str] = set()  # kinds whose coming list is shared already
         self._objects: dict[str, dict[Key, dict]] = defaultdict(dict)
         self._by_uid: dict[str, Ref] = {}
-        self._children: dict[str, set[Ref]] = defaultdict(set)
-        self._pods_by_node: dict[str, set[Key]] = defaultdict(set)
-        self._by_namespace: dict[tuple[str, str], set[str]] = defaultdict(set)  # (ns, kind)
+        # The indexes' buckets are dicts used as sets (every value None): a set takes 56-145
+        # bytes an element, a dict 21-37 (2-3 of a pod's bytes in the state were set tables).
+        self._children: dict[str, dict[Ref, None]] = defaultdict(dict)
+        self._pods_by_node: dict[str, dict[Key, None]] = defaultdict(dict)
+        self._by_namespace: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)  # (ns, kind)
         self._volume_by_claim: dict[Key, str] = {}  # from PersistentVolume spec.claimRef
         # node name -> {fact name (e.g. "iptables-save", "cgroups", "resolv.conf") -> value}
         self.node_facts: dict[str, dict[str, Any]] = {}
@@ -467,13 +469,13 @@ class ClusterState:
         if facts.uid:
             self._by_uid[facts.uid] = ref
         for owner_uid in facts.owner_uids:
-            self._children[owner_uid].add(ref)
+            self._children[owner_uid][ref] = None
         if key[0]:
-            self._by_namespace[(key[0], kind)].add(key[1])
+            self._by_namespace[(key[0], kind)][key[1]] = None
         if facts.record is not None:
             self._records[kind][key] = facts.record
         if facts.node:
-            self._pods_by_node[facts.node].add(key)
+            self._pods_by_node[facts.node][key] = None
         if facts.claim:
             self._volume_by_claim[facts.claim] = key[1]
 
@@ -518,7 +520,7 @@ class _Taken(NamedTuple):
 def _discard(index: dict, bucket: Any, item: Any) -> None:
     members = index.get(bucket)
     if members is not None:
-        members.discard(item)
+        members.pop(item, None)
         if not members:
             del index[bucket]
 
