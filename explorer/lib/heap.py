@@ -45,7 +45,7 @@ def tune_heap() -> bool:
     return mallopt is not None and mallopt(_M_ARENA_MAX, MAX_ARENAS) == 1
 
 
-def give_back_free_heap() -> None:
+def give_back_free_heap() -> bool:
+    """Ask the C library to return its heap's free pages; False where it cannot be asked."""
     trim = _libc_function("malloc_trim")
-    if trim is not None:
-        trim(0)
+    return trim is not None and bool(trim(0))

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from explorer.lib.choices import LISTING, NOT_VISIBLE
-from explorer.lib.memory import give_back
+from explorer.lib.heap import give_back_free_heap
 
 from .change_log import ChangeLog, Retention
 from .cluster_state import Change, ClusterState
@@ -39,7 +39,7 @@ from .state_dump import captured
 
 log = logging.getLogger(__name__)
 
-GIVE_BACK_AFTER = 1000  # objects in a list after which freed memory is given back (lib/memory.py)
+GIVE_BACK_AFTER = 1000  # objects in a list after which freed memory is given back (lib/heap.py)
 
 
 class Listener(Protocol):
@@ -160,7 +160,7 @@ class ClusterStates:
             for listener in self._listening():
                 listener.changed(cluster, changes)
         if len(objects) >= GIVE_BACK_AFTER:  # what parsing the list took is free now
-            give_back()
+            give_back_free_heap()
 
     def event(self, cluster: str, kind: str, event: dict) -> None:
         with self.read(cluster) as state:

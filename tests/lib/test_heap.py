@@ -1,5 +1,6 @@
-"""The C heap held to two malloc arenas in every process of the app (glibc), and the operator's
-own setting left alone: each case in a fresh Python, whose threads have made no arenas yet."""
+"""The C heap (glibc): held to two malloc arenas in every process of the app, the operator's own
+setting left alone (each case in a fresh Python, whose threads have made no arenas yet), and
+its freed pages given back to the system."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from explorer.lib.heap import give_back_free_heap
+
 REPO = Path(__file__).resolve().parents[2]
+CHUNK = 100 * 1024  # under glibc's mmap threshold: from the heap, kept when freed
 
 # Eight threads, each taking a block malloc serves from the thread's arena, alive together;
 # then glibc's own account of its arenas (malloc_info: one <heap> each).
@@ -65,3 +69,21 @@ def test_threads_of_a_tuned_process_share_two_malloc_arenas() -> None:
 
 def test_an_operators_malloc_arena_max_is_left_as_it_is() -> None:
     assert arenas("tune", {"MALLOC_ARENA_MAX": "4"}) == ("False", 4)
+
+
+def _resident_mib() -> float:
+    with open(f"/proc/{os.getpid()}/status") as status:
+        line = next(line for line in status if line.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
+
+
+def test_memory_freed_in_the_heap_is_given_back_to_the_system() -> None:
+    chunks = [bytearray(CHUNK) for _ in range(2000)]  # 200 MB, touched
+    pinned = bytearray(CHUNK)  # above them: the heap's top stays, so nothing is trimmed by itself
+    del chunks
+    freed = _resident_mib()
+
+    assert give_back_free_heap()
+
+    assert freed - _resident_mib() > 100, "the 200 MB freed stayed resident"
+    del pinned
