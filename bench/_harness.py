@@ -1,7 +1,8 @@
-"""What the benchmarks share: a command line of whole-number options (`--pods 110`); for those
-that run the project's processes (the API server, `manage.py serve`, kubectl, websocket clients):
-starting and stopping them, the app's login, kubectl's watch as the peer, the latency of a change
-to the overview's delta, percentiles and the machine."""
+"""What the benchmarks share: the app's heap settings (two malloc arenas); a command line of
+whole-number options (`--pods 110`); for those that run the project's processes (the API server,
+`manage.py serve`, kubectl, websocket clients): starting and stopping them, the app's login,
+kubectl's watch as the peer, the latency of a change to the overview's delta, percentiles and
+the machine."""
 
 from __future__ import annotations
 
@@ -30,7 +31,12 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the benchmarks import explorer and tests helpers
 
+from explorer.lib.heap import tune_heap  # noqa: E402
 from tests.processes import free_port  # noqa: E402
+
+# A bench that lists a cluster in its own process holds its C heap as every process of the app
+# does (Django's app registry does it there, explorer/runtime/apps.py): before any thread starts.
+tune_heap()
 
 PYTHON = sys.executable
 KUBECTL = str(Path(sys.executable).with_name("kubectl"))
