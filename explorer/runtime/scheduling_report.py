@@ -22,6 +22,7 @@ from typing import Any
 from explorer.collectors.scheduling.equivalence import equivalence_key
 from explorer.collectors.scheduling.evaluate import Evaluation
 from explorer.collectors.scheduling.scores import Scoring
+from explorer.lib.gc_pause import gc_paused
 from explorer.lib.objects import name_of, namespace_of, namespaced_name, spec_of, status_of
 from explorer.snapshots.bundle import decode_bundle
 from explorer.snapshots.kubectl_output import objects_in
@@ -153,21 +154,23 @@ def pending_cycles(
     """The cycle of each of `pods` (none bound to a node), on one view of the cluster: what
     "why Pending" costs for every pending pod. Pods one controller made alike
     (`equivalence_key`) share one evaluation, under their own names."""
-    version = cluster_version(state)[0]
-    view, _ = cluster_view(state, version)
-    read = config if config is not None else read_in(state)
-    shared: dict[tuple, Cycle] = {}
-    cycles = []
-    for pod in pods:
-        key = equivalence_key(pod)
-        done = shared.get(key) if key is not None else None
-        if done is None:
-            done = run_cycle(state, pod, config=read, view=view)
-            if key is not None:
-                shared[key] = done
-        else:
-            done = replace(done, found=replace(done.found, pod=namespaced_name(pod)))
-        cycles.append(done)
+    with gc_paused():  # as long as the view of every bound pod is held (workloads/scheduling.py)
+        version = cluster_version(state)[0]
+        view, _ = cluster_view(state, version)
+        read = config if config is not None else read_in(state)
+        shared: dict[tuple, Cycle] = {}
+        cycles = []
+        for pod in pods:
+            key = equivalence_key(pod)
+            done = shared.get(key) if key is not None else None
+            if done is None:
+                done = run_cycle(state, pod, config=read, view=view)
+                if key is not None:
+                    shared[key] = done
+            else:
+                done = replace(done, found=replace(done.found, pod=namespaced_name(pod)))
+            cycles.append(done)
+        del view, shared  # freed before the collector returns, which would otherwise scan them
     return cycles
 
 
