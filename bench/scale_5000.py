@@ -407,6 +407,8 @@ def view_params(node: str) -> dict[str, dict[str, str]]:
         "headroom": {},
         "storage": {},
         "scheduling-history": {},
+        # a pending pod's page: kube-scheduler's cycle for it over every node and bound pod
+        "scheduling": {"namespace": "default", "name": "train-llm", "node": "*"},
     }
     return {name: {"cluster": CLUSTER, **given} for name, given in params.items()}
 
