@@ -172,7 +172,9 @@ def collect_cluster(self: Task, cluster: str, ongoing: Ongoing | None = None) ->
 def _begin(cluster: str, agents: bool) -> Ongoing:
     nodes = node_names(cluster)
     tasks = {n: collect_node.apply_async(kwargs={"node": n}).id for n in nodes} if agents else {}
-    return Ongoing(nodes=nodes, tasks=tasks, sent_at=time.time(), outcomes={}, round=0, round_id="")
+    return Ongoing(
+        nodes=nodes, tasks=tasks, sent_at=time.time(), outcomes={}, round=0, round_id=FIRST_ROUND
+    )
 
 
 def _advance(task_id: str, cluster: str, ongoing: Ongoing) -> None:

@@ -7,7 +7,8 @@ freed. Python threads take turns under the GIL, so more arenas buy no speed here
 pods the state's resident size went from ~4,350 to ~3,750 bytes a pod with 2 (listing time
 within its run-to-run spread). An operator's MALLOC_ARENA_MAX (or glibc tunable) wins.
 
-`give_back_free_heap`, once a big list is held (explorer/lib/gc_pause.py): listing a cluster
+`give_back_free_heap`, after each kind's list of 1,000 objects or more (explorer/state/store.py)
+and once the last of the lists listed together is held (explorer/lib/gc_pause.py): listing a cluster
 parses pages of JSON into the state and drops them, glibc keeps what they took on its free
 lists, and the process's resident size stays that much above what it holds (measured after
 listing the demo: ~210 bytes a pod of ~6,000 at 16,500 pods, ~70 of ~4,700 at 66,000).

@@ -170,7 +170,7 @@ def pending_cycles(
             else:
                 done = replace(done, found=replace(done.found, pod=namespaced_name(pod)))
             cycles.append(done)
-        del view, shared  # freed before the collector returns, which would otherwise scan them
+        del view  # freed before the collector returns, which would otherwise scan it once
     return cycles
 
 
